@@ -1,0 +1,124 @@
+using HwGen.Configuration;
+
+namespace HwGen.Compression;
+
+/// <summary>
+/// The single source of truth for everything downstream of compression (DESIGN §1): the golden
+/// model, the cycle model, the emitters and the simulators read only this.
+/// </summary>
+public sealed record CompressedNetwork
+{
+    public required HwGenConfig Config { get; init; }
+
+    public required FixedPointFormat Format { get; init; }
+
+    public required IReadOnlyList<CompressedLayer> Layers { get; init; }
+
+    public string Name => Config.Name;
+
+    /// <summary>N, the processing elements.</summary>
+    public int Pes => Config.Hardware.Pes;
+
+    public int InputSize => Layers[0].Cols;
+
+    public int OutputSize => Layers[^1].Rows;
+
+    public required NetworkStatistics Statistics { get; init; }
+}
+
+/// <summary>
+/// The arithmetic shared by golden model and RTL (DESIGN §4). All layers run on one datapath,
+/// so the accumulator width is the maximum any layer needs.
+/// </summary>
+/// <param name="ActivationBits">A.</param>
+/// <param name="ActivationFrac">Fa.</param>
+/// <param name="WeightBits">W.</param>
+/// <param name="AccumulatorBits">Wide enough that no layer's worst-case row can overflow.</param>
+public sealed record FixedPointFormat(int ActivationBits, int ActivationFrac, int WeightBits, int AccumulatorBits)
+{
+    public long ActivationMax => (1L << (ActivationBits - 1)) - 1;
+
+    public long ActivationMin => -(1L << (ActivationBits - 1));
+}
+
+/// <summary>
+/// One compressed layer. Data in original coordinates (<see cref="Codes"/>, <see cref="Bias"/>,
+/// <see cref="BiasFixed"/>) feeds the golden model and the float reference; the per-PE encoding
+/// is in hardware coordinates (see <see cref="HwRowToRow"/>).
+/// </summary>
+public sealed record CompressedLayer
+{
+    public required string Name { get; init; }
+
+    /// <summary>Outputs.</summary>
+    public required int Rows { get; init; }
+
+    /// <summary>Inputs.</summary>
+    public required int Cols { get; init; }
+
+    public required bool Relu { get; init; }
+
+    /// <summary>Codebook index per weight, Rows × Cols row-major, original order; 0 = pruned.</summary>
+    public required byte[] Codes { get; init; }
+
+    /// <summary>Unquantized shared weights, length 2^b; entry 0 is 0.0.</summary>
+    public required double[] Codebook { get; init; }
+
+    /// <summary>Float bias per original row (zeros when the layer has none).</summary>
+    public required double[] Bias { get; init; }
+
+    /// <summary>The float weights before pruning (Rows × Cols), or null for a precompressed layer.</summary>
+    public double[]? DenseWeights { get; init; }
+
+    /// <summary>Fw: fractional bits of this layer's codebook.</summary>
+    public required int WeightFrac { get; init; }
+
+    /// <summary>Codebook as signed W-bit integers at scale 2^Fw, length 2^b; entry 0 is 0.</summary>
+    public required long[] CodebookFixed { get; init; }
+
+    /// <summary>Bias per original row at the accumulator's scale 2^(Fa+Fw).</summary>
+    public required long[] BiasFixed { get; init; }
+
+    /// <summary>
+    /// Hardware row h = local * N + pe → original row. Identity for interleaved assignment;
+    /// a count-preserving permutation for balanced assignment.
+    /// </summary>
+    public required int[] HwRowToRow { get; init; }
+
+    /// <summary>
+    /// Hardware column → original column: the previous layer's <see cref="HwRowToRow"/>
+    /// (identity for the first layer).
+    /// </summary>
+    public required int[] HwColToCol { get; init; }
+
+    /// <summary>Relative-indexed CSC per PE over hardware columns (DESIGN §3).</summary>
+    public required IReadOnlyList<PeEncoding> PeEncodings { get; init; }
+
+    public required LayerStatistics Statistics { get; init; }
+
+    /// <summary>Local rows of PE <paramref name="pe"/> for a layer of <paramref name="rows"/> rows on N PEs.</summary>
+    public static int LocalRows(int rows, int pes, int pe) => (rows - pe + pes - 1) / pes;
+}
+
+/// <summary>
+/// One PE's share of one layer: for hardware column j, entries
+/// [<see cref="ColumnPointers"/>[j], <see cref="ColumnPointers"/>[j+1]).
+/// </summary>
+public sealed record PeEncoding
+{
+    public required int Pe { get; init; }
+
+    /// <summary>Local rows this PE owns in the layer.</summary>
+    public required int LocalRows { get; init; }
+
+    /// <summary>Length Cols + 1, starting at 0.</summary>
+    public required int[] ColumnPointers { get; init; }
+
+    /// <summary>Codebook index of each entry; 0 for padding entries.</summary>
+    public required byte[] EntryCodes { get; init; }
+
+    /// <summary>Relative index z of each entry (zero rows skipped since the previous entry).</summary>
+    public required byte[] EntryIndices { get; init; }
+
+    public int Entries => EntryCodes.Length;
+}

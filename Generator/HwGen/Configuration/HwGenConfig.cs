@@ -1,0 +1,174 @@
+namespace HwGen.Configuration;
+
+/// <summary>Where a vector or a weight matrix comes from.</summary>
+public enum DataSource
+{
+    Random,
+    Npy,
+    Npz,
+}
+
+/// <summary>The non-linearity applied after a layer's rounding and saturation.</summary>
+public enum LayerActivation
+{
+    Relu,
+    None,
+}
+
+/// <summary>How pruning chooses the weights to keep (DESIGN §3).</summary>
+public enum PruningMethod
+{
+    /// <summary>Keep the largest-magnitude weights of the whole layer.</summary>
+    Magnitude,
+
+    /// <summary>ESE: keep the largest-magnitude weights of each PE's sub-matrix, equal density per PE.</summary>
+    LoadBalanced,
+}
+
+/// <summary>How output rows are distributed over the PEs (DESIGN §3).</summary>
+public enum RowAssignmentMethod
+{
+    /// <summary>Row i goes to PE i mod N (EIE).</summary>
+    Interleaved,
+
+    /// <summary>A permutation of rows, chosen from the weights, that evens out per-column work.</summary>
+    Balanced,
+}
+
+/// <summary>
+/// A whole HwGen design: the network, how it is compressed, and the hardware it runs on.
+/// Immutable; every knob has a default. <c>ConfigLoader</c> builds it from YAML and
+/// validates it; presets are derived with <c>with</c>.
+/// </summary>
+public sealed record HwGenConfig
+{
+    /// <summary>Design name, <c>[a-z][a-z0-9_]*</c>; names the top module and output files.</summary>
+    public string Name { get; init; } = "design";
+
+    /// <summary>Every random choice derives from this seed.</summary>
+    public int Seed { get; init; } = 1;
+
+    public InputConfig Input { get; init; } = new();
+
+    public IReadOnlyList<LayerConfig> Layers { get; init; } = [];
+
+    public CompressionConfig Compression { get; init; } = new();
+
+    public QuantizationConfig Quantization { get; init; } = new();
+
+    public HardwareConfig Hardware { get; init; } = new();
+
+    /// <summary>
+    /// The folder that relative data paths resolve against (the config file's folder).
+    /// Not a YAML key.
+    /// </summary>
+    public string BaseDirectory { get; init; } = ".";
+
+    /// <summary>The config file this came from, as the user named it (for messages). Not a YAML key.</summary>
+    public string SourceFile { get; init; } = "<memory>";
+
+    /// <summary>Resolves a data path from the config against <see cref="BaseDirectory"/>.</summary>
+    public string ResolvePath(string path) =>
+        Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(BaseDirectory, path));
+}
+
+/// <summary>The input vector(s) that estimate and simulate use.</summary>
+public sealed record InputConfig
+{
+    public int Size { get; init; } = 16;
+
+    public DataSource Source { get; init; } = DataSource.Random;
+
+    /// <summary>Random source: fraction of non-zero activations, in [0, 1].</summary>
+    public double Density { get; init; } = 0.35;
+
+    /// <summary>Random source: false = non-negative (post-ReLU) values, true = both signs.</summary>
+    public bool Signed { get; init; }
+
+    /// <summary>npy/npz: shape (size,) or (vectors, size), relative to the config file.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>npz: the array's name.</summary>
+    public string Key { get; init; } = "input";
+}
+
+/// <summary>One fully connected layer; its inputs are the previous layer's outputs.</summary>
+public sealed record LayerConfig
+{
+    public string Name { get; init; } = "fc";
+
+    public int Outputs { get; init; } = 16;
+
+    public LayerActivation Activation { get; init; } = LayerActivation.Relu;
+
+    public WeightsConfig Weights { get; init; } = new();
+}
+
+/// <summary>Where a layer's weights come from and how densely they are kept.</summary>
+public sealed record WeightsConfig
+{
+    public DataSource Source { get; init; } = DataSource.Random;
+
+    /// <summary>Fraction of weights kept after pruning, in [0, 1].</summary>
+    public double Density { get; init; } = 0.1;
+
+    /// <summary>npy/npz file, relative to the config file.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>npz: float weight array (outputs × inputs), pruned and shared by HwGen.</summary>
+    public string? WeightsKey { get; init; }
+
+    /// <summary>npz: optional float bias (outputs,).</summary>
+    public string? BiasKey { get; init; }
+
+    /// <summary>npz: precompressed uint8 codes (outputs × inputs); used instead of weights.</summary>
+    public string? CodesKey { get; init; }
+
+    /// <summary>npz: with codes, the float codebook whose entry 0 is 0.0.</summary>
+    public string? CodebookKey { get; init; }
+
+    /// <summary>True when the layer is given as codes + codebook and skips pruning and k-means.</summary>
+    public bool IsPrecompressed => CodesKey is not null;
+}
+
+public sealed record CompressionConfig
+{
+    public PruningMethod Pruning { get; init; } = PruningMethod.Magnitude;
+
+    /// <summary>Codebook index bits b: 2^b − 1 shared values plus the reserved zero.</summary>
+    public int CodebookBits { get; init; } = 4;
+
+    /// <summary>Relative row index bits Z of the CSC encoding.</summary>
+    public int IndexBits { get; init; } = 4;
+
+    public RowAssignmentMethod RowAssignment { get; init; } = RowAssignmentMethod.Interleaved;
+
+    /// <summary>Upper bound on k-means iterations (it stops earlier when assignments settle).</summary>
+    public int KMeansIterations { get; init; } = 100;
+}
+
+public sealed record QuantizationConfig
+{
+    /// <summary>A: activation width in bits (signed two's complement).</summary>
+    public int ActivationBits { get; init; } = 16;
+
+    /// <summary>Fa: fractional bits of activations.</summary>
+    public int ActivationFrac { get; init; } = 8;
+
+    /// <summary>W: width of the shared weights (codebook entries) in bits.</summary>
+    public int WeightBits { get; init; } = 16;
+}
+
+public sealed record HardwareConfig
+{
+    /// <summary>N: processing elements, any N ≥ 1.</summary>
+    public int Pes { get; init; } = 4;
+
+    /// <summary>Activation queue depth per PE, in entries.</summary>
+    public int FifoDepth { get; init; } = 8;
+
+    /// <summary>Sparse-matrix entries per memory word.</summary>
+    public int SpmatLineEntries { get; init; } = 8;
+
+    public double ClockMhz { get; init; } = 100;
+}
