@@ -1,0 +1,458 @@
+// EIE-style sparse accelerator core: N PEs, the LNZD broadcast, the layer sequencer and the host
+// interface (input stream, output stream, busy/done, memory-load port).
+//
+// One inference: the host streams InputSize activations in (x[j] goes to PE j mod N, word
+// j div N of bank 0); every layer then runs a compute phase (bias init, broadcast of each
+// non-zero source activation to all PEs, accumulate) and a writeback phase (round, saturate,
+// ReLU into the destination bank); the banks swap; finally OutputSize results stream out in
+// hardware row order. `perf_cycles_o` counts the cycles of all compute and writeback phases.
+module hwgen_core #(
+  parameter int unsigned NumPes = 4,
+  parameter int unsigned ActBits = 16,
+  parameter int unsigned WeightBits = 16,
+  parameter int unsigned AccBits = 40,
+  parameter int unsigned CodeBits = 4,
+  parameter int unsigned IndexBits = 4,
+  parameter int unsigned LineEntries = 8,
+  parameter int unsigned FifoDepth = 8,
+  parameter int unsigned PtrDepth = 2,
+  parameter int unsigned SpmatDepth = 1,
+  parameter int unsigned BiasDepth = 1,
+  parameter int unsigned AccDepth = 1,
+  parameter int unsigned ActDepth = 1,
+  parameter int unsigned ColBits = 1,
+  parameter int unsigned ShiftBits = 5,
+  parameter int unsigned NumLayers = 1,
+  parameter int unsigned InputSize = 1,
+  parameter int unsigned OutputSize = 1,
+  /// Layer table, 32 bits per layer, layer 0 in the low bits.
+  parameter logic [NumLayers*32-1:0] LayerGroups = '0,
+  parameter logic [NumLayers*32-1:0] LayerLastPes = '0,
+  parameter logic [NumLayers*32-1:0] LayerLocalRows = '0,
+  parameter logic [NumLayers*32-1:0] LayerPtrBase = '0,
+  parameter logic [NumLayers*32-1:0] LayerBiasBase = '0,
+  parameter logic [NumLayers*32-1:0] LayerShift = '0,
+  parameter logic [NumLayers-1:0]    LayerRelu = '0,
+  /// Prefix of the memory images, e.g. "mem/tiny_"; "" for none.
+  parameter MemPrefix = "",
+  localparam int unsigned EntryBits = CodeBits + IndexBits,
+  localparam int unsigned LineBits = LineEntries * EntryBits,
+  localparam int unsigned PtrAddrBits = (PtrDepth > 1) ? $clog2(PtrDepth) : 1,
+  localparam int unsigned PtrIndexBits = PtrAddrBits + 1,
+  localparam int unsigned BiasAddrBits = (BiasDepth > 1) ? $clog2(BiasDepth) : 1,
+  localparam int unsigned AccAddrBits = (AccDepth > 1) ? $clog2(AccDepth) : 1,
+  localparam int unsigned ActAddrBits = $clog2(2 * ActDepth),
+  localparam int unsigned PeBits = (NumPes > 1) ? $clog2(NumPes) : 1,
+  localparam int unsigned LayerBits = (NumLayers > 1) ? $clog2(NumLayers) : 1,
+  localparam int unsigned CbEntries = NumLayers << CodeBits,
+  localparam int unsigned CbAddrBits = $clog2(CbEntries),
+  localparam int unsigned LdBits = (LineBits > AccBits) ? LineBits : AccBits
+) (
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  // Input activation stream (InputSize words per inference)
+  input  logic               in_valid_i,
+  output logic               in_ready_o,
+  input  logic [ActBits-1:0] in_data_i,
+  // Output stream (OutputSize words per inference, hardware row order)
+  output logic               out_valid_o,
+  input  logic               out_ready_i,
+  output logic [ActBits-1:0] out_data_o,
+  // Status
+  output logic               busy_o,
+  output logic               done_o,
+  output logic [31:0]        perf_cycles_o,
+  // Memory-load port: addr = {region[31:29], pe[28:18], word[17:0]}; accepted while idle.
+  //   region 0/1: pointer even/odd bank, 2: sparse-matrix line, 3: bias, 4: codebook (pe ignored,
+  //   word = layer * 2^CodeBits + code)
+  input  logic               ld_valid_i,
+  output logic               ld_ready_o,
+  input  logic [31:0]        ld_addr_i,
+  input  logic [LdBits-1:0]  ld_data_i
+);
+
+  // ---------------------------------------------------------------------------------------------
+  // Sequencer
+  // ---------------------------------------------------------------------------------------------
+  typedef enum logic [2:0] {
+    StIdle    = 3'd0,
+    StCompute = 3'd1,
+    StWrite   = 3'd2,
+    StOutput  = 3'd3
+  } state_e;
+
+  state_e                 state_q, state_d;
+  logic [LayerBits-1:0]   layer_q, layer_d;
+  logic                   start_q, start_d;
+  logic [AccAddrBits:0]   rowcnt_q, rowcnt_d;
+  logic                   done_q, done_d;
+  logic [31:0]            perf_q, perf_d;
+
+  // Host input / output counters: element j is word `word` of PE `pe`.
+  logic [PeBits-1:0]      io_pe_q, io_pe_d;
+  logic [ActAddrBits-1:0] io_word_q, io_word_d;
+  logic [31:0]            io_count_q, io_count_d;
+  logic                   out_valid_q, out_valid_d;
+
+  // Current layer's table entries.
+  logic [31:0]             cur_groups, cur_last_pes;
+  logic [AccAddrBits:0]    cur_rows;
+  logic [PtrIndexBits-1:0] cur_ptr_base;
+  logic [BiasAddrBits-1:0] cur_bias_base;
+  logic [ShiftBits-1:0]    cur_shift;
+  logic                   cur_relu, src_bank;
+  logic [ActAddrBits-1:0] src_base, dst_base;
+
+  assign cur_groups    = LayerGroups[layer_q*32 +: 32];
+  assign cur_last_pes  = LayerLastPes[layer_q*32 +: 32];
+  assign cur_rows      = LayerLocalRows[layer_q*32 +: AccAddrBits + 1];
+  assign cur_ptr_base  = LayerPtrBase[layer_q*32 +: PtrIndexBits];
+  assign cur_bias_base = LayerBiasBase[layer_q*32 +: BiasAddrBits];
+  assign cur_shift     = LayerShift[layer_q*32 +: ShiftBits];
+  assign cur_relu      = LayerRelu[layer_q];
+  assign src_bank      = layer_q[0];
+  assign src_base      = src_bank ? ActAddrBits'(ActDepth) : '0;
+  assign dst_base      = src_bank ? '0 : ActAddrBits'(ActDepth);
+
+  // ---------------------------------------------------------------------------------------------
+  // PE array wiring
+  // ---------------------------------------------------------------------------------------------
+  logic [NumPes-1:0]         pe_ready, pe_idle;
+  logic [NumPes*ActBits-1:0] pe_act_rdata;
+  logic [NumPes*CodeBits-1:0]   pe_code;
+  logic [NumPes*WeightBits-1:0] pe_weight;
+  logic                      all_ready, all_idle;
+  logic                      act_re;
+  logic [ActAddrBits-1:0]    act_raddr;
+  logic                      init_re, issue_en, wb_re;
+
+  assign all_ready = &pe_ready;
+  assign all_idle  = &pe_idle;
+
+  // ---------------------------------------------------------------------------------------------
+  // LNZD scanner: walks the source bank one group (one word of every PE) at a time and
+  // broadcasts its non-zero activations in column order, one per cycle.
+  // ---------------------------------------------------------------------------------------------
+  logic [31:0]            scan_group_q, scan_group_d;
+  logic [ColBits-1:0]     scan_col_q, scan_col_d;
+  logic                   scan_fresh_q, scan_fresh_d;
+  logic                   scan_active_q, scan_active_d;
+  logic                   scan_done_q, scan_done_d;
+  logic [NumPes-1:0]      scan_mask_q, scan_mask_d;
+  logic [NumPes-1:0]      fresh_mask, mask, mask_after, pick;
+  logic                   lnzd_valid;
+  logic [PeBits-1:0]      lnzd_index;
+  logic                   bc_fire;
+  logic [ActBits-1:0]     bc_act;
+  logic [ColBits-1:0]     bc_col;
+  logic                   scan_re;
+  logic [ActAddrBits-1:0] scan_raddr;
+
+  for (genvar p = 0; p < NumPes; p++) begin : gen_mask
+    assign fresh_mask[p] = (pe_act_rdata[p*ActBits +: ActBits] != '0)
+                        && ((scan_group_q + 1 != cur_groups) || (p < cur_last_pes));
+    assign pick[p] = (lnzd_index == PeBits'(p));
+  end
+
+  assign mask = scan_fresh_q ? fresh_mask : scan_mask_q;
+
+  hwgen_lnzd #(
+    .Width(NumPes)
+  ) u_lnzd (
+    .valid_i(mask),
+    .valid_o(lnzd_valid),
+    .index_o(lnzd_index)
+  );
+
+  assign bc_fire    = scan_active_q && lnzd_valid && all_ready;
+  assign bc_act     = pe_act_rdata[lnzd_index*ActBits +: ActBits];
+  assign bc_col     = scan_col_q + ColBits'(lnzd_index);
+  assign mask_after = bc_fire ? (mask & ~pick) : mask;
+
+  always_comb begin
+    scan_group_d  = scan_group_q;
+    scan_col_d    = scan_col_q;
+    scan_fresh_d  = 1'b0;
+    scan_active_d = scan_active_q;
+    scan_done_d   = scan_done_q;
+    scan_mask_d   = mask_after;
+    scan_re       = 1'b0;
+    scan_raddr    = src_base + ActAddrBits'(scan_group_q + 1);
+    if (start_q) begin
+      scan_group_d  = '0;
+      scan_col_d    = '0;
+      scan_fresh_d  = 1'b1;
+      scan_active_d = 1'b1;
+      scan_done_d   = 1'b0;
+      scan_re       = 1'b1;
+      scan_raddr    = src_base;
+    end else if (scan_active_q && mask_after == '0) begin
+      if (scan_group_q + 1 == cur_groups) begin
+        scan_active_d = 1'b0;
+        scan_done_d   = 1'b1;
+      end else begin
+        scan_group_d = scan_group_q + 1;
+        scan_col_d   = scan_col_q + ColBits'(NumPes);
+        scan_fresh_d = 1'b1;
+        scan_re      = 1'b1;
+      end
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      scan_group_q  <= '0;
+      scan_col_q    <= '0;
+      scan_fresh_q  <= 1'b0;
+      scan_active_q <= 1'b0;
+      scan_done_q   <= 1'b0;
+      scan_mask_q   <= '0;
+    end else begin
+      scan_group_q  <= scan_group_d;
+      scan_col_q    <= scan_col_d;
+      scan_fresh_q  <= scan_fresh_d;
+      scan_active_q <= scan_active_d;
+      scan_done_q   <= scan_done_d;
+      scan_mask_q   <= scan_mask_d;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Sequencer next state
+  // ---------------------------------------------------------------------------------------------
+  logic in_fire, out_fire;
+
+  assign in_fire  = (state_q == StIdle) && in_valid_i;
+  assign out_fire = out_valid_q && out_ready_i;
+
+  always_comb begin
+    state_d     = state_q;
+    layer_d     = layer_q;
+    start_d     = 1'b0;
+    rowcnt_d    = rowcnt_q;
+    done_d      = done_q;
+    perf_d      = perf_q;
+    io_pe_d     = io_pe_q;
+    io_word_d   = io_word_q;
+    io_count_d  = io_count_q;
+    out_valid_d = out_valid_q;
+    init_re     = 1'b0;
+    issue_en    = 1'b0;
+    wb_re       = 1'b0;
+    act_re      = scan_re;
+    act_raddr   = scan_raddr;
+
+    unique case (state_q)
+      StIdle: begin
+        if (in_fire) begin
+          done_d     = 1'b0;
+          io_count_d = io_count_q + 1;
+          if (io_pe_q == PeBits'(NumPes - 1)) begin
+            io_pe_d   = '0;
+            io_word_d = io_word_q + 1'b1;
+          end else begin
+            io_pe_d = io_pe_q + 1'b1;
+          end
+          if (io_count_q + 1 == InputSize) begin
+            state_d  = StCompute;
+            layer_d  = '0;
+            start_d  = 1'b1;
+            rowcnt_d = '0;
+            perf_d   = '0;
+          end
+        end
+      end
+      StCompute: begin
+        perf_d = perf_q + 1;
+        if (rowcnt_q != cur_rows) begin
+          init_re  = 1'b1;
+          rowcnt_d = rowcnt_q + 1'b1;
+        end else begin
+          issue_en = 1'b1;
+          if (scan_done_q && all_idle) begin
+            state_d  = StWrite;
+            rowcnt_d = '0;
+          end
+        end
+      end
+      StWrite: begin
+        perf_d = perf_q + 1;
+        if (rowcnt_q != cur_rows) begin
+          wb_re    = 1'b1;
+          rowcnt_d = rowcnt_q + 1'b1;
+        end else if (layer_q == LayerBits'(NumLayers - 1)) begin
+          state_d    = StOutput;
+          io_pe_d    = '0;
+          io_word_d  = '0;
+          io_count_d = '0;
+        end else begin
+          state_d  = StCompute;
+          layer_d  = layer_q + 1'b1;
+          start_d  = 1'b1;
+          rowcnt_d = '0;
+        end
+      end
+      StOutput: begin
+        if (!out_valid_q) begin
+          // First word: read it one cycle after the last writeback write has landed.
+          act_re      = 1'b1;
+          act_raddr   = dst_base + io_word_q;
+          out_valid_d = 1'b1;
+        end else if (out_fire) begin
+          io_count_d = io_count_q + 1;
+          if (io_count_q + 1 == OutputSize) begin
+            state_d     = StIdle;
+            out_valid_d = 1'b0;
+            done_d      = 1'b1;
+            io_pe_d     = '0;
+            io_word_d   = '0;
+            io_count_d  = '0;
+          end else begin
+            if (io_pe_q == PeBits'(NumPes - 1)) begin
+              io_pe_d   = '0;
+              io_word_d = io_word_q + 1'b1;
+            end else begin
+              io_pe_d = io_pe_q + 1'b1;
+            end
+            act_re    = 1'b1;
+            act_raddr = dst_base + ((io_pe_q == PeBits'(NumPes - 1)) ? io_word_q + 1'b1 : io_word_q);
+          end
+        end
+      end
+      default: begin
+        state_d = StIdle;
+      end
+    endcase
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      state_q     <= StIdle;
+      layer_q     <= '0;
+      start_q     <= 1'b0;
+      rowcnt_q    <= '0;
+      done_q      <= 1'b0;
+      perf_q      <= '0;
+      io_pe_q     <= '0;
+      io_word_q   <= '0;
+      io_count_q  <= '0;
+      out_valid_q <= 1'b0;
+    end else begin
+      state_q     <= state_d;
+      layer_q     <= layer_d;
+      start_q     <= start_d;
+      rowcnt_q    <= rowcnt_d;
+      done_q      <= done_d;
+      perf_q      <= perf_d;
+      io_pe_q     <= io_pe_d;
+      io_word_q   <= io_word_d;
+      io_count_q  <= io_count_d;
+      out_valid_q <= out_valid_d;
+    end
+  end
+
+  assign in_ready_o    = (state_q == StIdle);
+  assign out_valid_o   = out_valid_q;
+  assign out_data_o    = pe_act_rdata[io_pe_q*ActBits +: ActBits];
+  assign busy_o        = (state_q != StIdle);
+  assign done_o        = done_q;
+  assign perf_cycles_o = perf_q;
+  assign ld_ready_o    = (state_q == StIdle);
+
+  // ---------------------------------------------------------------------------------------------
+  // Codebook: one table of 2^CodeBits values per layer, shared by all PEs
+  // ---------------------------------------------------------------------------------------------
+  logic [WeightBits-1:0] codebook_q [CbEntries];
+  logic                  ld_fire;
+  logic [2:0]            ld_region;
+  logic [10:0]           ld_pe;
+
+  assign ld_fire   = ld_valid_i && (state_q == StIdle);
+  assign ld_region = ld_addr_i[31:29];
+  assign ld_pe     = ld_addr_i[28:18];
+
+  initial begin
+    if (MemPrefix != "") begin
+      $readmemh({MemPrefix, "codebook.mem"}, codebook_q);
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (ld_fire && ld_region == 3'd4) begin
+      codebook_q[ld_addr_i[CbAddrBits-1:0]] <= ld_data_i[WeightBits-1:0];
+    end
+  end
+
+  for (genvar p = 0; p < NumPes; p++) begin : gen_codebook
+    assign pe_weight[p*WeightBits +: WeightBits] =
+        codebook_q[{layer_q, pe_code[p*CodeBits +: CodeBits]}];
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Processing elements
+  // ---------------------------------------------------------------------------------------------
+  for (genvar p = 0; p < NumPes; p++) begin : gen_pe
+    logic sel_ld, sel_in;
+
+    assign sel_ld = ld_fire && (ld_pe == 11'(p));
+    assign sel_in = in_fire && (io_pe_q == PeBits'(p));
+
+    hwgen_pe #(
+      .Pe         (p),
+      .ActBits    (ActBits),
+      .WeightBits (WeightBits),
+      .AccBits    (AccBits),
+      .CodeBits   (CodeBits),
+      .IndexBits  (IndexBits),
+      .LineEntries(LineEntries),
+      .FifoDepth  (FifoDepth),
+      .PtrDepth   (PtrDepth),
+      .SpmatDepth (SpmatDepth),
+      .BiasDepth  (BiasDepth),
+      .AccDepth   (AccDepth),
+      .ActDepth   (ActDepth),
+      .ColBits    (ColBits),
+      .ShiftBits  (ShiftBits),
+      .MemPrefix  (MemPrefix)
+    ) u_pe (
+      .clk_i        (clk_i),
+      .rst_ni       (rst_ni),
+      .ptr_base_i   (cur_ptr_base),
+      .bias_base_i  (cur_bias_base),
+      .row_i        (rowcnt_q[AccAddrBits-1:0]),
+      .init_re_i    (init_re),
+      .issue_en_i   (issue_en),
+      .wb_re_i      (wb_re),
+      .wb_addr_i    (dst_base + ActAddrBits'(rowcnt_q)),
+      .shift_i      (cur_shift),
+      .relu_i       (cur_relu),
+      .code_o       (pe_code[p*CodeBits +: CodeBits]),
+      .weight_i     (pe_weight[p*WeightBits +: WeightBits]),
+      .bc_fire_i    (bc_fire),
+      .bc_act_i     (bc_act),
+      .bc_col_i     (bc_col),
+      .ready_o      (pe_ready[p]),
+      .idle_o       (pe_idle[p]),
+      .act_re_i     (act_re),
+      .act_raddr_i  (act_raddr),
+      .act_rdata_o  (pe_act_rdata[p*ActBits +: ActBits]),
+      .act_we_i     (sel_in),
+      .act_waddr_i  (io_word_q),
+      .act_wdata_i  (in_data_i),
+      .ld_ptr_even_i(sel_ld && ld_region == 3'd0),
+      .ld_ptr_odd_i (sel_ld && ld_region == 3'd1),
+      .ld_spmat_i   (sel_ld && ld_region == 3'd2),
+      .ld_bias_i    (sel_ld && ld_region == 3'd3),
+      .ld_addr_i    (ld_addr_i[17:0]),
+      .ld_data_i    (ld_data_i)
+    );
+  end
+
+`ifndef SYNTHESIS
+  initial begin
+    assert (NumPes >= 1 && NumPes <= 2048) else $fatal(1, "hwgen_core: NumPes out of range");
+    assert (FifoDepth >= 1) else $fatal(1, "hwgen_core: FifoDepth must be at least 1");
+  end
+`endif
+
+endmodule

@@ -1,0 +1,466 @@
+// One EIE processing element: pointer read, activation queue, sparse-matrix read, arithmetic.
+//
+// Pipeline of one entry (cycle t = issue):
+//   t    sparse-matrix line read at the entry's line
+//   t+1  entry (code, z) selected, row = prev + z + 1, accumulator read, codebook decode, a x c
+//   t+2  accumulate (with a bypass of the write of t+1) and accumulator write
+// A broadcast column j fired at cycle b reads p[j] and p[j+1] at b (even/odd banks) and, when the
+// PE has entries in column j, enters the activation queue at b+1. `ready_o` counts that pending
+// push, so it depends on registers only. The issue stage pops the next column in the cycle that
+// issues the current column's last entry, so columns run back to back.
+module hwgen_pe #(
+  /// This PE's index (names its memory images).
+  parameter int unsigned Pe = 0,
+  /// A: activation bits.
+  parameter int unsigned ActBits = 16,
+  /// W: codebook value bits.
+  parameter int unsigned WeightBits = 16,
+  /// Accumulator bits.
+  parameter int unsigned AccBits = 40,
+  /// b: codebook index bits per entry.
+  parameter int unsigned CodeBits = 4,
+  /// Z: relative row index bits per entry.
+  parameter int unsigned IndexBits = 4,
+  /// Entries per sparse-matrix memory word.
+  parameter int unsigned LineEntries = 8,
+  /// Activation queue depth.
+  parameter int unsigned FifoDepth = 8,
+  /// Words of each pointer bank (even and odd).
+  parameter int unsigned PtrDepth = 2,
+  /// Words (lines) of the sparse-matrix memory.
+  parameter int unsigned SpmatDepth = 1,
+  /// Words of the bias memory (all layers' local rows).
+  parameter int unsigned BiasDepth = 1,
+  /// Accumulators (the most local rows of any layer).
+  parameter int unsigned AccDepth = 1,
+  /// Words of one activation bank (two banks: source and destination).
+  parameter int unsigned ActDepth = 1,
+  /// Bits of a column index.
+  parameter int unsigned ColBits = 1,
+  /// Bits of the output shift Fw.
+  parameter int unsigned ShiftBits = 5,
+  /// Prefix of the memory images, e.g. "mem/tiny_"; "" for none.
+  parameter MemPrefix = "",
+  localparam int unsigned EntryBits = CodeBits + IndexBits,
+  localparam int unsigned LineBits = LineEntries * EntryBits,
+  localparam int unsigned OffBits = (LineEntries > 1) ? $clog2(LineEntries) : 1,
+  localparam int unsigned LineAddrBits = $clog2(SpmatDepth + 1),
+  localparam int unsigned PtrBits = LineAddrBits + OffBits,
+  localparam int unsigned PtrAddrBits = (PtrDepth > 1) ? $clog2(PtrDepth) : 1,
+  localparam int unsigned PtrIndexBits = PtrAddrBits + 1,
+  localparam int unsigned SpmatAddrBits = (SpmatDepth > 1) ? $clog2(SpmatDepth) : 1,
+  localparam int unsigned BiasAddrBits = (BiasDepth > 1) ? $clog2(BiasDepth) : 1,
+  localparam int unsigned AccAddrBits = (AccDepth > 1) ? $clog2(AccDepth) : 1,
+  localparam int unsigned ActAddrBits = $clog2(2 * ActDepth),
+  localparam int unsigned ProdBits = ActBits + WeightBits,
+  localparam int unsigned LdBits = (LineBits > AccBits) ? LineBits : AccBits
+) (
+  input  logic                     clk_i,
+  input  logic                     rst_ni,
+  // Layer control (from the sequencer)
+  input  logic [PtrIndexBits-1:0]  ptr_base_i,
+  input  logic [BiasAddrBits-1:0]  bias_base_i,
+  input  logic [AccAddrBits-1:0]   row_i,
+  input  logic                     init_re_i,
+  input  logic                     issue_en_i,
+  input  logic                     wb_re_i,
+  input  logic [ActAddrBits-1:0]   wb_addr_i,
+  input  logic [ShiftBits-1:0]     shift_i,
+  input  logic                     relu_i,
+  // Codebook lookup (the table is shared by all PEs)
+  output logic [CodeBits-1:0]      code_o,
+  input  logic [WeightBits-1:0]    weight_i,
+  // Broadcast of the next non-zero activation
+  input  logic                     bc_fire_i,
+  input  logic [ActBits-1:0]       bc_act_i,
+  input  logic [ColBits-1:0]       bc_col_i,
+  output logic                     ready_o,
+  output logic                     idle_o,
+  // Activation memory: host/scanner read, host write
+  input  logic                     act_re_i,
+  input  logic [ActAddrBits-1:0]   act_raddr_i,
+  output logic [ActBits-1:0]       act_rdata_o,
+  input  logic                     act_we_i,
+  input  logic [ActAddrBits-1:0]   act_waddr_i,
+  input  logic [ActBits-1:0]       act_wdata_i,
+  // Memory-load port
+  input  logic                     ld_ptr_even_i,
+  input  logic                     ld_ptr_odd_i,
+  input  logic                     ld_spmat_i,
+  input  logic                     ld_bias_i,
+  // The word address is 18 bits for every memory; each uses the bits its depth needs.
+  /* verilator lint_off UNUSEDSIGNAL */
+  input  logic [17:0]              ld_addr_i,
+  /* verilator lint_on UNUSEDSIGNAL */
+  input  logic [LdBits-1:0]        ld_data_i
+);
+
+  // Memory images are "<MemPrefix><kind>_pe<Pe as 4 digits>.mem", built without $sformatf so
+  // that Verilator, Icarus and yosys all accept the constant.
+  localparam int unsigned Digit3 = 48 + (Pe / 1000) % 10;
+  localparam int unsigned Digit2 = 48 + (Pe / 100) % 10;
+  localparam int unsigned Digit1 = 48 + (Pe / 10) % 10;
+  localparam int unsigned Digit0 = 48 + Pe % 10;
+  localparam logic [31:0] PeDigits = {Digit3[7:0], Digit2[7:0], Digit1[7:0], Digit0[7:0]};
+  localparam PtrEvenFile = {MemPrefix, "ptr_even_pe", PeDigits, ".mem"};
+  localparam PtrOddFile = {MemPrefix, "ptr_odd_pe", PeDigits, ".mem"};
+  localparam SpmatFile = {MemPrefix, "spmat_pe", PeDigits, ".mem"};
+  localparam BiasFile = {MemPrefix, "bias_pe", PeDigits, ".mem"};
+
+  localparam bit HasImages = (MemPrefix != "");
+
+  // ---------------------------------------------------------------------------------------------
+  // Pointer read: p[j] and p[j+1] in one cycle from the even and odd banks
+  // ---------------------------------------------------------------------------------------------
+  logic [PtrIndexBits-1:0] ptr_index;
+  logic [PtrAddrBits-1:0]  even_raddr, odd_raddr;
+  logic [PtrBits-1:0]      even_rdata, odd_rdata;
+  logic                    pend_q, pend_odd_q;
+  logic [ActBits-1:0]      pend_act_q;
+  logic [PtrBits-1:0]      col_start, col_end;
+
+  assign ptr_index  = ptr_base_i + PtrIndexBits'(bc_col_i);
+  assign odd_raddr  = ptr_index[PtrIndexBits-1:1];
+  assign even_raddr = ptr_index[PtrIndexBits-1:1] + PtrAddrBits'(ptr_index[0]);
+
+  hwgen_ram_1r1w #(
+    .Width  (PtrBits),
+    .Depth  (PtrDepth),
+    .MemFile(HasImages ? PtrEvenFile : "")
+  ) u_ptr_even (
+    .clk_i  (clk_i),
+    .we_i   (ld_ptr_even_i),
+    .waddr_i(ld_addr_i[PtrAddrBits-1:0]),
+    .wdata_i(ld_data_i[PtrBits-1:0]),
+    .re_i   (bc_fire_i),
+    .raddr_i(even_raddr),
+    .rdata_o(even_rdata)
+  );
+
+  hwgen_ram_1r1w #(
+    .Width  (PtrBits),
+    .Depth  (PtrDepth),
+    .MemFile(HasImages ? PtrOddFile : "")
+  ) u_ptr_odd (
+    .clk_i  (clk_i),
+    .we_i   (ld_ptr_odd_i),
+    .waddr_i(ld_addr_i[PtrAddrBits-1:0]),
+    .wdata_i(ld_data_i[PtrBits-1:0]),
+    .re_i   (bc_fire_i),
+    .raddr_i(odd_raddr),
+    .rdata_o(odd_rdata)
+  );
+
+  assign col_start = pend_odd_q ? odd_rdata : even_rdata;
+  assign col_end   = pend_odd_q ? even_rdata : odd_rdata;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      pend_q     <= 1'b0;
+      pend_odd_q <= 1'b0;
+      pend_act_q <= '0;
+    end else begin
+      pend_q     <= bc_fire_i;
+      pend_odd_q <= ptr_index[0];
+      pend_act_q <= bc_act_i;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Activation queue of non-empty columns: {a, start, end}
+  // ---------------------------------------------------------------------------------------------
+  localparam int unsigned QueueBits = ActBits + 2 * PtrBits;
+  localparam int unsigned CountBits = $clog2(FifoDepth + 1);
+
+  logic                 q_push, q_pop, q_empty;
+  logic [QueueBits-1:0] q_head;
+  logic [CountBits-1:0] q_count;
+
+  assign q_push = pend_q && (col_start != col_end);
+
+  hwgen_fifo #(
+    .Width(QueueBits),
+    .Depth(FifoDepth)
+  ) u_queue (
+    .clk_i      (clk_i),
+    .rst_ni     (rst_ni),
+    .push_i     (q_push),
+    .push_data_i({pend_act_q, col_start, col_end}),
+    .pop_i      (q_pop),
+    .head_o     (q_head),
+    .empty_o    (q_empty),
+    .count_o    (q_count)
+  );
+
+  // Room for one more column, counting the one whose pointers are being read.
+  assign ready_o = ({1'b0, q_count} + {{CountBits{1'b0}}, pend_q}) < (CountBits + 1)'(FifoDepth);
+
+  // ---------------------------------------------------------------------------------------------
+  // Issue: one entry per cycle, columns back to back
+  // ---------------------------------------------------------------------------------------------
+  logic                    busy_q, busy_d, first_q, first_d;
+  logic [LineAddrBits-1:0] line_q, line_d, line_next;
+  logic [OffBits-1:0]      off_q, off_d, off_next;
+  logic [PtrBits-1:0]      end_q, end_d;
+  logic [ActBits-1:0]      act_q, act_d;
+  logic                    last, load;
+
+  always_comb begin
+    line_next = line_q;
+    off_next  = off_q + 1'b1;
+    if (LineEntries == 1 || off_q == OffBits'(LineEntries - 1)) begin
+      off_next  = '0;
+      line_next = line_q + 1'b1;
+    end
+  end
+
+  assign last  = busy_q && ({line_next, off_next} == end_q);
+  assign load  = issue_en_i && !q_empty && (!busy_q || last);
+  assign q_pop = load;
+
+  always_comb begin
+    busy_d  = busy_q;
+    first_d = 1'b0;
+    line_d  = line_q;
+    off_d   = off_q;
+    end_d   = end_q;
+    act_d   = act_q;
+    if (load) begin
+      busy_d  = 1'b1;
+      first_d = 1'b1;
+      {act_d, line_d, off_d, end_d} = q_head;
+    end else if (busy_q) begin
+      busy_d = !last;
+      line_d = line_next;
+      off_d  = off_next;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      busy_q  <= 1'b0;
+      first_q <= 1'b0;
+      line_q  <= '0;
+      off_q   <= '0;
+      end_q   <= '0;
+      act_q   <= '0;
+    end else begin
+      busy_q  <= busy_d;
+      first_q <= first_d;
+      line_q  <= line_d;
+      off_q   <= off_d;
+      end_q   <= end_d;
+      act_q   <= act_d;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Sparse-matrix read (stage 1) and decode (stage 2)
+  // ---------------------------------------------------------------------------------------------
+  logic [LineBits-1:0] line_rdata;
+  logic                s1_valid_q, s1_first_q;
+  logic [OffBits-1:0]  s1_off_q;
+  logic [ActBits-1:0]  s1_act_q;
+
+  hwgen_ram_1r1w #(
+    .Width  (LineBits),
+    .Depth  (SpmatDepth),
+    .MemFile(HasImages ? SpmatFile : "")
+  ) u_spmat (
+    .clk_i  (clk_i),
+    .we_i   (ld_spmat_i),
+    .waddr_i(ld_addr_i[SpmatAddrBits-1:0]),
+    .wdata_i(ld_data_i[LineBits-1:0]),
+    .re_i   (busy_q),
+    .raddr_i(line_q[SpmatAddrBits-1:0]),
+    .rdata_o(line_rdata)
+  );
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      s1_valid_q <= 1'b0;
+      s1_first_q <= 1'b0;
+      s1_off_q   <= '0;
+      s1_act_q   <= '0;
+    end else begin
+      s1_valid_q <= busy_q;
+      s1_first_q <= first_q;
+      s1_off_q   <= off_q;
+      s1_act_q   <= act_q;
+    end
+  end
+
+  logic [EntryBits-1:0]   entry;
+  // Rows fit the accumulator address by construction; wider z bits are only ever zero there.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [IndexBits-1:0]   entry_z;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [AccAddrBits-1:0] row_q, row;
+
+  assign entry   = line_rdata[s1_off_q * EntryBits +: EntryBits];
+  assign code_o  = entry[EntryBits-1:IndexBits];
+  assign entry_z = entry[IndexBits-1:0];
+  assign row     = s1_first_q ? AccAddrBits'(entry_z)
+                              : row_q + AccAddrBits'(entry_z) + 1'b1;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      row_q <= '0;
+    end else if (s1_valid_q) begin
+      row_q <= row;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Multiply (stage 2) and accumulate (stage 3), accumulator memory with a write bypass
+  // ---------------------------------------------------------------------------------------------
+  logic                       s2_valid_q;
+  logic [AccAddrBits-1:0]     s2_row_q;
+  logic signed [ProdBits-1:0] s2_prod_q;
+  logic                       fwd_valid_q;
+  logic [AccAddrBits-1:0]     fwd_row_q;
+  logic [AccBits-1:0]         fwd_data_q;
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      s2_valid_q <= 1'b0;
+      s2_row_q   <= '0;
+      s2_prod_q  <= '0;
+    end else begin
+      s2_valid_q <= s1_valid_q;
+      s2_row_q   <= row;
+      s2_prod_q  <= $signed(s1_act_q) * $signed(weight_i);
+    end
+  end
+
+  logic [AccBits-1:0]     acc_rdata, acc_old, acc_sum, bias_rdata;
+  logic                   init_we_q;
+  logic [AccAddrBits-1:0] init_row_q;
+  logic                   acc_we;
+  logic [AccAddrBits-1:0] acc_waddr, acc_raddr;
+  logic [AccBits-1:0]     acc_wdata;
+
+  assign acc_old = (fwd_valid_q && fwd_row_q == s2_row_q) ? fwd_data_q : acc_rdata;
+  assign acc_sum = acc_old + AccBits'(s2_prod_q);
+
+  always_comb begin
+    acc_we    = s2_valid_q;
+    acc_waddr = s2_row_q;
+    acc_wdata = acc_sum;
+    if (init_we_q) begin
+      acc_we    = 1'b1;
+      acc_waddr = init_row_q;
+      acc_wdata = bias_rdata;
+    end
+    acc_raddr = wb_re_i ? row_i : row;
+  end
+
+  hwgen_ram_1r1w #(
+    .Width  (AccBits),
+    .Depth  (BiasDepth),
+    .MemFile(HasImages ? BiasFile : "")
+  ) u_bias (
+    .clk_i  (clk_i),
+    .we_i   (ld_bias_i),
+    .waddr_i(ld_addr_i[BiasAddrBits-1:0]),
+    .wdata_i(ld_data_i[AccBits-1:0]),
+    .re_i   (init_re_i),
+    .raddr_i(bias_base_i + BiasAddrBits'(row_i)),
+    .rdata_o(bias_rdata)
+  );
+
+  hwgen_ram_1r1w #(
+    .Width  (AccBits),
+    .Depth  (AccDepth),
+    .MemFile("")
+  ) u_acc (
+    .clk_i  (clk_i),
+    .we_i   (acc_we),
+    .waddr_i(acc_waddr),
+    .wdata_i(acc_wdata),
+    .re_i   (s1_valid_q || wb_re_i),
+    .raddr_i(acc_raddr),
+    .rdata_o(acc_rdata)
+  );
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      init_we_q   <= 1'b0;
+      init_row_q  <= '0;
+      fwd_valid_q <= 1'b0;
+      fwd_row_q   <= '0;
+      fwd_data_q  <= '0;
+    end else begin
+      init_we_q   <= init_re_i;
+      init_row_q  <= row_i;
+      fwd_valid_q <= s2_valid_q;
+      fwd_row_q   <= s2_row_q;
+      fwd_data_q  <= acc_sum;
+    end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // Output stage (writeback): y = sat_A((acc + 2^(Fw-1)) >>> Fw), then ReLU
+  // ---------------------------------------------------------------------------------------------
+  logic                     wb_we_q;
+  logic [ActAddrBits-1:0]   wb_addr_q;
+  logic signed [AccBits:0]  rounded, shifted;
+  logic [ActBits-1:0]       y;
+
+  localparam logic signed [AccBits:0] ActMax = (AccBits + 1)'((1 << (ActBits - 1)) - 1);
+  localparam logic signed [AccBits:0] ActMin = -(AccBits + 1)'(1 << (ActBits - 1));
+
+  always_comb begin
+    rounded = $signed({acc_rdata[AccBits-1], acc_rdata});
+    if (shift_i != '0) begin
+      rounded = rounded + ((AccBits + 1)'(1) <<< (shift_i - 1'b1));
+    end
+    shifted = rounded >>> shift_i;
+    if (shifted > ActMax) begin
+      y = ActMax[ActBits-1:0];
+    end else if (shifted < ActMin) begin
+      y = ActMin[ActBits-1:0];
+    end else begin
+      y = shifted[ActBits-1:0];
+    end
+    if (relu_i && y[ActBits-1]) begin
+      y = '0;
+    end
+  end
+
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wb_we_q   <= 1'b0;
+      wb_addr_q <= '0;
+    end else begin
+      wb_we_q   <= wb_re_i;
+      wb_addr_q <= wb_addr_i;
+    end
+  end
+
+  hwgen_ram_1r1w #(
+    .Width  (ActBits),
+    .Depth  (2 * ActDepth),
+    .MemFile("")
+  ) u_act (
+    .clk_i  (clk_i),
+    .we_i   (wb_we_q || act_we_i),
+    .waddr_i(wb_we_q ? wb_addr_q : act_waddr_i),
+    .wdata_i(wb_we_q ? y : act_wdata_i),
+    .re_i   (act_re_i),
+    .raddr_i(act_raddr_i),
+    .rdata_o(act_rdata_o)
+  );
+
+  assign idle_o = !pend_q && q_empty && !busy_q && !s1_valid_q && !s2_valid_q;
+
+`ifndef SYNTHESIS
+  always_ff @(posedge clk_i) begin
+    if (rst_ni) begin
+      assert (!(bc_fire_i && !ready_o)) else $error("hwgen_pe %0d: broadcast while not ready", Pe);
+      assert (!(wb_re_i && s1_valid_q)) else $error("hwgen_pe %0d: writeback during compute", Pe);
+    end
+  end
+`endif
+
+endmodule
