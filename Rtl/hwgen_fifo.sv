@@ -1,11 +1,11 @@
 // Synchronous FIFO of any depth >= 1 with an occupancy count; push and pop may share a cycle.
 module hwgen_fifo #(
   /// Bits per entry.
-  parameter int unsigned Width = 8,
+  parameter int Width = 8,
   /// Entries (>= 1; need not be a power of two).
-  parameter int unsigned Depth = 8,
-  localparam int unsigned PtrBits = (Depth > 1) ? $clog2(Depth) : 1,
-  localparam int unsigned CountBits = $clog2(Depth + 1)
+  parameter int Depth = 8,
+  localparam int PtrBits = (Depth > 1) ? $clog2(Depth) : 1,
+  localparam int CountBits = $clog2(Depth + 1)
 ) (
   input  logic                 clk_i,
   input  logic                 rst_ni,
@@ -73,7 +73,7 @@ module hwgen_fifo #(
   assign count_o = count_q;
 
 `ifndef SYNTHESIS
-  always_ff @(posedge clk_i) begin
+  always @(posedge clk_i) begin
     if (rst_ni) begin
       assert (!(push_i && !pop_i && count_q == CountBits'(Depth)))
         else $error("hwgen_fifo: push into a full FIFO");

@@ -3,8 +3,8 @@
 // Example: Width = 6, valid_i = 6'b10_1000 gives valid_o = 1, index_o = 3.
 module hwgen_lnzd #(
   /// Inputs (>= 1; any count, the tree is padded to a power of four).
-  parameter int unsigned Width = 4,
-  localparam int unsigned IndexBits = (Width > 1) ? $clog2(Width) : 1
+  parameter int Width = 4,
+  localparam int IndexBits = (Width > 1) ? $clog2(Width) : 1
 ) (
   input  logic [Width-1:0]     valid_i,
   output logic                 valid_o,
@@ -16,11 +16,11 @@ module hwgen_lnzd #(
     assign index_o = '0;
   end else begin : gen_tree
     // A complete 4-ary tree stored as a heap: node n has children 4n+1 .. 4n+4.
-    localparam int unsigned Levels = ($clog2(Width) + 1) / 2;
-    localparam int unsigned Leaves = 1 << (2 * Levels);
-    localparam int unsigned Inner = (Leaves - 1) / 3;
-    localparam int unsigned Nodes = Inner + Leaves;
-    localparam int unsigned TreeBits = 2 * Levels;
+    localparam int Levels = ($clog2(Width) + 1) / 2;
+    localparam int Leaves = 1 << (2 * Levels);
+    localparam int Inner = (Leaves - 1) / 3;
+    localparam int Nodes = Inner + Leaves;
+    localparam int TreeBits = 2 * Levels;
 
     logic [Nodes-1:0]          node_valid;
     logic [Nodes*TreeBits-1:0] node_index;

@@ -1,7 +1,7 @@
 // One 4-input leading-non-zero-detection node (EIE): the lowest valid child and its index.
 module hwgen_lnzd_node #(
   /// Bits of each child's index.
-  parameter int unsigned IndexBits = 2
+  parameter int IndexBits = 2
 ) (
   // Children, child 0 has priority.
   input  logic [3:0]             valid_i,

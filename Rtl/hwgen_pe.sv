@@ -10,50 +10,50 @@
 // issues the current column's last entry, so columns run back to back.
 module hwgen_pe #(
   /// This PE's index (names its memory images).
-  parameter int unsigned Pe = 0,
+  parameter int Pe = 0,
   /// A: activation bits.
-  parameter int unsigned ActBits = 16,
+  parameter int ActBits = 16,
   /// W: codebook value bits.
-  parameter int unsigned WeightBits = 16,
+  parameter int WeightBits = 16,
   /// Accumulator bits.
-  parameter int unsigned AccBits = 40,
+  parameter int AccBits = 40,
   /// b: codebook index bits per entry.
-  parameter int unsigned CodeBits = 4,
+  parameter int CodeBits = 4,
   /// Z: relative row index bits per entry.
-  parameter int unsigned IndexBits = 4,
+  parameter int IndexBits = 4,
   /// Entries per sparse-matrix memory word.
-  parameter int unsigned LineEntries = 8,
+  parameter int LineEntries = 8,
   /// Activation queue depth.
-  parameter int unsigned FifoDepth = 8,
+  parameter int FifoDepth = 8,
   /// Words of each pointer bank (even and odd).
-  parameter int unsigned PtrDepth = 2,
+  parameter int PtrDepth = 2,
   /// Words (lines) of the sparse-matrix memory.
-  parameter int unsigned SpmatDepth = 1,
+  parameter int SpmatDepth = 1,
   /// Words of the bias memory (all layers' local rows).
-  parameter int unsigned BiasDepth = 1,
+  parameter int BiasDepth = 1,
   /// Accumulators (the most local rows of any layer).
-  parameter int unsigned AccDepth = 1,
+  parameter int AccDepth = 1,
   /// Words of one activation bank (two banks: source and destination).
-  parameter int unsigned ActDepth = 1,
+  parameter int ActDepth = 1,
   /// Bits of a column index.
-  parameter int unsigned ColBits = 1,
+  parameter int ColBits = 1,
   /// Bits of the output shift Fw.
-  parameter int unsigned ShiftBits = 5,
+  parameter int ShiftBits = 5,
   /// Prefix of the memory images, e.g. "mem/tiny_"; "" for none.
   parameter MemPrefix = "",
-  localparam int unsigned EntryBits = CodeBits + IndexBits,
-  localparam int unsigned LineBits = LineEntries * EntryBits,
-  localparam int unsigned OffBits = (LineEntries > 1) ? $clog2(LineEntries) : 1,
-  localparam int unsigned LineAddrBits = $clog2(SpmatDepth + 1),
-  localparam int unsigned PtrBits = LineAddrBits + OffBits,
-  localparam int unsigned PtrAddrBits = (PtrDepth > 1) ? $clog2(PtrDepth) : 1,
-  localparam int unsigned PtrIndexBits = PtrAddrBits + 1,
-  localparam int unsigned SpmatAddrBits = (SpmatDepth > 1) ? $clog2(SpmatDepth) : 1,
-  localparam int unsigned BiasAddrBits = (BiasDepth > 1) ? $clog2(BiasDepth) : 1,
-  localparam int unsigned AccAddrBits = (AccDepth > 1) ? $clog2(AccDepth) : 1,
-  localparam int unsigned ActAddrBits = $clog2(2 * ActDepth),
-  localparam int unsigned ProdBits = ActBits + WeightBits,
-  localparam int unsigned LdBits = (LineBits > AccBits) ? LineBits : AccBits
+  localparam int EntryBits = CodeBits + IndexBits,
+  localparam int LineBits = LineEntries * EntryBits,
+  localparam int OffBits = (LineEntries > 1) ? $clog2(LineEntries) : 1,
+  localparam int LineAddrBits = $clog2(SpmatDepth + 1),
+  localparam int PtrBits = LineAddrBits + OffBits,
+  localparam int PtrAddrBits = (PtrDepth > 1) ? $clog2(PtrDepth) : 1,
+  localparam int PtrIndexBits = PtrAddrBits + 1,
+  localparam int SpmatAddrBits = (SpmatDepth > 1) ? $clog2(SpmatDepth) : 1,
+  localparam int BiasAddrBits = (BiasDepth > 1) ? $clog2(BiasDepth) : 1,
+  localparam int AccAddrBits = (AccDepth > 1) ? $clog2(AccDepth) : 1,
+  localparam int ActAddrBits = $clog2(2 * ActDepth),
+  localparam int ProdBits = ActBits + WeightBits,
+  localparam int LdBits = (LineBits > AccBits) ? LineBits : AccBits
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -97,10 +97,10 @@ module hwgen_pe #(
 
   // Memory images are "<MemPrefix><kind>_pe<Pe as 4 digits>.mem", built without $sformatf so
   // that Verilator, Icarus and yosys all accept the constant.
-  localparam int unsigned Digit3 = 48 + (Pe / 1000) % 10;
-  localparam int unsigned Digit2 = 48 + (Pe / 100) % 10;
-  localparam int unsigned Digit1 = 48 + (Pe / 10) % 10;
-  localparam int unsigned Digit0 = 48 + Pe % 10;
+  localparam int Digit3 = 48 + (Pe / 1000) % 10;
+  localparam int Digit2 = 48 + (Pe / 100) % 10;
+  localparam int Digit1 = 48 + (Pe / 10) % 10;
+  localparam int Digit0 = 48 + Pe % 10;
   localparam logic [31:0] PeDigits = {Digit3[7:0], Digit2[7:0], Digit1[7:0], Digit0[7:0]};
   localparam PtrEvenFile = {MemPrefix, "ptr_even_pe", PeDigits, ".mem"};
   localparam PtrOddFile = {MemPrefix, "ptr_odd_pe", PeDigits, ".mem"};
@@ -169,8 +169,8 @@ module hwgen_pe #(
   // ---------------------------------------------------------------------------------------------
   // Activation queue of non-empty columns: {a, start, end}
   // ---------------------------------------------------------------------------------------------
-  localparam int unsigned QueueBits = ActBits + 2 * PtrBits;
-  localparam int unsigned CountBits = $clog2(FifoDepth + 1);
+  localparam int QueueBits = ActBits + 2 * PtrBits;
+  localparam int CountBits = $clog2(FifoDepth + 1);
 
   logic                 q_push, q_pop, q_empty;
   logic [QueueBits-1:0] q_head;
@@ -455,7 +455,7 @@ module hwgen_pe #(
   assign idle_o = !pend_q && q_empty && !busy_q && !s1_valid_q && !s2_valid_q;
 
 `ifndef SYNTHESIS
-  always_ff @(posedge clk_i) begin
+  always @(posedge clk_i) begin
     if (rst_ni) begin
       assert (!(bc_fire_i && !ready_o)) else $error("hwgen_pe %0d: broadcast while not ready", Pe);
       assert (!(wb_re_i && s1_valid_q)) else $error("hwgen_pe %0d: writeback during compute", Pe);

@@ -5,12 +5,12 @@
 // forward it themselves.
 module hwgen_ram_1r1w #(
   /// Bits per word.
-  parameter int unsigned Width = 8,
+  parameter int Width = 8,
   /// Words.
-  parameter int unsigned Depth = 2,
+  parameter int Depth = 2,
   /// Hex image loaded with $readmemh at time zero; "" leaves the memory uninitialised.
   parameter MemFile = "",
-  localparam int unsigned AddrBits = (Depth > 1) ? $clog2(Depth) : 1
+  localparam int AddrBits = (Depth > 1) ? $clog2(Depth) : 1
 ) (
   input  logic                clk_i,
   // Write port

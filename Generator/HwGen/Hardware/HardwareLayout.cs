@@ -1,0 +1,257 @@
+using HwGen.Compression;
+
+namespace HwGen.Hardware;
+
+/// <summary>
+/// Where everything of a compressed network lives in the accelerator: memory depths and widths,
+/// each layer's table entry, and each PE's memory contents. Derived once from the
+/// <see cref="CompressedNetwork"/>; the emitters, the memory images and the host header read it.
+/// </summary>
+public sealed class HardwareLayout
+{
+    private HardwareLayout(CompressedNetwork network)
+    {
+        Network = network;
+        var hw = network.Config.Hardware;
+        var compression = network.Config.Compression;
+        Pes = hw.Pes;
+        FifoDepth = hw.FifoDepth;
+        LineEntries = hw.SpmatLineEntries;
+        CodeBits = compression.CodebookBits;
+        IndexBits = compression.IndexBits;
+        ActivationBits = network.Format.ActivationBits;
+        WeightBits = network.Format.WeightBits;
+        AccumulatorBits = network.Format.AccumulatorBits;
+
+        var layers = new List<LayerTableEntry>();
+        int ptrBase = 0;
+        int biasBase = 0;
+        var entryBase = new long[Pes];
+        foreach (var layer in network.Layers)
+        {
+            int groups = Ceil(layer.Cols, Pes);
+            var entryBases = (long[])entryBase.Clone();
+            for (int p = 0; p < Pes; p++)
+            {
+                entryBase[p] += layer.PeEncodings[p].Entries;
+            }
+
+            layers.Add(new LayerTableEntry(
+                Rows: layer.Rows,
+                Cols: layer.Cols,
+                Groups: groups,
+                LastGroupPes: layer.Cols - ((groups - 1) * Pes),
+                LocalRows: Ceil(layer.Rows, Pes),
+                PtrBase: ptrBase,
+                BiasBase: biasBase,
+                Shift: layer.WeightFrac,
+                Relu: layer.Relu,
+                EntryBase: entryBases));
+            ptrBase += layer.Cols + 1;
+            ptrBase += ptrBase % 2;
+            biasBase += Ceil(layer.Rows, Pes);
+        }
+
+        Layers = layers;
+        PointerIndices = layers[^1].PtrBase + layers[^1].Cols + 1;
+        PtrDepth = Math.Max(1, Ceil(PointerIndices, 2));
+        EntriesPerPe = entryBase;
+        SpmatDepth = Math.Max(1, (int)Ceil(entryBase.Max(), LineEntries));
+        BiasDepth = Math.Max(1, biasBase);
+        AccDepth = layers.Max(l => l.LocalRows);
+        ActDepth = Math.Max(Ceil(network.InputSize, Pes), layers.Max(l => l.LocalRows));
+        ColBits = Bits(layers.Max(l => (long)l.Groups * Pes) - 1);
+        ShiftBits = Bits(layers.Max(l => l.Shift));
+        OffBits = LineEntries > 1 ? Bits(LineEntries - 1) : 1;
+        LineAddrBits = Bits(SpmatDepth);
+        PtrBits = LineAddrBits + OffBits;
+    }
+
+    public CompressedNetwork Network { get; }
+
+    /// <summary>N.</summary>
+    public int Pes { get; }
+
+    public int FifoDepth { get; }
+
+    public int LineEntries { get; }
+
+    public int CodeBits { get; }
+
+    public int IndexBits { get; }
+
+    public int EntryBits => CodeBits + IndexBits;
+
+    public int LineBits => LineEntries * EntryBits;
+
+    public int ActivationBits { get; }
+
+    public int WeightBits { get; }
+
+    public int AccumulatorBits { get; }
+
+    /// <summary>Width of the memory-load port's data: the widest memory word.</summary>
+    public int LoadBits => Math.Max(LineBits, AccumulatorBits);
+
+    public IReadOnlyList<LayerTableEntry> Layers { get; }
+
+    /// <summary>Pointer indices of all layers (each layer's base rounded up to even).</summary>
+    public int PointerIndices { get; }
+
+    /// <summary>Words per pointer bank (even and odd).</summary>
+    public int PtrDepth { get; }
+
+    /// <summary>Sparse-matrix entries of all layers, per PE.</summary>
+    public IReadOnlyList<long> EntriesPerPe { get; }
+
+    /// <summary>Lines of the sparse-matrix memory (the fullest PE's).</summary>
+    public int SpmatDepth { get; }
+
+    public int BiasDepth { get; }
+
+    /// <summary>Accumulators per PE: the most local rows of any layer.</summary>
+    public int AccDepth { get; }
+
+    /// <summary>Words of one activation bank per PE.</summary>
+    public int ActDepth { get; }
+
+    public int ColBits { get; }
+
+    public int ShiftBits { get; }
+
+    /// <summary>Bits of the entry offset within a line in a pointer word.</summary>
+    public int OffBits { get; }
+
+    public int LineAddrBits { get; }
+
+    /// <summary>Pointer word: {line, offset}.</summary>
+    public int PtrBits { get; }
+
+    public static HardwareLayout For(CompressedNetwork network) => new(network);
+
+    /// <summary>A pointer as stored: the entry address split into line and offset.</summary>
+    public long PackPointer(long entry) => ((entry / LineEntries) << OffBits) | (entry % LineEntries);
+
+    /// <summary>Pointer banks of one PE: index i of all layers' pointers goes to bank i mod 2, word i div 2.</summary>
+    public (long[] Even, long[] Odd) PointerBanks(int pe)
+    {
+        var even = new long[PtrDepth];
+        var odd = new long[PtrDepth];
+        for (int l = 0; l < Layers.Count; l++)
+        {
+            var table = Layers[l];
+            var pointers = Network.Layers[l].PeEncodings[pe].ColumnPointers;
+            for (int j = 0; j <= table.Cols; j++)
+            {
+                int index = table.PtrBase + j;
+                long value = PackPointer(table.EntryBase[pe] + pointers[j]);
+                (index % 2 == 0 ? even : odd)[index / 2] = value;
+            }
+        }
+
+        return (even, odd);
+    }
+
+    /// <summary>Sparse-matrix lines of one PE, each a little-endian array of 64-bit words.</summary>
+    public IReadOnlyList<ulong[]> SpmatLines(int pe)
+    {
+        int wordsPerLine = Ceil(LineBits, 64);
+        var lines = new List<ulong[]>(SpmatDepth);
+        for (int i = 0; i < SpmatDepth; i++)
+        {
+            lines.Add(new ulong[wordsPerLine]);
+        }
+
+        long entry = 0;
+        foreach (var layer in Network.Layers)
+        {
+            var encoding = layer.PeEncodings[pe];
+            for (int e = 0; e < encoding.Entries; e++, entry++)
+            {
+                ulong value = ((ulong)encoding.EntryCodes[e] << IndexBits) | encoding.EntryIndices[e];
+                int bit = (int)(entry % LineEntries) * EntryBits;
+                var line = lines[(int)(entry / LineEntries)];
+                line[bit / 64] |= value << (bit % 64);
+                if ((bit % 64) + EntryBits > 64)
+                {
+                    line[(bit / 64) + 1] |= value >> (64 - (bit % 64));
+                }
+            }
+        }
+
+        return lines;
+    }
+
+    /// <summary>Bias memory of one PE (accumulator scale); zero for local rows the PE does not own.</summary>
+    public long[] Biases(int pe)
+    {
+        var biases = new long[BiasDepth];
+        for (int l = 0; l < Layers.Count; l++)
+        {
+            var layer = Network.Layers[l];
+            for (int r = 0; r < Layers[l].LocalRows; r++)
+            {
+                int hwRow = (r * Pes) + pe;
+                if (hwRow < layer.Rows)
+                {
+                    biases[Layers[l].BiasBase + r] = layer.BiasFixed[layer.HwRowToRow[hwRow]];
+                }
+            }
+        }
+
+        return biases;
+    }
+
+    /// <summary>Codebook of all layers, layer-major, 2^b entries each.</summary>
+    public long[] Codebook()
+    {
+        int size = 1 << CodeBits;
+        var codebook = new long[Layers.Count * size];
+        for (int l = 0; l < Layers.Count; l++)
+        {
+            var values = Network.Layers[l].CodebookFixed;
+            Array.Copy(values, 0, codebook, l * size, Math.Min(size, values.Length));
+        }
+
+        return codebook;
+    }
+
+    /// <summary>Bits needed for an unsigned value (at least 1).</summary>
+    public static int Bits(long maxValue)
+    {
+        int bits = 1;
+        while (bits < 63 && (1L << bits) <= maxValue)
+        {
+            bits++;
+        }
+
+        return bits;
+    }
+
+    internal static int Ceil(int a, int b) => (a + b - 1) / b;
+
+    internal static long Ceil(long a, long b) => (a + b - 1) / b;
+}
+
+/// <summary>One row of the sequencer's layer table.</summary>
+/// <param name="Rows">Outputs.</param>
+/// <param name="Cols">Inputs.</param>
+/// <param name="Groups">ceil(Cols / N): words of the source bank the LNZD scans.</param>
+/// <param name="LastGroupPes">Columns in the last group.</param>
+/// <param name="LocalRows">ceil(Rows / N): accumulators in use and writeback length.</param>
+/// <param name="PtrBase">Index of the layer's first pointer (even).</param>
+/// <param name="BiasBase">Word of the layer's first bias in every PE's bias memory.</param>
+/// <param name="Shift">Fw, the output stage's shift.</param>
+/// <param name="Relu">Whether the output stage applies ReLU.</param>
+/// <param name="EntryBase">Per PE: the layer's first sparse-matrix entry.</param>
+public sealed record LayerTableEntry(
+    int Rows,
+    int Cols,
+    int Groups,
+    int LastGroupPes,
+    int LocalRows,
+    int PtrBase,
+    int BiasBase,
+    int Shift,
+    bool Relu,
+    long[] EntryBase);

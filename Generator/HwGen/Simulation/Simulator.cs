@@ -1,0 +1,335 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using HwGen.Compression;
+using HwGen.Emit;
+using HwGen.Model;
+using HwGen.Tools;
+
+namespace HwGen.Simulation;
+
+/// <summary>Which simulator runs the generated RTL.</summary>
+public enum SimulatorKind
+{
+    Verilator,
+    Iverilog,
+}
+
+/// <summary>How to co-simulate a design.</summary>
+public sealed record SimulationOptions
+{
+    public SimulatorKind Simulator { get; init; } = SimulatorKind.Verilator;
+
+    /// <summary>Write a waveform (FST for Verilator, VCD for Icarus) to sim/trace.*.</summary>
+    public bool Trace { get; init; }
+
+    /// <summary>Build the memories empty and load the weights through the memory-load port.</summary>
+    public bool LoadThroughPort { get; init; }
+
+    /// <summary>Write into a non-empty folder HwGen did not write.</summary>
+    public bool Force { get; init; }
+
+    public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(30);
+}
+
+/// <summary>The first output that differs between the RTL and the golden model.</summary>
+/// <param name="Vector">Vector index.</param>
+/// <param name="Layer">First layer whose output differs (index).</param>
+/// <param name="LayerName">Its name.</param>
+/// <param name="Row">Output row in original order.</param>
+/// <param name="Expected">Golden model.</param>
+/// <param name="Actual">RTL.</param>
+public sealed record Mismatch(int Vector, int Layer, string LayerName, int Row, long Expected, long Actual);
+
+/// <summary>Outcome of a co-simulation: outputs and cycles against the golden and cycle models.</summary>
+public sealed record SimulationResult
+{
+    public required int Vectors { get; init; }
+
+    /// <summary>Vectors with at least one output that differs from the golden model.</summary>
+    public required int Mismatches { get; init; }
+
+    public Mismatch? FirstMismatch { get; init; }
+
+    /// <summary>Per vector: the RTL's compute cycles (<c>perf_cycles_o</c>).</summary>
+    public required IReadOnlyList<long> Cycles { get; init; }
+
+    /// <summary>Per vector: the cycle model's prediction.</summary>
+    public required IReadOnlyList<long> ModelCycles { get; init; }
+
+    /// <summary>Per vector: ceil(useful MACs / N) summed over layers.</summary>
+    public required IReadOnlyList<long> IdealCycles { get; init; }
+
+    /// <summary>Vectors whose RTL and model cycles differ.</summary>
+    public int CycleMismatches => Cycles.Zip(ModelCycles).Count(p => p.First != p.Second);
+
+    /// <summary>Σ ideal / Σ RTL cycles.</summary>
+    public double LoadEfficiency => Cycles.Sum() == 0 ? 0 : (double)IdealCycles.Sum() / Cycles.Sum();
+
+    public bool Passed => Mismatches == 0 && CycleMismatches == 0;
+
+    public required double BuildSeconds { get; init; }
+
+    public required bool Rebuilt { get; init; }
+
+    public required double RunSeconds { get; init; }
+
+    /// <summary>Simulated clock cycles per wall-clock second of the run (streaming included).</summary>
+    public required double SimulatedCyclesPerSecond { get; init; }
+
+    /// <summary>Where a reproducer of the first mismatch was written, if any.</summary>
+    public string? ReproducerPath { get; init; }
+
+    /// <summary>Per vector and layer: the golden model's outputs (original order).</summary>
+    public required IReadOnlyList<IReadOnlyList<long[]>> Expected { get; init; }
+}
+
+/// <summary>
+/// Co-simulates a generated design: writes it, builds it (only when its sources changed), runs
+/// the vectors, and compares every layer's output with the golden model bit for bit and every
+/// vector's cycle count with the cycle model.
+/// </summary>
+public static class Simulator
+{
+    /// <summary>Runs <paramref name="inputs"/> (float vectors) through the design in <paramref name="directory"/>.</summary>
+    public static SimulationResult Run(
+        CompressedNetwork network,
+        IReadOnlyList<double[]> inputs,
+        string directory,
+        SimulationOptions options,
+        Action<string>? progress = null)
+    {
+        progress ??= _ => { };
+        var files = DesignEmitter.Emit(network, bakeWeights: !options.LoadThroughPort);
+        OutputWriter.Write(directory, files, options.Force);
+
+        // Expected outputs and cycles.
+        var quantized = inputs.Select(x => GoldenModel.QuantizeInput(network.Format, x)).ToList();
+        var expected = new List<IReadOnlyList<long[]>>();
+        var modelCycles = new List<long>();
+        var idealCycles = new List<long>();
+        foreach (var x in quantized)
+        {
+            var golden = GoldenModel.Run(network, x);
+            expected.Add(golden.LayerOutputs);
+            var cycles = CycleModel.Run(network, x, golden.LayerOutputs);
+            modelCycles.Add(cycles.Cycles);
+            idealCycles.Add(cycles.IdealCycles);
+        }
+
+        WriteVectors(Path.Combine(directory, "sim", "vectors.hex"), network, quantized);
+
+        progress($"building with {Name(options.Simulator)}");
+        var stopwatch = Stopwatch.StartNew();
+        bool rebuilt = Build(directory, network.Name, options);
+        double buildSeconds = stopwatch.Elapsed.TotalSeconds;
+
+        progress($"simulating {inputs.Count} vector(s)");
+        string outputs = Path.Combine(directory, "sim", "outputs.txt");
+        string layers = Path.Combine(directory, "sim", "layers.txt");
+        File.Delete(outputs);
+        File.Delete(layers);
+        var args = new List<string> { "run_sim.sh", Name(options.Simulator) };
+        if (options.Trace)
+        {
+            args.Add("--trace");
+        }
+
+        args.Add("+layers=sim/layers.txt");
+        if (options.LoadThroughPort)
+        {
+            args.Add("+load=sim/load.hex");
+        }
+
+        stopwatch.Restart();
+        var run = ProcessRunner.RunChecked("sh", args, directory, options.RunTimeout);
+        double runSeconds = stopwatch.Elapsed.TotalSeconds;
+        if (!File.Exists(outputs))
+        {
+            throw new ToolException(run with { ExitCode = 1, Stderr = run.Stderr + "\nerror: the simulation wrote no sim/outputs.txt" });
+        }
+
+        var (rtlCycles, rtlOutputs) = ReadOutputs(outputs, network, inputs.Count);
+        var rtlLayers = ReadLayers(layers, network, inputs.Count);
+
+        int mismatches = 0;
+        Mismatch? first = null;
+        for (int v = 0; v < inputs.Count; v++)
+        {
+            var found = FirstDifference(network, v, expected[v], rtlLayers[v], rtlOutputs[v]);
+            if (found is not null)
+            {
+                mismatches++;
+                first ??= found;
+            }
+        }
+
+        long totalCycles = rtlCycles.Sum();
+        return new SimulationResult
+        {
+            Vectors = inputs.Count,
+            Mismatches = mismatches,
+            FirstMismatch = first,
+            Cycles = rtlCycles,
+            ModelCycles = modelCycles,
+            IdealCycles = idealCycles,
+            BuildSeconds = buildSeconds,
+            Rebuilt = rebuilt,
+            RunSeconds = runSeconds,
+            SimulatedCyclesPerSecond = runSeconds > 0 ? totalCycles / runSeconds : 0,
+            Expected = expected,
+        };
+    }
+
+    /// <summary>Builds the simulation model unless a build of exactly these sources exists.</summary>
+    /// <returns>True when it had to build.</returns>
+    public static bool Build(string directory, string name, SimulationOptions options)
+    {
+        string kind = Name(options.Simulator);
+        string stamp = Path.Combine(directory, options.Simulator == SimulatorKind.Verilator
+            ? (options.Trace ? "obj_dir_trace" : "obj_dir")
+            : ".", $".hwgen-build-{kind}{(options.Trace ? "-trace" : "")}");
+        string binary = options.Simulator == SimulatorKind.Verilator
+            ? Path.Combine(Path.GetDirectoryName(stamp)!, "Vhwgen_sim")
+            : Path.Combine(directory, "sim.vvp");
+        string hash = SourceHash(directory, name, options);
+        if (File.Exists(binary) && File.Exists(stamp) && File.ReadAllText(stamp) == hash)
+        {
+            return false;
+        }
+
+        var args = new List<string> { "build_sim.sh", kind };
+        if (options.Trace)
+        {
+            args.Add("--trace");
+        }
+
+        ProcessRunner.RunChecked("sh", args, directory, options.BuildTimeout);
+        File.WriteAllText(stamp, hash);
+        return true;
+    }
+
+    private static string SourceHash(string directory, string name, SimulationOptions options)
+    {
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var sources = DesignEmitter.RtlSources(name)
+            .Concat(["tb/hwgen_sim_top.sv", "tb/hwgen_tb.sv", "tb/hwgen_harness.cpp", "build_sim.sh"]);
+        foreach (var source in sources)
+        {
+            sha.AppendData(Encoding.UTF8.GetBytes(source));
+            sha.AppendData(File.ReadAllBytes(Path.Combine(directory, source)));
+        }
+
+        sha.AppendData(Encoding.UTF8.GetBytes($"{options.Simulator}{options.Trace}"));
+        return Convert.ToHexString(sha.GetHashAndReset());
+    }
+
+    private static string Name(SimulatorKind kind) => kind == SimulatorKind.Verilator ? "verilator" : "iverilog";
+
+    /// <summary>Writes the vectors file the harness and testbench read.</summary>
+    public static void WriteVectors(string path, CompressedNetwork network, IReadOnlyList<long[]> vectors)
+    {
+        int bits = network.Format.ActivationBits;
+        var text = new StringBuilder();
+        text.Append(CultureInfo.InvariantCulture, $"{vectors.Count} {network.InputSize} {network.OutputSize}\n");
+        foreach (var vector in vectors)
+        {
+            foreach (long value in vector)
+            {
+                text.Append(MemoryImages.Hex([(ulong)value], bits)).Append('\n');
+            }
+        }
+
+        OutputWriter.WriteIfChanged(path, Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    private static (List<long> Cycles, List<long[]> Outputs) ReadOutputs(string path, CompressedNetwork network, int vectors)
+    {
+        var cycles = new List<long>();
+        var outputs = new List<long[]>();
+        var hwRowToRow = network.Layers[^1].HwRowToRow;
+        long[]? current = null;
+        int h = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            if (line.StartsWith("vector ", StringComparison.Ordinal))
+            {
+                var parts = line.Split(' ');
+                cycles.Add(long.Parse(parts[3], CultureInfo.InvariantCulture));
+                current = new long[network.OutputSize];
+                outputs.Add(current);
+                h = 0;
+            }
+            else if (current is not null && line.Length > 0)
+            {
+                current[hwRowToRow[h++]] = long.Parse(line, CultureInfo.InvariantCulture);
+            }
+        }
+
+        if (cycles.Count != vectors)
+        {
+            throw new InvalidDataException($"{path}: expected {vectors} vectors, found {cycles.Count}");
+        }
+
+        return (cycles, outputs);
+    }
+
+    /// <summary>Every layer's writebacks per vector, mapped back to original row order.</summary>
+    /// <remarks>Each vector writes back LocalRows × N words per layer, layers in order.</remarks>
+    private static List<long[][]> ReadLayers(string path, CompressedNetwork network, int vectors)
+    {
+        int pes = network.Pes;
+        var perLayer = network.Layers.Select(l => ((l.Rows + pes - 1) / pes) * pes).ToArray();
+        int perVector = perLayer.Sum();
+        var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
+        if (lines.Length != perVector * vectors)
+        {
+            throw new InvalidDataException($"{path}: expected {perVector * vectors} writebacks for {vectors} vectors, found {lines.Length}");
+        }
+
+        var result = new List<long[][]>(vectors);
+        for (int v = 0; v < vectors; v++)
+        {
+            var layers = network.Layers.Select(l => new long[l.Rows]).ToArray();
+            for (int i = v * perVector; i < (v + 1) * perVector; i++)
+            {
+                var parts = lines[i].Split(' ');
+                int layer = int.Parse(parts[0], CultureInfo.InvariantCulture);
+                int hw = (int.Parse(parts[1], CultureInfo.InvariantCulture) * pes) + int.Parse(parts[2], CultureInfo.InvariantCulture);
+                if (hw < network.Layers[layer].Rows)
+                {
+                    layers[layer][network.Layers[layer].HwRowToRow[hw]] = long.Parse(parts[3], CultureInfo.InvariantCulture);
+                }
+            }
+
+            result.Add(layers);
+        }
+
+        return result;
+    }
+
+    private static Mismatch? FirstDifference(CompressedNetwork network, int vector, IReadOnlyList<long[]> expected, long[][] layers, long[] outputs)
+    {
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            var actual = l == network.Layers.Count - 1 ? outputs : layers[l];
+            for (int r = 0; r < expected[l].Length; r++)
+            {
+                if (layers[l][r] != expected[l][r])
+                {
+                    return new Mismatch(vector, l, network.Layers[l].Name, r, expected[l][r], layers[l][r]);
+                }
+
+                if (actual[r] != expected[l][r])
+                {
+                    return new Mismatch(vector, l, network.Layers[l].Name, r, expected[l][r], actual[r]);
+                }
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,49 @@
+# HwGen — the front door. `make demo` and `make test` work on a fresh Debian 12 machine with the
+# .NET 10 SDK: they install what is missing first.
+
+SHELL := /bin/bash
+DOTNET ?= dotnet
+CONFIGURATION ?= Release
+# The Debian packages HwGen drives (DESIGN §7), plus the C++ toolchain Verilator compiles with.
+EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make
+EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+BUILD_STAMP := Generator/HwGen.Cli/bin/$(CONFIGURATION)/net10.0/HwGen.Cli.dll
+
+.PHONY: all setup tools restore build test demo bench clean
+
+all: build
+
+## setup: install the EDA tools that are missing and restore the .NET packages
+setup: tools restore
+
+tools:
+	@command -v $(DOTNET) >/dev/null || { echo "HwGen needs the .NET 10 SDK (dotnet) on the PATH" >&2; exit 1; }
+	@missing=""; for tool in $(EDA_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing EDA tools (missing:$$missing)"; \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $(EDA_PACKAGES); \
+	fi
+
+restore:
+	$(DOTNET) restore HwGen.sln
+
+## build: compile everything (Release); ./hwgen then runs the CLI
+build: setup
+	$(DOTNET) build HwGen.sln -c $(CONFIGURATION) --no-restore
+
+## test: every test, co-simulation and synthesis included
+test: build
+	$(DOTNET) test HwGen.sln -c $(CONFIGURATION) --no-build
+
+## demo: generate an example design, co-simulate it against the golden model, print the summary
+demo: build
+	./hwgen simulate examples/demo.yaml -o out/demo --vectors 8
+
+## bench: measured runs (compression, cycle model, Verilator); results in bench/
+bench: build
+	$(DOTNET) run -c $(CONFIGURATION) --no-build --project Generator/HwGen.Bench -- all --out bench
+
+clean:
+	$(DOTNET) clean HwGen.sln -c $(CONFIGURATION) >/dev/null
+	rm -rf out

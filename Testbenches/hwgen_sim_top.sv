@@ -1,0 +1,64 @@
+// Simulation wrapper of a generated design: passes the core's ports through and, given
+// +layers=<file>, writes every writeback of every layer as "<layer> <local row> <pe> <value>".
+//
+// Compile with -DHWGEN_TOP=<design>_top -DHWGEN_PKG=<design>_pkg.
+module hwgen_sim_top
+  import `HWGEN_PKG::*;
+(
+  input  logic               clk_i,
+  input  logic               rst_ni,
+  input  logic               in_valid_i,
+  output logic               in_ready_o,
+  input  logic [ActBits-1:0] in_data_i,
+  output logic               out_valid_o,
+  input  logic               out_ready_i,
+  output logic [ActBits-1:0] out_data_o,
+  output logic               busy_o,
+  output logic               done_o,
+  output logic [31:0]        perf_cycles_o,
+  input  logic               ld_valid_i,
+  output logic               ld_ready_o,
+  input  logic [31:0]        ld_addr_i,
+  input  logic [LdBits-1:0]  ld_data_i
+);
+
+  `HWGEN_TOP u_top (
+    .clk_i        (clk_i),
+    .rst_ni       (rst_ni),
+    .in_valid_i   (in_valid_i),
+    .in_ready_o   (in_ready_o),
+    .in_data_i    (in_data_i),
+    .out_valid_o  (out_valid_o),
+    .out_ready_i  (out_ready_i),
+    .out_data_o   (out_data_o),
+    .busy_o       (busy_o),
+    .done_o       (done_o),
+    .perf_cycles_o(perf_cycles_o),
+    .ld_valid_i   (ld_valid_i),
+    .ld_ready_o   (ld_ready_o),
+    .ld_addr_i    (ld_addr_i),
+    .ld_data_i    (ld_data_i)
+  );
+
+  // verilator lint_off UNUSEDSIGNAL
+  integer layer_fd;
+  string  layer_path;
+  // verilator lint_on UNUSEDSIGNAL
+
+  initial begin
+    layer_fd = 0;
+    if ($value$plusargs("layers=%s", layer_path)) begin
+      layer_fd = $fopen(layer_path, "w");
+    end
+  end
+
+  for (genvar p = 0; p < NumPes; p++) begin : gen_monitor
+    always @(posedge clk_i) begin
+      if (layer_fd != 0 && u_top.u_core.gen_pe[p].u_pe.wb_we_q) begin
+        $fwrite(layer_fd, "%0d %0d %0d %0d\n", u_top.u_core.layer_q, u_top.u_core.rowcnt_q - 1,
+                p, $signed(u_top.u_core.gen_pe[p].u_pe.y));
+      end
+    end
+  end
+
+endmodule
