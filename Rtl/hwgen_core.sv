@@ -384,8 +384,12 @@ module hwgen_core #(
   end
 
   for (genvar p = 0; p < NumPes; p++) begin : gen_codebook
-    assign pe_weight[p*WeightBits +: WeightBits] =
-        codebook_q[{layer_q, pe_code[p*CodeBits +: CodeBits]}];
+    if (NumLayers == 1) begin : gen_one_layer
+      assign pe_weight[p*WeightBits +: WeightBits] = codebook_q[pe_code[p*CodeBits +: CodeBits]];
+    end else begin : gen_layers
+      assign pe_weight[p*WeightBits +: WeightBits] =
+          codebook_q[{layer_q, pe_code[p*CodeBits +: CodeBits]}];
+    end
   end
 
   // ---------------------------------------------------------------------------------------------

@@ -72,7 +72,7 @@ public static class DesignEmitter
     {
         var layers = layout.Layers;
         string Table(Func<LayerTableEntry, long> field) =>
-            string.Join(", ", layers.Reverse().Select(l => "32'd" + field(l).ToString(CultureInfo.InvariantCulture)));
+            "{" + string.Join(", ", layers.Reverse().Select(l => "32'd" + field(l).ToString(CultureInfo.InvariantCulture))) + "}";
 
         string relu = string.Concat(layers.Reverse().Select(l => l.Relu ? '1' : '0'));
         return new Dictionary<string, object>(StringComparer.Ordinal)
