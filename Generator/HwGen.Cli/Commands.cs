@@ -1,0 +1,148 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using HwGen.Emit;
+using HwGen.Reports;
+using HwGen.Simulation;
+using Spectre.Console;
+
+namespace HwGen.Cli;
+
+/// <summary>The commands of DESIGN §8; each parses its options and calls the library.</summary>
+internal static class Commands
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
+
+    public static Command Estimate(TextWriter stdout, TextWriter stderr)
+    {
+        var config = ConfigArgument();
+        var json = JsonOption();
+        var vectors = new Option<int>("--vectors") { Description = "Input vectors to model (the config's first, then random ones).", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random vectors.", DefaultValueFactory = _ => 1 };
+        var command = new Command("estimate", "Compression statistics, the cycle model and accuracy; no RTL.") { config, json, vectors, seed };
+        command.SetAction(parse => Cli.Guard(stderr, () =>
+        {
+            int count = CheckPositive(parse.GetValue(vectors), "--vectors");
+            var design = Design.Load(parse.GetValue(config)!);
+            var report = EstimateReport.Build(design.Network, design.Vectors(count, parse.GetValue(seed)));
+            if (parse.GetValue(json))
+            {
+                stdout.WriteLine(ReportJson.Estimate(report).ToJsonString(JsonOptions));
+            }
+            else
+            {
+                Tables.Estimate(Console(stdout), report);
+            }
+
+            return Cli.Success;
+        }));
+        return command;
+    }
+
+    public static Command Generate(TextWriter stdout, TextWriter stderr)
+    {
+        var config = ConfigArgument();
+        var output = OutputOption();
+        var json = JsonOption();
+        var force = ForceOption();
+        var command = new Command("generate", "Write the design: RTL, memory images, testbench, scripts and reports.") { config, output, json, force };
+        command.SetAction(parse => Cli.Guard(stderr, () =>
+        {
+            string dir = parse.GetValue(output)!;
+            OutputWriter.CheckWritable(dir, parse.GetValue(force));
+            var design = Design.Load(parse.GetValue(config)!);
+            var report = EstimateReport.Build(design.Network, design.Vectors(1, design.Config.Seed));
+            var files = DesignFiles.All(design, report);
+            int changed = OutputWriter.Write(dir, files, parse.GetValue(force));
+            if (parse.GetValue(json))
+            {
+                var summary = new JsonObject
+                {
+                    ["design"] = design.Network.Name,
+                    ["output"] = dir,
+                    ["files"] = files.Count,
+                    ["changed"] = changed,
+                    ["estimate"] = ReportJson.Estimate(report),
+                };
+                stdout.WriteLine(summary.ToJsonString(JsonOptions));
+            }
+            else
+            {
+                stdout.WriteLine($"Generated {design.Network.Name}: {files.Count} files in {dir} ({changed} changed).");
+                stdout.WriteLine($"  Simulate: {Path.Combine(dir, "build_sim.sh")} && {Path.Combine(dir, "run_sim.sh")}");
+            }
+
+            return Cli.Success;
+        }));
+        return command;
+    }
+
+    public static Command Simulate(TextWriter stdout, TextWriter stderr)
+    {
+        var config = ConfigArgument();
+        var output = OutputOption();
+        var json = JsonOption();
+        var force = ForceOption();
+        var vectors = new Option<int>("--vectors") { Description = "Vectors to run: the config's input, then random ones.", DefaultValueFactory = _ => 1 };
+        var seed = new Option<int>("--seed") { Description = "Seed of the random vectors.", DefaultValueFactory = _ => 1 };
+        var simulator = new Option<string>("--simulator") { Description = "verilator or iverilog.", DefaultValueFactory = _ => "verilator" };
+        simulator.AcceptOnlyFromAmong("verilator", "iverilog");
+        var trace = new Option<bool>("--trace") { Description = "Write a waveform to DIR/sim/trace.fst (Verilator) or trace.vcd (Icarus)." };
+        var loadPort = new Option<bool>("--load-port") { Description = "Start with empty memories and load the weights through the memory-load port." };
+        var command = new Command("simulate", "Generate, build and co-simulate against the golden model and the cycle model.")
+        {
+            config, output, json, force, vectors, seed, simulator, trace, loadPort,
+        };
+        command.SetAction(parse => Cli.Guard(stderr, () =>
+        {
+            string dir = parse.GetValue(output)!;
+            int count = CheckPositive(parse.GetValue(vectors), "--vectors");
+            OutputWriter.CheckWritable(dir, parse.GetValue(force));
+            var design = Design.Load(parse.GetValue(config)!);
+            var inputs = design.Vectors(count, parse.GetValue(seed));
+            var report = EstimateReport.Build(design.Network, inputs.Take(1).ToList());
+            OutputWriter.Write(dir, DesignFiles.All(design, report), parse.GetValue(force));
+            var options = new SimulationOptions
+            {
+                Simulator = parse.GetValue(simulator) == "iverilog" ? SimulatorKind.Iverilog : SimulatorKind.Verilator,
+                Trace = parse.GetValue(trace),
+                LoadThroughPort = parse.GetValue(loadPort),
+                Force = true,
+            };
+            bool terminal = !System.Console.IsErrorRedirected && !parse.GetValue(json);
+            var result = Simulator.Run(design.Network, inputs, dir, options, terminal ? m => stderr.WriteLine($"hwgen: {m}") : null);
+            string? reproducer = result.FirstMismatch is null ? null : Reproducer.Write(design, inputs[result.FirstMismatch.Vector], dir);
+            if (parse.GetValue(json))
+            {
+                stdout.WriteLine(ReportJson.Simulation(design, result, options, reproducer).ToJsonString(JsonOptions));
+            }
+            else
+            {
+                Tables.Simulation(Console(stdout), design, result, options, reproducer);
+            }
+
+            return result.Passed ? Cli.Success : Cli.CheckFailed;
+        }));
+        return command;
+    }
+
+    private static Argument<string> ConfigArgument() => new("CONFIG") { Description = "The design's YAML config file." };
+
+    private static Option<bool> JsonOption() => new("--json") { Description = "Print one JSON object on stdout instead of tables." };
+
+    private static Option<bool> ForceOption() => new("--force") { Description = "Write into a non-empty folder that HwGen did not write." };
+
+    private static Option<string> OutputOption() => new("--output", "-o") { Description = "Output folder.", Required = true };
+
+    private static int CheckPositive(int value, string option) => value >= 1
+        ? value
+        : throw new Configuration.ConfigException(new Configuration.ConfigError("command line", 0, 0, option, $"must be at least 1, not {value.ToString(CultureInfo.InvariantCulture)}"));
+
+    private static IAnsiConsole Console(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Out = new AnsiConsoleOutput(writer),
+        Ansi = writer == System.Console.Out && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
+        ColorSystem = ColorSystemSupport.Detect,
+    });
+}

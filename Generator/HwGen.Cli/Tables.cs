@@ -1,0 +1,79 @@
+using System.Globalization;
+using HwGen.Model;
+using HwGen.Reports;
+using HwGen.Simulation;
+using Spectre.Console;
+
+namespace HwGen.Cli;
+
+/// <summary>The readable terminal output of each command.</summary>
+internal static class Tables
+{
+    public static void Estimate(IAnsiConsole console, EstimateReport report)
+    {
+        var network = report.Network;
+        var table = new Table().Title($"[bold]{network.Name}[/]: {network.Pes} PEs, FIFO {network.Config.Hardware.FifoDepth}, {report.ClockMhz:0.#} MHz");
+        foreach (var column in new[] { "layer", "rows×cols", "density", "non-zeros", "padding", "kbit", "ratio", "Huffman", "model cycles", "ideal", "efficiency", "stalls" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            var s = network.Layers[l].Statistics;
+            var c = report.First.Layers[l];
+            table.AddRow(s.Name, $"{s.Rows}×{s.Cols}", $"{s.Density:P1}", N(s.NonZeros), N(s.Padding), $"{s.CompressedBits / 1000.0:F1}",
+                $"{s.CompressionRatio:F1}×", $"{s.HuffmanCompressionRatio:F1}×", N(c.Cycles), N(c.IdealCycles), $"{c.LoadEfficiency:P1}", N(c.StallCycles));
+        }
+
+        var t = network.Statistics;
+        var f = report.First;
+        table.AddRow("[bold]total[/]", "", "", N(t.NonZeros), N(t.Padding), $"{t.CompressedBits / 1000.0:F1}",
+            $"{t.CompressionRatio:F1}×", $"{t.HuffmanCompressionRatio:F1}×", N(f.Cycles), N(f.IdealCycles), $"{f.LoadEfficiency:P1}", N(f.StallCycles));
+        console.Write(table);
+
+        var fixedPoint = report.Accuracy.For(AccuracyStage.FixedPoint).VersusPrevious;
+        console.WriteLine($"Latency {report.LatencyUs:F2} µs at {report.ClockMhz:0.#} MHz; dense fp32 {t.DenseFp32Bits / 8000.0:F1} kB → {t.CompressedBits / 8000.0:F1} kB ({t.HuffmanCompressedBits / 8000.0:F1} kB with Huffman).");
+        console.WriteLine($"Fixed point vs float (shared weights): max |error| {fixedPoint.MaxAbsError:G4}, mean {fixedPoint.MeanAbsError:G4}, argmax agrees on {fixedPoint.ArgmaxAgreements}/{fixedPoint.Vectors} vector(s).");
+    }
+
+    public static void Simulation(IAnsiConsole console, Design design, SimulationResult result, SimulationOptions options, string? reproducer)
+    {
+        string simulator = options.Simulator == SimulatorKind.Verilator ? "Verilator" : "Icarus Verilog";
+        var table = new Table().Title($"[bold]{design.Network.Name}[/] in {simulator}: {result.Vectors} vector(s)");
+        foreach (var column in new[] { "vector", "outputs", "RTL cycles", "model cycles", "ideal", "efficiency" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        int shown = Math.Min(result.Vectors, 20);
+        for (int v = 0; v < shown; v++)
+        {
+            bool bad = result.FirstMismatch?.Vector == v;
+            table.AddRow(
+                N(v),
+                bad ? "[red]mismatch[/]" : "bit-exact",
+                N(result.Cycles[v]),
+                result.Cycles[v] == result.ModelCycles[v] ? N(result.ModelCycles[v]) : $"[red]{N(result.ModelCycles[v])}[/]",
+                N(result.IdealCycles[v]),
+                $"{(double)result.IdealCycles[v] / result.Cycles[v]:P1}");
+        }
+
+        console.Write(table);
+        if (result.Vectors > shown)
+        {
+            console.WriteLine($"({result.Vectors - shown} more vectors not shown; --json lists all)");
+        }
+
+        console.WriteLine($"Mismatches: {result.Mismatches} of {result.Vectors} vector(s); cycle-model disagreements: {result.CycleMismatches}.");
+        console.WriteLine($"Load efficiency {result.LoadEfficiency:P1}; {result.Cycles.Average():F0} cycles = {result.Cycles.Average() / design.Config.Hardware.ClockMhz:F2} µs at {design.Config.Hardware.ClockMhz:0.#} MHz.");
+        console.WriteLine($"Build {(result.Rebuilt ? $"{result.BuildSeconds:F1} s" : "up to date")}, run {result.RunSeconds:F2} s ({result.SimulatedCyclesPerSecond:F0} simulated cycles/s).");
+        if (result.FirstMismatch is { } m)
+        {
+            console.MarkupLine($"[red]First mismatch[/]: vector {m.Vector}, layer {Markup.Escape(m.LayerName)}, row {m.Row}: expected {m.Expected}, got {m.Actual}.");
+            console.WriteLine($"Reproducer: {reproducer}");
+        }
+    }
+
+    private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+}
