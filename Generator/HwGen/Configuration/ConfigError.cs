@@ -8,8 +8,12 @@ namespace HwGen.Configuration;
 /// <param name="Message">What is wrong and, where it helps, what is allowed.</param>
 public sealed record ConfigError(string File, int Line, int Column, string Key, string Message)
 {
-    public override string ToString() =>
-        Line > 0 ? $"{File}:{Line}:{Column}: {Key}: {Message}" : $"{File}: {Key}: {Message}";
+    /// <summary><c>file:line:column: key: message</c>, leaving out what is unknown (line 0, empty key).</summary>
+    public override string ToString()
+    {
+        string key = Key.Length > 0 ? $"{Key}: " : string.Empty;
+        return Line > 0 ? $"{File}:{Line}:{Column}: {key}{Message}" : $"{File}: {key}{Message}";
+    }
 }
 
 /// <summary>Bad input: every error found, reported at once. The CLI maps it to exit code 2.</summary>

@@ -67,6 +67,13 @@ public sealed record HwGenConfig
     /// <summary>The config file this came from, as the user named it (for messages). Not a YAML key.</summary>
     public string SourceFile { get; init; } = "<memory>";
 
+    /// <summary>
+    /// Where each key was written in <see cref="SourceFile"/>, so that problems found later (in the
+    /// data files the config names) can point at the config line. Empty for configs built in code.
+    /// Not a YAML key.
+    /// </summary>
+    public ConfigLocations Locations { get; init; } = ConfigLocations.None;
+
     /// <summary>Resolves a data path from the config against <see cref="BaseDirectory"/>.</summary>
     public string ResolvePath(string path) =>
         Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(BaseDirectory, path));

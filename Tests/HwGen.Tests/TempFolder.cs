@@ -1,0 +1,43 @@
+namespace HwGen.Tests;
+
+/// <summary>A fresh folder under the system temp folder for one test, deleted afterwards.</summary>
+internal sealed class TempFolder : IDisposable
+{
+    public TempFolder()
+    {
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hwgen-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(Path);
+    }
+
+    public string Path { get; }
+
+    /// <summary>The full path of a file in the folder.</summary>
+    public string File(string relative) => System.IO.Path.Combine(Path, relative);
+
+    /// <summary>Writes a text file (creating sub-folders) and returns its full path.</summary>
+    public string Write(string relative, string text)
+    {
+        string path = File(relative);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        System.IO.File.WriteAllText(path, text);
+        return path;
+    }
+
+    /// <summary>Every file in the folder, relative, sorted.</summary>
+    public IReadOnlyList<string> Files() =>
+        [.. Directory.EnumerateFiles(Path, "*", SearchOption.AllDirectories)
+            .Select(f => System.IO.Path.GetRelativePath(Path, f))
+            .Order(StringComparer.Ordinal)];
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+}
