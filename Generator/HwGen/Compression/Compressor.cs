@@ -246,10 +246,23 @@ public static class Compressor
             {
                 error($"{key}.weights", $"expected {layer.Rows} × {layer.Cols} weights", file);
             }
-            else if (Array.FindIndex(layer.Weights, x => !double.IsFinite(x)) is var at && at >= 0)
+            else if (FirstNonFinite(layer.Weights) is var at && at >= 0)
             {
                 error($"{key}.weights", $"weight at row {at / layer.Cols}, column {at % layer.Cols} is {layer.Weights[at]}; weights must be finite", file);
             }
         }
+    }
+
+    private static int FirstNonFinite(double[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 }

@@ -23,8 +23,9 @@ public sealed record KMeansResult(double[] Centroids, int Iterations, bool Conve
 /// <remarks>
 /// In one dimension, with centroids kept sorted, each cluster is a contiguous run of the sorted
 /// values and the boundary between clusters i and i+1 is their midpoint. So the values are sorted
-/// once; each iteration finds the boundaries by binary search and recomputes each centroid as
-/// the mean of its run. An empty cluster keeps its centroid. The loop stops when the boundaries
+/// once (with compensated prefix sums); each iteration finds the boundaries by binary search and
+/// recomputes each centroid as the mean of its run: O(k log m) per iteration after an
+/// O(m log m) start. An empty cluster keeps its centroid. The loop stops when the boundaries
 /// (hence the assignment) no longer change, or after the iteration bound.
 /// </remarks>
 public static class KMeans
@@ -45,6 +46,7 @@ public static class KMeans
 
         double[] sorted = values.ToArray();
         Array.Sort(sorted);
+        var sums = new PrefixSums(sorted);
         double min = sorted[0];
         double max = sorted[^1];
         for (var i = 0; i < clusters; i++)
@@ -66,7 +68,7 @@ public static class KMeans
                 int end = previousEnds[i];
                 if (end > start)
                 {
-                    centroids[i] = Mean(sorted.AsSpan(start, end - start));
+                    centroids[i] = sums.Sum(start, end) / (end - start);
                 }
 
                 start = end;
@@ -173,14 +175,33 @@ public static class KMeans
         return lo;
     }
 
-    private static double Mean(ReadOnlySpan<double> run)
+    /// <summary>
+    /// Running sums of the sorted values with Neumaier's compensation, so the sum of any run is
+    /// two subtractions, accurate to about the last bit of the run's own sum.
+    /// </summary>
+    private sealed class PrefixSums
     {
-        double sum = 0;
-        foreach (double v in run)
+        private readonly double[] _high;
+        private readonly double[] _low;
+
+        public PrefixSums(double[] values)
         {
-            sum += v;
+            _high = new double[values.Length + 1];
+            _low = new double[values.Length + 1];
+            double sum = 0;
+            double compensation = 0;
+            for (var i = 0; i < values.Length; i++)
+            {
+                double v = values[i];
+                double t = sum + v;
+                compensation += Math.Abs(sum) >= Math.Abs(v) ? (sum - t) + v : (v - t) + sum;
+                sum = t;
+                _high[i + 1] = sum;
+                _low[i + 1] = compensation;
+            }
         }
 
-        return sum / run.Length;
+        /// <summary>Σ values[start..end).</summary>
+        public double Sum(int start, int end) => (_high[end] - _high[start]) + (_low[end] - _low[start]);
     }
 }
