@@ -120,7 +120,7 @@ internal static class BenchRunner
             .AppendLine($"| runs (after {options.Warmups} warm-up) | {options.Runs} |")
             .AppendLine($"| peak working set (process) | {peak / (1024.0 * 1024.0):F0} MiB |")
             .AppendLine($"| result | {summary} |")
-            .AppendLine($"| machine | {Environment.ProcessorCount} logical CPUs, .NET {Environment.Version}, {(OperatingSystem.IsLinux() ? "Linux" : Environment.OSVersion.Platform.ToString())} |")
+            .AppendLine($"| machine | {Environment.ProcessorCount} logical CPUs, .NET {Environment.Version}, {Environment.OSVersion.Platform} |")
             .ToString();
         stdout.Write(report);
         if (options.OutputMarkdown is not null)

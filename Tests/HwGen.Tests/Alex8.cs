@@ -30,7 +30,8 @@ internal static class Alex8
     public static double[] Output { get; } = Arrays.Value["output"].ToDoubles();
 
     /// <summary>A one-layer config for alex8 (fc8 has no ReLU: it produces logits).</summary>
-    public static HwGenConfig Config(int pes, int indexBits = 4, RowAssignmentMethod assignment = RowAssignmentMethod.Interleaved, bool precompressed = true) => new()
+    public static HwGenConfig Config(
+        int pes, int indexBits = 4, RowAssignmentMethod assignment = RowAssignmentMethod.Interleaved, bool precompressed = true) => new()
     {
         Name = "alex8",
         Input = new InputConfig { Size = Cols },
@@ -62,6 +63,7 @@ internal static class Alex8
         Inputs = [Input],
     };
 
-    public static CompressedNetwork Compress(int pes, int indexBits = 4, RowAssignmentMethod assignment = RowAssignmentMethod.Interleaved, bool precompressed = true) =>
+    public static CompressedNetwork Compress(
+        int pes, int indexBits = 4, RowAssignmentMethod assignment = RowAssignmentMethod.Interleaved, bool precompressed = true) =>
         Compressor.Compress(Config(pes, indexBits, assignment, precompressed), Data(precompressed));
 }

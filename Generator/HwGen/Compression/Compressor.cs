@@ -231,7 +231,10 @@ public static class Compressor
             }
             else if (codebook.Length > 0 && layer.Codes.AsSpan().IndexOfAnyInRange((byte)codebook.Length, byte.MaxValue) is var at && at >= 0)
             {
-                error($"{key}.weights.codes", $"code {layer.Codes[at]} at row {at / layer.Cols}, column {at % layer.Cols} is beyond the {codebook.Length}-entry codebook", file);
+                error(
+                    $"{key}.weights.codes",
+                    $"code {layer.Codes[at]} at row {at / layer.Cols}, column {at % layer.Cols} is beyond the {codebook.Length}-entry codebook",
+                    file);
             }
         }
         else

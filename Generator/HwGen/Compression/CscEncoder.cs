@@ -27,7 +27,9 @@ public static class CscEncoder
 
         if (codes.Length != (long)rows * cols || hwRowToRow.Length != rows || hwColToCol.Length != cols || pes < 1)
         {
-            throw new ArgumentException($"inconsistent layer shape: {codes.Length} codes, {rows} × {cols}, {hwRowToRow.Length} row and {hwColToCol.Length} column map entries, {pes} PEs");
+            throw new ArgumentException(
+                $"inconsistent layer shape: {codes.Length} codes, {rows} × {cols}, " +
+                $"{hwRowToRow.Length} row and {hwColToCol.Length} column map entries, {pes} PEs");
         }
 
         int[] colToHwCol = Inverse(hwColToCol);

@@ -27,12 +27,12 @@ public sealed record LoadBalance(long SumOfColumnMax, long MaxPeTotal, long NonZ
 /// </summary>
 public static class RowAssignment
 {
-    /// <summary>Passes of pairwise swap improvement after the greedy construction.</summary>
     /// <summary>
-    /// Passes of swap improvement after the greedy construction. Measured on alex8 at 64 PEs, the
-    /// greedy construction gives most of the gain (Σ_j max 33,803 → 31,766); one pass of swaps
-    /// adds about 0.7 % more (→ 31,549) for three times the greedy's time; further passes add
-    /// less than 0.5 % together.
+    /// Passes of swap improvement after the greedy construction. Measured on alex8 at 64 PEs
+    /// (interleaved: Σ_j max 33,803, largest PE total 18,063, ideal 16,423), the greedy
+    /// construction gives most of the gain (31,766 and 16,896); one pass of swaps adds 0.5 %
+    /// (31,612 and 16,858) for about three times the greedy's time; in trials, further passes
+    /// and wider searches added less than 0.8 % together.
     /// </summary>
     public const int SwapPasses = 1;
 
@@ -131,12 +131,15 @@ public static class RowAssignment
     /// The balanced assignment before the comparison with interleaving, with the Σ_j max_p
     /// work(p, j) its incremental bookkeeping arrived at (tests compare it with <see cref="Measure"/>).
     /// </summary>
-    internal static (int[] HwRowToRow, long TrackedSumOfColumnMax) BalancedUnchecked(ReadOnlySpan<byte> codes, int rows, int cols, int pes)
+    internal static (int[] HwRowToRow, long TrackedSumOfColumnMax) BalancedUnchecked(
+        ReadOnlySpan<byte> codes, int rows, int cols, int pes)
     {
         var state = new BalanceState(codes, rows, cols, pes);
         state.Greedy();
-        for (var pass = 0; pass < SwapPasses && state.SwapPass(); pass++)
+        var pass = 0;
+        while (pass < SwapPasses && state.SwapPass())
         {
+            pass++;
         }
 
         return (state.HwRowToRow(), state.SumOfColumnMax);
@@ -392,7 +395,10 @@ public static class RowAssignment
             return best;
         }
 
-        /// <summary>Up to <see cref="SwapPartners"/> of <paramref name="rows"/>, closest in non-zero count to <paramref name="nonZeros"/> (then lower row).</summary>
+        /// <summary>
+        /// Up to <see cref="SwapPartners"/> of <paramref name="rows"/>, closest in non-zero count to
+        /// <paramref name="nonZeros"/> (then lower row), into <paramref name="nearest"/>.
+        /// </summary>
         private List<int> NearestByNonZeros(List<int> rows, int nonZeros, List<int> nearest)
         {
             nearest.Clear();

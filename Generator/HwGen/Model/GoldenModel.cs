@@ -46,6 +46,10 @@ public static class GoldenModel
         return result;
     }
 
+    /// <summary>Quantizes a float vector to the network's activation format (see the other overload).</summary>
+    public static long[] QuantizeInput(CompressedNetwork network, ReadOnlySpan<double> input) =>
+        QuantizeInput(network.Format, input);
+
     /// <summary>Runs every layer on a quantized input.</summary>
     /// <exception cref="ArgumentException">The input has the wrong length or a value outside A bits.</exception>
     /// <exception cref="InvalidOperationException">

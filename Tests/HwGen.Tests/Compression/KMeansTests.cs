@@ -96,7 +96,8 @@ public class KMeansTests
         {
             var weights = Networks.Normal(new Random(c.Seed), c.Rows * c.Cols, 0.1);
             var layer = Networks.Float("fc", c.Rows, c.Cols, weights);
-            var config = Networks.Config([layer], 3, new CompressionConfig { CodebookBits = c.CodebookBits, KMeansIterations = c.Iterations }, density: c.Density);
+            var compression = new CompressionConfig { CodebookBits = c.CodebookBits, KMeansIterations = c.Iterations };
+            var config = Networks.Config([layer], 3, compression, density: c.Density);
 
             var compressed = Compressor.Compress(config, Networks.Data(layer)).Layers[0];
 

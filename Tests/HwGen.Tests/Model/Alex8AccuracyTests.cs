@@ -54,7 +54,8 @@ public class Alex8AccuracyTests(ITestOutputHelper output)
         int argmax = OutputError.Argmax(fixedOutput);
         int expectedArgmax = OutputError.Argmax(Alex8.Output);
         double[] sorted = [.. Alex8.Output.OrderDescending()];
-        output.WriteLine($"alex8 {(precompressed ? "precompressed" : "float, pruned and shared by HwGen")}, 64 PEs: Fw = {layer.WeightFrac}, accumulator {format.AccumulatorBits} bits");
+        string form = precompressed ? "precompressed" : "float, pruned and shared by HwGen";
+        output.WriteLine($"alex8 {form}, 64 PEs: Fw = {layer.WeightFrac}, accumulator {format.AccumulatorBits} bits");
         output.WriteLine($"  max |fixed − float| = {maxError:E3}, mean = {fixedOutput.Zip(Alex8.Output, (a, b) => Math.Abs(a - b)).Average():E3}");
         output.WriteLine($"  derived bound: max {bound.Max():E3}, min {bound.Min():E3}; smallest slack {worstSlack:E3}");
         output.WriteLine($"  argmax fixed {argmax}, float {expectedArgmax}; float top-2 gap {sorted[0] - sorted[1]:F4}");
