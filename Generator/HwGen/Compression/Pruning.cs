@@ -36,6 +36,8 @@ public static class Pruning
     /// Load-balance-aware pruning (ESE): the sub-matrix of each PE — under interleaving, the rows
     /// i with i mod N = pe — is pruned to <paramref name="density"/> on its own, so every PE keeps
     /// <c>round(density × its rows × cols)</c> weights. Returns the kept flat indices, ascending.
+    /// Pruning comes before row assignment: with balanced assignment, which is chosen afterwards
+    /// from the pruned weights, a PE's final rows need not be the ones pruned together here.
     /// </summary>
     public static int[] LoadBalanced(ReadOnlySpan<double> weights, int rows, int cols, double density, int pes)
     {
