@@ -52,6 +52,9 @@ module hwgen_fifo_tb;
         if (pop) model.delete(0);
         if (push) model.push_back(push_data);
       end
+      @(negedge clk);
+      push = 1'b0;
+      pop = 1'b0;
     end
   end
 
