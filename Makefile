@@ -40,9 +40,13 @@ test: build
 demo: build
 	./hwgen simulate examples/demo.yaml -o out/demo --vectors 8
 
-## bench: measured runs (compression, cycle model, Verilator); results in bench/
+## bench: measured runs (compression, EIE benchmark, Verilator vs cycle model); results in out/bench/
+BENCH := $(DOTNET) run -c $(CONFIGURATION) --no-build --project Generator/HwGen.Bench --
 bench: build
-	$(DOTNET) run -c $(CONFIGURATION) --no-build --project Generator/HwGen.Bench -- all --out bench
+	mkdir -p out/bench
+	$(BENCH) compress --out out/bench/compress.md
+	$(BENCH) eie --runs 1 --warmups 0 --out out/bench/eie-time.md --dir out/bench/eie
+	$(BENCH) cosim --runs 1 --warmups 0 --out out/bench/cosim.md
 
 clean:
 	$(DOTNET) clean HwGen.sln -c $(CONFIGURATION) >/dev/null

@@ -28,6 +28,7 @@ public sealed record EieRow(
     double ActivationDensity,
     long UsefulMacs,
     long Padding,
+    long EntriesProcessed,
     long IdealCycles,
     long Cycles,
     long BalancedCycles,
@@ -36,6 +37,12 @@ public sealed record EieRow(
     double? EieTheoreticalUs)
 {
     public double LoadEfficiency => (double)IdealCycles / Cycles;
+
+    /// <summary>ceil(entries processed, padding included / N): the bound EIE's "theoretical time" uses.</summary>
+    public long WorkCycles => (EntriesProcessed + EieBenchmark.Pes - 1) / EieBenchmark.Pes;
+
+    /// <summary>Work bound / cycles: the load balance alone, comparable with EIE's theoretical / measured.</summary>
+    public double BalanceEfficiency => (double)WorkCycles / Cycles;
 
     public double BalancedEfficiency => (double)IdealCycles / BalancedCycles;
 
@@ -125,7 +132,7 @@ public static class EieBenchmark
             }
 
             rows.Add(new EieRow(name, layer.Rows, layer.Cols, layer.Statistics.Density, nonZero.Count(x => x) / (double)nonZero.Length,
-                cycles.UsefulMacs, layer.Statistics.Padding, cycles.IdealCycles, cycles.Cycles, balancedCycles.Cycles, loadBalancedCycles,
+                cycles.UsefulMacs, layer.Statistics.Padding, cycles.Entries, cycles.IdealCycles, cycles.Cycles, balancedCycles.Cycles, loadBalancedCycles,
                 paper?.MeasuredUs, paper?.TheoreticalUs));
 
             if (figures && paper is not null)
@@ -188,12 +195,12 @@ public static class EieBenchmark
     public static string Markdown(EieBenchmarkResult result)
     {
         var md = new StringBuilder();
-        md.Append("| layer | size | weight density | act. density | useful MACs | padding | ideal cycles | model cycles | load eff. | time @800 MHz (µs) | EIE measured (µs) | EIE theoretical (µs) | EIE theor./meas. | balanced rows: cycles (eff.) | load-balanced pruning: cycles (eff.) |\n");
-        md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.Append("| layer | size | weight density | act. density | useful MACs | padding (all) | ideal cycles | work bound (with padding) | model cycles | load eff. | balance eff. (work / cycles) | time @800 MHz (µs) | EIE measured (µs) | EIE theoretical (µs) | EIE theor./meas. | balanced rows: cycles (load eff.) | load-balanced pruning: cycles (load eff.) |\n");
+        md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in result.Rows)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.Cols}×{r.Rows} | {r.WeightDensity:P1} | {r.ActivationDensity:P1} | {r.UsefulMacs:N0} | {r.Padding:N0} | {r.IdealCycles:N0} | {r.Cycles:N0} | {r.LoadEfficiency:P1} | {r.TimeUs:F2} | {Opt(r.EieMeasuredUs, "F1")} | {Opt(r.EieTheoreticalUs, "F1")} | {Opt(r.EieEfficiency, "P1")} | {r.BalancedCycles:N0} ({r.BalancedEfficiency:P1}) | {(r.LoadBalancedCycles == 0 ? "—" : $"{r.LoadBalancedCycles:N0} ({r.LoadBalancedEfficiency:P1})")} |\n");
+                $"| {r.Name} | {r.Cols}×{r.Rows} | {r.WeightDensity:P1} | {r.ActivationDensity:P1} | {r.UsefulMacs:N0} | {r.Padding:N0} | {r.IdealCycles:N0} | {r.WorkCycles:N0} | {r.Cycles:N0} | {r.LoadEfficiency:P1} | {r.BalanceEfficiency:P1} | {r.TimeUs:F2} | {Opt(r.EieMeasuredUs, "F1")} | {Opt(r.EieTheoreticalUs, "F1")} | {Opt(r.EieEfficiency, "P1")} | {r.BalancedCycles:N0} ({r.BalancedEfficiency:P1}) | {(r.LoadBalancedCycles == 0 ? "—" : $"{r.LoadBalancedCycles:N0} ({r.LoadBalancedEfficiency:P1})")} |\n");
         }
 
         return md.ToString();
@@ -202,11 +209,11 @@ public static class EieBenchmark
     /// <summary>The benchmark table as CSV.</summary>
     public static string Csv(EieBenchmarkResult result)
     {
-        var csv = new StringBuilder("layer,cols,rows,weight_density,activation_density,useful_macs,padding,ideal_cycles,model_cycles,load_efficiency,time_us_800mhz,eie_measured_us,eie_theoretical_us,eie_efficiency,balanced_cycles,balanced_efficiency,load_balanced_cycles,load_balanced_efficiency\n");
+        var csv = new StringBuilder("layer,cols,rows,weight_density,activation_density,useful_macs,padding,entries_processed,ideal_cycles,work_cycles,model_cycles,load_efficiency,time_us_800mhz,eie_measured_us,eie_theoretical_us,eie_efficiency,balanced_cycles,balanced_efficiency,load_balanced_cycles,load_balanced_efficiency\n");
         foreach (var r in result.Rows)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{r.Name},{r.Cols},{r.Rows},{r.WeightDensity:R},{r.ActivationDensity:R},{r.UsefulMacs},{r.Padding},{r.IdealCycles},{r.Cycles},{r.LoadEfficiency:R},{r.TimeUs:R},{Opt(r.EieMeasuredUs, "R")},{Opt(r.EieTheoreticalUs, "R")},{Opt(r.EieEfficiency, "R")},{r.BalancedCycles},{r.BalancedEfficiency:R},{r.LoadBalancedCycles},{r.LoadBalancedEfficiency:R}\n");
+                $"{r.Name},{r.Cols},{r.Rows},{r.WeightDensity:R},{r.ActivationDensity:R},{r.UsefulMacs},{r.Padding},{r.EntriesProcessed},{r.IdealCycles},{r.WorkCycles},{r.Cycles},{r.LoadEfficiency:R},{r.TimeUs:R},{Opt(r.EieMeasuredUs, "R")},{Opt(r.EieTheoreticalUs, "R")},{Opt(r.EieEfficiency, "R")},{r.BalancedCycles},{r.BalancedEfficiency:R},{r.LoadBalancedCycles},{r.LoadBalancedEfficiency:R}\n");
         }
 
         return csv.ToString();
