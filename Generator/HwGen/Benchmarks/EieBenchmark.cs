@@ -91,14 +91,20 @@ public static class EieBenchmark
     public static readonly int[] PeCounts = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
     /// <summary>Runs the benchmark; <paramref name="alex8Config"/> adds the real layer when given.</summary>
-    public static EieBenchmarkResult Run(string? alex8Config, int seed = 1, bool figures = true, Action<string>? progress = null)
+    /// <param name="alex8Config">Config of the real alex8 layer, or null to leave it out.</param>
+    /// <param name="seed">Seed of the synthetic weights and inputs.</param>
+    /// <param name="figures">Also run the FIFO-depth and PE-count sweeps.</param>
+    /// <param name="progress">Receives a line per step.</param>
+    /// <param name="only">Names of the paper's layers to run (all when null).</param>
+    public static EieBenchmarkResult Run(string? alex8Config, int seed = 1, bool figures = true, Action<string>? progress = null, IReadOnlyCollection<string>? only = null)
     {
         progress ??= _ => { };
         var stopwatch = Stopwatch.StartNew();
         var rows = new List<EieRow>();
         var fifo = new List<(string, int, double)>();
         var pes = new List<(string, int, long, double, double)>();
-        var designs = Layers.Select(l => (l.Name, (Func<Design>)(() => Design.FromConfig(Synthetic(l, seed))), (EieLayer?)l)).ToList();
+        var designs = Layers.Where(l => only is null || only.Contains(l.Name))
+            .Select(l => (l.Name, (Func<Design>)(() => Design.FromConfig(Synthetic(l, seed))), (EieLayer?)l)).ToList();
         if (alex8Config is not null)
         {
             designs.Add(("alex8 (real)", () =>
