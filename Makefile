@@ -4,9 +4,10 @@
 SHELL := /bin/bash
 DOTNET ?= dotnet
 CONFIGURATION ?= Release
-# The Debian packages HwGen drives (DESIGN §7), plus the C++ toolchain Verilator compiles with.
-EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make
-EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make
+# The Debian packages HwGen drives (DESIGN §7), plus the C++ toolchain Verilator compiles with
+# and ccache, which spares recompiling Verilator's runtime library for every model.
+EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make ccache
+EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make ccache
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_STAMP := Generator/HwGen.Cli/bin/$(CONFIGURATION)/net10.0/HwGen.Cli.dll
 

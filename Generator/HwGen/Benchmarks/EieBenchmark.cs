@@ -246,7 +246,7 @@ public static class EieBenchmark
                 Group(result.FifoSweep.Select(f => (f.Layer, (double)f.FifoDepth, f.LoadEfficiency)))) { LogX = true, YMin = 0, YMax = 1 }.Render());
             Save("pe_scaling.csv", "layer,pes,model_cycles,speedup,real_work_fraction\n" + string.Concat(result.PeSweep.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Layer},{p.Pes},{p.Cycles},{p.Speedup:R},{p.RealWorkFraction:R}\n"))));
             Save("pe_scaling.svg", new SvgChart("Speedup vs PE count (EIE Fig. 11)", "PEs", "speedup over 1 PE",
-                Group(result.PeSweep.Select(p => (p.Layer, (double)p.Pes, p.Speedup)))) { LogX = true, YMin = 0 }.Render());
+                Group(result.PeSweep.Select(p => (p.Layer, (double)p.Pes, p.Speedup)))) { LogX = true, LogY = true }.Render());
             Save("padding.svg", new SvgChart("Real work / total work vs PE count (EIE Fig. 12)", "PEs", "non-zeros / entries",
                 Group(result.PeSweep.Select(p => (p.Layer, (double)p.Pes, p.RealWorkFraction)))) { LogX = true, YMin = 0, YMax = 1 }.Render());
         }
