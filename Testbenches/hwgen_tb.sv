@@ -2,8 +2,9 @@
 //
 // Plusargs: +vectors=<file> (first line "<vectors> <input size> <output size>", then the inputs
 // in hex, one per line), +out=<file> (per vector a line "vector <k> cycles <n>", then the
-// outputs in signed decimal; finally "clock cycles <n>"), optional +load=<file> (lines "<addr hex> <data hex>" written
-// through the memory-load port first), +layers=<file> (see hwgen_sim_top), +trace=<file> (VCD).
+// outputs in signed decimal; finally "clock cycles <n>"), optional +load=<file> (lines
+// "<addr hex> <data hex>" written through the memory-load port first), +layers=<file> (see
+// hwgen_sim_top), +trace=<file> (VCD).
 `timescale 1ns / 1ps
 module hwgen_tb
   import `HWGEN_PKG::*;
