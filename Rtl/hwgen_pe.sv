@@ -410,7 +410,8 @@ module hwgen_pe #(
   // when a small design's accumulator is narrower than an activation.
   localparam int OutBits = ((AccBits > ActBits) ? AccBits : ActBits) + 1;
   localparam logic signed [OutBits-1:0] ActMax = OutBits'((1 << (ActBits - 1)) - 1);
-  localparam logic signed [OutBits-1:0] ActMin = -OutBits'(1 << (ActBits - 1));
+  // Not -OutBits'(...): yosys 0.23 parses that as a cast to a negative width.
+  localparam logic signed [OutBits-1:0] ActMin = -ActMax - 1;
 
   logic signed [OutBits-1:0] rounded, shifted;
   logic [ActBits-1:0]        y;
