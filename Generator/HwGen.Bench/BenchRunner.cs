@@ -40,6 +40,7 @@ internal static class BenchRunner
     private static readonly IBenchmark[] Benchmarks =
     [
         new CompressBenchmark(),
+        new AssignBenchmark(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
