@@ -36,7 +36,7 @@ namespace HwGen.Compression;
 /// of up to <see cref="MaxScreened"/> candidates per row, and <see cref="Finalists"/> exact Δs of
 /// one row's non-zeros and blocks each. Memory: the rows' column and block lists (about two ints
 /// per non-zero), the work by feature and by PE ((columns + blocks) × N ints each) and the
-/// ranking table (rows × N doubles).
+/// ranking table (N × rows floats).
 /// </para>
 /// </remarks>
 internal sealed class BalanceSearch
@@ -289,9 +289,10 @@ internal sealed class BalanceSearch
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run()
     {
-        // ov(b, ·) of every row as of its last visit, less the mean-field part of the PE totals
-        // then: adding (m(b) + n(b)) × total(·) now estimates ov(b, ·) now.
-        var stale = new double[checked(_rows * _stride)];
+        // ov(b, ·) of every row as of its last visit or swap, less the mean-field part of the PE
+        // totals then: adding (m(b) + n(b)) × total(·) now estimates ov(b, ·) now. By PE, so that
+        // ranking for a row on PE P reads stale[P, ·] in order; floats suffice for a ranking.
+        var stale = new float[checked(_pes * _rows)];
         var ov = new long[_stride];
         for (var r = 0; r < _rows; r++)
         {
@@ -334,7 +335,7 @@ internal sealed class BalanceSearch
 
                     long nb = _nonZeros[b];
                     double score = ovA[pb] - ovA[pa]
-                        + stale[(b * _stride) + pa] - stale[(b * _stride) + pb] + (_fieldOf[b] * (totalA - _total[pb]))
+                        + stale[(pa * _rows) + b] - stale[(pb * _rows) + b] + (_fieldOf[b] * (totalA - _total[pb]))
                         + _self[b] - (2 * nb * pairField);
                     if (finals < Finalists || score < finalScore[finals - 1])
                     {
@@ -428,13 +429,12 @@ internal sealed class BalanceSearch
     }
 
     /// <summary>Stores ov(r, ·) less its mean-field part (m(r) + n(r)) × total(·).</summary>
-    private void Remember(int r, ReadOnlySpan<long> ov, double[] stale)
+    private void Remember(int r, ReadOnlySpan<long> ov, float[] stale)
     {
-        var row = stale.AsSpan(r * _stride, _stride);
         double field = _fieldOf[r];
         for (var p = 0; p < _pes; p++)
         {
-            row[p] = ov[p] - (field * _total[p]);
+            stale[(p * _rows) + r] = (float)(ov[p] - (field * _total[p]));
         }
     }
 
