@@ -41,11 +41,8 @@ internal static class BenchRunner
     [
         new CompressBenchmark(),
         new AssignBenchmark(),
-<<<<<<< HEAD
         new EieBenchmarkRun(),
         new CosimSpeedBenchmark(),
-=======
->>>>>>> balance
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
