@@ -33,7 +33,11 @@ public sealed record CompressedNetwork
 /// <param name="ActivationBits">A.</param>
 /// <param name="ActivationFrac">Fa.</param>
 /// <param name="WeightBits">W.</param>
-/// <param name="AccumulatorBits">Wide enough that no layer's worst-case row can overflow.</param>
+/// <param name="AccumulatorBits">
+/// Signed width that no layer's worst-case row can overflow: the maximum over layers and rows of
+/// |bias| + Σ |c| × 2^(A−1) over the row's non-zero weights, plus the output stage's rounding term
+/// 2^(Fw−1), plus a sign bit. At most 62, so the golden model's <c>long</c> arithmetic is exact.
+/// </param>
 public sealed record FixedPointFormat(int ActivationBits, int ActivationFrac, int WeightBits, int AccumulatorBits)
 {
     public long ActivationMax => (1L << (ActivationBits - 1)) - 1;
@@ -58,10 +62,17 @@ public sealed record CompressedLayer
 
     public required bool Relu { get; init; }
 
-    /// <summary>Codebook index per weight, Rows × Cols row-major, original order; 0 = pruned.</summary>
+    /// <summary>
+    /// Codebook index per weight, Rows × Cols row-major, original order; 0 = pruned. A weight is
+    /// "non-zero" (stored, processed, counted as a MAC) when its code is, even if its codebook
+    /// value quantizes to 0. For a precompressed layer this is the loaded array itself.
+    /// </summary>
     public required byte[] Codes { get; init; }
 
-    /// <summary>Unquantized shared weights, length 2^b; entry 0 is 0.0.</summary>
+    /// <summary>
+    /// Unquantized shared weights, length 2^b; entry 0 is 0.0. From k-means, entries 1.. are the
+    /// centroids in ascending order; a precompressed codebook is kept as given, padded with zeros.
+    /// </summary>
     public required double[] Codebook { get; init; }
 
     /// <summary>Float bias per original row (zeros when the layer has none).</summary>
@@ -70,13 +81,16 @@ public sealed record CompressedLayer
     /// <summary>The float weights before pruning (Rows × Cols), or null for a precompressed layer.</summary>
     public double[]? DenseWeights { get; init; }
 
-    /// <summary>Fw: fractional bits of this layer's codebook.</summary>
+    /// <summary>
+    /// Fw: fractional bits of this layer's codebook, the largest at which its largest-magnitude
+    /// entry fits W bits; 0 for an all-zero codebook, at most 2W (see <see cref="FixedPoint.ChooseWeightFrac"/>).
+    /// </summary>
     public required int WeightFrac { get; init; }
 
     /// <summary>Codebook as signed W-bit integers at scale 2^Fw, length 2^b; entry 0 is 0.</summary>
     public required long[] CodebookFixed { get; init; }
 
-    /// <summary>Bias per original row at the accumulator's scale 2^(Fa+Fw).</summary>
+    /// <summary>Bias per original row at the accumulator's scale 2^(Fa+Fw), rounded half away from zero.</summary>
     public required long[] BiasFixed { get; init; }
 
     /// <summary>
@@ -95,6 +109,12 @@ public sealed record CompressedLayer
     public required IReadOnlyList<PeEncoding> PeEncodings { get; init; }
 
     public required LayerStatistics Statistics { get; init; }
+
+    /// <summary>k-means iterations weight sharing ran (0 for a precompressed layer).</summary>
+    public int KMeansIterations { get; init; }
+
+    /// <summary>False when k-means stopped at its iteration bound before the assignment settled.</summary>
+    public bool KMeansConverged { get; init; } = true;
 
     /// <summary>Local rows of PE <paramref name="pe"/> for a layer of <paramref name="rows"/> rows on N PEs.</summary>
     public static int LocalRows(int rows, int pes, int pe) => (rows - pe + pes - 1) / pes;

@@ -24,19 +24,22 @@ public sealed record LayerStatistics
     /// <summary>Relative index bits Z per entry.</summary>
     public required int IndexBitsPerEntry { get; init; }
 
-    /// <summary>Bits of all column pointers of all PEs.</summary>
+    /// <summary>
+    /// Bits of all column pointers of all PEs: each PE stores Cols + 1 pointers, each as wide as
+    /// its own entry count needs (unsigned).
+    /// </summary>
     public required long PointerBits { get; init; }
 
-    /// <summary>Bits of the codebook (2^b entries of W bits) and the biases.</summary>
+    /// <summary>Bits of the codebook (2^b entries of W bits) and the biases (one per row at the accumulator width).</summary>
     public required long CodebookBits { get; init; }
 
     /// <summary>Entries × (b + Z) + pointers + codebook: what the hardware stores.</summary>
     public required long CompressedBits { get; init; }
 
-    /// <summary>Huffman-coded size of the code stream.</summary>
+    /// <summary>Huffman-coded size of the code stream (all entries, padding included; a lone symbol costs 1 bit).</summary>
     public required long HuffmanCodeBits { get; init; }
 
-    /// <summary>Huffman-coded size of the relative index stream.</summary>
+    /// <summary>Huffman-coded size of the relative index stream (all entries, padding included).</summary>
     public required long HuffmanIndexBits { get; init; }
 
     /// <summary>Huffman-coded codes + indices + pointers + codebook.</summary>

@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+using HwGen.Compression;
+using HwGen.Configuration;
+using HwGen.Data;
+using HwGen.Model;
+using HwGen.Reports;
+
+namespace HwGen.Benchmarks;
+
+/// <summary>One benchmark layer of the EIE paper (ISCA 2016, Table III/IV; DESIGN §9).</summary>
+/// <param name="Name">Layer name as in the paper.</param>
+/// <param name="Inputs">Columns.</param>
+/// <param name="Outputs">Rows.</param>
+/// <param name="WeightDensity">Fraction of weights kept.</param>
+/// <param name="ActivationDensity">Fraction of non-zero input activations.</param>
+/// <param name="MeasuredUs">EIE's measured time at 800 MHz on 64 PEs.</param>
+/// <param name="TheoreticalUs">EIE's theoretical time.</param>
+public sealed record EieLayer(string Name, int Inputs, int Outputs, double WeightDensity, double ActivationDensity, double MeasuredUs, double TheoreticalUs);
+
+/// <summary>One row of the benchmark table.</summary>
+public sealed record EieRow(
+    string Name,
+    int Rows,
+    int Cols,
+    double WeightDensity,
+    double ActivationDensity,
+    long UsefulMacs,
+    long Padding,
+    long IdealCycles,
+    long Cycles,
+    long BalancedCycles,
+    long LoadBalancedCycles,
+    double? EieMeasuredUs,
+    double? EieTheoreticalUs)
+{
+    public double LoadEfficiency => (double)IdealCycles / Cycles;
+
+    public double BalancedEfficiency => (double)IdealCycles / BalancedCycles;
+
+    public double LoadBalancedEfficiency => LoadBalancedCycles == 0 ? 0 : (double)IdealCycles / LoadBalancedCycles;
+
+    public double TimeUs => Cycles / EieBenchmark.ClockMhz;
+
+    /// <summary>EIE's theoretical / measured time: its own load efficiency.</summary>
+    public double? EieEfficiency => EieTheoreticalUs / EieMeasuredUs;
+}
+
+/// <summary>Everything the benchmark measured, and the design-space figures.</summary>
+public sealed record EieBenchmarkResult(
+    IReadOnlyList<EieRow> Rows,
+    IReadOnlyList<(string Layer, int FifoDepth, double LoadEfficiency)> FifoSweep,
+    IReadOnlyList<(string Layer, int Pes, long Cycles, double Speedup, double RealWorkFraction)> PeSweep,
+    double Seconds);
+
+/// <summary>
+/// Reproduces EIE's benchmark with the cycle model: the paper's nine layers (synthetic weights and
+/// inputs of the published shapes and densities, fixed seed) and the real alex8 layer on 64 PEs,
+/// FIFO depth 8, 4-bit codes and indices; plus the paper's design-space figures (load efficiency
+/// vs FIFO depth, speedup vs PE count, real work / total work vs PE count).
+/// </summary>
+public static class EieBenchmark
+{
+    public const double ClockMhz = 800;
+    public const int Pes = 64;
+    public const int FifoDepth = 8;
+
+    public static readonly IReadOnlyList<EieLayer> Layers =
+    [
+        new("Alex-6", 9216, 4096, 0.09, 0.351, 30.3, 28.1),
+        new("Alex-7", 4096, 4096, 0.09, 0.353, 12.2, 11.7),
+        new("Alex-8", 4096, 1000, 0.25, 0.375, 9.9, 8.9),
+        new("VGG-6", 25088, 4096, 0.04, 0.183, 34.4, 28.1),
+        new("VGG-7", 4096, 4096, 0.04, 0.375, 8.7, 7.9),
+        new("VGG-8", 4096, 1000, 0.23, 0.411, 8.4, 7.3),
+        new("NT-We", 4096, 600, 0.10, 1.0, 8.0, 5.2),
+        new("NT-Wd", 600, 8791, 0.11, 1.0, 13.9, 13.0),
+        new("NT-LSTM", 1201, 2400, 0.10, 1.0, 7.5, 6.5),
+    ];
+
+    public static readonly int[] FifoDepths = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+    public static readonly int[] PeCounts = [1, 2, 4, 8, 16, 32, 64, 128, 256];
+
+    /// <summary>Runs the benchmark; <paramref name="alex8Config"/> adds the real layer when given.</summary>
+    public static EieBenchmarkResult Run(string? alex8Config, int seed = 1, bool figures = true, Action<string>? progress = null)
+    {
+        progress ??= _ => { };
+        var stopwatch = Stopwatch.StartNew();
+        var rows = new List<EieRow>();
+        var fifo = new List<(string, int, double)>();
+        var pes = new List<(string, int, long, double, double)>();
+        var designs = Layers.Select(l => (l.Name, (Func<Design>)(() => Design.FromConfig(Synthetic(l, seed))), (EieLayer?)l)).ToList();
+        if (alex8Config is not null)
+        {
+            designs.Add(("alex8 (real)", () =>
+            {
+                var design = Design.Load(alex8Config);
+                var config = design.Config with { Hardware = design.Config.Hardware with { Pes = Pes, FifoDepth = FifoDepth, ClockMhz = ClockMhz } };
+                return design with { Config = config, Network = Compressor.Compress(config, design.Data) };
+            }, null));
+        }
+
+        foreach (var (name, load, paper) in designs)
+        {
+            progress($"{name}: compressing");
+            var design = load();
+            var layer = design.Network.Layers[0];
+            var input = GoldenModel.QuantizeInput(design.Network.Format, design.Data.Inputs[0]);
+            var nonZero = input.Select(a => a != 0).ToArray();
+            var cycles = CycleModel.RunLayer(layer, Pes, FifoDepth, nonZero);
+
+            progress($"{name}: balanced row assignment");
+            var balanced = Reencode(design, Pes, RowAssignmentMethod.Balanced);
+            var balancedCycles = CycleModel.RunLayer(balanced.Layers[0], Pes, FifoDepth, nonZero);
+
+            long loadBalancedCycles = 0;
+            if (!design.Config.Layers[0].Weights.IsPrecompressed)
+            {
+                progress($"{name}: load-balance-aware pruning");
+                var config = design.Config with { Compression = design.Config.Compression with { Pruning = PruningMethod.LoadBalanced } };
+                var pruned = Compressor.Compress(config, design.Data);
+                loadBalancedCycles = CycleModel.RunLayer(pruned.Layers[0], Pes, FifoDepth, nonZero).Cycles;
+            }
+
+            rows.Add(new EieRow(name, layer.Rows, layer.Cols, layer.Statistics.Density, nonZero.Count(x => x) / (double)nonZero.Length,
+                cycles.UsefulMacs, layer.Statistics.Padding, cycles.IdealCycles, cycles.Cycles, balancedCycles.Cycles, loadBalancedCycles,
+                paper?.MeasuredUs, paper?.TheoreticalUs));
+
+            if (figures && paper is not null)
+            {
+                progress($"{name}: FIFO depth and PE count sweeps");
+                foreach (int depth in FifoDepths)
+                {
+                    fifo.Add((name, depth, CycleModel.RunLayer(layer, Pes, depth, nonZero).LoadEfficiency));
+                }
+
+                long single = 0;
+                foreach (int n in PeCounts)
+                {
+                    var network = n == Pes ? design.Network : Reencode(design, n, RowAssignmentMethod.Interleaved);
+                    var c = CycleModel.RunLayer(network.Layers[0], n, FifoDepth, nonZero);
+                    if (n == 1)
+                    {
+                        single = c.Cycles;
+                    }
+
+                    var s = network.Layers[0].Statistics;
+                    pes.Add((name, n, c.Cycles, (double)single / c.Cycles, s.Entries == 0 ? 1 : (double)s.NonZeros / s.Entries));
+                }
+            }
+        }
+
+        return new EieBenchmarkResult(rows, fifo, pes, stopwatch.Elapsed.TotalSeconds);
+    }
+
+    /// <summary>The config of a synthetic layer with the paper's shape and densities.</summary>
+    public static HwGenConfig Synthetic(EieLayer layer, int seed) => new()
+    {
+        Name = layer.Name.ToLowerInvariant().Replace('-', '_'),
+        Seed = seed,
+        Input = new InputConfig { Size = layer.Inputs, Density = layer.ActivationDensity, Signed = false },
+        Layers = [new LayerConfig { Name = "fc", Outputs = layer.Outputs, Activation = LayerActivation.None, Weights = new WeightsConfig { Density = layer.WeightDensity } }],
+        Compression = new CompressionConfig { CodebookBits = 4, IndexBits = 4 },
+        Hardware = new HardwareConfig { Pes = Pes, FifoDepth = FifoDepth, ClockMhz = ClockMhz },
+    };
+
+    /// <summary>The same compressed weights encoded for another PE count or row assignment (no new pruning or k-means).</summary>
+    private static CompressedNetwork Reencode(Design design, int pes, RowAssignmentMethod assignment)
+    {
+        var layer = design.Network.Layers[0];
+        var data = new NetworkData
+        {
+            Layers = [new LayerData { Name = layer.Name, Rows = layer.Rows, Cols = layer.Cols, Codes = layer.Codes, Codebook = layer.Codebook, Bias = layer.Bias }],
+            Inputs = design.Data.Inputs,
+        };
+        var config = design.Config with
+        {
+            Hardware = design.Config.Hardware with { Pes = pes },
+            Compression = design.Config.Compression with { RowAssignment = assignment },
+            Layers = [design.Config.Layers[0] with { Weights = new WeightsConfig { Source = DataSource.Npz, CodesKey = "codes", CodebookKey = "codebook" } }],
+        };
+        return Compressor.Compress(config, data);
+    }
+
+    /// <summary>The benchmark table in Markdown.</summary>
+    public static string Markdown(EieBenchmarkResult result)
+    {
+        var md = new StringBuilder();
+        md.Append("| layer | size | weight density | act. density | useful MACs | padding | ideal cycles | model cycles | load eff. | time @800 MHz (µs) | EIE measured (µs) | EIE theoretical (µs) | EIE theor./meas. | balanced rows: cycles (eff.) | load-balanced pruning: cycles (eff.) |\n");
+        md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        foreach (var r in result.Rows)
+        {
+            md.Append(CultureInfo.InvariantCulture,
+                $"| {r.Name} | {r.Cols}×{r.Rows} | {r.WeightDensity:P1} | {r.ActivationDensity:P1} | {r.UsefulMacs:N0} | {r.Padding:N0} | {r.IdealCycles:N0} | {r.Cycles:N0} | {r.LoadEfficiency:P1} | {r.TimeUs:F2} | {Opt(r.EieMeasuredUs, "F1")} | {Opt(r.EieTheoreticalUs, "F1")} | {Opt(r.EieEfficiency, "P1")} | {r.BalancedCycles:N0} ({r.BalancedEfficiency:P1}) | {(r.LoadBalancedCycles == 0 ? "—" : $"{r.LoadBalancedCycles:N0} ({r.LoadBalancedEfficiency:P1})")} |\n");
+        }
+
+        return md.ToString();
+    }
+
+    /// <summary>The benchmark table as CSV.</summary>
+    public static string Csv(EieBenchmarkResult result)
+    {
+        var csv = new StringBuilder("layer,cols,rows,weight_density,activation_density,useful_macs,padding,ideal_cycles,model_cycles,load_efficiency,time_us_800mhz,eie_measured_us,eie_theoretical_us,eie_efficiency,balanced_cycles,balanced_efficiency,load_balanced_cycles,load_balanced_efficiency\n");
+        foreach (var r in result.Rows)
+        {
+            csv.Append(CultureInfo.InvariantCulture,
+                $"{r.Name},{r.Cols},{r.Rows},{r.WeightDensity:R},{r.ActivationDensity:R},{r.UsefulMacs},{r.Padding},{r.IdealCycles},{r.Cycles},{r.LoadEfficiency:R},{r.TimeUs:R},{Opt(r.EieMeasuredUs, "R")},{Opt(r.EieTheoreticalUs, "R")},{Opt(r.EieEfficiency, "R")},{r.BalancedCycles},{r.BalancedEfficiency:R},{r.LoadBalancedCycles},{r.LoadBalancedEfficiency:R}\n");
+        }
+
+        return csv.ToString();
+    }
+
+    /// <summary>Writes eie.md, eie.csv and the figures (CSV + SVG) into <paramref name="directory"/>.</summary>
+    public static IReadOnlyList<string> Write(EieBenchmarkResult result, string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var written = new List<string>();
+        void Save(string name, string text)
+        {
+            string path = Path.Combine(directory, name);
+            File.WriteAllText(path, text);
+            written.Add(path);
+        }
+
+        Save("eie.md", Markdown(result));
+        Save("eie.csv", Csv(result));
+        if (result.FifoSweep.Count > 0)
+        {
+            Save("fifo_depth.csv", "layer,fifo_depth,load_efficiency\n" + string.Concat(result.FifoSweep.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Layer},{f.FifoDepth},{f.LoadEfficiency:R}\n"))));
+            Save("fifo_depth.svg", new SvgChart("Load efficiency vs FIFO depth (EIE Fig. 8)", "FIFO depth", "load efficiency",
+                Group(result.FifoSweep.Select(f => (f.Layer, (double)f.FifoDepth, f.LoadEfficiency)))) { LogX = true, YMin = 0, YMax = 1 }.Render());
+            Save("pe_scaling.csv", "layer,pes,model_cycles,speedup,real_work_fraction\n" + string.Concat(result.PeSweep.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Layer},{p.Pes},{p.Cycles},{p.Speedup:R},{p.RealWorkFraction:R}\n"))));
+            Save("pe_scaling.svg", new SvgChart("Speedup vs PE count (EIE Fig. 11)", "PEs", "speedup over 1 PE",
+                Group(result.PeSweep.Select(p => (p.Layer, (double)p.Pes, p.Speedup)))) { LogX = true, YMin = 0 }.Render());
+            Save("padding.svg", new SvgChart("Real work / total work vs PE count (EIE Fig. 12)", "PEs", "non-zeros / entries",
+                Group(result.PeSweep.Select(p => (p.Layer, (double)p.Pes, p.RealWorkFraction)))) { LogX = true, YMin = 0, YMax = 1 }.Render());
+        }
+
+        return written;
+    }
+
+    private static List<ChartSeries> Group(IEnumerable<(string Name, double X, double Y)> points) =>
+        points.GroupBy(p => p.Name).Select(g => new ChartSeries(g.Key, g.Select(p => (p.X, p.Y)).ToList())).ToList();
+
+    private static string Opt(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
+}

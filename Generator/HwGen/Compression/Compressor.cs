@@ -1,0 +1,271 @@
+using HwGen.Configuration;
+using HwGen.Data;
+
+namespace HwGen.Compression;
+
+/// <summary>
+/// Compression (DESIGN §1, §3, §4): prune → share weights → fixed point → assign rows to PEs →
+/// encode, for every layer, into the <see cref="CompressedNetwork"/> that everything downstream reads.
+/// Deterministic: the same config and data give the same network, bit for bit.
+/// </summary>
+public static class Compressor
+{
+    /// <summary>Widest codes and relative indices: both are stored in bytes.</summary>
+    public const int MaxCodeOrIndexBits = 8;
+
+    /// <summary>
+    /// Widest activations and shared weights: keeps products and the worst-case accumulator
+    /// bound well inside exact 128-bit arithmetic.
+    /// </summary>
+    public const int MaxValueBits = 32;
+
+    /// <summary>Compresses a loaded network for the hardware the config describes.</summary>
+    /// <exception cref="ConfigException">
+    /// A knob is out of the range compression supports, the data do not fit the config (codes
+    /// beyond the codebook, non-finite weights, …), or the accumulator would need more than
+    /// <see cref="FixedPoint.MaxAccumulatorBits"/> bits (key <c>quantization</c>).
+    /// </exception>
+    public static CompressedNetwork Compress(HwGenConfig config, NetworkData data)
+    {
+        Validate(config, data);
+        var q = config.Quantization;
+        var c = config.Compression;
+        int pes = config.Hardware.Pes;
+
+        // Prune, share, quantize every layer; the accumulator width is the maximum they need.
+        var quantized = new List<QuantizedLayer>(data.Layers.Count);
+        int accumulatorBits = 1;
+        for (var l = 0; l < data.Layers.Count; l++)
+        {
+            var layer = Quantize(config, config.Layers[l], data.Layers[l]);
+            quantized.Add(layer);
+            accumulatorBits = Math.Max(accumulatorBits, layer.AccumulatorBits);
+        }
+
+        if (accumulatorBits > FixedPoint.MaxAccumulatorBits)
+        {
+            var widest = quantized.MaxBy(x => x.AccumulatorBits)!;
+            throw new ConfigException(new ConfigError(
+                config.SourceFile, 0, 0, "quantization",
+                $"layer '{widest.Data.Name}' needs a {widest.AccumulatorBits}-bit accumulator (at most {FixedPoint.MaxAccumulatorBits} are supported): " +
+                $"its weights quantize with Fw = {widest.WeightFrac} fractional bits and its worst-case row sums to {widest.WorstCase}; " +
+                "use fewer activation_bits or weight_bits, or check the layer's biases"));
+        }
+
+        var format = new FixedPointFormat(q.ActivationBits, q.ActivationFrac, q.WeightBits, accumulatorBits);
+
+        // Assign rows and encode; a layer's row permutation orders the next layer's columns.
+        var layers = new List<CompressedLayer>(quantized.Count);
+        int[] hwColToCol = RowAssignment.Interleaved(data.Layers[0].Cols);
+        foreach (var layer in quantized)
+        {
+            var d = layer.Data;
+            int[] hwRowToRow = c.RowAssignment == RowAssignmentMethod.Balanced
+                ? RowAssignment.Balanced(layer.Shared.Codes, d.Rows, d.Cols, pes)
+                : RowAssignment.Interleaved(d.Rows);
+            var encodings = CscEncoder.Encode(layer.Shared.Codes, d.Rows, d.Cols, pes, c.IndexBits, hwRowToRow, hwColToCol);
+            layers.Add(new CompressedLayer
+            {
+                Name = d.Name,
+                Rows = d.Rows,
+                Cols = d.Cols,
+                Relu = layer.Config.Activation == LayerActivation.Relu,
+                Codes = layer.Shared.Codes,
+                Codebook = layer.Shared.Codebook,
+                Bias = d.Bias,
+                DenseWeights = d.Weights,
+                WeightFrac = layer.WeightFrac,
+                CodebookFixed = layer.CodebookFixed,
+                BiasFixed = layer.BiasFixed,
+                HwRowToRow = hwRowToRow,
+                HwColToCol = hwColToCol,
+                PeEncodings = encodings,
+                Statistics = StatisticsCalculator.ForLayer(d.Name, d.Rows, d.Cols, encodings, c.CodebookBits, c.IndexBits, q.WeightBits, accumulatorBits),
+                KMeansIterations = layer.Shared.Iterations,
+                KMeansConverged = layer.Shared.Converged,
+            });
+            hwColToCol = hwRowToRow;
+        }
+
+        return new CompressedNetwork
+        {
+            Config = config,
+            Format = format,
+            Layers = layers,
+            Statistics = new NetworkStatistics { Layers = layers.Select(x => x.Statistics).ToList() },
+        };
+    }
+
+    /// <summary>One layer after pruning, sharing and fixed point, before row assignment and encoding.</summary>
+    private sealed record QuantizedLayer(
+        LayerConfig Config, LayerData Data, SharedWeights Shared, int WeightFrac, long[] CodebookFixed, long[] BiasFixed, Int128 WorstCase)
+    {
+        public int AccumulatorBits => FixedPoint.SignedBitsFor(WorstCase);
+    }
+
+    private static QuantizedLayer Quantize(HwGenConfig config, LayerConfig layerConfig, LayerData data)
+    {
+        var c = config.Compression;
+        var q = config.Quantization;
+        SharedWeights shared;
+        if (data.IsPrecompressed)
+        {
+            shared = new SharedWeights(data.Codes!, WeightSharing.PadCodebook(data.Codebook!, c.CodebookBits), 0, true);
+        }
+        else
+        {
+            double density = layerConfig.Weights.Density;
+            int[] kept = c.Pruning == PruningMethod.LoadBalanced
+                ? Pruning.LoadBalanced(data.Weights!, data.Rows, data.Cols, density, config.Hardware.Pes)
+                : Pruning.Magnitude(data.Weights!, density);
+            shared = WeightSharing.Share(data.Weights!, kept, c.CodebookBits, c.KMeansIterations);
+        }
+
+        int weightFrac = FixedPoint.ChooseWeightFrac(shared.Codebook, q.WeightBits);
+        long[] codebookFixed = shared.Codebook.Select(x => FixedPoint.Quantize(x, weightFrac, q.WeightBits)).ToArray();
+
+        // Biases start the accumulation at scale 2^(Fa+Fw); saturating at 63 bits lets the
+        // accumulator check below report a bias too large for any supported accumulator.
+        long[] biasFixed = data.Bias.Select(x => FixedPoint.Quantize(x, q.ActivationFrac + weightFrac, 63)).ToArray();
+        var worst = FixedPoint.WorstCaseAccumulator(shared.Codes, data.Rows, data.Cols, codebookFixed, biasFixed, q.ActivationBits, weightFrac);
+        return new QuantizedLayer(layerConfig, data, shared, weightFrac, codebookFixed, biasFixed, worst);
+    }
+
+    /// <summary>Checks what compression relies on; reports every problem at once.</summary>
+    private static void Validate(HwGenConfig config, NetworkData data)
+    {
+        if (config.Layers.Count != data.Layers.Count)
+        {
+            throw new ArgumentException($"the config has {config.Layers.Count} layers but the data {data.Layers.Count}", nameof(data));
+        }
+
+        var errors = new List<ConfigError>();
+        void Error(string key, string message, string? file = null) => errors.Add(new ConfigError(file ?? config.SourceFile, 0, 0, key, message));
+
+        var q = config.Quantization;
+        var c = config.Compression;
+        if (q.ActivationBits is < 2 or > MaxValueBits)
+        {
+            Error("quantization.activation_bits", $"{q.ActivationBits} is out of range 2..{MaxValueBits}");
+        }
+
+        if (q.WeightBits is < 2 or > MaxValueBits)
+        {
+            Error("quantization.weight_bits", $"{q.WeightBits} is out of range 2..{MaxValueBits}");
+        }
+
+        if (q.ActivationFrac is < 0 or > FixedPoint.MaxAccumulatorBits)
+        {
+            Error("quantization.activation_frac", $"{q.ActivationFrac} is out of range 0..{FixedPoint.MaxAccumulatorBits}");
+        }
+
+        if (c.CodebookBits is < 1 or > MaxCodeOrIndexBits)
+        {
+            Error("compression.codebook_bits", $"{c.CodebookBits} is out of range 1..{MaxCodeOrIndexBits}");
+        }
+
+        if (c.IndexBits is < 1 or > MaxCodeOrIndexBits)
+        {
+            Error("compression.index_bits", $"{c.IndexBits} is out of range 1..{MaxCodeOrIndexBits}");
+        }
+
+        if (c.KMeansIterations < 0)
+        {
+            Error("compression.kmeans_iterations", $"{c.KMeansIterations} is negative");
+        }
+
+        if (config.Hardware.Pes < 1)
+        {
+            Error("hardware.pes", $"{config.Hardware.Pes} is not a positive number of PEs");
+        }
+
+        if (data.Layers.Count == 0)
+        {
+            Error("layers", "the network has no layers");
+        }
+
+        for (var l = 0; l < data.Layers.Count; l++)
+        {
+            ValidateLayer(config, l, data.Layers[l], l == 0 ? null : data.Layers[l - 1], Error);
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ConfigException(errors);
+        }
+    }
+
+    private static void ValidateLayer(HwGenConfig config, int l, LayerData layer, LayerData? previous, Action<string, string, string?> error)
+    {
+        string key = $"layers[{l}]";
+        string file = config.Layers[l].Weights.Path ?? config.SourceFile;
+        long size = (long)layer.Rows * layer.Cols;
+        if (layer.Rows < 1 || layer.Cols < 1 || size > Array.MaxLength)
+        {
+            error(key, $"a {layer.Rows} × {layer.Cols} layer is not supported", null);
+            return;
+        }
+
+        if (previous is not null && previous.Rows != layer.Cols)
+        {
+            error(key, $"takes {layer.Cols} inputs but the previous layer has {previous.Rows} outputs", null);
+        }
+
+        if (layer.Bias.Length != layer.Rows || !layer.Bias.All(double.IsFinite))
+        {
+            error($"{key}.weights.bias", $"expected {layer.Rows} finite biases", file);
+        }
+
+        if (layer.IsPrecompressed)
+        {
+            int entries = 1 << Math.Clamp(config.Compression.CodebookBits, 1, MaxCodeOrIndexBits);
+            var codebook = layer.Codebook ?? [];
+            if (codebook.Length == 0 || codebook.Length > entries || codebook[0] != 0 || !codebook.All(double.IsFinite))
+            {
+                error($"{key}.weights.codebook", $"expected 1..{entries} finite entries, the first 0.0 (found {codebook.Length})", file);
+            }
+
+            if (layer.Codes!.Length != size)
+            {
+                error($"{key}.weights.codes", $"expected {layer.Rows} × {layer.Cols} codes, found {layer.Codes!.Length}", file);
+            }
+            else if (codebook.Length > 0 && layer.Codes.AsSpan().IndexOfAnyInRange((byte)codebook.Length, byte.MaxValue) is var at && at >= 0)
+            {
+                error(
+                    $"{key}.weights.codes",
+                    $"code {layer.Codes[at]} at row {at / layer.Cols}, column {at % layer.Cols} is beyond the {codebook.Length}-entry codebook",
+                    file);
+            }
+        }
+        else
+        {
+            double density = config.Layers[l].Weights.Density;
+            if (!(density >= 0 && density <= 1))
+            {
+                error($"{key}.weights.density", $"{density} is out of range 0..1", null);
+            }
+
+            if (layer.Weights is null || layer.Weights.Length != size)
+            {
+                error($"{key}.weights", $"expected {layer.Rows} × {layer.Cols} weights", file);
+            }
+            else if (FirstNonFinite(layer.Weights) is var at && at >= 0)
+            {
+                error($"{key}.weights", $"weight at row {at / layer.Cols}, column {at % layer.Cols} is {layer.Weights[at]}; weights must be finite", file);
+            }
+        }
+    }
+
+    private static int FirstNonFinite(double[] values)
+    {
+        for (var i = 0; i < values.Length; i++)
+        {
+            if (!double.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+}

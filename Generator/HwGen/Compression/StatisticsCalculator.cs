@@ -1,0 +1,57 @@
+namespace HwGen.Compression;
+
+/// <summary>Computes Deep Compression's storage figures (<see cref="LayerStatistics"/>) from a layer's encoding.</summary>
+public static class StatisticsCalculator
+{
+    /// <summary>
+    /// The statistics of one encoded layer. Pointers: each PE stores Cols + 1 pointers, each as
+    /// wide as that PE's entry count needs (unsigned). Codebook: 2^b entries of W bits, plus one
+    /// bias per row at the accumulator width (biases are added at the accumulator's scale).
+    /// Dense reference: Rows × Cols weights and Rows biases in float32. Huffman sizes are over all
+    /// entries, padding included.
+    /// </summary>
+    public static LayerStatistics ForLayer(
+        string name, int rows, int cols, IReadOnlyList<PeEncoding> encodings, int codebookBits, int indexBits, int weightBits, int accumulatorBits)
+    {
+        long pointerBits = 0;
+        var codeFrequencies = new long[256];
+        var indexFrequencies = new long[256];
+        foreach (var pe in encodings)
+        {
+            for (var e = 0; e < pe.Entries; e++)
+            {
+                codeFrequencies[pe.EntryCodes[e]]++;
+                indexFrequencies[pe.EntryIndices[e]]++;
+            }
+
+            pointerBits += (long)(cols + 1) * PointerWidth(pe);
+        }
+
+        long padding = codeFrequencies[0];
+        long nonZeros = codeFrequencies.Sum() - padding;
+        long entries = nonZeros + padding;
+        long codebookAndBias = ((1L << codebookBits) * weightBits) + ((long)rows * accumulatorBits);
+        long huffmanCodes = Huffman.EncodedBits(codeFrequencies);
+        long huffmanIndices = Huffman.EncodedBits(indexFrequencies);
+        return new LayerStatistics
+        {
+            Name = name,
+            Rows = rows,
+            Cols = cols,
+            NonZeros = nonZeros,
+            Padding = padding,
+            CodeBitsPerEntry = codebookBits,
+            IndexBitsPerEntry = indexBits,
+            PointerBits = pointerBits,
+            CodebookBits = codebookAndBias,
+            CompressedBits = (entries * (codebookBits + indexBits)) + pointerBits + codebookAndBias,
+            HuffmanCodeBits = huffmanCodes,
+            HuffmanIndexBits = huffmanIndices,
+            HuffmanCompressedBits = huffmanCodes + huffmanIndices + pointerBits + codebookAndBias,
+            DenseFp32Bits = (((long)rows * cols) + rows) * 32,
+        };
+    }
+
+    /// <summary>Bits of one of a PE's column pointers: enough for its largest value, the entry count.</summary>
+    public static int PointerWidth(PeEncoding pe) => FixedPoint.UnsignedBitsFor(pe.Entries);
+}

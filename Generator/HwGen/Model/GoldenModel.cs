@@ -1,0 +1,142 @@
+using HwGen.Compression;
+
+namespace HwGen.Model;
+
+/// <summary>One inference of the golden model.</summary>
+/// <param name="Input">The quantized input (A bits, Fa fractional bits).</param>
+/// <param name="LayerOutputs">Every layer's output (A bits, Fa fractional bits), in original row order.</param>
+/// <param name="UsefulMacs">
+/// Per layer: multiply-accumulates of a non-zero weight (code ≠ 0, whatever its fixed-point
+/// value) with a non-zero input activation. Biases are not counted: they start the accumulation
+/// rather than occupy a multiply-accumulate slot. (So on alex8 this gives 452,789, where the data's
+/// README counts 453,748 with its 959 non-zero biases.) This is the count DESIGN §5's lower bound
+/// <c>ceil(useful MACs / N)</c> divides.
+/// </param>
+public sealed record GoldenResult(long[] Input, IReadOnlyList<long[]> LayerOutputs, IReadOnlyList<long> UsefulMacs)
+{
+    /// <summary>The network's output: the last layer's.</summary>
+    public long[] Output => LayerOutputs[^1];
+
+    /// <summary>Σ of <see cref="UsefulMacs"/> over the layers.</summary>
+    public long TotalUsefulMacs => UsefulMacs.Sum();
+}
+
+/// <summary>
+/// Bit-exact integer inference of a <see cref="CompressedNetwork"/> (DESIGN §4). Deliberately naive:
+/// it works in original coordinates from <see cref="CompressedLayer.Codes"/>,
+/// <see cref="CompressedLayer.CodebookFixed"/>, <see cref="CompressedLayer.BiasFixed"/> and
+/// <see cref="CompressedLayer.WeightFrac"/> only, never from the per-PE encoding or the row
+/// permutation, so that comparing the RTL and the cycle model with it checks those too.
+/// </summary>
+public static class GoldenModel
+{
+    /// <summary>
+    /// Quantizes a float vector to activations: <c>x × 2^Fa</c> rounded half away from zero,
+    /// saturated to A bits (±∞ saturate).
+    /// </summary>
+    /// <exception cref="ArgumentException">An element is NaN.</exception>
+    public static long[] QuantizeInput(FixedPointFormat format, ReadOnlySpan<double> input)
+    {
+        var result = new long[input.Length];
+        for (var i = 0; i < input.Length; i++)
+        {
+            result[i] = FixedPoint.Quantize(input[i], format.ActivationFrac, format.ActivationBits);
+        }
+
+        return result;
+    }
+
+    /// <summary>Quantizes a float vector to the network's activation format (see the other overload).</summary>
+    public static long[] QuantizeInput(CompressedNetwork network, ReadOnlySpan<double> input) =>
+        QuantizeInput(network.Format, input);
+
+    /// <summary>Runs every layer on a quantized input.</summary>
+    /// <exception cref="ArgumentException">The input has the wrong length or a value outside A bits.</exception>
+    /// <exception cref="InvalidOperationException">
+    /// An accumulator left the range of <see cref="FixedPointFormat.AccumulatorBits"/>: the
+    /// compressor's width derivation would be wrong.
+    /// </exception>
+    public static GoldenResult Run(CompressedNetwork network, long[] input)
+    {
+        var format = network.Format;
+        if (input.Length != network.InputSize)
+        {
+            throw new ArgumentException($"input has {input.Length} elements, the network takes {network.InputSize}", nameof(input));
+        }
+
+        foreach (long a in input)
+        {
+            if (a < format.ActivationMin || a > format.ActivationMax)
+            {
+                throw new ArgumentException($"input value {a} does not fit {format.ActivationBits} bits", nameof(input));
+            }
+        }
+
+        var outputs = new List<long[]>();
+        var macs = new List<long>();
+        long[] x = input;
+        foreach (var layer in network.Layers)
+        {
+            x = RunLayer(layer, format, x, out long layerMacs);
+            outputs.Add(x);
+            macs.Add(layerMacs);
+        }
+
+        return new GoldenResult(input, outputs, macs);
+    }
+
+    /// <summary>One layer: y[i] = output(bias[i] + Σ_j x[j] × codebook[code[i, j]]).</summary>
+    private static long[] RunLayer(CompressedLayer layer, FixedPointFormat format, long[] x, out long macs)
+    {
+        var y = new long[layer.Rows];
+        long rounding = layer.WeightFrac > 0 ? 1L << (layer.WeightFrac - 1) : 0;
+        macs = 0;
+        for (var i = 0; i < layer.Rows; i++)
+        {
+            long acc = CheckAccumulator(layer, i, format, layer.BiasFixed[i]);
+            for (var j = 0; j < layer.Cols; j++)
+            {
+                byte code = layer.Codes[(i * layer.Cols) + j];
+                if (code == 0 || x[j] == 0)
+                {
+                    continue;
+                }
+
+                acc = CheckAccumulator(layer, i, format, checked(acc + (x[j] * layer.CodebookFixed[code])));
+                macs++;
+            }
+
+            CheckAccumulator(layer, i, format, checked(acc + rounding));
+            y[i] = OutputStage(acc, layer.WeightFrac, format.ActivationBits, layer.Relu);
+        }
+
+        return y;
+    }
+
+    private static long CheckAccumulator(CompressedLayer layer, int row, FixedPointFormat format, long acc)
+    {
+        if (acc < FixedPoint.SignedMin(format.AccumulatorBits) || acc > FixedPoint.SignedMax(format.AccumulatorBits))
+        {
+            throw new InvalidOperationException(
+                $"layer '{layer.Name}', row {row}: accumulator value {acc} does not fit {format.AccumulatorBits} bits");
+        }
+
+        return acc;
+    }
+
+    /// <summary>
+    /// The output stage (DESIGN §4): <c>sat_A((acc + 2^(Fw−1)) >>> Fw)</c> — round half up, arithmetic
+    /// shift, saturate to A bits; no rounding term when Fw = 0 — then ReLU if the layer has one.
+    /// </summary>
+    public static long OutputStage(long acc, int weightFrac, int activationBits, bool relu)
+    {
+        if (weightFrac is < 0 or > FixedPoint.MaxAccumulatorBits)
+        {
+            throw new ArgumentOutOfRangeException(nameof(weightFrac), weightFrac, "Fw must be 0..62");
+        }
+
+        long rounded = weightFrac > 0 ? checked(acc + (1L << (weightFrac - 1))) >> weightFrac : acc;
+        long y = FixedPoint.Saturate(rounded, activationBits);
+        return relu ? Math.Max(0, y) : y;
+    }
+}
