@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using HwGen.Compression;
 using HwGen.Hardware;
 using HwGen.Model;
 using HwGen.Simulation;

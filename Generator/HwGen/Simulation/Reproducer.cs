@@ -12,7 +12,7 @@ public static class Reproducer
     {
         string folder = Path.Combine(directory, "repro");
         Directory.CreateDirectory(folder);
-        NpyWriter.WriteNpy(Path.Combine(folder, "input.npy"), input);
+        Npy.WriteNpy(Path.Combine(folder, "input.npy"), Npy.Create(NpyType.Float64, [input.Length], input));
         var original = design.Config;
         var config = original with
         {

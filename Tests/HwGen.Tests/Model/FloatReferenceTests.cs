@@ -11,7 +11,7 @@ public class FloatReferenceTests
         // 1 row × 4 cols: weights 0.9, −0.1, 0.5, −0.6; density 0.5 keeps 0.9 and −0.6; with b = 1
         // the one shared weight is their mean, 0.15.
         var layer = Networks.Float("fc", 1, 4, [0.9, -0.1, 0.5, -0.6], [0.25]);
-        var config = Networks.Config([layer], 1, new() { CodebookBits = 1 }, density: 0.5, activation: Configuration.LayerActivation.None);
+        var config = Networks.Config([layer], 1, new() { CodebookBits = 1 }, density: 0.5, activation: HwGen.Configuration.LayerActivation.None);
         var network = Compressor.Compress(config, Networks.Data(layer));
         double[] input = [1, 1, 1, 1];
 

@@ -94,7 +94,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
             string text = System.Text.Encoding.UTF8.GetString(file.Content);
             text.ShouldNotContain(TestData.RepoRoot, customMessage: file.RelativePath);
             text.ShouldNotContain("\r", customMessage: file.RelativePath);
-            text.Split('\n').ShouldAllBe(line => line.Length == 0 || !char.IsWhiteSpace(line[^1]), file.RelativePath);
+            text.Split('\n').ShouldAllBe(line => line.Length == 0 || !char.IsWhiteSpace(line[line.Length - 1]), file.RelativePath);
         }
 
         System.Text.Encoding.UTF8.GetString(files.Single(f => f.RelativePath == "rtl/tiny_top.sv").Content)
