@@ -27,7 +27,9 @@ module hwgen_uart_host #(
   parameter int TimeoutCycles = 0,
   localparam int ActBytes = (ActBits + 7) / 8,
   localparam int LdBytes = (LdBits + 7) / 8,
-  localparam int WordBytes = (LdBytes > ActBytes) ? LdBytes : ActBytes,
+  // The word register holds a load word, an activation or the cycle count (4 bytes).
+  localparam int WordBytes = (LdBytes > ActBytes) ? ((LdBytes > 4) ? LdBytes : 4)
+                                                  : ((ActBytes > 4) ? ActBytes : 4),
   localparam int InfoBytes = 20,
   localparam int TimeoutBits = (TimeoutCycles > 1) ? $clog2(TimeoutCycles + 1) : 1
 ) (
@@ -86,11 +88,10 @@ module hwgen_uart_host #(
 
   state_e               state_q, state_d;
   logic [7:0]           index_q, index_d;
+  // A load's header (address, then count) is shifted into {count, addr}.
   logic [31:0]          count_q, count_d;
-  logic [63:0]          header_q, header_d;
   logic [31:0]          addr_q, addr_d;
   logic [WordBytes*8-1:0] word_q, word_d;
-  logic [31:0]          cycles_q, cycles_d;
   logic                 have_q, have_d;
   logic                 timeout;
 
@@ -144,10 +145,8 @@ module hwgen_uart_host #(
     state_d     = state_q;
     index_d     = index_q;
     count_d     = count_q;
-    header_d    = header_q;
     addr_d      = addr_q;
     word_d      = word_q;
-    cycles_d    = cycles_q;
     have_d      = have_q;
     tx_valid_o  = 1'b0;
     tx_data_o   = RespUnknown;
@@ -187,14 +186,12 @@ module hwgen_uart_host #(
       end
       StLdHeader: begin
         if (rx_valid_i) begin
-          header_d = {rx_data_i, header_q[63:8]};
-          index_d  = index_q + 1'b1;
+          {count_d, addr_d} = {rx_data_i, count_q, addr_q[31:8]};
+          index_d = index_q + 1'b1;
           if (index_q == 8'd7) begin
-            addr_d  = header_d[31:0];
-            count_d = header_d[63:32];
             index_d = '0;
             state_d = StLdData;
-            if (header_d[63:32] == '0) begin
+            if (count_d == '0) begin
               state_d = StLdAck;
             end
           end
@@ -275,9 +272,9 @@ module hwgen_uart_host #(
               have_d  = 1'b0;
               count_d = count_q + 1;
               if (count_q == OutputSize32 - 1) begin
-                cycles_d = perf_cycles_i;
-                index_d  = '0;
-                state_d  = StRunCycles;
+                word_d  = (WordBytes * 8)'(perf_cycles_i);
+                index_d = '0;
+                state_d = StRunCycles;
               end
             end
           end
@@ -285,9 +282,9 @@ module hwgen_uart_host #(
       end
       StRunCycles: begin
         tx_valid_o = 1'b1;
-        tx_data_o  = cycles_q[7:0];
+        tx_data_o  = word_q[7:0];
         if (tx_fire) begin
-          cycles_d = {8'h00, cycles_q[31:8]};
+          word_d  = {8'h00, word_q[WordBytes*8-1:8]};
           index_d  = index_q + 1'b1;
           if (index_q == 8'd3) begin
             state_d = StOpcode;
@@ -309,20 +306,16 @@ module hwgen_uart_host #(
       state_q  <= StOpcode;
       index_q  <= '0;
       count_q  <= '0;
-      header_q <= '0;
       addr_q   <= '0;
       word_q   <= '0;
-      cycles_q <= '0;
       have_q   <= 1'b0;
       core_rst_no <= 1'b1;
     end else begin
       state_q  <= state_d;
       index_q  <= index_d;
       count_q  <= count_d;
-      header_q <= header_d;
       addr_q   <= addr_d;
       word_q   <= word_d;
-      cycles_q <= cycles_d;
       have_q   <= have_d;
       core_rst_no <= !timeout;
     end
