@@ -429,7 +429,8 @@ module hwgen_pe #(
   logic [ActBits-1:0]       y;
 
   localparam logic signed [AccBits:0] ActMax = (AccBits + 1)'((1 << (ActBits - 1)) - 1);
-  localparam logic signed [AccBits:0] ActMin = -(AccBits + 1)'(1 << (ActBits - 1));
+  // Not -(AccBits + 1)'(...): yosys 0.23 parses that as a cast to a negative width.
+  localparam logic signed [AccBits:0] ActMin = -ActMax - 1;
 
   always_comb begin
     rounded = $signed({acc_rdata[AccBits-1], acc_rdata});
