@@ -185,7 +185,8 @@ module hwgen_axi_host_tb;
     rready = 1'b0;
   endtask
 
-  task automatic expect_read(input logic [11:0] addr, input logic [31:0] expected, input string what);
+  task automatic expect_read(input logic [11:0] addr, input logic [31:0] expected,
+                             input string what);
     logic [31:0] value;
     axi_read(addr, value);
     check(value == expected, $sformatf("%s: read %08h, expected %08h", what, value, expected));

@@ -75,7 +75,9 @@ module hwgen_uart_tb;
         if (sent.size() > 0) sent.delete(0);
         received++;
       end
-      if (rx_error) check(1'b0, $sformatf("%0d clk/bit: framing error on the loopback", ClksPerBit));
+      if (rx_error) begin
+        check(1'b0, $sformatf("%0d clk/bit: framing error on the loopback", ClksPerBit));
+      end
       if (bang_valid) begin
         check(banged.size() > 0 && bang_data == banged[0],
               $sformatf("%0d clk/bit: bit-banged byte %0d", ClksPerBit, bang_received));

@@ -80,12 +80,13 @@ int main(int argc, char** argv) {
   const uint64_t max_cycles = max_text.empty() ? 4000000000ULL : std::stoull(max_text);
   const std::string trace_path = plusarg(*ctx, "trace");
   if (port <= 0 || clks_per_bit < 4) {
-    std::cerr << "hwgen_uart_harness: need +port=<n> +clks-per-bit=<n>=4 or more>\n";
+    std::cerr << "hwgen_uart_harness: need +port=<n> +clks-per-bit=<n> (4 or more)\n";
     return 2;
   }
   const int fd = connect_to(port);
   if (fd < 0) {
-    std::cerr << "hwgen_uart_harness: cannot connect to 127.0.0.1:" << port << ": " << std::strerror(errno) << "\n";
+    std::cerr << "hwgen_uart_harness: cannot connect to 127.0.0.1:" << port << ": "
+              << std::strerror(errno) << "\n";
     return 2;
   }
 
@@ -181,7 +182,8 @@ int main(int argc, char** argv) {
           if (line) {
             if (send(fd, &rx_byte, 1, MSG_NOSIGNAL) != 1) open = false;
           } else {
-            std::cerr << "hwgen_uart_harness: framing error on the board's TX at cycle " << cycles << "\n";
+            std::cerr << "hwgen_uart_harness: framing error on the board's TX at cycle " << cycles
+                      << "\n";
             exit_code = 1;
             open = false;
           }
@@ -191,7 +193,8 @@ int main(int argc, char** argv) {
     }
 
     // Talk to the host: wait for it when nothing else can happen, otherwise peek once a bit time.
-    const bool quiet = !sending && to_board.empty() && idle > 20ULL * clks_per_bit && top->led_red_no;
+    const bool quiet =
+        !sending && to_board.empty() && idle > 20ULL * clks_per_bit && top->led_red_no;
     if (quiet) {
       while (open && to_board.empty()) open = receive(fd, to_board, 1000);
       idle = 0;
