@@ -36,6 +36,11 @@ internal static class SynthTables
                 $"Fmax {fmax:0.##} MHz against {result.TargetMhz:0.###} MHz: timing {(result.TimingMet == true ? "met" : "NOT met")}."));
         }
 
+        foreach (var note in result.Notes)
+        {
+            console.WriteLine($"Note: {note}.");
+        }
+
         if (result.IsEstimate)
         {
             console.WriteLine("This is yosys's estimate: Vivado is not run here. Build the bitstream with: vivado -mode batch -source "

@@ -86,7 +86,7 @@ public static class BoardCatalog
         string name = reader.String(root, "name") ?? folder;
         if (name != folder)
         {
-            reader.Error(root, "name", $"is '{name}' but the folder is '{folder}'; a board's name is its folder's name");
+            reader.ValueError(root, "name", $"is '{name}' but the folder is '{folder}'; a board's name is its folder's name");
         }
 
         string familyText = reader.String(root, "family") ?? "";
@@ -99,7 +99,7 @@ public static class BoardCatalog
         };
         if (familyText is not ("ice40" or "xc7" or "xcup"))
         {
-            reader.Error(root, "family", $"'{familyText}' is not a family HwGen has a flow for; use ice40, xc7 or xcup");
+            reader.ValueError(root, "family", $"'{familyText}' is not a family HwGen has a flow for; use ice40, xc7 or xcup");
         }
 
         var clockNode = reader.Mapping(root, "clock", ClockKeys);
@@ -157,26 +157,26 @@ public static class BoardCatalog
 
         if (board.Vendor is not ("lattice" or "xilinx"))
         {
-            reader.Error(root, "vendor", $"'{board.Vendor}' is not a vendor HwGen knows; use lattice or xilinx");
+            reader.ValueError(root, "vendor", $"'{board.Vendor}' is not a vendor HwGen knows; use lattice or xilinx");
         }
 
         if (family == BoardFamily.Ice40)
         {
             if (board.UartBaud <= 0)
             {
-                reader.Error(root, "uart_baud", "is required for an iCE40 board: the host talks to it over its UART");
+                reader.ValueError(root, "uart_baud", "is required for an iCE40 board: the host talks to it over its UART");
             }
         }
         else
         {
             if (!Hosts.Contains(board.Host))
             {
-                reader.Error(root, "host", $"must be one of {string.Join(", ", Hosts)} for a Xilinx board (the AXI master of its block design)");
+                reader.ValueError(root, "host", $"must be one of {string.Join(", ", Hosts)} for a Xilinx board (the AXI master of its block design)");
             }
 
             if (board.IoStandard.Length == 0)
             {
-                reader.Error(root, "io_standard", "is required for a Xilinx board, e.g. LVCMOS33");
+                reader.ValueError(root, "io_standard", "is required for a Xilinx board, e.g. LVCMOS33");
             }
         }
 
@@ -204,6 +204,10 @@ public static class BoardCatalog
         public void Error(Mark at, string key, string message) => Error((int)at.Line, (int)at.Column, key, message);
 
         public void Error(YamlNode node, string key, string message) => Error(node.Start, key, message);
+
+        /// <summary>Reports a problem with the value of <paramref name="key"/> of <paramref name="parent"/>, at that value.</summary>
+        public void ValueError(YamlMappingNode parent, string key, string message) =>
+            Error(parent.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : parent, key, message);
 
         public void Known(YamlMappingNode node, string prefix, IReadOnlyCollection<string> keys)
         {

@@ -63,6 +63,7 @@ public static class SynthesisReport
             ["bitstream"] = result.Bitstream is null ? null : Path.Combine(directory, result.Bitstream),
             ["output"] = directory,
             ["seconds"] = seconds,
+            ["notes"] = new JsonArray([.. result.Notes.Select(n => (JsonNode?)JsonValue.Create(n))]),
             ["passed"] = result.Passed,
         };
     }

@@ -60,6 +60,9 @@ public sealed record SynthesisResult
     /// <summary>The bitstream, relative to the output folder; null when none was built.</summary>
     public string? Bitstream { get; init; }
 
+    /// <summary>What a reader of the numbers should know about them.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>Seconds per step (synth, pnr, pack).</summary>
     public required IReadOnlyDictionary<string, double> Seconds { get; init; }
 
@@ -186,9 +189,17 @@ public static partial class Synthesizer
             resources.Add(new ResourceUse("uram", Sum(c => c.StartsWith("URAM", StringComparison.Ordinal) ? 1 : 0), r.Uram));
         }
 
+        var notes = new List<string>();
+        if (cells.GetValueOrDefault("INV") is > 0 and var inverters)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"yosys left {inverters:0} INV cells (mostly the active-low reset at each flip-flop's clear input), which Vivado folds into neighbouring LUTs and flip-flops; they are not counted as LUTs"));
+        }
+
         return new SynthesisResult
         {
             Build = build,
+            Notes = notes,
             Flow = $"yosys synth_xilinx -family {(build.Board.Family == BoardFamily.Xcup ? "xcup" : "xc7")} (estimate; Vivado not run)",
             IsEstimate = true,
             Resources = resources,
