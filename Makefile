@@ -4,9 +4,10 @@
 SHELL := /bin/bash
 DOTNET ?= dotnet
 CONFIGURATION ?= Release
-# The Debian packages HwGen drives (DESIGN §7), plus the C++ toolchain Verilator compiles with.
-EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make
-EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make
+# The Debian packages HwGen drives (DESIGN §7), plus the C++ toolchain Verilator compiles with
+# and ccache, which spares recompiling Verilator's runtime library for every model.
+EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make ccache
+EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make ccache
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_STAMP := Generator/HwGen.Cli/bin/$(CONFIGURATION)/net10.0/HwGen.Cli.dll
 
@@ -40,9 +41,13 @@ test: build
 demo: build
 	./hwgen simulate examples/demo.yaml -o out/demo --vectors 8
 
-## bench: measured runs (compression, cycle model, Verilator); results in bench/
+## bench: measured runs (compression, EIE benchmark, Verilator vs cycle model); results in out/bench/
+BENCH := $(DOTNET) run -c $(CONFIGURATION) --no-build --project Generator/HwGen.Bench --
 bench: build
-	$(DOTNET) run -c $(CONFIGURATION) --no-build --project Generator/HwGen.Bench -- all --out bench
+	mkdir -p out/bench
+	$(BENCH) compress --out out/bench/compress.md
+	$(BENCH) eie --runs 1 --warmups 0 --out out/bench/eie-time.md --dir out/bench/eie
+	$(BENCH) cosim --runs 1 --warmups 0 --out out/bench/cosim.md
 
 clean:
 	$(DOTNET) clean HwGen.sln -c $(CONFIGURATION) >/dev/null

@@ -318,7 +318,8 @@ module hwgen_core #(
               io_pe_d = io_pe_q + 1'b1;
             end
             act_re    = 1'b1;
-            act_raddr = dst_base + ((io_pe_q == PeBits'(NumPes - 1)) ? io_word_q + 1'b1 : io_word_q);
+            act_raddr = dst_base
+                      + ((io_pe_q == PeBits'(NumPes - 1)) ? io_word_q + 1'b1 : io_word_q);
           end
         end
       end

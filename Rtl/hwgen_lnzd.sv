@@ -23,7 +23,11 @@ module hwgen_lnzd #(
     localparam int TreeBits = 2 * Levels;
 
     logic [Nodes-1:0]          node_valid;
+    // When Width is not a power of four the root's upper index bits are always zero (padding
+    // leaves are never valid), so only IndexBits of them are used.
+    /* verilator lint_off UNUSEDSIGNAL */
     logic [Nodes*TreeBits-1:0] node_index;
+    /* verilator lint_on UNUSEDSIGNAL */
 
     for (genvar i = 0; i < Leaves; i++) begin : gen_leaf
       if (i < Width) begin : gen_used

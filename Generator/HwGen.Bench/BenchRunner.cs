@@ -40,6 +40,9 @@ internal static class BenchRunner
     private static readonly IBenchmark[] Benchmarks =
     [
         new CompressBenchmark(),
+        new AssignBenchmark(),
+        new EieBenchmarkRun(),
+        new CosimSpeedBenchmark(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -20,6 +20,7 @@ public static class Cli
             Commands.Generate(stdout, stderr),
             Commands.Simulate(stdout, stderr),
             Commands.Synth(stdout, stderr),
+            Commands.Bench(stdout, stderr),
         };
 
         var parse = root.Parse(args);

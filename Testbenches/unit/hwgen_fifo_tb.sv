@@ -40,8 +40,8 @@ module hwgen_fifo_tb;
         checks++;
         if (count != 4'(model.size()) || empty != (model.size() == 0)
             || (model.size() > 0 && head != model[0])) begin
-          if (errors == 0) $display("FAIL depth %0d step %0d: count %0d head %0h, model %0d", Depth, i,
-                                    count, head, model.size());
+          if (errors == 0) $display("FAIL depth %0d step %0d: count %0d head %0h, model %0d",
+                                    Depth, i, count, head, model.size());
           errors++;
         end
         pop = (model.size() > 0) && ($urandom % 2 == 0);
@@ -52,6 +52,9 @@ module hwgen_fifo_tb;
         if (pop) model.delete(0);
         if (push) model.push_back(push_data);
       end
+      @(negedge clk);
+      push = 1'b0;
+      pop = 1'b0;
     end
   end
 

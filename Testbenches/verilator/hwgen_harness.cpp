@@ -2,9 +2,10 @@
 //
 // Plusargs: +vectors=<file> (first line "<vectors> <input size> <output size>", then the inputs
 // in hex, one per line), +out=<file> (per vector "vector <k> cycles <n>", then the outputs in
-// signed decimal), optional +load=<file> ("<addr hex> <data hex>" lines written through the
-// memory-load port before the first vector), +layers=<file> (every layer's writebacks, written
-// by hwgen_sim_top), +trace=<file> (FST, when built with --trace-fst), +max-cycles=<n>.
+// signed decimal; finally "clock cycles <n>", every simulated cycle), optional +load=<file>
+// ("<addr hex> <data hex>" lines written through the memory-load port before the first vector),
+// +layers=<file> (every layer's writebacks, written by hwgen_sim_top), +trace=<file> (FST, when
+// built with --trace-fst), +max-cycles=<n>.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -71,7 +72,8 @@ int main(int argc, char** argv) {
   const std::string trace_path = plusarg(*ctx, "trace");
   const std::string max_cycles_text = plusarg(*ctx, "max-cycles");
   const int act_bits = std::atoi(plusarg(*ctx, "act-bits").c_str());
-  const uint64_t max_cycles = max_cycles_text.empty() ? 2000000000ULL : std::stoull(max_cycles_text);
+  const uint64_t max_cycles =
+      max_cycles_text.empty() ? 2000000000ULL : std::stoull(max_cycles_text);
   if (vectors_path.empty() || out_path.empty() || act_bits <= 0) {
     std::cerr << "hwgen_harness: need +vectors=<file> +out=<file> +act-bits=<A>\n";
     return 2;
@@ -166,6 +168,7 @@ int main(int argc, char** argv) {
     tick();
   }
 
+  out << "clock cycles " << cycles << "\n";
   top->final();
 #if VM_TRACE
   if (trace) trace->close();

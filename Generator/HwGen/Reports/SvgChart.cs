@@ -19,6 +19,9 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
 
     public bool LogX { get; init; }
 
+    /// <summary>Log2 y axis (for speedups and other ratios spanning decades).</summary>
+    public bool LogY { get; init; }
+
     public double? YMin { get; init; }
 
     public double? YMax { get; init; }
@@ -32,10 +35,13 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         const int left = 70, right = 170, top = 40, bottom = 55;
         var points = Series.SelectMany(s => s.Points).ToList();
         double Tx(double x) => LogX ? Math.Log2(Math.Max(x, 1e-12)) : x;
+        double Ty(double y) => LogY ? Math.Log2(Math.Max(y, 1e-12)) : y;
         double xMin = points.Count == 0 ? 0 : points.Min(p => Tx(p.X));
         double xMax = points.Count == 0 ? 1 : points.Max(p => Tx(p.X));
-        double yMin = YMin ?? (points.Count == 0 ? 0 : Math.Min(0, points.Min(p => p.Y)));
-        double yMax = YMax ?? (points.Count == 0 ? 1 : points.Max(p => p.Y));
+        double yMin = LogY ? Math.Floor(points.Count == 0 ? 0 : points.Min(p => Ty(p.Y)))
+            : YMin ?? (points.Count == 0 ? 0 : Math.Min(0, points.Min(p => p.Y)));
+        double yMax = LogY ? Math.Ceiling(points.Count == 0 ? 1 : points.Max(p => Ty(p.Y)))
+            : YMax ?? (points.Count == 0 ? 1 : points.Max(p => p.Y));
         if (xMax <= xMin)
         {
             xMax = xMin + 1;
@@ -48,7 +54,7 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
 
         double plotW = Width - left - right, plotH = Height - top - bottom;
         double X(double x) => left + ((Tx(x) - xMin) / (xMax - xMin) * plotW);
-        double Y(double y) => top + plotH - ((y - yMin) / (yMax - yMin) * plotH);
+        double Y(double y) => top + plotH - ((Ty(y) - yMin) / (yMax - yMin) * plotH);
 
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
@@ -56,15 +62,15 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">{Esc(Title)}</text>\n");
 
         // Axes, grid and ticks.
-        for (int i = 0; i <= 5; i++)
+        foreach (double yt in Ticks(yMin, yMax))
         {
-            double yv = yMin + ((yMax - yMin) * i / 5);
-            double yp = Y(yv);
+            double yp = top + plotH - ((yt - yMin) / (yMax - yMin) * plotH);
+            string label = LogY ? Tick(Math.Pow(2, yt)) : Tick(yt);
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{F(yp)}\" x2=\"{left + plotW}\" y2=\"{F(yp)}\" stroke=\"#e5e5e5\"/>\n");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 6}\" y=\"{F(yp + 4)}\" text-anchor=\"end\">{Esc(Tick(yv))}</text>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 6}\" y=\"{F(yp + 4)}\" text-anchor=\"end\">{Esc(label)}</text>\n");
         }
 
-        foreach (double xv in XTicks(xMin, xMax))
+        foreach (double xv in Ticks(xMin, xMax))
         {
             double xp = left + ((xv - xMin) / (xMax - xMin) * plotW);
             string label = LogX ? Tick(Math.Pow(2, xv)) : Tick(xv);
@@ -105,11 +111,16 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         return svg.ToString();
     }
 
-    private static IEnumerable<double> XTicks(double min, double max)
+    /// <summary>Round-numbered ticks (steps of 1, 2 or 5 × 10^k) covering [min, max].</summary>
+    private static IEnumerable<double> Ticks(double min, double max)
     {
         double span = max - min;
         double step = Math.Pow(10, Math.Floor(Math.Log10(span / 5)));
-        if (span / step > 10)
+        if (span / step > 25)
+        {
+            step *= 5;
+        }
+        else if (span / step > 10)
         {
             step *= 2;
         }

@@ -15,7 +15,7 @@ public sealed record ProcessResult(string CommandLine, int ExitCode, string Stdo
         {
             var lines = (Stderr + "\n" + Stdout).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
             var errors = lines.Where(l => l.Contains("error", StringComparison.OrdinalIgnoreCase)
-                || l.StartsWith("%Error", StringComparison.Ordinal) || l.Contains("FATAL", StringComparison.Ordinal)).Take(20).ToList();
+                || l.StartsWith("%Warning", StringComparison.Ordinal) || l.Contains("FATAL", StringComparison.Ordinal)).Take(20).ToList();
             return errors.Count > 0 ? errors : lines.TakeLast(20).ToList();
         }
     }
