@@ -35,6 +35,9 @@ module hwgen_core #(
   parameter logic [NumLayers-1:0]    LayerRelu = '0,
   /// Prefix of the memory images, e.g. "mem/tiny_"; "" for none.
   parameter MemPrefix = "",
+  /// Per-PE memory styles (see hwgen_pe): 0 = inferred RAM, 1 = iCE40 SPRAM.
+  parameter int SpmatStyle = 0,
+  parameter int ActStyle = 0,
   localparam int EntryBits = CodeBits + IndexBits,
   localparam int LineBits = LineEntries * EntryBits,
   localparam int PtrAddrBits = (PtrDepth > 1) ? $clog2(PtrDepth) : 1,
@@ -418,7 +421,9 @@ module hwgen_core #(
       .ActDepth   (ActDepth),
       .ColBits    (ColBits),
       .ShiftBits  (ShiftBits),
-      .MemPrefix  (MemPrefix)
+      .MemPrefix  (MemPrefix),
+      .SpmatStyle (SpmatStyle),
+      .ActStyle   (ActStyle)
     ) u_pe (
       .clk_i        (clk_i),
       .rst_ni       (rst_ni),

@@ -41,6 +41,12 @@ module hwgen_pe #(
   parameter int ShiftBits = 5,
   /// Prefix of the memory images, e.g. "mem/tiny_"; "" for none.
   parameter MemPrefix = "",
+  /// Sparse-matrix memory: 0 = inferred RAM (hwgen_ram_1r1w, initialised from its image),
+  /// 1 = iCE40 SPRAM (hwgen_ram_ice40_spram, loaded at run time). Same timing either way.
+  parameter int SpmatStyle = 0,
+  /// Activation memory: 0 = inferred RAM, 1 = iCE40 SPRAM. It is never read and written in the
+  /// same cycle, so a single-port RAM serves it.
+  parameter int ActStyle = 0,
   localparam int EntryBits = CodeBits + IndexBits,
   localparam int LineBits = LineEntries * EntryBits,
   localparam int OffBits = (LineEntries > 1) ? $clog2(LineEntries) : 1,
@@ -264,19 +270,34 @@ module hwgen_pe #(
   logic [OffBits-1:0]  s1_off_q;
   logic [ActBits-1:0]  s1_act_q;
 
-  hwgen_ram_1r1w #(
-    .Width  (LineBits),
-    .Depth  (SpmatDepth),
-    .MemFile(HasImages ? SpmatFile : "")
-  ) u_spmat (
-    .clk_i  (clk_i),
-    .we_i   (ld_spmat_i),
-    .waddr_i(ld_addr_i[SpmatAddrBits-1:0]),
-    .wdata_i(ld_data_i[LineBits-1:0]),
-    .re_i   (busy_q),
-    .raddr_i(line_q[SpmatAddrBits-1:0]),
-    .rdata_o(line_rdata)
-  );
+  if (SpmatStyle == 1) begin : gen_spmat_spram
+    hwgen_ram_ice40_spram #(
+      .Width(LineBits),
+      .Depth(SpmatDepth)
+    ) u_spmat (
+      .clk_i  (clk_i),
+      .we_i   (ld_spmat_i),
+      .waddr_i(ld_addr_i[SpmatAddrBits-1:0]),
+      .wdata_i(ld_data_i[LineBits-1:0]),
+      .re_i   (busy_q),
+      .raddr_i(line_q[SpmatAddrBits-1:0]),
+      .rdata_o(line_rdata)
+    );
+  end else begin : gen_spmat_inferred
+    hwgen_ram_1r1w #(
+      .Width  (LineBits),
+      .Depth  (SpmatDepth),
+      .MemFile(HasImages ? SpmatFile : "")
+    ) u_spmat (
+      .clk_i  (clk_i),
+      .we_i   (ld_spmat_i),
+      .waddr_i(ld_addr_i[SpmatAddrBits-1:0]),
+      .wdata_i(ld_data_i[LineBits-1:0]),
+      .re_i   (busy_q),
+      .raddr_i(line_q[SpmatAddrBits-1:0]),
+      .rdata_o(line_rdata)
+    );
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -444,19 +465,34 @@ module hwgen_pe #(
     end
   end
 
-  hwgen_ram_1r1w #(
-    .Width  (ActBits),
-    .Depth  (2 * ActDepth),
-    .MemFile("")
-  ) u_act (
-    .clk_i  (clk_i),
-    .we_i   (wb_we_q || act_we_i),
-    .waddr_i(wb_we_q ? wb_addr_q : act_waddr_i),
-    .wdata_i(wb_we_q ? y : act_wdata_i),
-    .re_i   (act_re_i),
-    .raddr_i(act_raddr_i),
-    .rdata_o(act_rdata_o)
-  );
+  if (ActStyle == 1) begin : gen_act_spram
+    hwgen_ram_ice40_spram #(
+      .Width(ActBits),
+      .Depth(2 * ActDepth)
+    ) u_act (
+      .clk_i  (clk_i),
+      .we_i   (wb_we_q || act_we_i),
+      .waddr_i(wb_we_q ? wb_addr_q : act_waddr_i),
+      .wdata_i(wb_we_q ? y : act_wdata_i),
+      .re_i   (act_re_i),
+      .raddr_i(act_raddr_i),
+      .rdata_o(act_rdata_o)
+    );
+  end else begin : gen_act_inferred
+    hwgen_ram_1r1w #(
+      .Width  (ActBits),
+      .Depth  (2 * ActDepth),
+      .MemFile("")
+    ) u_act (
+      .clk_i  (clk_i),
+      .we_i   (wb_we_q || act_we_i),
+      .waddr_i(wb_we_q ? wb_addr_q : act_waddr_i),
+      .wdata_i(wb_we_q ? y : act_wdata_i),
+      .re_i   (act_re_i),
+      .raddr_i(act_raddr_i),
+      .rdata_o(act_rdata_o)
+    );
+  end
 
   assign idle_o = !pend_q && q_empty && !busy_q && !s1_valid_q && !s2_valid_q;
 

@@ -1,8 +1,10 @@
 // Simple dual-port RAM: one synchronous read port, one write port, optional $readmemh image.
 //
 // Read data is registered and holds its value while `re_i` is low. A read and a write of the
-// same address in one cycle return the old data (read-first); callers that need the new value
-// forward it themselves.
+// same address in one cycle return undefined data in hardware (simulation returns the old data):
+// synthesis is told to ignore the collision (`no_rw_check`), so block RAMs need no bypass logic.
+// Callers never use such a read: hwgen_pe forwards the accumulator that is written in the cycle it
+// is read, and its other memories are never written and read in the same cycle.
 module hwgen_ram_1r1w #(
   /// Bits per word.
   parameter int Width = 8,
@@ -23,7 +25,7 @@ module hwgen_ram_1r1w #(
   output logic [Width-1:0]    rdata_o
 );
 
-  logic [Width-1:0] mem_q [Depth];
+  (* no_rw_check *) logic [Width-1:0] mem_q [Depth];
   logic [Width-1:0] rdata_q;
 
   initial begin

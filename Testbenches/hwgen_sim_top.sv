@@ -1,5 +1,6 @@
 // Simulation wrapper of a generated design: passes the core's ports through and, given
 // +layers=<file>, writes every writeback of every layer as "<layer> <local row> <pe> <value>".
+// With -DHWGEN_GATE_LEVEL (a synthesized netlist has no hierarchy to watch) it only passes through.
 //
 // Compile with -DHWGEN_TOP=<design>_top -DHWGEN_PKG=<design>_pkg.
 module hwgen_sim_top
@@ -40,6 +41,7 @@ module hwgen_sim_top
     .ld_data_i    (ld_data_i)
   );
 
+`ifndef HWGEN_GATE_LEVEL
   // verilator lint_off UNUSEDSIGNAL
   integer layer_fd;
   string  layer_path;
@@ -60,5 +62,6 @@ module hwgen_sim_top
       end
     end
   end
+`endif
 
 endmodule

@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using HwGen.Emit;
 using HwGen.Reports;
 using HwGen.Simulation;
+using HwGen.Synthesis;
 using Spectre.Console;
 
 namespace HwGen.Cli;
@@ -120,6 +121,48 @@ internal static class Commands
             else
             {
                 Tables.Simulation(Console(stdout), design, result, options, reproducer);
+            }
+
+            return result.Passed ? Cli.Success : Cli.CheckFailed;
+        }));
+        return command;
+    }
+
+    public static Command Synth(TextWriter stdout, TextWriter stderr)
+    {
+        var config = ConfigArgument();
+        var output = OutputOption();
+        var json = JsonOption();
+        var force = ForceOption();
+        var board = new Option<string>("--board") { Description = $"The board: {string.Join(", ", BoardCatalog.Names())} (a folder under Boards/).", Required = true };
+        var command = new Command("synth", "Synthesize for a board: iCE40 to a bitstream (yosys, nextpnr, icepack) with utilization and Fmax; Xilinx to a yosys resource estimate and Vivado scripts.")
+        {
+            config, output, json, force, board,
+        };
+        command.SetAction(parse => Cli.Guard(stderr, () =>
+        {
+            string dir = parse.GetValue(output)!;
+            OutputWriter.CheckWritable(dir, parse.GetValue(force));
+            var target = BoardCatalog.Load(parse.GetValue(board)!);
+            var design = Design.Load(parse.GetValue(config)!);
+            bool terminal = !System.Console.IsErrorRedirected && !parse.GetValue(json);
+            var result = Synthesizer.Run(design.Network, target, dir, new SynthesisOptions { Force = parse.GetValue(force) }, terminal ? m => stderr.WriteLine($"hwgen: {m}") : null);
+            if (parse.GetValue(json))
+            {
+                stdout.WriteLine(SynthesisReport.Json(result, dir).ToJsonString(JsonOptions));
+            }
+            else
+            {
+                SynthTables.Write(Console(stdout), result, dir);
+            }
+
+            if (!result.Fits)
+            {
+                stderr.WriteLine($"hwgen: {design.Network.Name} does not fit the {target.Part}: {result.FitProblem}");
+            }
+            else if (result.TimingMet == false)
+            {
+                stderr.WriteLine(string.Create(CultureInfo.InvariantCulture, $"hwgen: {design.Network.Name} reaches {result.FmaxMhz:0.##} MHz, below the {result.TargetMhz:0.###} MHz it is built for; lower hardware.clock_mhz"));
             }
 
             return result.Passed ? Cli.Success : Cli.CheckFailed;

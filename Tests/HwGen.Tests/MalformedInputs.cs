@@ -196,6 +196,39 @@ internal static class MalformedInputs
             """,
             "name", "e.g. 'lenet_300'"),
 
+        new("design_name_is_a_systemverilog_keyword",
+            """
+            name: design        # <--
+            input:
+              size: 8
+            layers:
+              - outputs: 4
+            """,
+            "name", "'design' is a SystemVerilog keyword"),
+
+        new("layer_name_is_a_systemverilog_keyword",
+            """
+            name: bad
+            input:
+              size: 8
+            layers:
+              - name: input     # <--
+                outputs: 4
+            """,
+            "layers[0].name", "'input' is a SystemVerilog keyword"),
+
+        new("bad_memory_style",
+            """
+            name: bad
+            input:
+              size: 8
+            layers:
+              - outputs: 4
+            hardware:
+              spmat_memory: spram   # <--
+            """,
+            "hardware.spmat_memory", "use one of: auto, inferred, ice40_spram"),
+
         new("duplicate_layer_names",
             """
             name: bad

@@ -207,6 +207,8 @@ public static class ConfigLoader
             FifoDepth = section.Int("fifo_depth", ConfigRanges.FifoDepth) ?? defaults.FifoDepth,
             SpmatLineEntries = section.Int("spmat_line_entries", ConfigRanges.SpmatLineEntries) ?? defaults.SpmatLineEntries,
             ClockMhz = section.Double("clock_mhz", ConfigRanges.ClockMhz) ?? defaults.ClockMhz,
+            SpmatMemory = section.Enum<MemoryStyle>("spmat_memory") ?? defaults.SpmatMemory,
+            ActMemory = section.Enum<MemoryStyle>("act_memory") ?? defaults.ActMemory,
         };
     }
 }

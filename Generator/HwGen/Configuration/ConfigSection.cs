@@ -18,7 +18,7 @@ internal static class ConfigKeys
 
     public static IReadOnlyList<string> Quantization { get; } = ["activation_bits", "activation_frac", "weight_bits"];
 
-    public static IReadOnlyList<string> Hardware { get; } = ["pes", "fifo_depth", "spmat_line_entries", "clock_mhz"];
+    public static IReadOnlyList<string> Hardware { get; } = ["pes", "fifo_depth", "spmat_line_entries", "clock_mhz", "spmat_memory", "act_memory"];
 
     /// <summary>Every section by its generic dotted path (list items as <c>layers[]</c>).</summary>
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Sections { get; } = new Dictionary<string, IReadOnlyList<string>>

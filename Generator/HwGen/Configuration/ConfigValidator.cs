@@ -298,9 +298,20 @@ public static partial class ConfigValidator
         /// <summary>Checks a name; true when it is valid.</summary>
         public bool Name(string key, string name, string prefix)
         {
-            if (!Ok(key) || IsValidName(name))
+            if (!Ok(key))
             {
                 return true;
+            }
+
+            if (IsValidName(name))
+            {
+                if (!SystemVerilogKeywords.Contains(name))
+                {
+                    return true;
+                }
+
+                Error(key, $"'{name}' is a SystemVerilog keyword; names become Verilog identifiers, so choose another, e.g. '{name}1'");
+                return false;
             }
 
             if (name.Length == 0)

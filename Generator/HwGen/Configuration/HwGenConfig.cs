@@ -25,6 +25,23 @@ public enum PruningMethod
     LoadBalanced,
 }
 
+/// <summary>Which RAM holds one of the PE's memories.</summary>
+public enum MemoryStyle
+{
+    /// <summary>
+    /// <c>inferred</c> by the synthesis tool from hwgen_ram_1r1w (block RAM), except that a board
+    /// flow (<c>hwgen synth --board</c>) may move it to the board's special memory when its block
+    /// RAM does not suffice. Everywhere else it means <see cref="Inferred"/>.
+    /// </summary>
+    Auto,
+
+    /// <summary>An inferred RAM (hwgen_ram_1r1w): block RAM, initialised from its memory image.</summary>
+    Inferred,
+
+    /// <summary>iCE40 UltraPlus SPRAM (hwgen_ram_ice40_spram): no bitstream initialisation, loaded at run time.</summary>
+    Ice40Spram,
+}
+
 /// <summary>How output rows are distributed over the PEs (DESIGN §3).</summary>
 public enum RowAssignmentMethod
 {
@@ -42,8 +59,11 @@ public enum RowAssignmentMethod
 /// </summary>
 public sealed record HwGenConfig
 {
-    /// <summary>Design name, <c>[a-z][a-z0-9_]*</c>; names the top module and output files.</summary>
-    public string Name { get; init; } = "design";
+    /// <summary>
+    /// Design name, <c>[a-z][a-z0-9_]*</c> and not a SystemVerilog keyword; names the top module
+    /// and output files.
+    /// </summary>
+    public string Name { get; init; } = "accel";
 
     /// <summary>Every random choice derives from this seed.</summary>
     public int Seed { get; init; } = 1;
@@ -178,4 +198,10 @@ public sealed record HardwareConfig
     public int SpmatLineEntries { get; init; } = 8;
 
     public double ClockMhz { get; init; } = 100;
+
+    /// <summary>Where each PE's sparse-matrix memory lives.</summary>
+    public MemoryStyle SpmatMemory { get; init; } = MemoryStyle.Auto;
+
+    /// <summary>Where each PE's activation memory (source and destination banks) lives.</summary>
+    public MemoryStyle ActMemory { get; init; } = MemoryStyle.Auto;
 }

@@ -85,6 +85,8 @@ public static class ConfigWriter
         y.Append("  fifo_depth: ").Append(Num(h.FifoDepth)).Append('\n');
         y.Append("  spmat_line_entries: ").Append(Num(h.SpmatLineEntries)).Append('\n');
         y.Append("  clock_mhz: ").Append(Num(h.ClockMhz)).Append('\n');
+        y.Append("  spmat_memory: ").Append(Snake(h.SpmatMemory)).Append('\n');
+        y.Append("  act_memory: ").Append(Snake(h.ActMemory)).Append('\n');
         return y.ToString();
     }
 

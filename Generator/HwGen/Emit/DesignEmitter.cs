@@ -29,26 +29,39 @@ public static class DesignEmitter
         "verilator/hwgen_harness.cpp",
     ];
 
+    /// <summary>The iCE40 SPRAM wrapper, part of the library of designs that place a memory in SPRAM.</summary>
+    public const string SpramWrapper = "hwgen_ram_ice40_spram.sv";
+
+    /// <summary>RTL sources of a design with inferred memories in dependency order, relative to the design folder.</summary>
+    public static IReadOnlyList<string> RtlSources(string name) => RtlSources(name, MemoryPlan.Inferred);
+
     /// <summary>RTL sources of the design in dependency order, relative to the design folder.</summary>
-    public static IReadOnlyList<string> RtlSources(string name) =>
-        [$"rtl/{name}_pkg.sv", .. RtlLibrary.Select(f => $"rtl/{f}"), $"rtl/{name}_top.sv"];
+    public static IReadOnlyList<string> RtlSources(string name, MemoryPlan plan) =>
+        [$"rtl/{name}_pkg.sv", .. Library(plan).Select(f => $"rtl/{f}"), $"rtl/{name}_top.sv"];
+
+    /// <summary>The hand-written RTL files a design with this memory plan uses, in dependency order.</summary>
+    public static IReadOnlyList<string> Library(MemoryPlan plan) =>
+        plan.UsesSpram ? [SpramWrapper, .. RtlLibrary] : RtlLibrary;
 
     /// <summary>
     /// Every file of the design, in a fixed order. With <paramref name="bakeWeights"/> false the
-    /// memories start empty and must be loaded through the memory-load port (sim/load.hex).
+    /// memories start empty and must be loaded through the memory-load port (sim/load.hex), as
+    /// memories in SPRAM always must. <paramref name="plan"/> defaults to the config's own
+    /// (<see cref="MemoryPlan.FromConfig"/>).
     /// </summary>
-    public static IReadOnlyList<GeneratedFile> Emit(CompressedNetwork network, bool bakeWeights = true, TemplateRenderer? renderer = null)
+    public static IReadOnlyList<GeneratedFile> Emit(CompressedNetwork network, bool bakeWeights = true, TemplateRenderer? renderer = null, MemoryPlan? plan = null)
     {
         renderer ??= new TemplateRenderer();
+        plan ??= MemoryPlan.FromConfig(network.Config.Hardware);
         var layout = HardwareLayout.For(network);
         string name = network.Name;
-        var model = TemplateModel(layout, name, bakeWeights);
+        var model = TemplateModel(layout, name, bakeWeights, plan);
 
         var files = new List<GeneratedFile>
         {
             GeneratedFile.Text($"rtl/{name}_pkg.sv", renderer.Render("rtl/package.sv.hbs", model)),
         };
-        foreach (var file in RtlLibrary)
+        foreach (var file in Library(plan))
         {
             files.Add(GeneratedFile.Text($"rtl/{file}", File.ReadAllText(Path.Combine(HwGenInfo.RtlDir, file))));
         }
@@ -60,7 +73,7 @@ public static class DesignEmitter
             files.Add(GeneratedFile.Text($"tb/{Path.GetFileName(file)}", File.ReadAllText(Path.Combine(HwGenInfo.TestbenchesDir, file))));
         }
 
-        files.Add(GeneratedFile.Text("sources.f", string.Join('\n', RtlSources(name))));
+        files.Add(GeneratedFile.Text("sources.f", string.Join('\n', RtlSources(name, plan))));
         files.Add(GeneratedFile.Text("build_sim.sh", renderer.Render("sim/build_sim.sh.hbs", model), executable: true));
         files.Add(GeneratedFile.Text("run_sim.sh", renderer.Render("sim/run_sim.sh.hbs", model), executable: true));
         files.Add(GeneratedFile.Text("sim/load.hex", MemoryImages.LoadScript(layout)));
@@ -68,8 +81,9 @@ public static class DesignEmitter
     }
 
     /// <summary>The variables the templates see.</summary>
-    public static Dictionary<string, object> TemplateModel(HardwareLayout layout, string name, bool bakeWeights = true)
+    public static Dictionary<string, object> TemplateModel(HardwareLayout layout, string name, bool bakeWeights = true, MemoryPlan? plan = null)
     {
+        plan ??= MemoryPlan.FromConfig(layout.Network.Config.Hardware);
         var layers = layout.Layers;
         string Table(Func<LayerTableEntry, long> field) =>
             "{" + string.Join(", ", layers.Reverse().Select(l => "32'd" + field(l).ToString(CultureInfo.InvariantCulture))) + "}";
@@ -107,6 +121,9 @@ public static class DesignEmitter
             ["layerShift"] = Table(l => l.Shift),
             ["layerRelu"] = $"{layers.Count}'b{relu}",
             ["memPrefix"] = bakeWeights ? $"mem/{name}_" : "",
+            ["spmatStyle"] = MemoryPlan.RtlStyle(plan.Spmat),
+            ["actStyle"] = MemoryPlan.RtlStyle(plan.Act),
+            ["usesSpram"] = plan.UsesSpram,
         };
     }
 }

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using HwGen.Compression;
 using HwGen.Emit;
+using HwGen.Hardware;
 using HwGen.Model;
 using HwGen.Tools;
 
@@ -106,7 +107,9 @@ public static class Simulator
         Action<string>? progress = null)
     {
         progress ??= _ => { };
-        var files = DesignEmitter.Emit(network, bakeWeights: !options.LoadThroughPort);
+        // Memories in SPRAM cannot be initialised: such designs are always loaded through the port.
+        bool loadThroughPort = options.LoadThroughPort || MemoryPlan.FromConfig(network.Config.Hardware).NeedsRuntimeLoad;
+        var files = DesignEmitter.Emit(network, bakeWeights: !loadThroughPort);
         OutputWriter.Write(directory, files, options.Force);
 
         // Expected outputs and cycles.
@@ -142,7 +145,7 @@ public static class Simulator
         }
 
         args.Add("+layers=sim/layers.txt");
-        if (options.LoadThroughPort)
+        if (loadThroughPort)
         {
             args.Add("+load=sim/load.hex");
         }
@@ -218,8 +221,8 @@ public static class Simulator
     private static string SourceHash(string directory, string name, SimulationOptions options)
     {
         using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var sources = DesignEmitter.RtlSources(name)
-            .Concat(["tb/hwgen_sim_top.sv", "tb/hwgen_tb.sv", "tb/hwgen_harness.cpp", "build_sim.sh"]);
+        var rtl = File.ReadAllLines(Path.Combine(directory, "sources.f")).Where(l => l.Length > 0);
+        var sources = rtl.Concat(["tb/hwgen_sim_top.sv", "tb/hwgen_tb.sv", "tb/hwgen_harness.cpp", "build_sim.sh"]);
         foreach (var source in sources)
         {
             sha.AppendData(Encoding.UTF8.GetBytes(source));

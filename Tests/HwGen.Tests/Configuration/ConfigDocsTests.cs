@@ -57,6 +57,8 @@ public class ConfigDocsTests
             ["hardware.fifo_depth"] = Text(config.Hardware.FifoDepth),
             ["hardware.spmat_line_entries"] = Text(config.Hardware.SpmatLineEntries),
             ["hardware.clock_mhz"] = Text(config.Hardware.ClockMhz),
+            ["hardware.spmat_memory"] = Snake(config.Hardware.SpmatMemory),
+            ["hardware.act_memory"] = Snake(config.Hardware.ActMemory),
         };
 
         foreach (var (key, value) in defaults)

@@ -151,7 +151,7 @@ public class ConfigLoaderTests
 
         var config = ConfigLoader.Load(path);
 
-        config.Name.ShouldBe("design");
+        config.Name.ShouldBe("accel");
         config.Seed.ShouldBe(1);
         config.Input.ShouldBe(new InputConfig { Size = 8 });
         config.Input.Source.ShouldBe(DataSource.Random);

@@ -16,7 +16,7 @@ public class ExampleConfigTests
     {
         var names = Directory.EnumerateFiles(ExamplesFolder, "*.yaml").Select(Path.GetFileName).ToList();
 
-        names.ShouldBe(["alex8-float.yaml", "alex8.yaml", "demo.yaml", "lenet300.yaml", "tiny.yaml"], ignoreOrder: true);
+        names.ShouldBe(["alex8-float.yaml", "alex8.yaml", "demo.yaml", "icebreaker-mlp.yaml", "lenet-up5k.yaml", "lenet300.yaml", "tiny.yaml"], ignoreOrder: true);
     }
 
     [Theory]

@@ -1,0 +1,209 @@
+using System.Globalization;
+using System.Text;
+using HwGen.Emit;
+using HwGen.Hardware;
+
+namespace HwGen.Host;
+
+/// <summary>One memory of the design as the host loads it: memory-load words at consecutive addresses.</summary>
+/// <param name="Name">e.g. <c>spmat_pe0003</c>, <c>codebook</c>; also the name of its .mem image.</param>
+/// <param name="Region">The memory-load region (address bits 31:29).</param>
+/// <param name="Pe">The PE (address bits 28:18); 0 for the codebook.</param>
+/// <param name="Address">The first word's memory-load address.</param>
+/// <param name="Bits">Bits of one word of the memory.</param>
+/// <param name="Words">Count × LdWords 32-bit words, little-endian within a load word, bits above <paramref name="Bits"/> zero.</param>
+public sealed record HostMemory(string Name, MemoryImages.Region Region, int Pe, uint Address, int Bits, uint[] Words);
+
+/// <summary>
+/// The host side of a design, from the same layout as the hardware (Gemmini's way): a C header
+/// with the register map, the memory-load address map, the memory layout and the weights packed
+/// as memory-load words; and, for UART boards, a C# driver class that speaks the UART protocol.
+/// </summary>
+public static class HostFiles
+{
+    /// <summary>AXI4-Lite register offsets of hwgen_axi_host.</summary>
+    public static IReadOnlyList<(string Name, int Offset, string Meaning)> Registers { get; } =
+    [
+        ("ID", 0x000, "\"HWG1\" = 0x31475748"),
+        ("SIGNATURE", 0x004, "the design's signature"),
+        ("INPUT_SIZE", 0x008, "activations per inference"),
+        ("OUTPUT_SIZE", 0x00c, "results per inference"),
+        ("CONFIG", 0x010, "{LdWords[31:24], ActBits[23:16], NumPes[15:0]}"),
+        ("STATUS", 0x014, "{ld_ready[2], done[1], busy[0]}"),
+        ("CYCLES", 0x018, "cycles of the last inference"),
+        ("LD_ADDR", 0x01c, "memory-load address of the next word (read-write, +1 per word)"),
+        ("LD_DATA", 0x100, "LD_DATA[k] at 0x100 + 4k; writing the last word loads the word"),
+    ];
+
+    /// <summary>32-bit words per memory-load word.</summary>
+    public static int LoadWords(HardwareLayout layout) => (layout.LoadBits + 31) / 32;
+
+    /// <summary>The header's path in the output folder.</summary>
+    public static string HeaderPath(string name) => $"host/{name}.h";
+
+    /// <summary>The C# driver's class name: <c>lenet_up5k</c> → <c>LenetUp5kDriver</c>.</summary>
+    public static string DriverClass(string name) =>
+        string.Concat(name.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(p => char.ToUpperInvariant(p[0]) + p[1..])) + "Driver";
+
+    /// <summary>The driver's path in the output folder.</summary>
+    public static string DriverPath(string name) => $"host/{DriverClass(name)}.cs";
+
+    /// <summary>Every memory of the design as the host loads it, in the order of the memory images.</summary>
+    public static IReadOnlyList<HostMemory> Memories(HardwareLayout layout)
+    {
+        int ldWords = LoadWords(layout);
+        var memories = new List<HostMemory>();
+        foreach (var (region, pe, words, bits) in MemoryImages.Contents(layout))
+        {
+            string kind = region switch
+            {
+                MemoryImages.Region.PtrEven => "ptr_even",
+                MemoryImages.Region.PtrOdd => "ptr_odd",
+                MemoryImages.Region.Spmat => "spmat",
+                MemoryImages.Region.Bias => "bias",
+                _ => "codebook",
+            };
+            string name = region == MemoryImages.Region.Codebook ? kind : $"{kind}_pe{pe.ToString("D4", CultureInfo.InvariantCulture)}";
+            var packed = new uint[words.Count * ldWords];
+            for (int w = 0; w < words.Count; w++)
+            {
+                for (int k = 0; k < ldWords; k++)
+                {
+                    int bit = 32 * k;
+                    ulong limb = bit / 64 < words[w].Length ? words[w][bit / 64] >> (bit % 64) : 0;
+                    int valid = Math.Clamp(bits - bit, 0, 32);
+                    packed[(w * ldWords) + k] = valid == 0 ? 0 : (uint)limb & (uint)((1UL << valid) - 1);
+                }
+            }
+
+            uint address = ((uint)region << 29) | ((uint)pe << 18);
+            memories.Add(new HostMemory(name, region, pe, address, bits, packed));
+        }
+
+        return memories;
+    }
+
+    /// <summary>The header, and the C# driver when the board talks UART.</summary>
+    public static IReadOnlyList<GeneratedFile> Emit(HardwareLayout layout, uint signature, string boardDescription, bool uart, TemplateRenderer renderer)
+    {
+        var model = Model(layout, signature, boardDescription);
+        var files = new List<GeneratedFile>
+        {
+            GeneratedFile.Text(HeaderPath(layout.Network.Name), renderer.Render("host/header.h.hbs", model)),
+        };
+        if (uart)
+        {
+            files.Add(GeneratedFile.Text(DriverPath(layout.Network.Name), renderer.Render("host/driver.cs.hbs", model)));
+        }
+
+        return files;
+    }
+
+    /// <summary>The variables the host templates see.</summary>
+    public static Dictionary<string, object> Model(HardwareLayout layout, uint signature, string boardDescription)
+    {
+        var network = layout.Network;
+        string name = network.Name;
+        int ldWords = LoadWords(layout);
+        var memories = Memories(layout);
+        var layers = new List<Dictionary<string, object>>();
+        for (int l = 0; l < layout.Layers.Count; l++)
+        {
+            var t = layout.Layers[l];
+            layers.Add(new Dictionary<string, object>
+            {
+                ["name"] = network.Layers[l].Name,
+                ["rows"] = t.Rows,
+                ["cols"] = t.Cols,
+                ["localRows"] = t.LocalRows,
+                ["ptrBase"] = t.PtrBase,
+                ["biasBase"] = t.BiasBase,
+                ["shift"] = t.Shift,
+                ["relu"] = t.Relu ? 1 : 0,
+                ["reluBool"] = t.Relu ? "true" : "false",
+            });
+        }
+
+        return new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["version"] = HwGenInfo.Version,
+            ["name"] = name,
+            ["upper"] = name.ToUpperInvariant(),
+            ["className"] = DriverClass(name),
+            ["boardDescription"] = boardDescription,
+            ["signature"] = signature.ToString("x8", CultureInfo.InvariantCulture),
+            ["pes"] = layout.Pes,
+            ["inputSize"] = network.InputSize,
+            ["outputSize"] = network.OutputSize,
+            ["actBits"] = layout.ActivationBits,
+            ["actFrac"] = network.Format.ActivationFrac,
+            ["actBytes"] = (layout.ActivationBits + 7) / 8,
+            ["weightBits"] = layout.WeightBits,
+            ["accBits"] = layout.AccumulatorBits,
+            ["codeBits"] = layout.CodeBits,
+            ["indexBits"] = layout.IndexBits,
+            ["entryBits"] = layout.EntryBits,
+            ["lineEntries"] = layout.LineEntries,
+            ["lineBits"] = layout.LineBits,
+            ["offBits"] = layout.OffBits,
+            ["ptrBits"] = layout.PtrBits,
+            ["ptrDepth"] = layout.PtrDepth,
+            ["spmatDepth"] = layout.SpmatDepth,
+            ["biasDepth"] = layout.BiasDepth,
+            ["accDepth"] = layout.AccDepth,
+            ["actDepth"] = layout.ActDepth,
+            ["ldBits"] = layout.LoadBits,
+            ["ldBytes"] = (layout.LoadBits + 7) / 8,
+            ["ldWords"] = ldWords,
+            ["numLayers"] = layout.Layers.Count,
+            ["layers"] = layers,
+            ["registers"] = Registers.Select(r => new Dictionary<string, object>
+            {
+                ["name"] = r.Name,
+                ["offset"] = r.Offset.ToString("x3", CultureInfo.InvariantCulture),
+                ["meaning"] = r.Meaning,
+            }).ToList(),
+            ["memoryCount"] = memories.Count,
+            ["memories"] = memories.Select(m => new Dictionary<string, object>
+            {
+                ["name"] = m.Name,
+                ["region"] = (int)m.Region,
+                ["pe"] = m.Pe,
+                ["address"] = m.Address.ToString("x8", CultureInfo.InvariantCulture),
+                ["count"] = m.Words.Length / ldWords,
+                ["bits"] = m.Bits,
+                ["words"] = Numbers(Hex(m.Words), "  "),
+                ["csWords"] = Numbers(Hex(m.Words), "                "),
+            }).ToList(),
+            ["outputRows"] = Numbers(network.Layers[^1].HwRowToRow.Select(Decimal), "  "),
+            ["csOutputRows"] = Numbers(network.Layers[^1].HwRowToRow.Select(Decimal), "            "),
+        };
+    }
+
+    private static IEnumerable<string> Hex(uint[] words) => words.Select(w => "0x" + w.ToString("x8", CultureInfo.InvariantCulture) + "u");
+
+    private static string Decimal(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Comma-separated values, eight to a line, each line indented.</summary>
+    private static string Numbers(IEnumerable<string> values, string indent)
+    {
+        var text = new StringBuilder();
+        int i = 0;
+        foreach (var value in values)
+        {
+            if (i % 8 == 0)
+            {
+                text.Append(i == 0 ? "" : "\n").Append(indent);
+            }
+            else
+            {
+                text.Append(' ');
+            }
+
+            text.Append(value).Append(',');
+            i++;
+        }
+
+        return text.ToString();
+    }
+}

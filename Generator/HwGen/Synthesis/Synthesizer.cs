@@ -1,0 +1,268 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+using HwGen.Emit;
+using HwGen.Tools;
+
+namespace HwGen.Synthesis;
+
+/// <summary>One resource of the board: how much the design uses and how much there is.</summary>
+/// <param name="Name">lc, ebr, spram, dsp, io, pll (iCE40); lut, ff, bram, dsp, uram (Xilinx, bram in RAMB36 units).</param>
+/// <param name="Used">Used, after place and route where the flow has one, else from synthesis.</param>
+/// <param name="Available">What the part has.</param>
+public sealed record ResourceUse(string Name, double Used, double Available)
+{
+    public bool Fits => Used <= Available;
+
+    public double Fraction => Available > 0 ? Used / Available : double.PositiveInfinity;
+}
+
+/// <summary>How to synthesize.</summary>
+public sealed record SynthesisOptions
+{
+    /// <summary>Write into a non-empty folder HwGen did not write.</summary>
+    public bool Force { get; init; }
+
+    public TimeSpan SynthTimeout { get; init; } = TimeSpan.FromMinutes(60);
+
+    public TimeSpan PlaceRouteTimeout { get; init; } = TimeSpan.FromMinutes(60);
+}
+
+/// <summary>The outcome of <c>hwgen synth</c>.</summary>
+public sealed record SynthesisResult
+{
+    public required BoardBuild Build { get; init; }
+
+    /// <summary>The tools that ran, e.g. <c>yosys synth_ice40 + nextpnr-ice40 + icepack</c>.</summary>
+    public required string Flow { get; init; }
+
+    /// <summary>True when the numbers come from yosys only (Xilinx): an estimate, not Vivado's result.</summary>
+    public required bool IsEstimate { get; init; }
+
+    public required IReadOnlyList<ResourceUse> Resources { get; init; }
+
+    /// <summary>Whether every resource fits the part.</summary>
+    public bool Fits => Resources.All(r => r.Fits);
+
+    /// <summary>What ran out and by how much, when the design does not fit.</summary>
+    public string? FitProblem => Fits ? null : string.Join("; ", Resources.Where(r => !r.Fits).Select(Describe));
+
+    /// <summary>The Fmax nextpnr reports for the core clock; null without place and route.</summary>
+    public double? FmaxMhz { get; init; }
+
+    /// <summary>The clock the design is built for: the PLL's output (iCE40) or <c>hardware.clock_mhz</c>.</summary>
+    public double TargetMhz => Build.ClockMhz;
+
+    /// <summary>Whether Fmax reaches the target; null without place and route.</summary>
+    public bool? TimingMet => FmaxMhz is { } fmax ? fmax >= TargetMhz : null;
+
+    /// <summary>The bitstream, relative to the output folder; null when none was built.</summary>
+    public string? Bitstream { get; init; }
+
+    /// <summary>What a reader of the numbers should know about them.</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
+    /// <summary>Seconds per step (synth, pnr, pack).</summary>
+    public required IReadOnlyDictionary<string, double> Seconds { get; init; }
+
+    /// <summary>Success: it fits and, where timing is known, meets it.</summary>
+    public bool Passed => Fits && TimingMet != false;
+
+    public static string Describe(ResourceUse r) =>
+        string.Create(CultureInfo.InvariantCulture, $"{r.Name.ToUpperInvariant()}: {r.Used:0.#} used of {r.Available:0.#} available ({r.Used - r.Available:0.#} over, {r.Fraction:P0})");
+}
+
+/// <summary>
+/// Runs a board's flow on a design: writes the build (RTL, board files, scripts, host code) and
+/// runs its scripts step by step through <see cref="ProcessRunner"/>, so a run can be repeated by
+/// hand. iCE40: yosys → fit check from the cell counts → nextpnr-ice40 (the clock constraint and
+/// the pins) → icepack, giving the utilization, Fmax and the .bin. Xilinx: yosys synth_xilinx for
+/// a resource estimate checked against the part; Vivado's script is written, not run.
+/// </summary>
+public static partial class Synthesizer
+{
+    private static readonly Dictionary<string, double> XilinxLutCells = new(StringComparer.Ordinal)
+    {
+        ["LUT1"] = 1, ["LUT2"] = 1, ["LUT3"] = 1, ["LUT4"] = 1, ["LUT5"] = 1, ["LUT6"] = 1, ["LUT6_2"] = 1,
+        ["RAM16X1S"] = 1, ["RAM16X1D"] = 2, ["RAM32X1S"] = 1, ["RAM32X1D"] = 2, ["RAM64X1S"] = 1, ["RAM64X1D"] = 2,
+        ["RAM128X1S"] = 2, ["RAM128X1D"] = 4, ["RAM256X1S"] = 4, ["RAM32M"] = 4, ["RAM64M"] = 4, ["RAM32M16"] = 8,
+        ["RAM64M8"] = 8, ["SRL16E"] = 1, ["SRLC16E"] = 1, ["SRLC32E"] = 1,
+    };
+
+    /// <summary>Writes the build of <paramref name="network"/> for <paramref name="board"/> into <paramref name="directory"/> and runs its flow.</summary>
+    /// <exception cref="Configuration.ConfigException">The board cannot give what the config asks (clock, baud, memories), or the folder is not HwGen's.</exception>
+    /// <exception cref="ToolException">A tool failed for another reason than a full device.</exception>
+    public static SynthesisResult Run(Compression.CompressedNetwork network, Board board, string directory, SynthesisOptions options, Action<string>? progress = null)
+    {
+        progress ??= _ => { };
+        var build = BoardBuild.Prepare(network, board);
+        var files = build.Files();
+        OutputWriter.Write(directory, files, options.Force);
+        return board.Family == BoardFamily.Ice40
+            ? RunIce40(build, directory, options, progress)
+            : RunXilinx(build, directory, options, progress);
+    }
+
+    private static SynthesisResult RunIce40(BoardBuild build, string directory, SynthesisOptions options, Action<string> progress)
+    {
+        var board = build.Board;
+        var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
+        const string Flow = "yosys synth_ice40 -dsp + nextpnr-ice40 + icepack";
+
+        progress("synthesizing with yosys (synth_ice40 -dsp)");
+        Step(directory, "build_ice40.sh", "synth", options.SynthTimeout, seconds);
+        var cells = CellCounts(Path.Combine(directory, "yosys_stat.json"));
+        int Count(string prefix) => (int)cells.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(c => c.Value);
+        int luts = Count("SB_LUT4");
+        int flipFlops = Count("SB_DFF");
+        int carries = Count("SB_CARRY");
+        var r = board.Resources;
+        var synthesized = new List<ResourceUse>
+        {
+            // A logic cell holds one LUT4, its carry and one flip-flop: a lower bound before packing.
+            new("lc", Math.Max(luts, Math.Max(flipFlops, carries)), r.Luts),
+            new("ebr", Count("SB_RAM40_4K"), r.BlockRams),
+            new("spram", Count("SB_SPRAM256KA"), r.Spram),
+            new("dsp", Count("SB_MAC16"), r.Dsps),
+        };
+        if (synthesized.Any(u => !u.Fits))
+        {
+            return new SynthesisResult { Build = build, Flow = "yosys synth_ice40 -dsp (stopped before place and route)", IsEstimate = false, Resources = synthesized, Seconds = seconds };
+        }
+
+        progress(string.Create(CultureInfo.InvariantCulture, $"placing and routing with nextpnr-ice40 at {build.ClockMhz:0.###} MHz"));
+        var pnr = Step(directory, "build_ice40.sh", "pnr", options.PlaceRouteTimeout, seconds, check: false);
+        if (!pnr.Succeeded)
+        {
+            var full = LoggedUtilization(Path.Combine(directory, "nextpnr.log"), pnr);
+            if (full.Count > 0 && full.Any(u => !u.Fits))
+            {
+                return new SynthesisResult { Build = build, Flow = "yosys synth_ice40 -dsp + nextpnr-ice40 (failed: device full)", IsEstimate = false, Resources = full, Seconds = seconds };
+            }
+
+            throw new ToolException(pnr);
+        }
+
+        var report = JsonNode.Parse(File.ReadAllText(Path.Combine(directory, "nextpnr_report.json")))!;
+        var resources = new List<ResourceUse>();
+        foreach (var (name, cell) in new[] { ("lc", "ICESTORM_LC"), ("ebr", "ICESTORM_RAM"), ("spram", "ICESTORM_SPRAM"), ("dsp", "ICESTORM_DSP"), ("io", "SB_IO"), ("pll", "ICESTORM_PLL") })
+        {
+            if (report["utilization"]?[cell] is { } use)
+            {
+                resources.Add(new ResourceUse(name, use["used"]!.GetValue<double>(), use["available"]!.GetValue<double>()));
+            }
+        }
+
+        double? fmax = CoreFmax(report);
+        progress("packing the bitstream with icepack");
+        Step(directory, "build_ice40.sh", "pack", options.SynthTimeout, seconds);
+        return new SynthesisResult
+        {
+            Build = build,
+            Flow = Flow,
+            IsEstimate = false,
+            Resources = resources,
+            FmaxMhz = fmax,
+            Bitstream = $"{build.Name}.bin",
+            Seconds = seconds,
+        };
+    }
+
+    private static SynthesisResult RunXilinx(BoardBuild build, string directory, SynthesisOptions options, Action<string> progress)
+    {
+        var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
+        progress($"estimating resources with yosys (synth_xilinx -family {(build.Board.Family == BoardFamily.Xcup ? "xcup" : "xc7")})");
+        Step(directory, "build_estimate.sh", null, options.SynthTimeout, seconds, stepName: "synth");
+        var cells = CellCounts(Path.Combine(directory, "yosys_stat.json"));
+        double Sum(Func<string, double> weight) => cells.Sum(c => weight(c.Key) * c.Value);
+        var r = build.Board.Resources;
+        var resources = new List<ResourceUse>
+        {
+            new("lut", Sum(c => XilinxLutCells.GetValueOrDefault(c)), r.Luts),
+            new("ff", Sum(c => FlipFlop().IsMatch(c) ? 1 : 0), r.FlipFlops),
+            new("bram", Sum(c => c.StartsWith("RAMB36", StringComparison.Ordinal) ? 1 : c.StartsWith("RAMB18", StringComparison.Ordinal) ? 0.5 : 0), r.BlockRams),
+            new("dsp", Sum(c => c.StartsWith("DSP48", StringComparison.Ordinal) ? 1 : 0), r.Dsps),
+        };
+        if (r.Uram > 0)
+        {
+            resources.Add(new ResourceUse("uram", Sum(c => c.StartsWith("URAM", StringComparison.Ordinal) ? 1 : 0), r.Uram));
+        }
+
+        var notes = new List<string>();
+        if (cells.GetValueOrDefault("INV") is > 0 and var inverters)
+        {
+            notes.Add(string.Create(CultureInfo.InvariantCulture,
+                $"yosys left {inverters:0} INV cells (mostly the active-low reset at each flip-flop's clear input), which Vivado folds into neighbouring LUTs and flip-flops; they are not counted as LUTs"));
+        }
+
+        return new SynthesisResult
+        {
+            Build = build,
+            Notes = notes,
+            Flow = $"yosys synth_xilinx -family {(build.Board.Family == BoardFamily.Xcup ? "xcup" : "xc7")} (estimate; Vivado not run)",
+            IsEstimate = true,
+            Resources = resources,
+            Seconds = seconds,
+        };
+    }
+
+    /// <summary>Runs one step of a build script, timing it.</summary>
+    private static ProcessResult Step(string directory, string script, string? step, TimeSpan timeout, Dictionary<string, double> seconds, bool check = true, string? stepName = null)
+    {
+        var stopwatch = Stopwatch.StartNew();
+        List<string> arguments = step is null ? [script] : [script, step];
+        var result = ProcessRunner.Run("sh", arguments, directory, timeout);
+        seconds[stepName ?? step ?? script] = Math.Round(stopwatch.Elapsed.TotalSeconds, 1);
+        return !check || result.Succeeded ? result : throw new ToolException(result);
+    }
+
+    /// <summary>The design's cells by type from <c>stat -json</c>.</summary>
+    public static IReadOnlyDictionary<string, double> CellCounts(string statJson)
+    {
+        var json = JsonNode.Parse(File.ReadAllText(statJson))!;
+        var byType = json["design"]?["num_cells_by_type"]?.AsObject()
+            ?? throw new InvalidDataException($"{statJson}: no design.num_cells_by_type");
+        return byType.ToDictionary(p => p.Key, p => p.Value!.GetValue<double>(), StringComparer.Ordinal);
+    }
+
+    /// <summary>The highest Fmax among the report's clocks other than the oscillator pin (the PLL's output).</summary>
+    private static double? CoreFmax(JsonNode report)
+    {
+        var clocks = report["fmax"]?.AsObject();
+        if (clocks is null || clocks.Count == 0)
+        {
+            return null;
+        }
+
+        // With a PLL the oscillator net only feeds the PLL and has no paths; the core clock is
+        // the one with the lowest achieved frequency that nextpnr analysed.
+        return clocks.Select(c => c.Value!["achieved"]!.GetValue<double>()).Min();
+    }
+
+    /// <summary>The "Device utilisation" lines nextpnr logs before it gives up on a full device.</summary>
+    public static IReadOnlyList<ResourceUse> LoggedUtilization(string log, ProcessResult result)
+    {
+        string text = (File.Exists(log) ? File.ReadAllText(log) : "") + "\n" + result.Stdout + "\n" + result.Stderr;
+        var names = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["ICESTORM_LC"] = "lc", ["ICESTORM_RAM"] = "ebr", ["ICESTORM_SPRAM"] = "spram", ["ICESTORM_DSP"] = "dsp", ["SB_IO"] = "io", ["ICESTORM_PLL"] = "pll",
+        };
+        var found = new Dictionary<string, ResourceUse>(StringComparer.Ordinal);
+        foreach (Match m in UtilisationLine().Matches(text))
+        {
+            if (names.TryGetValue(m.Groups[1].Value, out var name))
+            {
+                found[name] = new ResourceUse(name, double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture), double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture));
+            }
+        }
+
+        return [.. found.Values];
+    }
+
+    [GeneratedRegex(@"^FD[RSCP]E(_1)?$")]
+    private static partial Regex FlipFlop();
+
+    [GeneratedRegex(@"^\s*(?:Info:\s*)?(\w+):\s+(\d+)/\s*(\d+)\s+\d+%", RegexOptions.Multiline)]
+    private static partial Regex UtilisationLine();
+}
