@@ -5,10 +5,26 @@ using System.Text;
 namespace HwGen.Reports;
 
 /// <summary>One named series of (x, y) points.</summary>
-public sealed record ChartSeries(string Name, IReadOnlyList<(double X, double Y)> Points, bool Markers = true, bool Line = true);
+/// <param name="Name">Legend text.</param>
+/// <param name="Points">The points; a line joins them in x order.</param>
+/// <param name="Markers">Draw a marker at each point.</param>
+/// <param name="Line">Join the points.</param>
+/// <param name="Labels">A tooltip per point (same order as <paramref name="Points"/>), or null for "name: (x, y)".</param>
+/// <param name="Color">A CSS colour, or null for the palette's next.</param>
+/// <param name="Radius">Marker radius in pixels.</param>
+/// <param name="Ring">Draw markers as rings (stroke only), to highlight points drawn under them.</param>
+public sealed record ChartSeries(
+    string Name,
+    IReadOnlyList<(double X, double Y)> Points,
+    bool Markers = true,
+    bool Line = true,
+    IReadOnlyList<string>? Labels = null,
+    string? Color = null,
+    double Radius = 3,
+    bool Ring = false);
 
 /// <summary>
-/// A small, dependency-free SVG chart (lines and scatter, linear or log2 x axis) for the
+/// A small, dependency-free SVG chart (lines and scatter, linear or log2 axes) for the
 /// reports; the output is deterministic text, so reports can be snapshot-tested.
 /// </summary>
 /// <remarks>No reachable NuGet package renders SVG charts without a native graphics stack, hence this.</remarks>
@@ -18,6 +34,9 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
     public bool LogX { get; init; }
+
+    /// <summary>A log2 y axis (ticks at powers of two).</summary>
+    public bool LogY { get; init; }
 
     public double? YMin { get; init; }
 
@@ -29,13 +48,17 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
 
     public string Render()
     {
-        const int left = 70, right = 170, top = 40, bottom = 55;
+        const int left = 70, top = 40, bottom = 55;
+
+        // The legend's column is as wide as its longest name needs.
+        int right = Math.Clamp(34 + (7 * Series.Select(s => s.Name.Length).DefaultIfEmpty(0).Max()), 170, Width / 2);
         var points = Series.SelectMany(s => s.Points).ToList();
         double Tx(double x) => LogX ? Math.Log2(Math.Max(x, 1e-12)) : x;
+        double Ty(double y) => LogY ? Math.Log2(Math.Max(y, 1e-12)) : y;
         double xMin = points.Count == 0 ? 0 : points.Min(p => Tx(p.X));
         double xMax = points.Count == 0 ? 1 : points.Max(p => Tx(p.X));
-        double yMin = YMin ?? (points.Count == 0 ? 0 : Math.Min(0, points.Min(p => p.Y)));
-        double yMax = YMax ?? (points.Count == 0 ? 1 : points.Max(p => p.Y));
+        double yMin = YMin is { } lo ? Ty(lo) : (points.Count == 0 ? 0 : LogY ? Math.Floor(points.Min(p => Ty(p.Y))) : Math.Min(0, points.Min(p => p.Y)));
+        double yMax = YMax is { } hi ? Ty(hi) : (points.Count == 0 ? 1 : LogY ? Math.Ceiling(points.Max(p => Ty(p.Y))) : points.Max(p => p.Y));
         if (xMax <= xMin)
         {
             xMax = xMin + 1;
@@ -46,9 +69,21 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
             yMax = yMin + 1;
         }
 
+        // A linear y axis without fixed bounds ends on round ticks.
+        double yStep = NiceStep(yMax - yMin);
+        if (!LogY && YMin is null)
+        {
+            yMin = Math.Floor((yMin / yStep) + 1e-9) * yStep;
+        }
+
+        if (!LogY && YMax is null)
+        {
+            yMax = Math.Ceiling((yMax / yStep) - 1e-9) * yStep;
+        }
+
         double plotW = Width - left - right, plotH = Height - top - bottom;
         double X(double x) => left + ((Tx(x) - xMin) / (xMax - xMin) * plotW);
-        double Y(double y) => top + plotH - ((y - yMin) / (yMax - yMin) * plotH);
+        double Y(double y) => top + plotH - ((Ty(y) - yMin) / (yMax - yMin) * plotH);
 
         var svg = new StringBuilder();
         svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
@@ -56,15 +91,18 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">{Esc(Title)}</text>\n");
 
         // Axes, grid and ticks.
-        for (int i = 0; i <= 5; i++)
+        var yTicks = LogY && yMax - yMin >= 1
+            ? LogTicks(yMin, yMax)
+            : NiceTicks(yMin, yMax);
+        foreach (double yv in yTicks)
         {
-            double yv = yMin + ((yMax - yMin) * i / 5);
-            double yp = Y(yv);
+            double yp = top + plotH - ((yv - yMin) / (yMax - yMin) * plotH);
+            string label = LogY ? Tick(Math.Pow(2, yv)) : Tick(yv);
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{F(yp)}\" x2=\"{left + plotW}\" y2=\"{F(yp)}\" stroke=\"#e5e5e5\"/>\n");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 6}\" y=\"{F(yp + 4)}\" text-anchor=\"end\">{Esc(Tick(yv))}</text>\n");
+            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 6}\" y=\"{F(yp + 4)}\" text-anchor=\"end\">{Esc(label)}</text>\n");
         }
 
-        foreach (double xv in XTicks(xMin, xMax))
+        foreach (double xv in LogX && xMax - xMin >= 1 ? LogTicks(xMin, xMax) : NiceTicks(xMin, xMax))
         {
             double xp = left + ((xv - xMin) / (xMax - xMin) * plotW);
             string label = LogX ? Tick(Math.Pow(2, xv)) : Tick(xv);
@@ -79,8 +117,9 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         for (int s = 0; s < Series.Count; s++)
         {
             var series = Series[s];
-            string color = Palette[s % Palette.Length];
-            var ordered = series.Points.OrderBy(p => p.X).ToList();
+            string color = series.Color ?? Palette[s % Palette.Length];
+            var order = Enumerable.Range(0, series.Points.Count).OrderBy(i => series.Points[i].X).ToList();
+            var ordered = order.Select(i => series.Points[i]).ToList();
             if (series.Line && ordered.Count > 1)
             {
                 svg.Append("<polyline fill=\"none\" stroke=\"").Append(color).Append("\" stroke-width=\"2\" points=\"");
@@ -90,9 +129,12 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
 
             if (series.Markers)
             {
-                foreach (var p in ordered)
+                string paint = series.Ring ? $"fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"" : $"fill=\"{color}\"";
+                foreach (int i in order)
                 {
-                    svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(X(p.X))}\" cy=\"{F(Y(p.Y))}\" r=\"3\" fill=\"{color}\"><title>{Esc(series.Name)}: ({Tick(p.X)}, {Tick(p.Y)})</title></circle>\n");
+                    var p = series.Points[i];
+                    string tip = series.Labels is { } labels ? labels[i] : $"{series.Name}: ({Tick(p.X)}, {Tick(p.Y)})";
+                    svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(X(p.X))}\" cy=\"{F(Y(p.Y))}\" r=\"{F(series.Radius)}\" {paint}><title>{Esc(tip)}</title></circle>\n");
                 }
             }
 
@@ -105,19 +147,41 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         return svg.ToString();
     }
 
-    private static IEnumerable<double> XTicks(double min, double max)
+    /// <summary>Integer exponents from min to max (every other one when there are many).</summary>
+    private static IEnumerable<double> LogTicks(double min, double max)
     {
-        double span = max - min;
-        double step = Math.Pow(10, Math.Floor(Math.Log10(span / 5)));
-        if (span / step > 10)
-        {
-            step *= 2;
-        }
-
-        for (double x = Math.Ceiling(min / step) * step; x <= max + 1e-9; x += step)
+        double step = max - min > 10 ? 2 : 1;
+        for (double x = Math.Ceiling(min); x <= max + 1e-9; x += step)
         {
             yield return x;
         }
+    }
+
+    /// <summary>Ticks at multiples of a round step (1, 2, 2.5 or 5 × 10^k) from min to max, at most about seven.</summary>
+    private static IEnumerable<double> NiceTicks(double min, double max)
+    {
+        double step = NiceStep(max - min);
+        for (double k = Math.Ceiling((min / step) - 1e-9); k * step <= max + (step * 1e-9); k++)
+        {
+            // Multiplying a whole count by the step keeps 0.1 + 0.1 + 0.1 from drifting.
+            double tick = Math.Round(k * step, 12);
+            yield return tick == 0 ? 0 : tick;
+        }
+    }
+
+    /// <summary>The round step that cuts a span into at most six intervals.</summary>
+    private static double NiceStep(double span)
+    {
+        double magnitude = Math.Pow(10, Math.Floor(Math.Log10(span / 6)));
+        foreach (double factor in new[] { 1, 2, 2.5, 5, 10 })
+        {
+            if (span / (factor * magnitude) <= 6)
+            {
+                return factor * magnitude;
+            }
+        }
+
+        return 10 * magnitude;
     }
 
     private static string Tick(double value) =>
