@@ -184,10 +184,15 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         return 10 * magnitude;
     }
 
-    private static string Tick(double value) =>
-        Math.Abs(value) >= 1e5 || (Math.Abs(value) < 1e-3 && value != 0)
-            ? value.ToString("0.##E+0", CultureInfo.InvariantCulture)
-            : value.ToString("0.###", CultureInfo.InvariantCulture);
+    /// <summary>A tick label: 0.125, 2048, 33k, 1.05M, 2.5E+9.</summary>
+    private static string Tick(double value) => Math.Abs(value) switch
+    {
+        >= 1e9 => value.ToString("0.##E+0", CultureInfo.InvariantCulture),
+        >= 1e6 => (value / 1e6).ToString("0.##", CultureInfo.InvariantCulture) + "M",
+        >= 1e4 => (value / 1e3).ToString("0.#", CultureInfo.InvariantCulture) + "k",
+        < 1e-3 when value != 0 => value.ToString("0.##E+0", CultureInfo.InvariantCulture),
+        _ => value.ToString("0.###", CultureInfo.InvariantCulture),
+    };
 
     private static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 

@@ -17,10 +17,11 @@ public sealed record SweepPoint(int Index, IReadOnlyList<AxisValue> Values, HwGe
 /// </summary>
 public sealed class SweepDefinition
 {
-    private SweepDefinition(SweepSpec spec, HwGenConfig? baseConfig, IReadOnlyList<SweepPoint> points, bool synth, SweepExpressions expressions)
+    private SweepDefinition(SweepSpec spec, HwGenConfig? baseConfig, IReadOnlyList<string?> baseValues, IReadOnlyList<SweepPoint> points, bool synth, SweepExpressions expressions)
     {
         Spec = spec;
         Base = baseConfig;
+        BaseValues = baseValues;
         Points = points;
         Synth = synth;
         Expressions = expressions;
@@ -32,6 +33,12 @@ public sealed class SweepDefinition
 
     /// <summary>The base config; null for a definition rebuilt from stored results (merge), which needs no configs.</summary>
     public HwGenConfig? Base { get; }
+
+    /// <summary>
+    /// Per axis, the base config's value as written (null when the base has none of one value, e.g.
+    /// layers[*] over layers of different densities): plots hold the axes they do not show there.
+    /// </summary>
+    public IReadOnlyList<string?> BaseValues { get; }
 
     public IReadOnlyList<SweepPoint> Points { get; }
 
@@ -55,8 +62,12 @@ public sealed class SweepDefinition
     }
 
     /// <summary>A sweep from its spec and, when points are to be computed, its base config.</summary>
+    /// <param name="spec">The sweep file.</param>
+    /// <param name="baseConfig">The base config; null when only stored results are read (merge).</param>
+    /// <param name="synth">Whether the run synthesizes.</param>
+    /// <param name="baseValues">Without a base config: its axis values, as a run stored them.</param>
     /// <exception cref="ConfigException">Bad input.</exception>
-    public static SweepDefinition Prepare(SweepSpec spec, HwGenConfig? baseConfig, bool synth)
+    public static SweepDefinition Prepare(SweepSpec spec, HwGenConfig? baseConfig, bool synth, IReadOnlyList<string?>? baseValues = null)
     {
         var errors = new List<ConfigError>();
         if (!synth && spec.Metrics is { } chosen)
@@ -103,7 +114,8 @@ public sealed class SweepDefinition
             throw new ConfigException(spec.Error("axes", $"every point is invalid; the first, {Describe(spec, first.Values)}: {first.Problem}"));
         }
 
-        return new SweepDefinition(spec, baseConfig, points, synth, expressions!);
+        baseValues = baseConfig is null ? baseValues ?? [.. spec.Axes.Select(_ => (string?)null)] : [.. spec.Axes.Select(a => BaseValue(a, baseConfig))];
+        return new SweepDefinition(spec, baseConfig, baseValues, points, synth, expressions!);
     }
 
     /// <summary>The base config the sweep file names.</summary>
@@ -135,6 +147,15 @@ public sealed class SweepDefinition
     /// <summary><c>hardware.pes=16, hardware.fifo_depth=4</c>, from the values as written.</summary>
     public static string Describe(SweepSpec spec, IReadOnlyList<string> values) =>
         string.Join(", ", spec.Axes.Select((a, i) => $"{a.Key}={values[i]}"));
+
+    private static string? BaseValue(SweepAxis axis, HwGenConfig config)
+    {
+        var path = axis.Path;
+        var values = path.AllLayers
+            ? config.Layers.Select((_, i) => path.Key.Get(config, i)).Distinct().ToList()
+            : [path.Read(config)];
+        return values.Count == 1 && values[0] is { } value ? ConfigKey.Format(value) : null;
+    }
 
     private static SweepPoint Apply(SweepSpec spec, HwGenConfig baseConfig, PlannedPoint point)
     {

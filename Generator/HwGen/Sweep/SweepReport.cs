@@ -17,8 +17,8 @@ public static class SweepReport
     /// <summary>Most rows the table of all points shows (results.csv has them all).</summary>
     public const int MaxTableRows = 20_000;
 
-    /// <summary>Most series a plot draws before it groups points by one axis and keeps the best of the rest.</summary>
-    private const int MaxSeries = 8;
+    /// <summary>Most series a plot draws before it draws one per value of a single axis and holds the rest.</summary>
+    private const int MaxSeries = 10;
 
     private static readonly string[] KeyMetrics =
         ["cycles", "latency_us", "load_efficiency", "luts", "ffs", "brams", "dsps", "memory_bits_total", "accuracy", "compression_ratio"];
@@ -250,7 +250,8 @@ public static class SweepReport
 
     /// <summary>
     /// A metric against a numeric axis, one line per combination of the other axes when there are
-    /// few; else one line per value of the other axis with fewest values, the best of the rest.
+    /// few; else one line per value of the other axis with fewest values, the remaining axes held at
+    /// the base config's values (or, where the base value is not swept, the best over them).
     /// </summary>
     private static Plot LinePlot(SweepResults results, string axisKey, string metricName, string title, string xLabel, string yLabel, double? yMin = null, double? yMax = null)
     {
@@ -285,9 +286,20 @@ public static class SweepReport
         {
             var few = others.Where(a => spec.Axes[a].Values.Count <= MaxSeries).OrderBy(a => spec.Axes[a].Values.Count).ThenBy(a => a).Take(1).ToList();
             seriesAxes = few;
-            var rest = others.Except(few).Select(a => spec.Axes[a].Key).ToList();
-            string how = metric.Goal switch { MetricGoal.Lower => "lowest", MetricGoal.Higher => "highest", _ => "mean" };
-            aggregate = $" Each point is the {how} {metricName} over {string.Join(", ", rest)}.";
+            var rest = others.Except(few).ToList();
+            var held = rest.Where(a => results.Definition.BaseValues[a] is { } v && spec.Axes[a].Values.Any(x => x.Text == v)).ToList();
+            if (held.Count > 0)
+            {
+                rows = [.. rows.Where(r => held.All(a => r.Record.Values[a] == results.Definition.BaseValues[a]))];
+                aggregate = $" Other axes at the base config's values: {string.Join(", ", held.Select(a => $"{spec.Axes[a].Key}={results.Definition.BaseValues[a]}"))}.";
+            }
+
+            var free = rest.Except(held).Select(a => spec.Axes[a].Key).ToList();
+            if (free.Count > 0)
+            {
+                string how = metric.Goal switch { MetricGoal.Lower => "lowest", MetricGoal.Higher => "highest", _ => "mean" };
+                aggregate += $" Each point is the {how} {metricName} over {string.Join(", ", free)}.";
+            }
         }
 
         var series = new List<ChartSeries>();
@@ -308,8 +320,9 @@ public static class SweepReport
             series.Add(new ChartSeries(group.Key.Length == 0 ? metricName : group.Key, points, Labels: labels));
         }
 
-        var xs = axis.Values.Select(v => v.Number!.Value).ToList();
-        bool logX = xs.Min() > 0 && xs.Max() / xs.Min() >= 8;
+        // A log x axis for values that grow geometrically (PEs 1, 2, 4, …; FIFO depths), a linear one otherwise.
+        var xs = axis.Values.Select(v => v.Number!.Value).Order().ToList();
+        bool logX = xs[0] > 0 && xs[^1] / xs[0] >= 8 && xs.Zip(xs.Skip(1)).All(p => p.Second / p.First >= 1.5);
         var ys = rows.Select(r => r.Record.Numbers[metricName]).ToList();
         bool logY = yMin is null && yMax is null && ys.Min() > 0 && ys.Max() / ys.Min() >= 32;
         var chart = new SvgChart(title, xLabel, yLabel, series) { LogX = logX, LogY = logY, YMin = logY ? null : yMin ?? (ys.Min() >= 0 ? 0 : null), YMax = yMax, Width = 640, Height = 400 };

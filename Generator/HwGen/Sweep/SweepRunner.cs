@@ -290,7 +290,8 @@ public static class SweepRunner
         string text = reference.State["sweep_text"]!.GetValue<string>();
         bool synth = reference.State["synth"]!.GetValue<bool>();
         var spec = SweepLoader.LoadFromText(text, sweepFile, Path.GetDirectoryName(Path.GetFullPath(sweepFile)) ?? ".");
-        var definition = SweepDefinition.Prepare(spec, null, synth);
+        var baseValues = reference.State["base_values"] is JsonArray stored ? stored.Select(v => v?.GetValue<string>()).ToList() : null;
+        var definition = SweepDefinition.Prepare(spec, null, synth, baseValues);
         var missing = Enumerable.Range(0, definition.Points.Count).Where(i => !records.ContainsKey(i)).ToList();
         if (missing.Count > 0)
         {
@@ -476,6 +477,7 @@ public static class SweepRunner
             ["shards"] = shards,
             ["vectors"] = definition.Spec.Vectors,
             ["synth"] = definition.Synth,
+            ["base_values"] = new JsonArray([.. definition.BaseValues.Select(v => (JsonNode?)v)]),
         };
         OutputWriter.WriteIfChanged(Path.Combine(dir, StateFile), Encoding.UTF8.GetBytes(state.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n"));
     }
