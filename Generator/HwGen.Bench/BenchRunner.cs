@@ -40,6 +40,7 @@ internal static class BenchRunner
     private static readonly IBenchmark[] Benchmarks =
     [
         new CompressBenchmark(),
+        new SweepBenchmark(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -139,5 +140,7 @@ internal static class BenchRunner
         {
             writer.WriteLine($"  {b.Name,-12} {b.Description}");
         }
+
+        writer.WriteLine($"  {ResourceFit.Name,-12} (not timed) fit the resource model's LUT coefficients to the calibration sweeps' yosys results");
     }
 }
