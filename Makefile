@@ -4,13 +4,14 @@
 SHELL := /bin/bash
 DOTNET ?= dotnet
 CONFIGURATION ?= Release
-# The Debian packages HwGen drives (DESIGN §7), plus the C++ toolchain Verilator compiles with.
-EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make
-EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make
+# The Debian packages HwGen drives (DESIGN §7), plus the C++ toolchain Verilator compiles with
+# and headless Chromium, in which the tests render a sweep's report.html.
+EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make chromium
+EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_STAMP := Generator/HwGen.Cli/bin/$(CONFIGURATION)/net10.0/HwGen.Cli.dll
 
-.PHONY: all setup tools restore build test demo bench clean
+.PHONY: all setup tools restore build test demo bench sweeps clean
 
 all: build
 
@@ -43,6 +44,14 @@ demo: build
 ## bench: measured runs (compression, cycle model, Verilator); results in bench/
 bench: build
 	$(DOTNET) run -c $(CONFIGURATION) --no-build --project Generator/HwGen.Bench -- all --out bench
+
+## sweeps: run the example co-design sweeps (docs/sweeps.md) and refresh their reports in docs/sweeps/
+sweeps: build
+	./hwgen sweep examples/sweeps/lenet300.yaml -o out/sweeps/lenet300 --jobs 2
+	./hwgen sweep examples/sweeps/alex8.yaml -o out/sweeps/alex8 --jobs 2
+	mkdir -p docs/sweeps
+	cp out/sweeps/lenet300/report.html docs/sweeps/lenet300.html
+	cp out/sweeps/alex8/report.html docs/sweeps/alex8.html
 
 clean:
 	$(DOTNET) clean HwGen.sln -c $(CONFIGURATION) >/dev/null
