@@ -5,9 +5,10 @@ SHELL := /bin/bash
 DOTNET ?= dotnet
 CONFIGURATION ?= Release
 # The Debian packages HwGen drives (DESIGN §7), plus the C++ toolchain Verilator compiles with
-# and headless Chromium, in which the tests render a sweep's report.html.
-EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make chromium
-EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make chromium
+# and ccache, which spares recompiling Verilator's runtime library for every model, and headless
+# Chromium, in which the tests render a sweep's report.html.
+EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make ccache chromium
+EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make ccache chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_STAMP := Generator/HwGen.Cli/bin/$(CONFIGURATION)/net10.0/HwGen.Cli.dll
 
@@ -41,9 +42,13 @@ test: build
 demo: build
 	./hwgen simulate examples/demo.yaml -o out/demo --vectors 8
 
-## bench: measured runs (compression, cycle model, Verilator); results in bench/
+## bench: measured runs (compression, EIE benchmark, Verilator vs cycle model); results in out/bench/
+BENCH := $(DOTNET) run -c $(CONFIGURATION) --no-build --project Generator/HwGen.Bench --
 bench: build
-	$(DOTNET) run -c $(CONFIGURATION) --no-build --project Generator/HwGen.Bench -- all --out bench
+	mkdir -p out/bench
+	$(BENCH) compress --out out/bench/compress.md
+	$(BENCH) eie --runs 1 --warmups 0 --out out/bench/eie-time.md --dir out/bench/eie
+	$(BENCH) cosim --runs 1 --warmups 0 --out out/bench/cosim.md
 
 ## sweeps: run the example co-design sweeps (docs/sweeps.md) and refresh their reports in docs/sweeps/
 sweeps: build

@@ -53,6 +53,8 @@ module hwgen_pe #(
   localparam int AccAddrBits = (AccDepth > 1) ? $clog2(AccDepth) : 1,
   localparam int ActAddrBits = $clog2(2 * ActDepth),
   localparam int ProdBits = ActBits + WeightBits,
+  // Every product fits the accumulator by construction (its width covers the worst-case row).
+  localparam int ProdRegBits = (ProdBits < AccBits) ? ProdBits : AccBits,
   localparam int LdBits = (LineBits > AccBits) ? LineBits : AccBits
 ) (
   input  logic                     clk_i,
@@ -316,7 +318,7 @@ module hwgen_pe #(
   // ---------------------------------------------------------------------------------------------
   logic                       s2_valid_q;
   logic [AccAddrBits-1:0]     s2_row_q;
-  logic signed [ProdBits-1:0] s2_prod_q;
+  logic signed [ProdRegBits-1:0] s2_prod_q;
   logic                       fwd_valid_q;
   logic [AccAddrBits-1:0]     fwd_row_q;
   logic [AccBits-1:0]         fwd_data_q;
@@ -329,7 +331,7 @@ module hwgen_pe #(
     end else begin
       s2_valid_q <= s1_valid_q;
       s2_row_q   <= row;
-      s2_prod_q  <= $signed(s1_act_q) * $signed(weight_i);
+      s2_prod_q  <= ProdRegBits'($signed(s1_act_q) * $signed(weight_i));
     end
   end
 
@@ -404,16 +406,19 @@ module hwgen_pe #(
   // ---------------------------------------------------------------------------------------------
   logic                     wb_we_q;
   logic [ActAddrBits-1:0]   wb_addr_q;
-  logic signed [AccBits:0]  rounded, shifted;
-  logic [ActBits-1:0]       y;
+  // Wide enough for the accumulator plus the rounding term, and for the saturation bounds even
+  // when a small design's accumulator is narrower than an activation.
+  localparam int OutBits = ((AccBits > ActBits) ? AccBits : ActBits) + 1;
+  localparam logic signed [OutBits-1:0] ActMax = OutBits'((1 << (ActBits - 1)) - 1);
+  localparam logic signed [OutBits-1:0] ActMin = -OutBits'(1 << (ActBits - 1));
 
-  localparam logic signed [AccBits:0] ActMax = (AccBits + 1)'((1 << (ActBits - 1)) - 1);
-  localparam logic signed [AccBits:0] ActMin = -(AccBits + 1)'(1 << (ActBits - 1));
+  logic signed [OutBits-1:0] rounded, shifted;
+  logic [ActBits-1:0]        y;
 
   always_comb begin
-    rounded = $signed({acc_rdata[AccBits-1], acc_rdata});
+    rounded = OutBits'($signed(acc_rdata));
     if (shift_i != '0) begin
-      rounded = rounded + ((AccBits + 1)'(1) <<< (shift_i - 1'b1));
+      rounded = rounded + (OutBits'(1) <<< (shift_i - 1'b1));
     end
     shifted = rounded >>> shift_i;
     if (shifted > ActMax) begin

@@ -2,7 +2,7 @@
 //
 // Plusargs: +vectors=<file> (first line "<vectors> <input size> <output size>", then the inputs
 // in hex, one per line), +out=<file> (per vector a line "vector <k> cycles <n>", then the
-// outputs in signed decimal), optional +load=<file> (lines "<addr hex> <data hex>" written
+// outputs in signed decimal; finally "clock cycles <n>"), optional +load=<file> (lines "<addr hex> <data hex>" written
 // through the memory-load port first), +layers=<file> (see hwgen_sim_top), +trace=<file> (VCD).
 `timescale 1ns / 1ps
 module hwgen_tb
@@ -43,6 +43,9 @@ module hwgen_tb
   );
 
   always #5 clk = ~clk;
+
+  longint clock_cycles = 0;
+  always @(posedge clk) clock_cycles <= clock_cycles + 1;
 
   string  vec_path, out_path, load_path, trace_path;
   integer vec_fd, out_fd, load_fd, n, vectors, in_size, out_size, v, i;
@@ -98,6 +101,7 @@ module hwgen_tb
       out_ready <= 1'b0;
       @(posedge clk);
     end
+    $fwrite(out_fd, "clock cycles %0d\n", clock_cycles);
     $fclose(out_fd);
     $finish(0);
   end

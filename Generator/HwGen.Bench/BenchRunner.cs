@@ -40,6 +40,8 @@ internal static class BenchRunner
     private static readonly IBenchmark[] Benchmarks =
     [
         new CompressBenchmark(),
+        new EieBenchmarkRun(),
+        new CosimSpeedBenchmark(),
         new SweepBenchmark(),
     ];
 

@@ -19,6 +19,7 @@ public static class Cli
             Commands.Estimate(stdout, stderr),
             Commands.Generate(stdout, stderr),
             Commands.Simulate(stdout, stderr),
+            Commands.Bench(stdout, stderr),
             SweepCommand.Create(stdout, stderr),
         };
 

@@ -127,6 +127,66 @@ internal static class Commands
         return command;
     }
 
+    public static Command Bench(TextWriter stdout, TextWriter stderr)
+    {
+        var output = new Option<string>("--output", "-o") { Description = "Folder for eie.md, eie.csv and the figures.", DefaultValueFactory = _ => "out/bench-eie" };
+        var json = JsonOption();
+        var alex8 = new Option<string>("--alex8") { Description = "Config of the real alex8 layer to add to the table.", DefaultValueFactory = _ => "examples/alex8.yaml" };
+        var noFigures = new Option<bool>("--no-figures") { Description = "Only the table, without the FIFO-depth and PE-count sweeps." };
+        var eie = new Command("eie", "EIE's benchmark layers (ISCA 2016) on 64 PEs, FIFO 8, with the paper's design-space figures.") { output, json, alex8, noFigures };
+        eie.SetAction(parse => Cli.Guard(stderr, () =>
+        {
+            string? alex8Path = parse.GetValue(alex8);
+            if (alex8Path is not null && !File.Exists(alex8Path))
+            {
+                if (parse.GetResult(alex8) is { Implicit: false })
+                {
+                    throw new Configuration.ConfigException(new Configuration.ConfigError(alex8Path, 0, 0, "--alex8", "file not found"));
+                }
+
+                alex8Path = null;
+            }
+
+            bool terminal = !System.Console.IsErrorRedirected && !parse.GetValue(json);
+            var result = Benchmarks.EieBenchmark.Run(alex8Path, figures: !parse.GetValue(noFigures), progress: terminal ? m => stderr.WriteLine($"hwgen: {m}") : null);
+            var files = Benchmarks.EieBenchmark.Write(result, parse.GetValue(output)!);
+            if (parse.GetValue(json))
+            {
+                var rows = new JsonArray(result.Rows.Select(r => (JsonNode)new JsonObject
+                {
+                    ["layer"] = r.Name,
+                    ["rows"] = r.Rows,
+                    ["cols"] = r.Cols,
+                    ["weight_density"] = r.WeightDensity,
+                    ["activation_density"] = r.ActivationDensity,
+                    ["useful_macs"] = r.UsefulMacs,
+                    ["padding"] = r.Padding,
+                    ["entries_processed"] = r.EntriesProcessed,
+                    ["ideal_cycles"] = r.IdealCycles,
+                    ["work_cycles"] = r.WorkCycles,
+                    ["model_cycles"] = r.Cycles,
+                    ["balance_efficiency"] = r.BalanceEfficiency,
+                    ["load_efficiency"] = r.LoadEfficiency,
+                    ["time_us"] = r.TimeUs,
+                    ["eie_measured_us"] = r.EieMeasuredUs,
+                    ["eie_theoretical_us"] = r.EieTheoreticalUs,
+                    ["eie_efficiency"] = r.EieEfficiency,
+                    ["balanced_cycles"] = r.BalancedCycles,
+                    ["load_balanced_cycles"] = r.LoadBalancedCycles,
+                }).ToArray());
+                stdout.WriteLine(new JsonObject { ["layers"] = rows, ["seconds"] = result.Seconds, ["files"] = new JsonArray(files.Select(f => (JsonNode)f).ToArray()) }.ToJsonString(JsonOptions));
+            }
+            else
+            {
+                stdout.Write(Benchmarks.EieBenchmark.Markdown(result));
+                stdout.WriteLine($"{result.Seconds:F1} s; written: {string.Join(", ", files)}");
+            }
+
+            return Cli.Success;
+        }));
+        return new Command("bench", "Benchmarks.") { eie };
+    }
+
     private static Argument<string> ConfigArgument() => new("CONFIG") { Description = "The design's YAML config file." };
 
     private static Option<bool> JsonOption() => new("--json") { Description = "Print one JSON object on stdout instead of tables." };
@@ -139,10 +199,21 @@ internal static class Commands
         ? value
         : throw new Configuration.ConfigException(new Configuration.ConfigError("command line", 0, 0, option, $"must be at least 1, not {value.ToString(CultureInfo.InvariantCulture)}"));
 
-    private static IAnsiConsole Console(TextWriter writer) => AnsiConsole.Create(new AnsiConsoleSettings
+    private static IAnsiConsole Console(TextWriter writer)
     {
-        Out = new AnsiConsoleOutput(writer),
-        Ansi = writer == System.Console.Out && !System.Console.IsOutputRedirected ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = ColorSystemSupport.Detect,
-    });
+        bool terminal = writer == System.Console.Out && !System.Console.IsOutputRedirected;
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(writer),
+            Ansi = terminal ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = ColorSystemSupport.Detect,
+        });
+        if (!terminal)
+        {
+            // Redirected output is read by people later (logs, CI): don't wrap tables at 80 columns.
+            console.Profile.Width = 200;
+        }
+
+        return console;
+    }
 }

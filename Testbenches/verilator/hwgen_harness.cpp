@@ -2,7 +2,7 @@
 //
 // Plusargs: +vectors=<file> (first line "<vectors> <input size> <output size>", then the inputs
 // in hex, one per line), +out=<file> (per vector "vector <k> cycles <n>", then the outputs in
-// signed decimal), optional +load=<file> ("<addr hex> <data hex>" lines written through the
+// signed decimal; finally "clock cycles <n>", every simulated cycle), optional +load=<file> ("<addr hex> <data hex>" lines written through the
 // memory-load port before the first vector), +layers=<file> (every layer's writebacks, written
 // by hwgen_sim_top), +trace=<file> (FST, when built with --trace-fst), +max-cycles=<n>.
 #include <cstdint>
@@ -166,6 +166,7 @@ int main(int argc, char** argv) {
     tick();
   }
 
+  out << "clock cycles " << cycles << "\n";
   top->final();
 #if VM_TRACE
   if (trace) trace->close();

@@ -28,6 +28,7 @@ public sealed record EieRow(
     double ActivationDensity,
     long UsefulMacs,
     long Padding,
+    long EntriesProcessed,
     long IdealCycles,
     long Cycles,
     long BalancedCycles,
@@ -36,6 +37,12 @@ public sealed record EieRow(
     double? EieTheoreticalUs)
 {
     public double LoadEfficiency => (double)IdealCycles / Cycles;
+
+    /// <summary>ceil(entries processed, padding included / N): the bound EIE's "theoretical time" uses.</summary>
+    public long WorkCycles => (EntriesProcessed + EieBenchmark.Pes - 1) / EieBenchmark.Pes;
+
+    /// <summary>Work bound / cycles: the load balance alone, comparable with EIE's theoretical / measured.</summary>
+    public double BalanceEfficiency => (double)WorkCycles / Cycles;
 
     public double BalancedEfficiency => (double)IdealCycles / BalancedCycles;
 
@@ -84,14 +91,20 @@ public static class EieBenchmark
     public static readonly int[] PeCounts = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
     /// <summary>Runs the benchmark; <paramref name="alex8Config"/> adds the real layer when given.</summary>
-    public static EieBenchmarkResult Run(string? alex8Config, int seed = 1, bool figures = true, Action<string>? progress = null)
+    /// <param name="alex8Config">Config of the real alex8 layer, or null to leave it out.</param>
+    /// <param name="seed">Seed of the synthetic weights and inputs.</param>
+    /// <param name="figures">Also run the FIFO-depth and PE-count sweeps.</param>
+    /// <param name="progress">Receives a line per step.</param>
+    /// <param name="only">Names of the paper's layers to run (all when null).</param>
+    public static EieBenchmarkResult Run(string? alex8Config, int seed = 1, bool figures = true, Action<string>? progress = null, IReadOnlyCollection<string>? only = null)
     {
         progress ??= _ => { };
         var stopwatch = Stopwatch.StartNew();
         var rows = new List<EieRow>();
         var fifo = new List<(string, int, double)>();
         var pes = new List<(string, int, long, double, double)>();
-        var designs = Layers.Select(l => (l.Name, (Func<Design>)(() => Design.FromConfig(Synthetic(l, seed))), (EieLayer?)l)).ToList();
+        var designs = Layers.Where(l => only is null || only.Contains(l.Name))
+            .Select(l => (l.Name, (Func<Design>)(() => Design.FromConfig(Synthetic(l, seed))), (EieLayer?)l)).ToList();
         if (alex8Config is not null)
         {
             designs.Add(("alex8 (real)", () =>
@@ -125,7 +138,7 @@ public static class EieBenchmark
             }
 
             rows.Add(new EieRow(name, layer.Rows, layer.Cols, layer.Statistics.Density, nonZero.Count(x => x) / (double)nonZero.Length,
-                cycles.UsefulMacs, layer.Statistics.Padding, cycles.IdealCycles, cycles.Cycles, balancedCycles.Cycles, loadBalancedCycles,
+                cycles.UsefulMacs, layer.Statistics.Padding, cycles.Entries, cycles.IdealCycles, cycles.Cycles, balancedCycles.Cycles, loadBalancedCycles,
                 paper?.MeasuredUs, paper?.TheoreticalUs));
 
             if (figures && paper is not null)
@@ -188,12 +201,12 @@ public static class EieBenchmark
     public static string Markdown(EieBenchmarkResult result)
     {
         var md = new StringBuilder();
-        md.Append("| layer | size | weight density | act. density | useful MACs | padding | ideal cycles | model cycles | load eff. | time @800 MHz (µs) | EIE measured (µs) | EIE theoretical (µs) | EIE theor./meas. | balanced rows: cycles (eff.) | load-balanced pruning: cycles (eff.) |\n");
-        md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.Append("| layer | size | weight density | act. density | useful MACs | padding (all) | ideal cycles | work bound (with padding) | model cycles | load eff. | balance eff. (work / cycles) | time @800 MHz (µs) | EIE measured (µs) | EIE theoretical (µs) | EIE theor./meas. | balanced rows: cycles (load eff.) | load-balanced pruning: cycles (load eff.) |\n");
+        md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in result.Rows)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.Cols}×{r.Rows} | {r.WeightDensity:P1} | {r.ActivationDensity:P1} | {r.UsefulMacs:N0} | {r.Padding:N0} | {r.IdealCycles:N0} | {r.Cycles:N0} | {r.LoadEfficiency:P1} | {r.TimeUs:F2} | {Opt(r.EieMeasuredUs, "F1")} | {Opt(r.EieTheoreticalUs, "F1")} | {Opt(r.EieEfficiency, "P1")} | {r.BalancedCycles:N0} ({r.BalancedEfficiency:P1}) | {(r.LoadBalancedCycles == 0 ? "—" : $"{r.LoadBalancedCycles:N0} ({r.LoadBalancedEfficiency:P1})")} |\n");
+                $"| {r.Name} | {r.Cols}×{r.Rows} | {r.WeightDensity:P1} | {r.ActivationDensity:P1} | {r.UsefulMacs:N0} | {r.Padding:N0} | {r.IdealCycles:N0} | {r.WorkCycles:N0} | {r.Cycles:N0} | {r.LoadEfficiency:P1} | {r.BalanceEfficiency:P1} | {r.TimeUs:F2} | {Opt(r.EieMeasuredUs, "F1")} | {Opt(r.EieTheoreticalUs, "F1")} | {Opt(r.EieEfficiency, "P1")} | {r.BalancedCycles:N0} ({r.BalancedEfficiency:P1}) | {(r.LoadBalancedCycles == 0 ? "—" : $"{r.LoadBalancedCycles:N0} ({r.LoadBalancedEfficiency:P1})")} |\n");
         }
 
         return md.ToString();
@@ -202,11 +215,11 @@ public static class EieBenchmark
     /// <summary>The benchmark table as CSV.</summary>
     public static string Csv(EieBenchmarkResult result)
     {
-        var csv = new StringBuilder("layer,cols,rows,weight_density,activation_density,useful_macs,padding,ideal_cycles,model_cycles,load_efficiency,time_us_800mhz,eie_measured_us,eie_theoretical_us,eie_efficiency,balanced_cycles,balanced_efficiency,load_balanced_cycles,load_balanced_efficiency\n");
+        var csv = new StringBuilder("layer,cols,rows,weight_density,activation_density,useful_macs,padding,entries_processed,ideal_cycles,work_cycles,model_cycles,load_efficiency,time_us_800mhz,eie_measured_us,eie_theoretical_us,eie_efficiency,balanced_cycles,balanced_efficiency,load_balanced_cycles,load_balanced_efficiency\n");
         foreach (var r in result.Rows)
         {
             csv.Append(CultureInfo.InvariantCulture,
-                $"{r.Name},{r.Cols},{r.Rows},{r.WeightDensity:R},{r.ActivationDensity:R},{r.UsefulMacs},{r.Padding},{r.IdealCycles},{r.Cycles},{r.LoadEfficiency:R},{r.TimeUs:R},{Opt(r.EieMeasuredUs, "R")},{Opt(r.EieTheoreticalUs, "R")},{Opt(r.EieEfficiency, "R")},{r.BalancedCycles},{r.BalancedEfficiency:R},{r.LoadBalancedCycles},{r.LoadBalancedEfficiency:R}\n");
+                $"{r.Name},{r.Cols},{r.Rows},{r.WeightDensity:R},{r.ActivationDensity:R},{r.UsefulMacs},{r.Padding},{r.EntriesProcessed},{r.IdealCycles},{r.WorkCycles},{r.Cycles},{r.LoadEfficiency:R},{r.TimeUs:R},{Opt(r.EieMeasuredUs, "R")},{Opt(r.EieTheoreticalUs, "R")},{Opt(r.EieEfficiency, "R")},{r.BalancedCycles},{r.BalancedEfficiency:R},{r.LoadBalancedCycles},{r.LoadBalancedEfficiency:R}\n");
         }
 
         return csv.ToString();
@@ -233,7 +246,7 @@ public static class EieBenchmark
                 Group(result.FifoSweep.Select(f => (f.Layer, (double)f.FifoDepth, f.LoadEfficiency)))) { LogX = true, YMin = 0, YMax = 1 }.Render());
             Save("pe_scaling.csv", "layer,pes,model_cycles,speedup,real_work_fraction\n" + string.Concat(result.PeSweep.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Layer},{p.Pes},{p.Cycles},{p.Speedup:R},{p.RealWorkFraction:R}\n"))));
             Save("pe_scaling.svg", new SvgChart("Speedup vs PE count (EIE Fig. 11)", "PEs", "speedup over 1 PE",
-                Group(result.PeSweep.Select(p => (p.Layer, (double)p.Pes, p.Speedup)))) { LogX = true, YMin = 0 }.Render());
+                Group(result.PeSweep.Select(p => (p.Layer, (double)p.Pes, p.Speedup)))) { LogX = true, LogY = true }.Render());
             Save("padding.svg", new SvgChart("Real work / total work vs PE count (EIE Fig. 12)", "PEs", "non-zeros / entries",
                 Group(result.PeSweep.Select(p => (p.Layer, (double)p.Pes, p.RealWorkFraction)))) { LogX = true, YMin = 0, YMax = 1 }.Render());
         }

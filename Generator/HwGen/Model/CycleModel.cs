@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using HwGen.Compression;
 
 namespace HwGen.Model;
@@ -43,7 +44,166 @@ public static class CycleModel
     }
 
     /// <summary>One layer, given which hardware columns of its source activations are non-zero.</summary>
+    /// <remarks>
+    /// Event form of the RTL's rules, O(broadcasts × PEs): with R local rows, broadcast k of a
+    /// column in group g_k is offered by the scanner at
+    /// <c>avail_k = b_{k−1} + 1 + (g_k − g_{k−1} − 1)⁺</c> (<c>1 + g_0</c> for the first) and fires at
+    /// the first cycle ≥ avail_k at which every PE is ready (queue count + pending &lt; depth); a PE
+    /// with work in the column pops it at <c>max(b_k + 2, R, end of its previous column)</c> and
+    /// issues one entry per cycle after that; the phase ends once the scanner has passed the last
+    /// group and every PE's pipeline has drained. <see cref="RunLayerStepped"/> is the
+    /// cycle-by-cycle reference it is tested against.
+    /// </remarks>
     public static LayerCycles RunLayer(CompressedLayer layer, int pes, int fifoDepth, bool[] nonZero)
+    {
+        var table = ColumnTables.GetValue(layer, l => new ColumnTable(l, pes));
+        int localRows = (layer.Rows + pes - 1) / pes;
+        int groups = (layer.Cols + pes - 1) / pes;
+        var work = table.Work;
+
+        // Per PE: pop times of its non-empty columns so far and when its last column ends; and the
+        // first cycle at which every PE has room for the next broadcast.
+        var pops = new long[pes][];
+        var popCount = new int[pes];
+        var lastEnd = new long[pes];
+        long readyMax = long.MinValue;
+        for (int p = 0; p < pes; p++)
+        {
+            pops[p] = new long[16];
+            lastEnd[p] = long.MinValue / 2;
+        }
+
+        long previous = 0;
+        int previousGroup = -1;
+        long stallCycles = 0;
+        long usefulMacs = 0;
+        long entries = 0;
+        int k = 0;
+        for (int j = 0; j < layer.Cols; j++)
+        {
+            if (!nonZero[j])
+            {
+                continue;
+            }
+
+            int group = j / pes;
+            long avail = k == 0 ? 1 + group : previous + 1 + Math.Max(0, group - previousGroup - 1);
+            long fire = k == 0 ? avail : Math.Max(avail, readyMax);
+
+            stallCycles += fire - avail;
+            usefulMacs += table.Useful[j];
+            int row = j * pes;
+            readyMax = long.MinValue;
+            for (int p = 0; p < pes; p++)
+            {
+                int w = work[row + p];
+                if (w > 0)
+                {
+                    entries += w;
+                    long pop = Math.Max(Math.Max(fire + 2, localRows), lastEnd[p]);
+                    if (popCount[p] == pops[p].Length)
+                    {
+                        Array.Resize(ref pops[p], pops[p].Length * 2);
+                    }
+
+                    pops[p][popCount[p]++] = pop;
+                    lastEnd[p] = pop + w;
+                }
+
+                readyMax = Math.Max(readyMax, ReadyTime(pops[p], popCount[p], w > 0, fire, fifoDepth));
+            }
+
+            previous = fire;
+            previousGroup = group;
+            k++;
+        }
+
+        // The scanner is done one cycle after it exhausts the last group; pending and the
+        // pipelines (issue, line read, accumulate) drain three cycles after a PE's last issue.
+        long done = k == 0 ? groups + 1 : previous + (groups - 1 - previousGroup) + 1;
+        long end = Math.Max(localRows, done);
+        if (k > 0)
+        {
+            end = Math.Max(end, previous + 2);
+        }
+
+        for (int p = 0; p < pes; p++)
+        {
+            if (popCount[p] > 0)
+            {
+                end = Math.Max(end, lastEnd[p] + 3);
+            }
+        }
+
+        return new LayerCycles(
+            Name: layer.Name,
+            ComputeCycles: end + 1,
+            WritebackCycles: localRows + 1,
+            UsefulMacs: usefulMacs,
+            Entries: entries,
+            Broadcasts: k,
+            IdealCycles: (usefulMacs + pes - 1) / pes,
+            StallCycles: stallCycles,
+            IdlePeCycles: ((end - localRows) * pes) - entries);
+    }
+
+    /// <summary>
+    /// The first cycle after broadcast <paramref name="previous"/> at which a PE with
+    /// <paramref name="count"/> queued-or-issued columns (popped at <paramref name="pops"/>) has room.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long ReadyTime(long[] pops, int count, bool previousHadWork, long previous, int depth)
+    {
+        // In cycle previous + 1 the pointer read of the previous broadcast is pending (counted as one)
+        // and its push not yet visible: columns queued = count − [previous had work] − pops so far.
+        int queuedBefore = count - (previousHadWork ? 1 : 0);
+        int needed = queuedBefore + 2 - depth;
+        if (needed <= 0 || (needed <= count && pops[needed - 1] <= previous))
+        {
+            return previous + 1;
+        }
+
+        // From previous + 2 on nothing is pending: need count − pops(≤ t − 1) < depth.
+        int m = count - depth + 1;
+        return m <= 0 ? previous + 2 : Math.Max(previous + 2, pops[m - 1] + 1);
+    }
+
+    /// <summary>Per layer: what the input does not change, laid out for the event loop.</summary>
+    private static readonly ConditionalWeakTable<CompressedLayer, ColumnTable> ColumnTables = new();
+
+    /// <summary>Entries of each PE in each column (column-major) and useful entries per column.</summary>
+    private sealed class ColumnTable
+    {
+        public ColumnTable(CompressedLayer layer, int pes)
+        {
+            Work = new int[layer.Cols * pes];
+            Useful = new long[layer.Cols];
+            for (int p = 0; p < pes; p++)
+            {
+                var encoding = layer.PeEncodings[p];
+                for (int j = 0; j < layer.Cols; j++)
+                {
+                    int start = encoding.ColumnPointers[j];
+                    int end = encoding.ColumnPointers[j + 1];
+                    Work[(j * pes) + p] = end - start;
+                    for (int e = start; e < end; e++)
+                    {
+                        Useful[j] += encoding.EntryCodes[e] != 0 ? 1 : 0;
+                    }
+                }
+            }
+        }
+
+        public int[] Work { get; }
+
+        public long[] Useful { get; }
+    }
+
+    /// <summary>
+    /// The reference form of <see cref="RunLayer"/>: steps every register cycle by cycle, exactly
+    /// as the RTL does. Slow (cycles × PEs); the tests hold the event form to it.
+    /// </summary>
+    internal static LayerCycles RunLayerStepped(CompressedLayer layer, int pes, int fifoDepth, bool[] nonZero)
     {
         int cols = layer.Cols;
         int localRows = (layer.Rows + pes - 1) / pes;

@@ -35,7 +35,7 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
 
     public bool LogX { get; init; }
 
-    /// <summary>A log2 y axis (ticks at powers of two).</summary>
+    /// <summary>Log2 y axis (ticks at powers of two), for speedups and other ratios spanning decades.</summary>
     public bool LogY { get; init; }
 
     public double? YMin { get; init; }
@@ -57,7 +57,7 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         double Ty(double y) => LogY ? Math.Log2(Math.Max(y, 1e-12)) : y;
         double xMin = points.Count == 0 ? 0 : points.Min(p => Tx(p.X));
         double xMax = points.Count == 0 ? 1 : points.Max(p => Tx(p.X));
-        double yMin = YMin is { } lo ? Ty(lo) : (points.Count == 0 ? 0 : LogY ? Math.Floor(points.Min(p => Ty(p.Y))) : Math.Min(0, points.Min(p => p.Y)));
+        double yMin = YMin is { } lo && (!LogY || lo > 0) ? Ty(lo) : (points.Count == 0 ? 0 : LogY ? Math.Floor(points.Min(p => Ty(p.Y))) : Math.Min(0, points.Min(p => p.Y)));
         double yMax = YMax is { } hi ? Ty(hi) : (points.Count == 0 ? 1 : LogY ? Math.Ceiling(points.Max(p => Ty(p.Y))) : points.Max(p => p.Y));
         if (xMax <= xMin)
         {

@@ -77,7 +77,10 @@ public sealed record SimulationResult
 
     public required double RunSeconds { get; init; }
 
-    /// <summary>Simulated clock cycles per wall-clock second of the run (streaming included).</summary>
+    /// <summary>Every simulated clock cycle of the run: reset, weight loading, streaming and compute.</summary>
+    public required long ClockCycles { get; init; }
+
+    /// <summary>Simulated clock cycles per wall-clock second of the run (process start included).</summary>
     public required double SimulatedCyclesPerSecond { get; init; }
 
     /// <summary>Where a reproducer of the first mismatch was written, if any.</summary>
@@ -152,7 +155,7 @@ public static class Simulator
             throw new ToolException(run with { ExitCode = 1, Stderr = run.Stderr + "\nerror: the simulation wrote no sim/outputs.txt" });
         }
 
-        var (rtlCycles, rtlOutputs) = ReadOutputs(outputs, network, inputs.Count);
+        var (rtlCycles, rtlOutputs, clockCycles) = ReadOutputs(outputs, network, inputs.Count);
         var rtlLayers = ReadLayers(layers, network, inputs.Count);
 
         int mismatches = 0;
@@ -167,7 +170,6 @@ public static class Simulator
             }
         }
 
-        long totalCycles = rtlCycles.Sum();
         return new SimulationResult
         {
             Vectors = inputs.Count,
@@ -179,7 +181,8 @@ public static class Simulator
             BuildSeconds = buildSeconds,
             Rebuilt = rebuilt,
             RunSeconds = runSeconds,
-            SimulatedCyclesPerSecond = runSeconds > 0 ? totalCycles / runSeconds : 0,
+            SimulatedCyclesPerSecond = runSeconds > 0 ? clockCycles / runSeconds : 0,
+            ClockCycles = clockCycles,
             Expected = expected,
         };
     }
@@ -246,8 +249,9 @@ public static class Simulator
         OutputWriter.WriteIfChanged(path, Encoding.UTF8.GetBytes(text.ToString()));
     }
 
-    private static (List<long> Cycles, List<long[]> Outputs) ReadOutputs(string path, CompressedNetwork network, int vectors)
+    private static (List<long> Cycles, List<long[]> Outputs, long ClockCycles) ReadOutputs(string path, CompressedNetwork network, int vectors)
     {
+        long clockCycles = 0;
         var cycles = new List<long>();
         var outputs = new List<long[]>();
         var hwRowToRow = network.Layers[^1].HwRowToRow;
@@ -263,6 +267,10 @@ public static class Simulator
                 outputs.Add(current);
                 h = 0;
             }
+            else if (line.StartsWith("clock cycles ", StringComparison.Ordinal))
+            {
+                clockCycles = long.Parse(line["clock cycles ".Length..], CultureInfo.InvariantCulture);
+            }
             else if (current is not null && line.Length > 0)
             {
                 current[hwRowToRow[h++]] = long.Parse(line, CultureInfo.InvariantCulture);
@@ -274,7 +282,7 @@ public static class Simulator
             throw new InvalidDataException($"{path}: expected {vectors} vectors, found {cycles.Count}");
         }
 
-        return (cycles, outputs);
+        return (cycles, outputs, clockCycles);
     }
 
     /// <summary>Every layer's writebacks per vector, mapped back to original row order.</summary>

@@ -1,0 +1,33 @@
+using System.Globalization;
+using HwGen.Benchmarks;
+
+namespace HwGen.Bench;
+
+/// <summary>
+/// The full EIE benchmark (nine paper layers + the real alex8 layer on 64 PEs) with the
+/// design-space figures; writes its tables and plots to <c>--dir</c> (default out/bench/eie).
+/// </summary>
+internal sealed class EieBenchmarkRun : IBenchmark
+{
+    private string _alex8 = "";
+    private string _dir = "";
+
+    public string Name => "eie";
+
+    public string Description => "hwgen bench eie: nine EIE layers + real alex8, 64 PEs, FIFO 8, with the FIFO-depth and PE-count sweeps";
+
+    public void Prepare(BenchOptions options)
+    {
+        _alex8 = options.Get("alex8", "examples/alex8.yaml");
+        _dir = options.Get("dir", "out/bench/eie");
+    }
+
+    public string Measure()
+    {
+        var result = EieBenchmark.Run(File.Exists(_alex8) ? _alex8 : null);
+        EieBenchmark.Write(result, _dir);
+        var alex8 = result.Rows[^1];
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{result.Rows.Count} layers; {alex8.Name}: {alex8.Cycles} cycles, load efficiency {alex8.LoadEfficiency:P1}; tables and plots in {_dir}");
+    }
+}

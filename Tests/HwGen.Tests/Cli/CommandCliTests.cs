@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using CommandLine = HwGen.Cli.Cli;
+
+namespace HwGen.Tests.Cli;
+
+/// <summary>The commands end to end through the command line: exit codes and the --json contract.</summary>
+public class CommandCliTests
+{
+    [Fact]
+    public void Estimate_json_has_the_statistics_cycles_and_accuracy_fields()
+    {
+        var (exit, json, errors) = Run("estimate", Examples.Path("tiny.yaml"), "--json");
+
+        exit.ShouldBe(CommandLine.Success, errors);
+        var layer = json["layers"]!.AsArray()[0]!;
+        foreach (var key in new[] { "name", "rows", "cols", "nonzeros", "padding", "entries", "compressed_bits", "model_cycles", "ideal_cycles", "load_efficiency", "stall_cycles", "idle_pe_cycles" })
+        {
+            layer[key].ShouldNotBeNull(key);
+        }
+
+        var total = json["total"]!;
+        foreach (var key in new[] { "nonzeros", "padding", "entries", "compressed_bits", "dense_fp32_bits", "compression_ratio", "model_cycles", "ideal_cycles", "load_efficiency" })
+        {
+            total[key].ShouldNotBeNull(key);
+        }
+
+        ((long)total["model_cycles"]!).ShouldBeGreaterThanOrEqualTo((long)total["ideal_cycles"]!);
+        ((double)total["compression_ratio"]!).ShouldBeGreaterThan(1);
+        json["accuracy"]!["fixed_vs_float_argmax_agreement"].ShouldNotBeNull();
+    }
+
+    [Fact]
+    public void Estimate_of_real_alex8_reports_its_known_figures()
+    {
+        var (exit, json, errors) = Run("estimate", Examples.Path("alex8.yaml"), "--json");
+
+        exit.ShouldBe(CommandLine.Success, errors);
+        ((long)json["total"]!["nonzeros"]!).ShouldBe(1_051_032);
+        ((long)json["total"]!["useful_macs"]!).ShouldBe(452_789);
+        ((long)json["total"]!["ideal_cycles"]!).ShouldBe(7075);
+        ((double)json["accuracy"]!["fixed_vs_float_argmax_agreement"]!).ShouldBe(1.0);
+    }
+
+    [Fact]
+    public void Generate_writes_the_design_and_refuses_a_folder_it_did_not_write()
+    {
+        using var folder = new TempFolder();
+        string output = folder.File("design");
+
+        var (exit, json, errors) = Run("generate", Examples.Path("tiny.yaml"), "-o", output, "--json");
+
+        exit.ShouldBe(CommandLine.Success, errors);
+        ((int)json["files"]!).ShouldBeGreaterThan(20);
+        File.Exists(Path.Combine(output, "rtl", "tiny_top.sv")).ShouldBeTrue();
+        File.Exists(Path.Combine(output, "report.json")).ShouldBeTrue();
+
+        string foreign = folder.Write("theirs/notes.txt", "keep me");
+        var (refused, _, refusal) = Run("generate", Examples.Path("tiny.yaml"), "-o", Path.GetDirectoryName(foreign)!);
+        refused.ShouldBe(CommandLine.BadInput);
+        refusal.ShouldContain("--force");
+        Directory.GetFiles(Path.GetDirectoryName(foreign)!).ShouldBe([foreign]);
+    }
+
+    [Fact]
+    public void Simulate_json_reports_vectors_mismatches_and_cycles_from_rtl_and_model()
+    {
+        using var folder = new TempFolder();
+
+        var (exit, json, errors) = Run("simulate", Examples.Path("tiny.yaml"), "-o", folder.File("sim"), "--vectors", "3", "--simulator", "iverilog", "--json");
+
+        exit.ShouldBe(CommandLine.Success, errors);
+        ((int)json["vectors"]!).ShouldBe(3);
+        ((int)json["mismatches"]!).ShouldBe(0);
+        json["cycles"]!.AsArray().Select(c => (long)c!).ShouldBe(json["model_cycles"]!.AsArray().Select(c => (long)c!));
+        json["ideal_cycles"]!.AsArray().Count.ShouldBe(3);
+        ((double)json["load_efficiency"]!).ShouldBeInRange(0.0, 1.0);
+    }
+
+    [Theory]
+    [InlineData("iverilog", "trace.vcd")]
+    [InlineData("verilator", "trace.fst")]
+    public void Simulate_with_trace_writes_a_waveform(string simulator, string file)
+    {
+        using var folder = new TempFolder();
+
+        var (exit, _, errors) = Run("simulate", Examples.Path("tiny.yaml"), "-o", folder.File("sim"), "--simulator", simulator, "--trace", "--json");
+
+        exit.ShouldBe(CommandLine.Success, errors);
+        new FileInfo(folder.File(Path.Combine("sim", "sim", file))).Length.ShouldBeGreaterThan(1000);
+    }
+
+    [Fact]
+    public void Bad_arguments_exit_2()
+    {
+        Run("simulate", Examples.Path("tiny.yaml")).Exit.ShouldBe(CommandLine.BadInput);
+        Run("simulate", Examples.Path("tiny.yaml"), "-o", "x", "--simulator", "modelsim").Exit.ShouldBe(CommandLine.BadInput);
+        Run("estimate", Examples.Path("tiny.yaml"), "--vectors", "0").Exit.ShouldBe(CommandLine.BadInput);
+        Run("frobnicate").Exit.ShouldBe(CommandLine.BadInput);
+    }
+
+    private static (int Exit, JsonNode Json, string Errors) Run(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int exit = CommandLine.Run(args, stdout, stderr);
+        string text = stdout.ToString();
+        return (exit, text.TrimStart().StartsWith('{') ? JsonNode.Parse(text)! : new JsonObject(), stderr.ToString());
+    }
+}
