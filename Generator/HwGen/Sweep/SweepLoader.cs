@@ -329,7 +329,13 @@ public static partial class SweepLoader
                 return Fail(range, key, $"a range {{from, to, step}} needs a numeric key; list the values of {configKey.Path}, e.g. [{string.Join(", ", configKey.EnumNames.DefaultIfEmpty("a, b"))}]");
             }
 
+            int before = Errors.Count;
             var entries = Mapping(range, key, "a range", ["from", "to", "step", "factor"]);
+            if (Errors.Count > before)
+            {
+                return null;
+            }
+
             bool integer = configKey.Kind == ConfigValueKind.Integer;
             decimal? Bound(string name)
             {
@@ -580,8 +586,9 @@ public static partial class SweepLoader
             for (var i = 0; i < items.Count; i++)
             {
                 string key = node is YSequence ? $"objectives[{i}]" : "objectives";
+                int before = Errors.Count;
                 var entries = Mapping(items[i], key, "an objective", ["minimize", "maximize", "name"]);
-                if (items[i] is not YMapping)
+                if (items[i] is not YMapping || Errors.Count > before)
                 {
                     continue;
                 }
