@@ -5,13 +5,14 @@ SHELL := /bin/bash
 DOTNET ?= dotnet
 CONFIGURATION ?= Release
 # The Debian packages HwGen drives (DESIGN §7), plus the C++ toolchain Verilator compiles with
-# and ccache, which spares recompiling Verilator's runtime library for every model.
-EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make ccache
-EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make ccache
+# and ccache, which spares recompiling Verilator's runtime library for every model, and headless
+# Chromium, in which the tests render a sweep's report.html.
+EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make ccache chromium
+EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make ccache chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_STAMP := Generator/HwGen.Cli/bin/$(CONFIGURATION)/net10.0/HwGen.Cli.dll
 
-.PHONY: all setup tools restore build test demo bench clean
+.PHONY: all setup tools restore build test demo bench sweeps clean
 
 all: build
 
@@ -48,6 +49,14 @@ bench: build
 	$(BENCH) compress --out out/bench/compress.md
 	$(BENCH) eie --runs 1 --warmups 0 --out out/bench/eie-time.md --dir out/bench/eie
 	$(BENCH) cosim --runs 1 --warmups 0 --out out/bench/cosim.md
+
+## sweeps: run the example co-design sweeps (docs/sweeps.md) and refresh their reports in docs/sweeps/
+sweeps: build
+	./hwgen sweep examples/sweeps/lenet300.yaml -o out/sweeps/lenet300 --jobs 2
+	./hwgen sweep examples/sweeps/alex8.yaml -o out/sweeps/alex8 --jobs 2
+	mkdir -p docs/sweeps
+	cp out/sweeps/lenet300/report.html docs/sweeps/lenet300.html
+	cp out/sweeps/alex8/report.html docs/sweeps/alex8.html
 
 clean:
 	$(DOTNET) clean HwGen.sln -c $(CONFIGURATION) >/dev/null

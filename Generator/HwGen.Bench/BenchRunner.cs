@@ -43,6 +43,7 @@ internal static class BenchRunner
         new AssignBenchmark(),
         new EieBenchmarkRun(),
         new CosimSpeedBenchmark(),
+        new SweepBenchmark(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
@@ -142,5 +143,7 @@ internal static class BenchRunner
         {
             writer.WriteLine($"  {b.Name,-12} {b.Description}");
         }
+
+        writer.WriteLine($"  {ResourceFit.Name,-12} (not timed) fit the resource model's LUT coefficients to the calibration sweeps' yosys results");
     }
 }

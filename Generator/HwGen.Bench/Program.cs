@@ -2,5 +2,7 @@ namespace HwGen.Bench;
 
 internal static class Program
 {
-    public static int Main(string[] args) => BenchRunner.Run(args, Console.Out, Console.Error);
+    public static int Main(string[] args) => args.Length > 0 && args[0] == ResourceFit.Name
+        ? ResourceFit.Run(args[1..], Console.Out)
+        : BenchRunner.Run(args, Console.Out, Console.Error);
 }

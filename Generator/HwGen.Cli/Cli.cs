@@ -21,6 +21,7 @@ public static class Cli
             Commands.Simulate(stdout, stderr),
             Commands.Synth(stdout, stderr),
             Commands.Bench(stdout, stderr),
+            SweepCommand.Create(stdout, stderr),
         };
 
         var parse = root.Parse(args);

@@ -229,7 +229,7 @@ public static class Compressor
             {
                 error($"{key}.weights.codes", $"expected {layer.Rows} × {layer.Cols} codes, found {layer.Codes!.Length}", file);
             }
-            else if (codebook.Length > 0 && layer.Codes.AsSpan().IndexOfAnyInRange((byte)codebook.Length, byte.MaxValue) is var at && at >= 0)
+            else if (codebook.Length is > 0 and <= byte.MaxValue && layer.Codes.AsSpan().IndexOfAnyInRange((byte)codebook.Length, byte.MaxValue) is var at && at >= 0)
             {
                 error(
                     $"{key}.weights.codes",

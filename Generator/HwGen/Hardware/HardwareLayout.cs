@@ -127,6 +127,17 @@ public sealed class HardwareLayout
     /// <summary>Pointer word: {line, offset}.</summary>
     public int PtrBits { get; }
 
+    /// <summary>
+    /// Memory bits of one PE (every PE's memories have the same shape): both pointer banks, the
+    /// sparse-matrix lines, the biases, the accumulators and both activation banks.
+    /// </summary>
+    public long MemoryBitsPerPe =>
+        ((long)PtrDepth * 2 * PtrBits) + ((long)SpmatDepth * LineBits) + ((long)BiasDepth * AccumulatorBits)
+        + ((long)AccDepth * AccumulatorBits) + (2L * ActDepth * ActivationBits);
+
+    /// <summary>Memory bits of the whole array: <see cref="MemoryBitsPerPe"/> × N plus the shared codebook.</summary>
+    public long MemoryBitsTotal => (MemoryBitsPerPe * Pes) + ((long)Layers.Count * (1 << CodeBits) * WeightBits);
+
     public static HardwareLayout For(CompressedNetwork network) => new(network);
 
     /// <summary>A pointer as stored: the entry address split into line and offset.</summary>

@@ -118,9 +118,7 @@ public static class ReportJson
     /// <summary>The hardware a design needs: memories per PE and the layer table.</summary>
     public static JsonObject Hardware(HardwareLayout layout)
     {
-        long perPeBits = ((long)layout.PtrDepth * 2 * layout.PtrBits) + ((long)layout.SpmatDepth * layout.LineBits)
-            + ((long)layout.BiasDepth * layout.AccumulatorBits) + ((long)layout.AccDepth * layout.AccumulatorBits)
-            + (2L * layout.ActDepth * layout.ActivationBits);
+        long perPeBits = layout.MemoryBitsPerPe;
         return new JsonObject
         {
             ["pes"] = layout.Pes,
@@ -140,7 +138,7 @@ public static class ReportJson
                 ["activation_words_per_bank"] = layout.ActDepth,
                 ["total_bits"] = perPeBits,
             },
-            ["memory_bits_total"] = (perPeBits * layout.Pes) + ((long)layout.Layers.Count * (1 << layout.CodeBits) * layout.WeightBits),
+            ["memory_bits_total"] = layout.MemoryBitsTotal,
             ["entries_per_pe"] = new JsonArray(layout.EntriesPerPe.Select(e => (JsonNode)e).ToArray()),
             ["layers"] = new JsonArray(layout.Layers.Select((l, i) => (JsonNode)new JsonObject
             {

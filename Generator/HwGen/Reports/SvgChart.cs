@@ -5,10 +5,26 @@ using System.Text;
 namespace HwGen.Reports;
 
 /// <summary>One named series of (x, y) points.</summary>
-public sealed record ChartSeries(string Name, IReadOnlyList<(double X, double Y)> Points, bool Markers = true, bool Line = true);
+/// <param name="Name">Legend text.</param>
+/// <param name="Points">The points; a line joins them in x order.</param>
+/// <param name="Markers">Draw a marker at each point.</param>
+/// <param name="Line">Join the points.</param>
+/// <param name="Labels">A tooltip per point (same order as <paramref name="Points"/>), or null for "name: (x, y)".</param>
+/// <param name="Color">A CSS colour, or null for the palette's next.</param>
+/// <param name="Radius">Marker radius in pixels.</param>
+/// <param name="Ring">Draw markers as rings (stroke only), to highlight points drawn under them.</param>
+public sealed record ChartSeries(
+    string Name,
+    IReadOnlyList<(double X, double Y)> Points,
+    bool Markers = true,
+    bool Line = true,
+    IReadOnlyList<string>? Labels = null,
+    string? Color = null,
+    double Radius = 3,
+    bool Ring = false);
 
 /// <summary>
-/// A small, dependency-free SVG chart (lines and scatter, linear or log2 x axis) for the
+/// A small, dependency-free SVG chart (lines and scatter, linear or log2 axes) for the
 /// reports; the output is deterministic text, so reports can be snapshot-tested.
 /// </summary>
 /// <remarks>No reachable NuGet package renders SVG charts without a native graphics stack, hence this.</remarks>
@@ -19,7 +35,7 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
 
     public bool LogX { get; init; }
 
-    /// <summary>Log2 y axis (for speedups and other ratios spanning decades).</summary>
+    /// <summary>Log2 y axis (ticks at powers of two), for speedups and other ratios spanning decades.</summary>
     public bool LogY { get; init; }
 
     public double? YMin { get; init; }
@@ -32,16 +48,17 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
 
     public string Render()
     {
-        const int left = 70, right = 170, top = 40, bottom = 55;
+        const int left = 70, top = 40, bottom = 55;
+
+        // The legend's column is as wide as its longest name needs.
+        int right = Math.Clamp(34 + (7 * Series.Select(s => s.Name.Length).DefaultIfEmpty(0).Max()), 170, Width / 2);
         var points = Series.SelectMany(s => s.Points).ToList();
         double Tx(double x) => LogX ? Math.Log2(Math.Max(x, 1e-12)) : x;
         double Ty(double y) => LogY ? Math.Log2(Math.Max(y, 1e-12)) : y;
         double xMin = points.Count == 0 ? 0 : points.Min(p => Tx(p.X));
         double xMax = points.Count == 0 ? 1 : points.Max(p => Tx(p.X));
-        double yMin = LogY ? Math.Floor(points.Count == 0 ? 0 : points.Min(p => Ty(p.Y)))
-            : YMin ?? (points.Count == 0 ? 0 : Math.Min(0, points.Min(p => p.Y)));
-        double yMax = LogY ? Math.Ceiling(points.Count == 0 ? 1 : points.Max(p => Ty(p.Y)))
-            : YMax ?? (points.Count == 0 ? 1 : points.Max(p => p.Y));
+        double yMin = YMin is { } lo && (!LogY || lo > 0) ? Ty(lo) : (points.Count == 0 ? 0 : LogY ? Math.Floor(points.Min(p => Ty(p.Y))) : Math.Min(0, points.Min(p => p.Y)));
+        double yMax = YMax is { } hi ? Ty(hi) : (points.Count == 0 ? 1 : LogY ? Math.Ceiling(points.Max(p => Ty(p.Y))) : points.Max(p => p.Y));
         if (xMax <= xMin)
         {
             xMax = xMin + 1;
@@ -50,6 +67,18 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         if (yMax <= yMin)
         {
             yMax = yMin + 1;
+        }
+
+        // A linear y axis without fixed bounds ends on round ticks.
+        double yStep = NiceStep(yMax - yMin);
+        if (!LogY && YMin is null)
+        {
+            yMin = Math.Floor((yMin / yStep) + 1e-9) * yStep;
+        }
+
+        if (!LogY && YMax is null)
+        {
+            yMax = Math.Ceiling((yMax / yStep) - 1e-9) * yStep;
         }
 
         double plotW = Width - left - right, plotH = Height - top - bottom;
@@ -62,15 +91,18 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">{Esc(Title)}</text>\n");
 
         // Axes, grid and ticks.
-        foreach (double yt in Ticks(yMin, yMax))
+        var yTicks = LogY && yMax - yMin >= 1
+            ? LogTicks(yMin, yMax)
+            : NiceTicks(yMin, yMax);
+        foreach (double yv in yTicks)
         {
-            double yp = top + plotH - ((yt - yMin) / (yMax - yMin) * plotH);
-            string label = LogY ? Tick(Math.Pow(2, yt)) : Tick(yt);
+            double yp = top + plotH - ((yv - yMin) / (yMax - yMin) * plotH);
+            string label = LogY ? Tick(Math.Pow(2, yv)) : Tick(yv);
             svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{F(yp)}\" x2=\"{left + plotW}\" y2=\"{F(yp)}\" stroke=\"#e5e5e5\"/>\n");
             svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 6}\" y=\"{F(yp + 4)}\" text-anchor=\"end\">{Esc(label)}</text>\n");
         }
 
-        foreach (double xv in Ticks(xMin, xMax))
+        foreach (double xv in LogX && xMax - xMin >= 1 ? LogTicks(xMin, xMax) : NiceTicks(xMin, xMax))
         {
             double xp = left + ((xv - xMin) / (xMax - xMin) * plotW);
             string label = LogX ? Tick(Math.Pow(2, xv)) : Tick(xv);
@@ -85,8 +117,9 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         for (int s = 0; s < Series.Count; s++)
         {
             var series = Series[s];
-            string color = Palette[s % Palette.Length];
-            var ordered = series.Points.OrderBy(p => p.X).ToList();
+            string color = series.Color ?? Palette[s % Palette.Length];
+            var order = Enumerable.Range(0, series.Points.Count).OrderBy(i => series.Points[i].X).ToList();
+            var ordered = order.Select(i => series.Points[i]).ToList();
             if (series.Line && ordered.Count > 1)
             {
                 svg.Append("<polyline fill=\"none\" stroke=\"").Append(color).Append("\" stroke-width=\"2\" points=\"");
@@ -96,9 +129,12 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
 
             if (series.Markers)
             {
-                foreach (var p in ordered)
+                string paint = series.Ring ? $"fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"" : $"fill=\"{color}\"";
+                foreach (int i in order)
                 {
-                    svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(X(p.X))}\" cy=\"{F(Y(p.Y))}\" r=\"3\" fill=\"{color}\"><title>{Esc(series.Name)}: ({Tick(p.X)}, {Tick(p.Y)})</title></circle>\n");
+                    var p = series.Points[i];
+                    string tip = series.Labels is { } labels ? labels[i] : $"{series.Name}: ({Tick(p.X)}, {Tick(p.Y)})";
+                    svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(X(p.X))}\" cy=\"{F(Y(p.Y))}\" r=\"{F(series.Radius)}\" {paint}><title>{Esc(tip)}</title></circle>\n");
                 }
             }
 
@@ -111,30 +147,52 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         return svg.ToString();
     }
 
-    /// <summary>Round-numbered ticks (steps of 1, 2 or 5 × 10^k) covering [min, max].</summary>
-    private static IEnumerable<double> Ticks(double min, double max)
+    /// <summary>Integer exponents from min to max (every other one when there are many).</summary>
+    private static IEnumerable<double> LogTicks(double min, double max)
     {
-        double span = max - min;
-        double step = Math.Pow(10, Math.Floor(Math.Log10(span / 5)));
-        if (span / step > 25)
-        {
-            step *= 5;
-        }
-        else if (span / step > 10)
-        {
-            step *= 2;
-        }
-
-        for (double x = Math.Ceiling(min / step) * step; x <= max + 1e-9; x += step)
+        double step = max - min > 10 ? 2 : 1;
+        for (double x = Math.Ceiling(min); x <= max + 1e-9; x += step)
         {
             yield return x;
         }
     }
 
-    private static string Tick(double value) =>
-        Math.Abs(value) >= 1e5 || (Math.Abs(value) < 1e-3 && value != 0)
-            ? value.ToString("0.##E+0", CultureInfo.InvariantCulture)
-            : value.ToString("0.###", CultureInfo.InvariantCulture);
+    /// <summary>Ticks at multiples of a round step (1, 2, 2.5 or 5 × 10^k) from min to max, at most about seven.</summary>
+    private static IEnumerable<double> NiceTicks(double min, double max)
+    {
+        double step = NiceStep(max - min);
+        for (double k = Math.Ceiling((min / step) - 1e-9); k * step <= max + (step * 1e-9); k++)
+        {
+            // Multiplying a whole count by the step keeps 0.1 + 0.1 + 0.1 from drifting.
+            double tick = Math.Round(k * step, 12);
+            yield return tick == 0 ? 0 : tick;
+        }
+    }
+
+    /// <summary>The round step that cuts a span into at most six intervals.</summary>
+    private static double NiceStep(double span)
+    {
+        double magnitude = Math.Pow(10, Math.Floor(Math.Log10(span / 6)));
+        foreach (double factor in new[] { 1, 2, 2.5, 5, 10 })
+        {
+            if (span / (factor * magnitude) <= 6)
+            {
+                return factor * magnitude;
+            }
+        }
+
+        return 10 * magnitude;
+    }
+
+    /// <summary>A tick label: 0.125, 2048, 33k, 1.05M, 2.5E+9.</summary>
+    private static string Tick(double value) => Math.Abs(value) switch
+    {
+        >= 1e9 => value.ToString("0.##E+0", CultureInfo.InvariantCulture),
+        >= 1e6 => (value / 1e6).ToString("0.##", CultureInfo.InvariantCulture) + "M",
+        >= 1e4 => (value / 1e3).ToString("0.#", CultureInfo.InvariantCulture) + "k",
+        < 1e-3 when value != 0 => value.ToString("0.##E+0", CultureInfo.InvariantCulture),
+        _ => value.ToString("0.###", CultureInfo.InvariantCulture),
+    };
 
     private static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 

@@ -56,6 +56,20 @@ public class CompressorTests
     }
 
     [Fact]
+    public void A_precompressed_layer_with_a_full_256_entry_codebook_compresses()
+    {
+        // 8-bit codes use every byte value; the range check must not wrap 256 to 0 and reject code 0.
+        byte[] codes = [0, 255, 1, 128, 0, 7];
+        double[] codebook = [0.0, .. Enumerable.Range(1, 255).Select(i => i / 256.0)];
+
+        var layer = Networks.CompressCodes(2, 3, codes, codebook, pes: 2, new CompressionConfig { CodebookBits = 8 }).Layers[0];
+
+        layer.Codes.ShouldBe(codes);
+        layer.Codebook.Length.ShouldBe(256);
+        layer.Statistics.NonZeros.ShouldBe(4);
+    }
+
+    [Fact]
     public void Biases_are_quantized_at_the_accumulators_scale_and_the_accumulator_fits_the_worst_row()
     {
         // Fw = 15 (as above), Fa = 8: bias scale 2^23. Worst row: |bias| + Σ|c| × 2^15 + 2^14.

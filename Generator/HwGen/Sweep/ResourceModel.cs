@@ -1,0 +1,219 @@
+using HwGen.Hardware;
+
+namespace HwGen.Sweep;
+
+/// <summary>iCE40 resources of a design: LUT4s, flip-flops, 4-kbit block RAMs, MAC16 DSPs.</summary>
+public sealed record ResourceEstimate(long Luts, long Ffs, long Brams, long Dsps);
+
+/// <summary>How yosys maps one of the generated RAMs (hwgen_ram_1r1w) on iCE40.</summary>
+/// <param name="Name">Which memory.</param>
+/// <param name="Width">Bits per word.</param>
+/// <param name="Depth">Words.</param>
+/// <param name="Brams">SB_RAM40_4K cells when it goes to block RAM, else 0.</param>
+public sealed record MemoryMapping(string Name, int Width, int Depth, int Brams)
+{
+    /// <summary>Whether yosys keeps it in flip-flops and LUT multiplexers.</summary>
+    public bool InLogic => Brams == 0;
+
+    public long Bits => (long)Width * Depth;
+}
+
+/// <summary>
+/// The structural counts the resource model is built from, for one design: what the RTL
+/// instantiates, sized from the <see cref="HardwareLayout"/>. The LUT estimate weighs these with
+/// the calibrated coefficients of <see cref="ResourceModel"/>.
+/// </summary>
+/// <param name="MuxInputs">2:1 multiplexer equivalents of the wide selects: the per-PE codebook read, the entry select, the FIFO head, the broadcast and output selects, the output shifter and the memories kept in logic.</param>
+/// <param name="ArithmeticBits">Bits of adders, comparators and 2:1 data multiplexers in the PE datapaths and the core.</param>
+/// <param name="BramPortBits">Read-data bits of the memories mapped to block RAM (yosys adds glue per bit).</param>
+/// <param name="Pes">N.</param>
+/// <param name="Ffs">Register bits of the RTL, memories kept in logic included.</param>
+/// <param name="Brams">SB_RAM40_4K cells.</param>
+/// <param name="Dsps">SB_MAC16 cells.</param>
+/// <param name="Memories">How each memory of PE 0 and the codebook is mapped.</param>
+public sealed record ResourceTerms(
+    double MuxInputs,
+    double ArithmeticBits,
+    double BramPortBits,
+    int Pes,
+    long Ffs,
+    long Brams,
+    long Dsps,
+    IReadOnlyList<MemoryMapping> Memories);
+
+/// <summary>
+/// An analytic resource estimate for the generated accelerator on iCE40, as <c>yosys synth_ice40 -dsp</c>
+/// maps it: counts derived from the layout (every memory's width and depth, every datapath's
+/// width), block RAMs and DSPs by yosys's own mapping rules, LUTs as a weighted sum of structural
+/// counts whose weights were fitted to real yosys runs (Generator/HwGen/Sweep/Calibration/, docs/sweeps.md,
+/// where the measured error is reported and a test re-checks it).
+/// </summary>
+public static class ResourceModel
+{
+    /// <summary>Changes whenever the model or its coefficients change (part of a sweep point's identity).</summary>
+    public const string Version = "ice40-1";
+
+    /// <summary>LUT4s per 2:1 multiplexer equivalent (fitted).</summary>
+    public const double LutsPerMuxInput = 0.55;
+
+    /// <summary>LUT4s per bit of arithmetic and data selection (fitted).</summary>
+    public const double LutsPerArithmeticBit = 1.0;
+
+    /// <summary>LUT4s per read-data bit of a block-RAM memory (fitted).</summary>
+    public const double LutsPerBramPortBit = 1.0;
+
+    /// <summary>LUT4s of each PE's control beyond the counted datapaths (fitted).</summary>
+    public const double LutsPerPe = 40;
+
+    /// <summary>LUT4s of the sequencer, scanner and host interface (fitted).</summary>
+    public const double LutsCore = 250;
+
+    /// <summary>Block RAM geometries of SB_RAM40_4K: (width, depth).</summary>
+    private static readonly (int Width, int Depth)[] BramModes = [(16, 256), (8, 512), (4, 1024), (2, 2048)];
+
+    /// <summary>The estimate for a design.</summary>
+    public static ResourceEstimate Estimate(HardwareLayout layout)
+    {
+        var t = Terms(layout);
+        double luts = (LutsPerMuxInput * t.MuxInputs) + (LutsPerArithmeticBit * t.ArithmeticBits)
+            + (LutsPerBramPortBit * t.BramPortBits) + (LutsPerPe * t.Pes) + LutsCore;
+        return new ResourceEstimate((long)Math.Round(luts), t.Ffs, t.Brams, t.Dsps);
+    }
+
+    /// <summary>The structural counts of a design (see <see cref="ResourceTerms"/>).</summary>
+    public static ResourceTerms Terms(HardwareLayout layout)
+    {
+        int n = layout.Pes;
+        int a = layout.ActivationBits;
+        int w = layout.WeightBits;
+        int acc = layout.AccumulatorBits;
+        int entryBits = layout.EntryBits;
+        int lineEntries = layout.LineEntries;
+        int fifo = layout.FifoDepth;
+        int layers = layout.Layers.Count;
+        int cbEntries = layers << layout.CodeBits;
+
+        // Address widths exactly as the RTL derives them.
+        int ptrAddr = AddrBits(layout.PtrDepth);
+        int biasAddr = AddrBits(layout.BiasDepth);
+        int accAddr = AddrBits(layout.AccDepth);
+        int actAddr = Clog2(2 * layout.ActDepth);
+        int peBits = n > 1 ? Clog2(n) : 1;
+        int layerBits = layers > 1 ? Clog2(layers) : 1;
+        int queueBits = a + (2 * layout.PtrBits);
+        int fifoPtr = fifo > 1 ? Clog2(fifo) : 1;
+        int countBits = Clog2(fifo + 1);
+        int prodBits = a + w;
+
+        var memories = new List<MemoryMapping>
+        {
+            Map("ptr_even", layout.PtrBits, layout.PtrDepth, exclusivePorts: false),
+            Map("ptr_odd", layout.PtrBits, layout.PtrDepth, exclusivePorts: false),
+            Map("spmat", layout.LineBits, layout.SpmatDepth, exclusivePorts: false),
+            Map("bias", acc, layout.BiasDepth, exclusivePorts: true),
+            Map("acc", acc, layout.AccDepth, exclusivePorts: false),
+            Map("act", a, 2 * layout.ActDepth, exclusivePorts: false),
+        };
+
+        // Per PE.
+        double mux = ((double)w * (cbEntries - 1)) + ((double)entryBits * (lineEntries - 1)) + ((double)queueBits * (fifo - 1))
+            + ((double)(acc + 1) * Clog2(Math.Max(2, layout.ShiftBits + 1)));
+        double arithmetic = (6.0 * (acc + 1)) + (3.0 * a) + (4.0 * layout.PtrBits) + queueBits + ptrAddr + biasAddr + (3.0 * accAddr)
+            + actAddr + (2.0 * (layout.LineAddrBits + layout.OffBits)) + (3.0 * fifoPtr) + countBits + fifo;
+        double bramPort = 0;
+        long ffs = 2 + a                                                  // pending pointer read
+            + ((long)fifo * queueBits) + (2L * fifoPtr) + countBits       // activation queue
+            + 2 + layout.LineAddrBits + layout.OffBits + layout.PtrBits + a // issue
+            + 2 + layout.OffBits + a                                      // stage 1
+            + accAddr                                                     // row
+            + 1 + accAddr                                                 // stage 2 (the product sits in the DSP's register)
+            + 1 + accAddr + 1 + accAddr + acc                             // bias init and bypass
+            + 1 + actAddr;                                                // writeback
+        long brams = 0;
+        foreach (var memory in memories)
+        {
+            if (memory.InLogic)
+            {
+                mux += (double)memory.Width * (memory.Depth - 1);
+                arithmetic += memory.Depth;
+                ffs += memory.Bits + memory.Width;
+            }
+            else
+            {
+                bramPort += memory.Width;
+                brams += memory.Brams;
+                ffs += memory.Width;
+            }
+        }
+
+        // A product narrower than 11 bits stays in LUTs; wider ones take MAC16s (16 × 16 each).
+        long dspsPerPe = prodBits < 11 ? 0 : (long)Ceil(a, 16) * Ceil(w, 16);
+        if (dspsPerPe == 0)
+        {
+            arithmetic += (double)a * w;
+            ffs += prodBits;
+        }
+        else if (dspsPerPe > 1)
+        {
+            arithmetic += (double)prodBits * (dspsPerPe - 1);
+        }
+
+        // The whole array, plus the core: codebook registers, broadcast and output selects, LNZD, sequencer.
+        mux *= n;
+        arithmetic *= n;
+        bramPort *= n;
+        ffs *= n;
+        brams *= n;
+        mux += 2.0 * a * (n - 1);
+        arithmetic += cbEntries + (n * ((a / 3.0) + 6)) + (3 * 32) + layout.ColBits;
+        ffs += ((long)cbEntries * w) + 32 + layout.ColBits + 3 + n
+            + 3 + layerBits + 1 + (accAddr + 1) + 1 + 32 + peBits + actAddr + 32 + 1;
+        memories.Add(new MemoryMapping("codebook", w, cbEntries, 0));
+        return new ResourceTerms(mux, arithmetic, bramPort, n, ffs, brams, dspsPerPe * n, memories);
+    }
+
+    /// <summary>
+    /// How yosys (memory_libmap with ice40/brams.txt) maps a memory: to block RAM when that costs
+    /// less than logic, at 64 per RAM plus 2 per emulated port feature (9 for these RAMs, 3 when reads
+    /// and writes provably never meet) against 1 per bit in logic.
+    /// </summary>
+    public static MemoryMapping Map(string name, int width, int depth, bool exclusivePorts)
+    {
+        int brams = BramCount(width, depth);
+        double bramCost = (64.0 * brams) + (2.0 * (exclusivePorts ? 3 : 9));
+        double logicCost = (double)width * depth;
+        return new MemoryMapping(name, width, depth, logicCost <= bramCost ? 0 : brams);
+    }
+
+    /// <summary>Fewest SB_RAM40_4K cells for a width × depth memory: slices of 16, 8, 4 or 2 bits, each as deep as needed.</summary>
+    public static int BramCount(int width, int depth)
+    {
+        var best = new int[width + 1];
+        for (int bits = 1; bits <= width; bits++)
+        {
+            best[bits] = int.MaxValue;
+            foreach (var (sliceWidth, sliceDepth) in BramModes)
+            {
+                int cost = Ceil(depth, sliceDepth) + best[Math.Max(0, bits - sliceWidth)];
+                best[bits] = Math.Min(best[bits], cost);
+            }
+        }
+
+        return best[width];
+    }
+
+    private static int AddrBits(int depth) => depth > 1 ? Clog2(depth) : 1;
+
+    private static int Clog2(int value)
+    {
+        int bits = 0;
+        while ((1L << bits) < value)
+        {
+            bits++;
+        }
+
+        return bits;
+    }
+
+    private static int Ceil(int a, int b) => (a + b - 1) / b;
+}
