@@ -56,13 +56,13 @@ public class GateLevelTests(ITestOutputHelper output)
         saturating.ShouldContain(v => v == network.Format.ActivationMax || v == network.Format.ActivationMin, "the last vector saturates a layer output");
     }
 
-    /// <summary>hwgen_tb's output: "vector k cycles n", then the outputs in hardware row order.</summary>
+    /// <summary>hwgen_tb's output: "vector k cycles n", then the outputs in hardware row order; last "clock cycles n".</summary>
     private static (List<long> Cycles, List<long[]> Outputs) ReadOutputs(string path, int[] hwRowToRow)
     {
         var cycles = new List<long>();
         var outputs = new List<long[]>();
         int h = 0;
-        foreach (var line in File.ReadLines(path).Where(l => l.Length > 0))
+        foreach (var line in File.ReadLines(path).Where(l => l.Length > 0 && !l.StartsWith("clock cycles ", StringComparison.Ordinal)))
         {
             if (line.StartsWith("vector ", StringComparison.Ordinal))
             {

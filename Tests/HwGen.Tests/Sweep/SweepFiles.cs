@@ -5,7 +5,7 @@ internal static class SweepFiles
 {
     /// <summary>16 inputs → 12 → 6, random weights: every point takes milliseconds.</summary>
     public const string BaseConfig = """
-        name: small
+        name: minimlp
         seed: 2
         input:
           size: 16
