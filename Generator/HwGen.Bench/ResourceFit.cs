@@ -15,7 +15,7 @@ internal static class ResourceFit
 {
     public const string Name = "resource-fit";
 
-    private static readonly string[] Terms = ["mux inputs", "arithmetic bits", "block-RAM port bits", "PEs", "core"];
+    private static readonly string[] Terms = ["mux inputs", "arithmetic bits", "block-RAM port bits", "core"];
 
     public static int Run(string[] args, TextWriter stdout)
     {
@@ -59,6 +59,28 @@ internal static class ResourceFit
         }
 
         stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"leave-one-out, LUTs: mean error {loo.Average():F1} %, max {loo.Max():F1} %"));
+        for (var i = 0; i < points.Count; i++)
+        {
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {points[i].Name,-12} yosys {points[i].Yosys.Luts,7}  fitted {fitted[i],9:F0} ({errors[i],5:F1} %)  left out {loo[i],5:F1} %"));
+        }
+
+        // Flip-flops: the registers count as they are; the block-RAM and logic-memory port terms are fitted.
+        var ffFeatures = points.Select(p => FfFeatures(p.Layout)).ToList();
+        var registers = points.Select(p => (double)ResourceModel.Terms(p.Layout).RegisterBits).ToList();
+        var ffCoefficients = FitOffset(ffFeatures, [.. points.Select(p => (double)p.Yosys.Ffs)], registers);
+        stdout.WriteLine();
+        stdout.WriteLine("fitted FF coefficients: " + string.Join(", ", FfTerms.Select((t, i) => string.Create(CultureInfo.InvariantCulture, $"{t} {ffCoefficients[i]:G4}"))));
+        var ffErrors = points.Select((p, i) => ResourceCalibration.Percent((long)Math.Round(registers[i] + Apply(ffCoefficients, ffFeatures[i])), p.Yosys.Ffs)).ToList();
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fitted model, FFs: mean error {ffErrors.Average():F1} %, max {ffErrors.Max():F1} %"));
+        var ffLoo = new List<double>();
+        for (var i = 0; i < points.Count; i++)
+        {
+            var c = FitOffset([.. ffFeatures.Where((_, j) => j != i)], [.. points.Where((_, j) => j != i).Select(p => (double)p.Yosys.Ffs)], [.. registers.Where((_, j) => j != i)]);
+            ffLoo.Add(ResourceCalibration.Percent((long)Math.Round(registers[i] + Apply(c, ffFeatures[i])), points[i].Yosys.Ffs));
+        }
+
+        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"leave-one-out, FFs: mean error {ffLoo.Average():F1} %, max {ffLoo.Max():F1} %"));
         return 0;
     }
 
@@ -72,10 +94,26 @@ internal static class ResourceFit
         }
     }
 
+    private static readonly string[] FfTerms = ["block-RAM port bits", "logic-memory port bits"];
+
+    private static double[] FfFeatures(HardwareLayout layout)
+    {
+        var t = ResourceModel.Terms(layout);
+        return [t.BramPortBits, t.LogicPortBits];
+    }
+
+    /// <summary>Fits y − offset (the part the features must explain), still weighting by y.</summary>
+    private static double[] FitOffset(List<double[]> features, List<double> targets, List<double> offsets)
+    {
+        // Scale each row so that the fit minimises the relative error of y, not of y − offset.
+        var scaled = features.Select((f, i) => f.Select(x => x * targets[i] / Math.Max(1, targets[i] - offsets[i])).ToArray()).ToList();
+        return Fit(scaled, [.. targets.Select((y, i) => y - offsets[i]).Select((r, i) => r * targets[i] / Math.Max(1, targets[i] - offsets[i]))]);
+    }
+
     private static double[] Features(HardwareLayout layout)
     {
         var t = ResourceModel.Terms(layout);
-        return [t.MuxInputs, t.ArithmeticBits, t.BramPortBits, t.Pes, 1];
+        return [t.MuxInputs, t.ArithmeticBits, t.BramPortBits, 1];
     }
 
     private static double Apply(double[] coefficients, double[] features) => coefficients.Zip(features).Sum(p => p.First * p.Second);

@@ -20,23 +20,29 @@ public sealed record MemoryMapping(string Name, int Width, int Depth, int Brams)
 
 /// <summary>
 /// The structural counts the resource model is built from, for one design: what the RTL
-/// instantiates, sized from the <see cref="HardwareLayout"/>. The LUT estimate weighs these with
-/// the calibrated coefficients of <see cref="ResourceModel"/>.
+/// instantiates, sized from the <see cref="HardwareLayout"/>. The estimate weighs these with the
+/// calibrated coefficients of <see cref="ResourceModel"/>.
 /// </summary>
 /// <param name="MuxInputs">2:1 multiplexer equivalents of the wide selects: the per-PE codebook read, the entry select, the FIFO head, the broadcast and output selects, the output shifter and the memories kept in logic.</param>
 /// <param name="ArithmeticBits">Bits of adders, comparators and 2:1 data multiplexers in the PE datapaths and the core.</param>
 /// <param name="BramPortBits">Read-data bits of the memories mapped to block RAM (yosys adds glue per bit).</param>
+/// <param name="LogicPortBits">Read-data bits of the memories kept in logic.</param>
+/// <param name="RegisterBits">
+/// Flip-flops the RTL declares, as yosys keeps them: per PE, shared (registers every PE drives alike
+/// are merged into one), in the core, and the storage of the activation queues, the codebook and the
+/// memories kept in logic.
+/// </param>
 /// <param name="Pes">N.</param>
-/// <param name="Ffs">Register bits of the RTL, memories kept in logic included.</param>
 /// <param name="Brams">SB_RAM40_4K cells.</param>
 /// <param name="Dsps">SB_MAC16 cells.</param>
-/// <param name="Memories">How each memory of PE 0 and the codebook is mapped.</param>
+/// <param name="Memories">How each memory of a PE, and the codebook, is mapped.</param>
 public sealed record ResourceTerms(
     double MuxInputs,
     double ArithmeticBits,
-    double BramPortBits,
+    long BramPortBits,
+    long LogicPortBits,
+    long RegisterBits,
     int Pes,
-    long Ffs,
     long Brams,
     long Dsps,
     IReadOnlyList<MemoryMapping> Memories);
@@ -44,29 +50,36 @@ public sealed record ResourceTerms(
 /// <summary>
 /// An analytic resource estimate for the generated accelerator on iCE40, as <c>yosys synth_ice40 -dsp</c>
 /// maps it: counts derived from the layout (every memory's width and depth, every datapath's
-/// width), block RAMs and DSPs by yosys's own mapping rules, LUTs as a weighted sum of structural
-/// counts whose weights were fitted to real yosys runs (Generator/HwGen/Sweep/Calibration/, docs/sweeps.md,
-/// where the measured error is reported and a test re-checks it).
+/// width), block RAMs and DSPs by yosys's own mapping rules, flip-flops from the RTL's registers,
+/// LUTs as a weighted sum of structural counts; the weights were fitted to real yosys runs
+/// (Generator/HwGen/Sweep/Calibration/, docs/sweeps.md, where the measured error is reported and a
+/// test re-checks it).
 /// </summary>
 public static class ResourceModel
 {
     /// <summary>Changes whenever the model or its coefficients change (part of a sweep point's identity).</summary>
-    public const string Version = "ice40-1";
+    public const string Version = "ice40-2";
+
+    // The coefficients below were fitted to the 21 designs of Generator/HwGen/Sweep/Calibration/
+    // (HwGen.Bench resource-fit; yosys 0.23, synth_ice40 -dsp). docs/sweeps.md gives the error.
 
     /// <summary>LUT4s per 2:1 multiplexer equivalent (fitted).</summary>
-    public const double LutsPerMuxInput = 0.55;
+    public const double LutsPerMuxInput = 0.835;
 
     /// <summary>LUT4s per bit of arithmetic and data selection (fitted).</summary>
-    public const double LutsPerArithmeticBit = 1.0;
+    public const double LutsPerArithmeticBit = 0.451;
 
-    /// <summary>LUT4s per read-data bit of a block-RAM memory (fitted).</summary>
-    public const double LutsPerBramPortBit = 1.0;
-
-    /// <summary>LUT4s of each PE's control beyond the counted datapaths (fitted).</summary>
-    public const double LutsPerPe = 40;
+    /// <summary>LUT4s per read-data bit of a block-RAM memory: the glue yosys adds around each port (fitted).</summary>
+    public const double LutsPerBramPortBit = 0.878;
 
     /// <summary>LUT4s of the sequencer, scanner and host interface (fitted).</summary>
-    public const double LutsCore = 250;
+    public const double LutsCore = 381;
+
+    /// <summary>Flip-flops per read-data bit of a block-RAM memory: yosys's emulation of the read port (fitted).</summary>
+    public const double FfsPerBramPortBit = 1.11;
+
+    /// <summary>Flip-flops per read-data bit of a memory kept in logic: its read register, where yosys keeps one (fitted).</summary>
+    public const double FfsPerLogicPortBit = 0.68;
 
     /// <summary>Block RAM geometries of SB_RAM40_4K: (width, depth).</summary>
     private static readonly (int Width, int Depth)[] BramModes = [(16, 256), (8, 512), (4, 1024), (2, 2048)];
@@ -76,8 +89,9 @@ public static class ResourceModel
     {
         var t = Terms(layout);
         double luts = (LutsPerMuxInput * t.MuxInputs) + (LutsPerArithmeticBit * t.ArithmeticBits)
-            + (LutsPerBramPortBit * t.BramPortBits) + (LutsPerPe * t.Pes) + LutsCore;
-        return new ResourceEstimate((long)Math.Round(luts), t.Ffs, t.Brams, t.Dsps);
+            + (LutsPerBramPortBit * t.BramPortBits) + LutsCore;
+        double ffs = t.RegisterBits + (FfsPerBramPortBit * t.BramPortBits) + (FfsPerLogicPortBit * t.LogicPortBits);
+        return new ResourceEstimate((long)Math.Round(luts), (long)Math.Round(ffs), t.Brams, t.Dsps);
     }
 
     /// <summary>The structural counts of a design (see <see cref="ResourceTerms"/>).</summary>
@@ -93,17 +107,19 @@ public static class ResourceModel
         int layers = layout.Layers.Count;
         int cbEntries = layers << layout.CodeBits;
 
-        // Address widths exactly as the RTL derives them.
+        // Widths exactly as the RTL derives them; registers that can only hold 0 are left out, as yosys drops them.
         int ptrAddr = AddrBits(layout.PtrDepth);
         int biasAddr = AddrBits(layout.BiasDepth);
         int accAddr = AddrBits(layout.AccDepth);
         int actAddr = Clog2(2 * layout.ActDepth);
-        int peBits = n > 1 ? Clog2(n) : 1;
-        int layerBits = layers > 1 ? Clog2(layers) : 1;
+        int offRegister = lineEntries > 1 ? layout.OffBits : 0;
+        int peRegister = n > 1 ? Clog2(n) : 0;
+        int layerRegister = layers > 1 ? Clog2(layers) : 0;
         int queueBits = a + (2 * layout.PtrBits);
-        int fifoPtr = fifo > 1 ? Clog2(fifo) : 1;
+        int fifoPointer = fifo > 1 ? Clog2(fifo) : 0;
         int countBits = Clog2(fifo + 1);
         int prodBits = a + w;
+        int prodRegister = Math.Min(prodBits, acc);
 
         var memories = new List<MemoryMapping>
         {
@@ -119,30 +135,27 @@ public static class ResourceModel
         double mux = ((double)w * (cbEntries - 1)) + ((double)entryBits * (lineEntries - 1)) + ((double)queueBits * (fifo - 1))
             + ((double)(acc + 1) * Clog2(Math.Max(2, layout.ShiftBits + 1)));
         double arithmetic = (6.0 * (acc + 1)) + (3.0 * a) + (4.0 * layout.PtrBits) + queueBits + ptrAddr + biasAddr + (3.0 * accAddr)
-            + actAddr + (2.0 * (layout.LineAddrBits + layout.OffBits)) + (3.0 * fifoPtr) + countBits + fifo;
-        double bramPort = 0;
-        long ffs = 2 + a                                                  // pending pointer read
-            + ((long)fifo * queueBits) + (2L * fifoPtr) + countBits       // activation queue
-            + 2 + layout.LineAddrBits + layout.OffBits + layout.PtrBits + a // issue
-            + 2 + layout.OffBits + a                                      // stage 1
-            + accAddr                                                     // row
-            + 1 + accAddr                                                 // stage 2 (the product sits in the DSP's register)
-            + 1 + accAddr + 1 + accAddr + acc                             // bias init and bypass
-            + 1 + actAddr;                                                // writeback
-        long brams = 0;
+            + actAddr + (2.0 * (layout.LineAddrBits + layout.OffBits)) + (3.0 * fifoPointer) + countBits + fifo;
+        long registers = ((long)fifo * queueBits) + (2L * fifoPointer) + countBits   // activation queue
+            + 2 + layout.LineAddrBits + offRegister + layout.PtrBits + a               // issue
+            + 2 + offRegister + a                                                      // stage 1
+            + accAddr                                                                  // row
+            + 1 + accAddr + prodRegister                                               // stage 2
+            + 1 + accAddr + acc;                                                       // bypass
+        long bramPort = 0, logicPort = 0, brams = 0;
         foreach (var memory in memories)
         {
             if (memory.InLogic)
             {
                 mux += (double)memory.Width * (memory.Depth - 1);
                 arithmetic += memory.Depth;
-                ffs += memory.Bits + memory.Width;
+                registers += memory.Bits;
+                logicPort += memory.Width;
             }
             else
             {
                 bramPort += memory.Width;
                 brams += memory.Brams;
-                ffs += memory.Width;
             }
         }
 
@@ -151,27 +164,30 @@ public static class ResourceModel
         if (dspsPerPe == 0)
         {
             arithmetic += (double)a * w;
-            ffs += prodBits;
         }
         else if (dspsPerPe > 1)
         {
             arithmetic += (double)prodBits * (dspsPerPe - 1);
         }
 
-        // The whole array, plus the core: codebook registers, broadcast and output selects, LNZD, sequencer.
+        // The whole array; then what the PEs share and the core: the pending pointer read, bias
+        // initialisation and writeback registers (driven alike in every PE, so yosys keeps one), the
+        // codebook, the broadcast and output selects, the LNZD, the scanner and the sequencer.
         mux *= n;
         arithmetic *= n;
+        registers *= n;
         bramPort *= n;
-        ffs *= n;
+        logicPort *= n;
         brams *= n;
         mux += 2.0 * a * (n - 1);
         arithmetic += cbEntries + (n * ((a / 3.0) + 6)) + (3 * 32) + layout.ColBits;
-        ffs += ((long)cbEntries * w) + 32 + layout.ColBits + 3 + n
-            + 3 + layerBits + 1 + (accAddr + 1) + 1 + 32 + peBits + actAddr + 32 + 1;
+        registers += (2 + a) + (1 + accAddr) + (1 + actAddr)                      // shared by the PEs
+            + ((long)cbEntries * w)                                                 // codebook
+            + 32 + layout.ColBits + 3 + n                                           // scanner
+            + 2 + layerRegister + 1 + (accAddr + 1) + 1 + 32 + peRegister + actAddr + 32 + 1; // sequencer
         memories.Add(new MemoryMapping("codebook", w, cbEntries, 0));
-        return new ResourceTerms(mux, arithmetic, bramPort, n, ffs, brams, dspsPerPe * n, memories);
+        return new ResourceTerms(mux, arithmetic, bramPort, logicPort, registers, n, brams, dspsPerPe * n, memories);
     }
-
     /// <summary>
     /// How yosys (memory_libmap with ice40/brams.txt) maps a memory: to block RAM when that costs
     /// less than logic, at 64 per RAM plus 2 per emulated port feature (9 for these RAMs, 3 when reads
