@@ -5,10 +5,11 @@ using HwGen.Sweep;
 namespace HwGen.Bench;
 
 /// <summary>
-/// <c>HwGen.Bench resource-fit [--dir Generator/HwGen/Sweep/Calibration]</c>: fits the LUT coefficients of
-/// <see cref="ResourceModel"/> to the stored yosys results of the calibration sweeps (least squares on
-/// relative error, coefficients kept non-negative), prints them with the model's current error and the
-/// fitted model's leave-one-out error, so that a re-calibration after an RTL change is one command
+/// <c>HwGen.Bench resource-fit [--dir Generator/HwGen/Sweep/Calibration]</c>: prints the model's error
+/// against the stored yosys results of the calibration sweeps, per design and per resource, and fits the
+/// LUT coefficients of <see cref="ResourceModel"/> to them (least squares on relative error, coefficients
+/// kept non-negative) with the fitted model's leave-one-out error, so that a re-calibration after an RTL
+/// change is one command
 /// (docs/sweeps.md, "Resource model").
 /// </summary>
 internal static class ResourceFit
@@ -65,22 +66,6 @@ internal static class ResourceFit
                 $"  {points[i].Name,-12} yosys {points[i].Yosys.Luts,7}  fitted {fitted[i],9:F0} ({errors[i],5:F1} %)  left out {loo[i],5:F1} %"));
         }
 
-        // Flip-flops: the registers count as they are; the block-RAM and logic-memory port terms are fitted.
-        var ffFeatures = points.Select(p => FfFeatures(p.Layout)).ToList();
-        var registers = points.Select(p => (double)ResourceModel.Terms(p.Layout).RegisterBits).ToList();
-        var ffCoefficients = FitOffset(ffFeatures, [.. points.Select(p => (double)p.Yosys.Ffs)], registers);
-        stdout.WriteLine();
-        stdout.WriteLine("fitted FF coefficients: " + string.Join(", ", FfTerms.Select((t, i) => string.Create(CultureInfo.InvariantCulture, $"{t} {ffCoefficients[i]:G4}"))));
-        var ffErrors = points.Select((p, i) => ResourceCalibration.Percent((long)Math.Round(registers[i] + Apply(ffCoefficients, ffFeatures[i])), p.Yosys.Ffs)).ToList();
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"fitted model, FFs: mean error {ffErrors.Average():F1} %, max {ffErrors.Max():F1} %"));
-        var ffLoo = new List<double>();
-        for (var i = 0; i < points.Count; i++)
-        {
-            var c = FitOffset([.. ffFeatures.Where((_, j) => j != i)], [.. points.Where((_, j) => j != i).Select(p => (double)p.Yosys.Ffs)], [.. registers.Where((_, j) => j != i)]);
-            ffLoo.Add(ResourceCalibration.Percent((long)Math.Round(registers[i] + Apply(c, ffFeatures[i])), points[i].Yosys.Ffs));
-        }
-
-        stdout.WriteLine(string.Create(CultureInfo.InvariantCulture, $"leave-one-out, FFs: mean error {ffLoo.Average():F1} %, max {ffLoo.Max():F1} %"));
         return 0;
     }
 
@@ -92,22 +77,6 @@ internal static class ResourceFit
             stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"  {e.Resource,-6} mean error {e.MeanAbsPercent,5:F1} %, max {e.MaxAbsPercent,5:F1} %, exact on {e.Exact} of {e.Points}"));
         }
-    }
-
-    private static readonly string[] FfTerms = ["block-RAM port bits", "logic-memory port bits"];
-
-    private static double[] FfFeatures(HardwareLayout layout)
-    {
-        var t = ResourceModel.Terms(layout);
-        return [t.BramPortBits, t.LogicPortBits];
-    }
-
-    /// <summary>Fits y − offset (the part the features must explain), still weighting by y.</summary>
-    private static double[] FitOffset(List<double[]> features, List<double> targets, List<double> offsets)
-    {
-        // Scale each row so that the fit minimises the relative error of y, not of y − offset.
-        var scaled = features.Select((f, i) => f.Select(x => x * targets[i] / Math.Max(1, targets[i] - offsets[i])).ToArray()).ToList();
-        return Fit(scaled, [.. targets.Select((y, i) => y - offsets[i]).Select((r, i) => r * targets[i] / Math.Max(1, targets[i] - offsets[i]))]);
     }
 
     private static double[] Features(HardwareLayout layout)

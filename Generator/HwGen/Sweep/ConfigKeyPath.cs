@@ -200,6 +200,8 @@ internal static class ConfigKeyTable
         yield return Int("hardware.fifo_depth", ConfigRanges.FifoDepth, (c, _, v) => c with { Hardware = c.Hardware with { FifoDepth = v } }, (c, _) => c.Hardware.FifoDepth);
         yield return Int("hardware.spmat_line_entries", ConfigRanges.SpmatLineEntries, (c, _, v) => c with { Hardware = c.Hardware with { SpmatLineEntries = v } }, (c, _) => c.Hardware.SpmatLineEntries);
         yield return Real("hardware.clock_mhz", ConfigRanges.ClockMhz, (c, _, v) => c with { Hardware = c.Hardware with { ClockMhz = v } }, (c, _) => c.Hardware.ClockMhz);
+        yield return Enum<MemoryStyle>("hardware.spmat_memory", (c, _, v) => c with { Hardware = c.Hardware with { SpmatMemory = v } }, (c, _) => c.Hardware.SpmatMemory);
+        yield return Enum<MemoryStyle>("hardware.act_memory", (c, _, v) => c with { Hardware = c.Hardware with { ActMemory = v } }, (c, _) => c.Hardware.ActMemory);
     }
 
     private static HwGenConfig Layer(HwGenConfig config, int index, Func<LayerConfig, LayerConfig> change)

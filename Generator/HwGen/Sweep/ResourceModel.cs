@@ -1,19 +1,21 @@
+using HwGen.Configuration;
 using HwGen.Hardware;
 
 namespace HwGen.Sweep;
 
-/// <summary>iCE40 resources of a design: LUT4s, flip-flops, 4-kbit block RAMs, MAC16 DSPs.</summary>
-public sealed record ResourceEstimate(long Luts, long Ffs, long Brams, long Dsps);
+/// <summary>iCE40 resources of a design: LUT4s, flip-flops, 4-kbit block RAMs, MAC16 DSPs, 256-kbit SPRAMs.</summary>
+public sealed record ResourceEstimate(long Luts, long Ffs, long Brams, long Dsps, long Sprams = 0);
 
 /// <summary>How yosys maps one of the generated RAMs (hwgen_ram_1r1w) on iCE40.</summary>
 /// <param name="Name">Which memory.</param>
 /// <param name="Width">Bits per word.</param>
 /// <param name="Depth">Words.</param>
 /// <param name="Brams">SB_RAM40_4K cells when it goes to block RAM, else 0.</param>
-public sealed record MemoryMapping(string Name, int Width, int Depth, int Brams)
+/// <param name="Sprams">SB_SPRAM256KA cells when the config puts it in iCE40 SPRAM (hwgen_ram_ice40_spram), else 0.</param>
+public sealed record MemoryMapping(string Name, int Width, int Depth, int Brams, int Sprams = 0)
 {
     /// <summary>Whether yosys keeps it in flip-flops and LUT multiplexers.</summary>
-    public bool InLogic => Brams == 0;
+    public bool InLogic => Brams == 0 && Sprams == 0;
 
     public long Bits => (long)Width * Depth;
 }
@@ -26,60 +28,54 @@ public sealed record MemoryMapping(string Name, int Width, int Depth, int Brams)
 /// <param name="MuxInputs">2:1 multiplexer equivalents of the wide selects: the per-PE codebook read, the entry select, the FIFO head, the broadcast and output selects, the output shifter and the memories kept in logic.</param>
 /// <param name="ArithmeticBits">Bits of adders, comparators and 2:1 data multiplexers in the PE datapaths and the core.</param>
 /// <param name="BramPortBits">Read-data bits of the memories mapped to block RAM (yosys adds glue per bit).</param>
-/// <param name="LogicPortBits">Read-data bits of the memories kept in logic.</param>
 /// <param name="RegisterBits">
 /// Flip-flops the RTL declares, as yosys keeps them: per PE, shared (registers every PE drives alike
 /// are merged into one), in the core, and the storage of the activation queues, the codebook and the
-/// memories kept in logic.
+/// memories kept in logic with their read registers.
 /// </param>
 /// <param name="Pes">N.</param>
 /// <param name="Brams">SB_RAM40_4K cells.</param>
 /// <param name="Dsps">SB_MAC16 cells.</param>
+/// <param name="Sprams">SB_SPRAM256KA cells.</param>
 /// <param name="Memories">How each memory of a PE, and the codebook, is mapped.</param>
 public sealed record ResourceTerms(
     double MuxInputs,
     double ArithmeticBits,
     long BramPortBits,
-    long LogicPortBits,
     long RegisterBits,
     int Pes,
     long Brams,
     long Dsps,
+    long Sprams,
     IReadOnlyList<MemoryMapping> Memories);
 
 /// <summary>
 /// An analytic resource estimate for the generated accelerator on iCE40, as <c>yosys synth_ice40 -dsp</c>
 /// maps it: counts derived from the layout (every memory's width and depth, every datapath's
-/// width), block RAMs and DSPs by yosys's own mapping rules, flip-flops from the RTL's registers,
-/// LUTs as a weighted sum of structural counts; the weights were fitted to real yosys runs
+/// width), block RAMs and DSPs by yosys's own mapping rules, flip-flops counted from the RTL's
+/// registers, LUTs as a weighted sum of structural counts; the weights were fitted to real yosys runs
 /// (Generator/HwGen/Sweep/Calibration/, docs/sweeps.md, where the measured error is reported and a
 /// test re-checks it).
 /// </summary>
 public static class ResourceModel
 {
     /// <summary>Changes whenever the model or its coefficients change (part of a sweep point's identity).</summary>
-    public const string Version = "ice40-2";
+    public const string Version = "ice40-3";
 
     // The coefficients below were fitted to the 21 designs of Generator/HwGen/Sweep/Calibration/
     // (HwGen.Bench resource-fit; yosys 0.23, synth_ice40 -dsp). docs/sweeps.md gives the error.
 
     /// <summary>LUT4s per 2:1 multiplexer equivalent (fitted).</summary>
-    public const double LutsPerMuxInput = 0.835;
+    public const double LutsPerMuxInput = 0.821;
 
     /// <summary>LUT4s per bit of arithmetic and data selection (fitted).</summary>
-    public const double LutsPerArithmeticBit = 0.451;
+    public const double LutsPerArithmeticBit = 0.566;
 
     /// <summary>LUT4s per read-data bit of a block-RAM memory: the glue yosys adds around each port (fitted).</summary>
-    public const double LutsPerBramPortBit = 0.878;
+    public const double LutsPerBramPortBit = 0.049;
 
     /// <summary>LUT4s of the sequencer, scanner and host interface (fitted).</summary>
-    public const double LutsCore = 381;
-
-    /// <summary>Flip-flops per read-data bit of a block-RAM memory: yosys's emulation of the read port (fitted).</summary>
-    public const double FfsPerBramPortBit = 1.11;
-
-    /// <summary>Flip-flops per read-data bit of a memory kept in logic: its read register, where yosys keeps one (fitted).</summary>
-    public const double FfsPerLogicPortBit = 0.68;
+    public const double LutsCore = 343;
 
     /// <summary>Block RAM geometries of SB_RAM40_4K: (width, depth).</summary>
     private static readonly (int Width, int Depth)[] BramModes = [(16, 256), (8, 512), (4, 1024), (2, 2048)];
@@ -90,8 +86,7 @@ public static class ResourceModel
         var t = Terms(layout);
         double luts = (LutsPerMuxInput * t.MuxInputs) + (LutsPerArithmeticBit * t.ArithmeticBits)
             + (LutsPerBramPortBit * t.BramPortBits) + LutsCore;
-        double ffs = t.RegisterBits + (FfsPerBramPortBit * t.BramPortBits) + (FfsPerLogicPortBit * t.LogicPortBits);
-        return new ResourceEstimate((long)Math.Round(luts), (long)Math.Round(ffs), t.Brams, t.Dsps);
+        return new ResourceEstimate((long)Math.Round(luts), t.RegisterBits, t.Brams, t.Dsps, t.Sprams);
     }
 
     /// <summary>The structural counts of a design (see <see cref="ResourceTerms"/>).</summary>
@@ -121,14 +116,17 @@ public static class ResourceModel
         int prodBits = a + w;
         int prodRegister = Math.Min(prodBits, acc);
 
+        // The sparse-matrix and activation memories go to iCE40 SPRAM when the config asks for it
+        // (auto means inferred outside a board flow, as in the generated design).
+        var plan = MemoryPlan.FromConfig(layout.Network.Config.Hardware);
         var memories = new List<MemoryMapping>
         {
-            Map("ptr_even", layout.PtrBits, layout.PtrDepth, exclusivePorts: false),
-            Map("ptr_odd", layout.PtrBits, layout.PtrDepth, exclusivePorts: false),
-            Map("spmat", layout.LineBits, layout.SpmatDepth, exclusivePorts: false),
-            Map("bias", acc, layout.BiasDepth, exclusivePorts: true),
-            Map("acc", acc, layout.AccDepth, exclusivePorts: false),
-            Map("act", a, 2 * layout.ActDepth, exclusivePorts: false),
+            Map("ptr_even", layout.PtrBits, layout.PtrDepth),
+            Map("ptr_odd", layout.PtrBits, layout.PtrDepth),
+            plan.Spmat == MemoryStyle.Ice40Spram ? Spram("spmat", layout.LineBits, layout.SpmatDepth) : Map("spmat", layout.LineBits, layout.SpmatDepth),
+            Map("bias", acc, layout.BiasDepth),
+            Map("acc", acc, layout.AccDepth),
+            plan.Act == MemoryStyle.Ice40Spram ? Spram("act", a, 2 * layout.ActDepth) : Map("act", a, 2 * layout.ActDepth),
         };
 
         // Per PE.
@@ -142,15 +140,22 @@ public static class ResourceModel
             + accAddr                                                                  // row
             + 1 + accAddr + prodRegister                                               // stage 2
             + 1 + accAddr + acc;                                                       // bypass
-        long bramPort = 0, logicPort = 0, brams = 0;
+        long bramPort = 0, brams = 0, sprams = 0;
         foreach (var memory in memories)
         {
-            if (memory.InLogic)
+            if (memory.Sprams > 0)
+            {
+                // hwgen_ram_ice40_spram: one address for both ports, rows selected by the high address bits.
+                int rows = Ceil(memory.Depth, 16384);
+                sprams += memory.Sprams;
+                bramPort += memory.Width;
+                arithmetic += AddrBits(memory.Depth) + ((double)memory.Width * (rows - 1));
+            }
+            else if (memory.InLogic)
             {
                 mux += (double)memory.Width * (memory.Depth - 1);
                 arithmetic += memory.Depth;
-                registers += memory.Bits;
-                logicPort += memory.Width;
+                registers += memory.Bits + memory.Width;
             }
             else
             {
@@ -177,7 +182,7 @@ public static class ResourceModel
         arithmetic *= n;
         registers *= n;
         bramPort *= n;
-        logicPort *= n;
+        sprams *= n;
         brams *= n;
         mux += 2.0 * a * (n - 1);
         arithmetic += cbEntries + (n * ((a / 3.0) + 6)) + (3 * 32) + layout.ColBits;
@@ -186,20 +191,24 @@ public static class ResourceModel
             + 32 + layout.ColBits + 3 + n                                           // scanner
             + 2 + layerRegister + 1 + (accAddr + 1) + 1 + 32 + peRegister + actAddr + 32 + 1; // sequencer
         memories.Add(new MemoryMapping("codebook", w, cbEntries, 0));
-        return new ResourceTerms(mux, arithmetic, bramPort, logicPort, registers, n, brams, dspsPerPe * n, memories);
+        return new ResourceTerms(mux, arithmetic, bramPort, registers, n, brams, dspsPerPe * n, sprams, memories);
     }
     /// <summary>
-    /// How yosys (memory_libmap with ice40/brams.txt) maps a memory: to block RAM when that costs
-    /// less than logic, at 64 per RAM plus 2 per emulated port feature (9 for these RAMs, 3 when reads
-    /// and writes provably never meet) against 1 per bit in logic.
+    /// How yosys (memory_libmap with ice40/brams.txt) maps an inferred memory (hwgen_ram_1r1w): to
+    /// block RAM when that costs less than logic, at 64 per RAM plus 2 per emulated port feature (3
+    /// for these RAMs, whose read-during-write is marked don't-care) against 1 per bit in logic.
     /// </summary>
-    public static MemoryMapping Map(string name, int width, int depth, bool exclusivePorts)
+    public static MemoryMapping Map(string name, int width, int depth)
     {
         int brams = BramCount(width, depth);
-        double bramCost = (64.0 * brams) + (2.0 * (exclusivePorts ? 3 : 9));
+        double bramCost = (64.0 * brams) + (2.0 * 3);
         double logicCost = (double)width * depth;
         return new MemoryMapping(name, width, depth, logicCost <= bramCost ? 0 : brams);
     }
+
+    /// <summary>A memory in iCE40 SPRAM: 16-bit columns × 16K-word rows of SB_SPRAM256KA.</summary>
+    public static MemoryMapping Spram(string name, int width, int depth) =>
+        new(name, width, depth, 0, Ceil(width, 16) * Ceil(depth, 16384));
 
     /// <summary>Fewest SB_RAM40_4K cells for a width × depth memory: slices of 16, 8, 4 or 2 bits, each as deep as needed.</summary>
     public static int BramCount(int width, int depth)

@@ -128,6 +128,7 @@ public sealed class SweepEvaluator
         numbers["ffs"] = resources.Ffs;
         numbers["brams"] = resources.Brams;
         numbers["dsps"] = resources.Dsps;
+        numbers["sprams"] = resources.Sprams;
 
         numbers["accuracy"] = shared.Accuracy;
         numbers["accuracy_drop"] = 1 - shared.Accuracy;

@@ -79,23 +79,23 @@ public sealed class SweepExpressions
         var expressions = spec.Constraints.Select(c => (Expression: c, IsConstraint: true))
             .Concat(spec.Objectives.Select(o => (Expression: o.Expression, IsConstraint: false)))
             .ToList();
-        var errors = new List<ConfigError>();
-        foreach (var (expression, _) in expressions)
-        {
-            errors.AddRange(CheckSyntax(spec, expression, metrics));
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ConfigException(errors);
-        }
-
         if (expressions.Count == 0)
         {
             return new SweepExpressions(metrics, [], []);
         }
 
-        var (source, starts) = Generate(expressions, metrics);
+        // Expressions rejected before compiling stand in as a constant, so that the others are still
+        // compiled and every error is reported at once.
+        var errors = new List<ConfigError>();
+        var checkedExpressions = new List<(SweepExpression Expression, bool IsConstraint)>();
+        foreach (var (expression, isConstraint) in expressions)
+        {
+            var problems = CheckSyntax(spec, expression, metrics);
+            errors.AddRange(problems);
+            checkedExpressions.Add(problems.Count == 0 ? (expression, isConstraint) : (expression with { Text = isConstraint ? "false" : "0" }, isConstraint));
+        }
+
+        var (source, starts) = Generate(checkedExpressions, metrics);
         var tree = CSharpSyntaxTree.ParseText(source, new CSharpParseOptions(LanguageVersion.Latest));
         var compilation = CSharpCompilation.Create(
             "HwGen.SweepExpressions",
@@ -108,7 +108,7 @@ public sealed class SweepExpressions
         {
             var position = diagnostic.Location.GetLineSpan().StartLinePosition;
             int which = Array.FindLastIndex(starts, s => s <= position.Line);
-            if (which < 0 || position.Line >= starts[which] + LineCount(expressions[which].Expression.Text))
+            if (which < 0 || position.Line >= starts[which] + LineCount(checkedExpressions[which].Expression.Text))
             {
                 throw new InvalidOperationException($"sweep expression code does not compile: {diagnostic}");
             }
@@ -117,6 +117,8 @@ public sealed class SweepExpressions
             int offset = Offset(expression.Text, position.Line - starts[which], position.Character);
             errors.Add(At(spec, expression, offset, Math.Max(1, diagnostic.Location.SourceSpan.Length), $"error {diagnostic.Id}: {diagnostic.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}"));
         }
+
+        errors = ConfigLoader.InFileOrder(errors);
 
         if (errors.Count > 0)
         {
@@ -200,8 +202,9 @@ public sealed class SweepExpressions
             };
             if (problem is not null)
             {
-                errors.Add(At(spec, expression, node.SpanStart, Math.Max(1, node.Span.Length),
-                    $"{problem} (expressions use metrics, numbers, strings, + - * / %, comparisons, && || !, ?: and Math functions)"));
+                string hint = node is IdentifierNameSyntax ? string.Empty
+                    : " (expressions use metrics, numbers, strings, + - * / %, comparisons, && || !, ?: and Math functions)";
+                errors.Add(At(spec, expression, node.SpanStart, Math.Max(1, node.Span.Length), problem + hint));
                 break;
             }
         }
@@ -232,8 +235,9 @@ public sealed class SweepExpressions
             return $"the metric '{name}' comes from yosys: run the sweep with --synth to use it";
         }
 
-        string hint = ConfigSection.Closest(name, metrics.Select(m => m.Name)) is { } near ? $"did you mean '{near}'? " : string.Empty;
-        return $"unknown metric '{name}'; {hint}(metrics: {string.Join(", ", metrics.Select(m => m.Name))})";
+        return ConfigSection.Closest(name, metrics.Select(m => m.Name)) is { } near
+            ? $"unknown metric '{name}'; did you mean '{near}'?"
+            : $"unknown metric '{name}' (metrics: {string.Join(", ", metrics.Select(m => m.Name))}; docs/sweeps.md describes them)";
     }
 
     private static string? MathFunction(ExpressionSyntax target) => target switch

@@ -85,17 +85,19 @@ public static class SweepMetrics
         new("ffs", MetricKind.Number, ResourceGroup, "FF", "analytic estimate of flip-flops (iCE40 SB_DFF*)", MetricGoal.Lower),
         new("brams", MetricKind.Number, ResourceGroup, "RAM4K", "analytic estimate of 4-kbit block RAMs (SB_RAM40_4K)", MetricGoal.Lower),
         new("dsps", MetricKind.Number, ResourceGroup, "MAC16", "analytic estimate of DSPs (SB_MAC16)", MetricGoal.Lower),
+        new("sprams", MetricKind.Number, ResourceGroup, "SPRAM", "256-kbit iCE40 UltraPlus SPRAMs (SB_SPRAM256KA) of memories the config puts there (hardware.spmat_memory, act_memory)", MetricGoal.Lower),
         new("synth_luts", MetricKind.Number, ResourceGroup, "LUT4", "yosys synth_ice40 -dsp: SB_LUT4 cells", MetricGoal.Lower, NeedsSynth: true),
         new("synth_ffs", MetricKind.Number, ResourceGroup, "FF", "yosys: SB_DFF* cells", MetricGoal.Lower, NeedsSynth: true),
         new("synth_brams", MetricKind.Number, ResourceGroup, "RAM4K", "yosys: SB_RAM40_4K cells", MetricGoal.Lower, NeedsSynth: true),
         new("synth_dsps", MetricKind.Number, ResourceGroup, "MAC16", "yosys: SB_MAC16 cells", MetricGoal.Lower, NeedsSynth: true),
+        new("synth_sprams", MetricKind.Number, ResourceGroup, "SPRAM", "yosys: SB_SPRAM256KA cells", MetricGoal.Lower, NeedsSynth: true),
 
         new("accuracy", MetricKind.Number, AccuracyGroup, "", "fraction of vectors whose fixed-point argmax equals the float reference's (top-1 agreement with the dense network: the loss of pruning, sharing and fixed point)", MetricGoal.Higher),
         new("accuracy_drop", MetricKind.Number, AccuracyGroup, "", "1 − accuracy", MetricGoal.Lower),
         new("sharing_accuracy", MetricKind.Number, AccuracyGroup, "", "top-1 agreement with the pruned float network: the loss of weight sharing and fixed point alone", MetricGoal.Higher),
-        new("output_error_max", MetricKind.Number, AccuracyGroup, "", "largest |fixed-point output − float reference output|, real units", MetricGoal.Lower),
-        new("output_error_mean", MetricKind.Number, AccuracyGroup, "", "mean |fixed-point output − float reference output|, real units", MetricGoal.Lower),
-        new("output_rel_error", MetricKind.Number, AccuracyGroup, "", "output_error_mean / mean |float reference output|", MetricGoal.Lower),
+        new("output_error_max", MetricKind.Number, AccuracyGroup, "", "largest absolute difference of a fixed-point output from the float reference's, real units", MetricGoal.Lower),
+        new("output_error_mean", MetricKind.Number, AccuracyGroup, "", "mean absolute difference of the fixed-point outputs from the float reference's, real units", MetricGoal.Lower),
+        new("output_rel_error", MetricKind.Number, AccuracyGroup, "", "output_error_mean / the float reference outputs' mean magnitude", MetricGoal.Lower),
         new("reference", MetricKind.Text, AccuracyGroup, "", "the float reference: dense (the weights as loaded) or shared (precompressed layers have no dense weights)"),
     ];
 

@@ -412,6 +412,7 @@ public static class SweepRunner
                 numbers["synth_ffs"] = synth.Ffs;
                 numbers["synth_brams"] = synth.Brams;
                 numbers["synth_dsps"] = synth.Dsps;
+                numbers["synth_sprams"] = synth.Sprams;
             }
 
             return new SweepRecord { Index = point.Index, Key = key, Values = values, Status = SweepRecord.Ok, Numbers = numbers, Texts = texts, Verified = stored?.Verified };

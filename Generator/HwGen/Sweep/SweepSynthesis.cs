@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using HwGen.Compression;
 using HwGen.Emit;
+using HwGen.Hardware;
 using HwGen.Tools;
 
 namespace HwGen.Sweep;
@@ -12,7 +13,8 @@ namespace HwGen.Sweep;
 /// <param name="Brams">SB_RAM40_4K cells.</param>
 /// <param name="Dsps">SB_MAC16 cells.</param>
 /// <param name="Carries">SB_CARRY cells (carry chains; not LUTs).</param>
-public sealed record SynthesisResult(long Luts, long Ffs, long Brams, long Dsps, long Carries);
+/// <param name="Sprams">SB_SPRAM256KA cells.</param>
+public sealed record SynthesisResult(long Luts, long Ffs, long Brams, long Dsps, long Carries, long Sprams = 0);
 
 /// <summary>
 /// Synthesizes a generated design with yosys for iCE40 (<c>synth_ice40 -dsp</c>, the same flow the
@@ -32,7 +34,7 @@ public static partial class SweepSynthesis
     {
         var files = DesignEmitter.Emit(network, bakeWeights: true);
         OutputWriter.Write(directory, files, force: true);
-        var sources = DesignEmitter.RtlSources(network.Name);
+        var sources = DesignEmitter.RtlSources(network.Name, MemoryPlan.FromConfig(network.Config.Hardware));
         string script = $"read_verilog -sv {string.Join(' ', sources)}; {Script($"{network.Name}_top")}";
         var result = ProcessRunner.RunChecked("yosys", ["-q", "-l", "yosys.log", "-p", script], directory, timeout);
         string stat = Path.Combine(directory, "stat.txt");
@@ -47,7 +49,7 @@ public static partial class SweepSynthesis
     /// <summary>Reads the cell counts of yosys's <c>stat</c> output.</summary>
     public static SynthesisResult Parse(string stat)
     {
-        long luts = 0, ffs = 0, brams = 0, dsps = 0, carries = 0;
+        long luts = 0, ffs = 0, brams = 0, dsps = 0, carries = 0, sprams = 0;
         foreach (Match match in CellLine().Matches(stat))
         {
             string cell = match.Groups["cell"].Value;
@@ -72,9 +74,13 @@ public static partial class SweepSynthesis
             {
                 carries += count;
             }
+            else if (cell == "SB_SPRAM256KA")
+            {
+                sprams += count;
+            }
         }
 
-        return new SynthesisResult(luts, ffs, brams, dsps, carries);
+        return new SynthesisResult(luts, ffs, brams, dsps, carries, sprams);
     }
 
     [GeneratedRegex(@"^\s+(?<cell>SB_[A-Z0-9_]+)\s+(?<count>\d+)\s*$", RegexOptions.Multiline)]

@@ -70,6 +70,22 @@ public class SweepEvaluatorTests
     }
 
     [Fact]
+    public void Memories_the_config_puts_in_spram_count_as_sprams_not_block_rams()
+    {
+        var config = Design.Load(Examples.Path("tiny.yaml")).Config;
+        var spram = config with { Hardware = config.Hardware with { SpmatMemory = MemoryStyle.Ice40Spram, ActMemory = MemoryStyle.Ice40Spram } };
+        var evaluator = new SweepEvaluator(1, [config, spram]);
+
+        var inferred = evaluator.Evaluate(config).Numbers;
+        var moved = evaluator.Evaluate(spram).Numbers;
+
+        inferred["sprams"].ShouldBe(0);
+        moved["sprams"].ShouldBe(3 * (4 + 1), "per PE: 64-bit sparse-matrix lines in 4 SPRAM columns, 16-bit activations in 1");
+        moved["brams"].ShouldBeLessThan(inferred["brams"]);
+        moved["cycles"].ShouldBe(inferred["cycles"], "the memory style does not change the timing");
+    }
+
+    [Fact]
     public void A_random_inputs_vectors_are_distinct_and_start_with_the_configs_own()
     {
         var design = Design.Load(Examples.Path("tiny.yaml"));

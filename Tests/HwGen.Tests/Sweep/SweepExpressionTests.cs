@@ -74,6 +74,21 @@ public class SweepExpressionTests
     }
 
     [Fact]
+    public void Every_bad_expression_is_reported_at_once_those_rejected_before_compiling_and_those_the_compiler_rejects()
+    {
+        using var folder = new TempFolder();
+
+        var exception = Should.Throw<ConfigException>(() => Compile(folder, """
+              - cycles < 1000 && lutz < 5
+              - cycles < 1000 && luts
+            """));
+
+        exception.Errors.Select(e => e.Key).ShouldBe(["constraints[0]", "constraints[1]"]);
+        exception.Errors[0].Message.ShouldStartWith("unknown metric 'lutz'; did you mean 'luts'?");
+        exception.Errors[1].Message.ShouldStartWith("error CS0019");
+    }
+
+    [Fact]
     public void An_objective_that_is_not_a_number_is_reported_under_its_key()
     {
         using var folder = new TempFolder();

@@ -32,6 +32,15 @@ public class SweepFileTests
     }
 
     [Fact]
+    public void Every_scalar_key_of_the_config_can_be_an_axis()
+    {
+        var scalars = ConfigKeys.AllKeys.Where(k => !ConfigKeys.Sections.ContainsKey(k) && k != "layers").ToList();
+
+        scalars.ShouldNotBeEmpty();
+        scalars.Where(k => !ConfigKeyTable.ByPath.ContainsKey(k)).ShouldBeEmpty("a config key the sweep cannot set");
+    }
+
+    [Fact]
     public void The_grid_runs_in_row_major_order_the_last_axis_fastest_and_values_reach_every_layer()
     {
         using var folder = new TempFolder();
