@@ -10,7 +10,7 @@ CONFIGURATION ?= Release
 EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make ccache chromium
 EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make ccache chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-BUILD_STAMP := Generator/HwGen.Cli/bin/$(CONFIGURATION)/net10.0/HwGen.Cli.dll
+BUILD_STAMP := Generator/HwGen.Cli/bin/$(CONFIGURATION)/net10.0/hwgen.dll
 
 .PHONY: all setup tools restore build test demo bench sweeps clean
 
@@ -42,13 +42,15 @@ test: build
 demo: build
 	./hwgen simulate examples/demo.yaml -o out/demo --vectors 8
 
-## bench: measured runs (compression, EIE benchmark, Verilator vs cycle model); results in out/bench/
+## bench: measured runs (compression, EIE benchmark, Verilator vs cycle model, sweep throughput);
+## results in out/bench/
 BENCH := $(DOTNET) run -c $(CONFIGURATION) --no-build --project Generator/HwGen.Bench --
 bench: build
 	mkdir -p out/bench
 	$(BENCH) compress --out out/bench/compress.md
 	$(BENCH) eie --runs 1 --warmups 0 --out out/bench/eie-time.md --dir out/bench/eie
 	$(BENCH) cosim --runs 1 --warmups 0 --out out/bench/cosim.md
+	$(BENCH) sweep --runs 3 --warmups 0 --out out/bench/sweep.md
 
 ## sweeps: run the example co-design sweeps (docs/sweeps.md) and refresh their reports in docs/sweeps/
 sweeps: build
