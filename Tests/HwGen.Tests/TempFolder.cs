@@ -1,11 +1,14 @@
 namespace HwGen.Tests;
 
-/// <summary>A fresh folder under the system temp folder for one test, deleted afterwards.</summary>
+/// <summary>
+/// A fresh folder under the system temp folder for one test, deleted afterwards unless
+/// HWGEN_KEEP_TEST_OUTPUT is set (to look at what a failing test generated).
+/// </summary>
 internal sealed class TempFolder : IDisposable
 {
-    public TempFolder()
+    public TempFolder(string? prefix = null)
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hwgen-tests", Guid.NewGuid().ToString("N"));
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "hwgen-tests", $"{prefix ?? "test"}-{Guid.NewGuid():N}");
         Directory.CreateDirectory(Path);
     }
 
@@ -31,6 +34,11 @@ internal sealed class TempFolder : IDisposable
 
     public void Dispose()
     {
+        if (Environment.GetEnvironmentVariable("HWGEN_KEEP_TEST_OUTPUT") is not null)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(Path, recursive: true);

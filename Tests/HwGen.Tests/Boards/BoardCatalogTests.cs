@@ -27,7 +27,7 @@ public class BoardCatalogTests
     [Fact]
     public void Adding_a_board_is_adding_a_folder()
     {
-        using var dir = new TempDir("boards");
+        using var dir = new TempFolder("boards");
         CopyFolder(HwGenInfo.BoardsDir, dir.Path);
         string copy = Path.Combine(dir.Path, "icebreaker-bitsy");
         CopyFolder(Path.Combine(HwGenInfo.BoardsDir, "icebreaker"), copy);
@@ -55,7 +55,7 @@ public class BoardCatalogTests
     [Fact]
     public void A_broken_board_file_reports_every_problem_with_its_line()
     {
-        using var dir = new TempDir("board-bad");
+        using var dir = new TempFolder("board-bad");
         string folder = Path.Combine(dir.Path, "broken");
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "board.yaml"), """
@@ -90,7 +90,7 @@ public class BoardCatalogTests
     [Fact]
     public void Every_port_of_the_icebreaker_top_is_a_pin_of_the_board()
     {
-        using var dir = new TempDir("board-ports");
+        using var dir = new TempFolder("board-ports");
         var build = BoardDesigns.Write(BoardDesigns.Mini(), "icebreaker", dir.Path);
         string top = File.ReadAllText(dir.File(build.TopFile));
 

@@ -21,7 +21,7 @@ public class BoardCellTestbenchTests
     [MemberData(nameof(Testbenches))]
     public void Cell_testbench_passes_in_icarus(string testbench, string[] cells)
     {
-        using var dir = new TempDir(testbench);
+        using var dir = new TempFolder(testbench);
 
         ProcessRunner.RunChecked("iverilog", ["-g2012", "-o", "tb.vvp", .. Sources(testbench, cells)], dir.Path, Timeout);
         var run = ProcessRunner.RunChecked("vvp", ["-n", "tb.vvp"], dir.Path, Timeout);
@@ -34,7 +34,7 @@ public class BoardCellTestbenchTests
     [MemberData(nameof(Testbenches))]
     public void Cell_testbench_passes_in_verilator(string testbench, string[] cells)
     {
-        using var dir = new TempDir(testbench);
+        using var dir = new TempFolder(testbench);
 
         ProcessRunner.RunChecked("verilator", ["--binary", "--timing", "--assert", "-Wno-fatal", "-j", "1", "--top-module", testbench, "-o", "tb", .. Sources(testbench, cells)], dir.Path, Timeout);
         var run = ProcessRunner.RunChecked(Path.Combine(dir.Path, "obj_dir", "tb"), [], dir.Path, Timeout);
@@ -52,7 +52,7 @@ public class BoardCellTestbenchTests
     [InlineData("hwgen_axi_host.sv", "-GActBits=8 -GLdBits=32")]
     public void Board_cell_is_clean_under_verilator_lint_wall(string cell, string parameters)
     {
-        using var dir = new TempDir("lint-cell");
+        using var dir = new TempFolder("lint-cell");
 
         var result = ProcessRunner.Run("verilator", ["--lint-only", "-Wall", .. parameters.Split(' ', StringSplitOptions.RemoveEmptyEntries), Path.Combine(HwGenInfo.RtlDir, cell)], dir.Path, Timeout);
 

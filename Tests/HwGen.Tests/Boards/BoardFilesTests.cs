@@ -15,7 +15,7 @@ public class BoardFilesTests(ITestOutputHelper output)
     [InlineData(MemoryStyle.Inferred)]
     public void Icebreaker_top_with_its_pll_uart_and_core_is_clean_under_verilator_lint_wall(MemoryStyle spmat)
     {
-        using var dir = new TempDir("board-lint");
+        using var dir = new TempFolder("board-lint");
         var build = BoardDesigns.Write(BoardDesigns.Mini(spmat), "icebreaker", dir.Path);
         string cells = YosysData.Ice40CellModels();
         // yosys's cell models are not HwGen's to lint.

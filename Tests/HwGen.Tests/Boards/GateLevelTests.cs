@@ -21,7 +21,7 @@ public class GateLevelTests(ITestOutputHelper output)
     [Fact]
     public void Ice40_netlist_of_a_small_design_matches_the_golden_model_bit_for_bit()
     {
-        using var dir = new TempDir("gate");
+        using var dir = new TempFolder("gate");
         var config = BoardDesigns.Mini(MemoryStyle.Inferred, name: "gate");
         var design = Design.FromConfig(config);
         var network = design.Network;

@@ -19,7 +19,7 @@ public class HostCodeTests
     [Fact]
     public void C_header_compiles_with_gcc_and_its_packing_is_the_memory_images()
     {
-        using var dir = new TempDir("host-c");
+        using var dir = new TempFolder("host-c");
         var build = BoardDesigns.Write(BoardDesigns.Mini(), "icebreaker", dir.Path);
         File.WriteAllText(dir.File("dump.c"), """
             #include <stdio.h>
@@ -61,7 +61,7 @@ public class HostCodeTests
     [Fact]
     public void Csharp_driver_compiles_with_roslyn_without_warnings_and_holds_the_memory_images()
     {
-        using var dir = new TempDir("host-cs");
+        using var dir = new TempFolder("host-cs");
         var build = BoardDesigns.Write(BoardDesigns.Mini(), "icebreaker", dir.Path);
 
         var (assembly, warnings) = RoslynCompiler.Compile(File.ReadAllText(dir.File("host/MiniDriver.cs")), "MiniDriver");

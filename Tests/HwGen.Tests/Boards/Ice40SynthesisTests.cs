@@ -15,7 +15,7 @@ public class Ice40SynthesisTests(ITestOutputHelper output)
     [Fact]
     public void Synth_builds_a_bitstream_of_a_three_layer_three_pe_design_with_utilization_and_fmax()
     {
-        using var dir = new TempDir("synth-bin");
+        using var dir = new TempFolder("synth-bin");
         string config = dir.File("icebreaker_mlp.yaml");
         File.Copy(Examples.Path("icebreaker-mlp.yaml"), config);
 
@@ -49,7 +49,7 @@ public class Ice40SynthesisTests(ITestOutputHelper output)
     [Fact]
     public void A_design_needing_more_spram_than_the_up5k_has_fails_before_place_and_route()
     {
-        using var dir = new TempDir("synth-spram");
+        using var dir = new TempFolder("synth-spram");
         var config = BoardDesigns.Mini() with { Hardware = BoardDesigns.Mini().Hardware with { ActMemory = MemoryStyle.Ice40Spram } };
         string path = dir.File("mini.yaml");
         File.WriteAllText(path, ConfigWriter.ToYaml(config));
@@ -69,7 +69,7 @@ public class Ice40SynthesisTests(ITestOutputHelper output)
     [Fact]
     public void A_design_too_big_for_nextpnr_fails_with_the_logic_cells_it_needs()
     {
-        using var dir = new TempDir("synth-full");
+        using var dir = new TempFolder("synth-full");
         string lenet = File.ReadAllText(Examples.Path("lenet-up5k.yaml")).Replace("fifo_depth: 4", "fifo_depth: 8", StringComparison.Ordinal);
         string path = dir.File("lenet_up5k.yaml");
         File.WriteAllText(path, lenet);
@@ -90,7 +90,7 @@ public class Ice40SynthesisTests(ITestOutputHelper output)
     [InlineData("--spram-on", "arty-a7-100t", "hardware.spmat_memory: ice40_spram needs an iCE40 UltraPlus board with SPRAM; arty-a7-100t")]
     public void Bad_input_exits_2_with_the_key_and_writes_nothing(string what, string value, string message)
     {
-        using var dir = new TempDir("synth-bad");
+        using var dir = new TempFolder("synth-bad");
         var config = BoardDesigns.Mini(MemoryStyle.Inferred);
         string board = "icebreaker";
         if (what == "--board")

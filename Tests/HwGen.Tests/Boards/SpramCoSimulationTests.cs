@@ -25,7 +25,7 @@ public class SpramCoSimulationTests(ITestOutputHelper output)
             Name = $"spram{seed}",
             Hardware = random.Hardware with { SpmatMemory = MemoryStyle.Ice40Spram, ActMemory = MemoryStyle.Ice40Spram },
         };
-        using var dir = new TempDir($"spram-{seed}");
+        using var dir = new TempFolder($"spram-{seed}");
         File.WriteAllText(dir.File("config.yaml"), ConfigWriter.ToYaml(config));
         output.WriteLine($"seed {seed}: {config.Hardware.Pes} PEs, line {config.Hardware.SpmatLineEntries} entries; config in {dir.File("config.yaml")}");
 

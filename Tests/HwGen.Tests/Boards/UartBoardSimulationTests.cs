@@ -22,7 +22,7 @@ public class UartBoardSimulationTests(ITestOutputHelper output)
     [Fact]
     public async Task Csharp_driver_loads_weights_and_runs_inferences_bit_exact_through_the_simulated_uart()
     {
-        using var dir = new TempDir("uart-sim");
+        using var dir = new TempFolder("uart-sim");
         var config = BoardDesigns.Mini();
         var build = BoardDesigns.Write(config, "icebreaker", dir.Path);
         build.Plan.NeedsRuntimeLoad.ShouldBeTrue();
@@ -66,10 +66,10 @@ public class UartBoardSimulationTests(ITestOutputHelper output)
     [Fact]
     public async Task Driver_refuses_a_board_that_runs_another_design()
     {
-        using var dir = new TempDir("uart-other");
+        using var dir = new TempFolder("uart-other");
         BoardDesigns.Write(BoardDesigns.Mini(), "icebreaker", dir.Path);
         ProcessRunner.RunChecked("sh", ["build_board_sim.sh", "8"], dir.Path, Timeout);
-        using var other = new TempDir("uart-other-driver");
+        using var other = new TempFolder("uart-other-driver");
         BoardDesigns.Write(BoardDesigns.Mini(name: "other") with { Seed = 9 }, "icebreaker", other.Path);
         var (assembly, _) = RoslynCompiler.Compile(File.ReadAllText(other.File("host/OtherDriver.cs")), "OtherDriver");
 

@@ -19,7 +19,7 @@ public class XilinxTests(ITestOutputHelper output)
     [Fact]
     public void Synth_for_arty_estimates_lut_ff_bram_and_dsp_with_yosys_and_checks_the_fit()
     {
-        using var dir = new TempDir("xilinx-estimate");
+        using var dir = new TempFolder("xilinx-estimate");
         string path = dir.File("mini.yaml");
         File.WriteAllText(path, ConfigWriter.ToYaml(BoardDesigns.Mini(MemoryStyle.Auto)));
 
@@ -49,7 +49,7 @@ public class XilinxTests(ITestOutputHelper output)
     [InlineData("zcu104")]
     public void Vivado_build_script_and_block_design_run_to_the_bitstream_under_a_stub_vivado(string board)
     {
-        using var dir = new TempDir("vivado-" + board);
+        using var dir = new TempFolder("vivado-" + board);
         var build = BoardDesigns.Write(BoardDesigns.Mini(MemoryStyle.Inferred), board, dir.Path);
         File.WriteAllText(dir.File("vivado_stub.tcl"), StubVivado);
 
@@ -78,7 +78,7 @@ public class XilinxTests(ITestOutputHelper output)
     [Fact]
     public void Axi_top_and_bridge_are_clean_under_verilator_lint_wall()
     {
-        using var dir = new TempDir("xilinx-lint");
+        using var dir = new TempFolder("xilinx-lint");
         var build = BoardDesigns.Write(BoardDesigns.Mini(MemoryStyle.Inferred), "pynq-z2", dir.Path);
 
         var result = ProcessRunner.Run("verilator", ["--lint-only", "-Wall", "--top-module", build.Top, .. build.Sources], dir.Path, Timeout);

@@ -37,7 +37,7 @@ public class Alex8CoSimulationTests(ITestOutputHelper output)
         var design = Design.FromConfig(config);
         design.Network.Pes.ShouldBe(64);
         design.Config.Hardware.FifoDepth.ShouldBe(8);
-        using var dir = new TempDir($"alex8-{assignment}");
+        using var dir = new TempFolder($"alex8-{assignment}");
 
         var result = Simulator.Run(design.Network, design.Vectors(1, 1), dir.Path, new SimulationOptions());
 

@@ -12,7 +12,7 @@ public class CellTestbenchTests
     [InlineData("hwgen_fifo_tb", new[] { "hwgen_fifo.sv" })]
     public void Cell_testbench_passes_in_icarus(string testbench, string[] cells)
     {
-        using var dir = new TempDir(testbench);
+        using var dir = new TempFolder(testbench);
         var sources = cells.Select(c => Path.Combine(HwGenInfo.RtlDir, c)).Append(Unit(testbench)).ToList();
 
         ProcessRunner.RunChecked("iverilog", ["-g2012", "-o", "tb.vvp", .. sources], dir.Path, Timeout);
@@ -27,7 +27,7 @@ public class CellTestbenchTests
     [InlineData("hwgen_fifo_tb", new[] { "hwgen_fifo.sv" })]
     public void Cell_testbench_passes_in_verilator(string testbench, string[] cells)
     {
-        using var dir = new TempDir(testbench);
+        using var dir = new TempFolder(testbench);
         var sources = cells.Select(c => Path.Combine(HwGenInfo.RtlDir, c)).Append(Unit(testbench)).ToList();
 
         ProcessRunner.RunChecked("verilator", ["--binary", "--timing", "--assert", "-Wno-fatal", "-j", "1", "--top-module", testbench, "-o", "tb", .. sources], dir.Path, Timeout);

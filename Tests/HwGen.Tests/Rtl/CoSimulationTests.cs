@@ -47,7 +47,7 @@ public class CoSimulationTests(ITestOutputHelper output)
     private void RunAndCheck(int seed, SimulatorKind simulator, int vectors, bool loadThroughPort = false)
     {
         var config = RandomDesigns.Create(seed);
-        using var dir = new TempDir($"cosim-{seed}");
+        using var dir = new TempFolder($"cosim-{seed}");
         string configPath = dir.File("config.yaml");
         File.WriteAllText(configPath, ConfigWriter.ToYaml(config));
         output.WriteLine($"seed {seed}: {config.Hardware.Pes} PEs, FIFO {config.Hardware.FifoDepth}, layers "

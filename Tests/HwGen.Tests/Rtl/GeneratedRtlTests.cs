@@ -17,7 +17,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     [MemberData(nameof(LintSeeds))]
     public void Generated_design_is_clean_under_verilator_lint_wall(int seed)
     {
-        using var dir = new TempDir("lint");
+        using var dir = new TempFolder("lint");
         var design = Design.FromConfig(RandomDesigns.Create(seed));
         Generate(design, dir.Path);
 
@@ -31,7 +31,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     [Fact]
     public void Real_alex8_design_is_clean_under_verilator_lint_wall()
     {
-        using var dir = new TempDir("lint-alex8");
+        using var dir = new TempFolder("lint-alex8");
         var design = Design.Load(Examples.Path("alex8.yaml"));
         Generate(design, dir.Path);
 
@@ -46,7 +46,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     [InlineData(16)]
     public void Generated_design_synthesizes_in_yosys_without_latches(int seed)
     {
-        using var dir = new TempDir("yosys");
+        using var dir = new TempFolder("yosys");
         var design = Design.FromConfig(RandomDesigns.Create(seed));
         Generate(design, dir.Path);
 
@@ -60,7 +60,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     [Fact]
     public void Small_design_synthesizes_for_ice40_without_latches()
     {
-        using var dir = new TempDir("ice40");
+        using var dir = new TempFolder("ice40");
         var design = Design.Load(Examples.Path("tiny.yaml"));
         Generate(design, dir.Path);
 
@@ -124,7 +124,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     [Fact]
     public void Generate_refuses_a_folder_it_did_not_write()
     {
-        using var dir = new TempDir("refuse");
+        using var dir = new TempFolder("refuse");
         File.WriteAllText(dir.File("notes.txt"), "mine");
 
         var error = Should.Throw<ConfigException>(() => OutputWriter.CheckWritable(dir.Path, force: false));
@@ -136,7 +136,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     [Fact]
     public void Regenerating_rewrites_only_changed_files_and_removes_stale_ones()
     {
-        using var dir = new TempDir("regen");
+        using var dir = new TempFolder("regen");
         var design = Design.Load(Examples.Path("tiny.yaml"));
         var files = DesignFiles.All(design, Estimate("tiny.yaml"));
         OutputWriter.Write(dir.Path, files);
