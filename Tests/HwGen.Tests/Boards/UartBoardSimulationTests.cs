@@ -64,6 +64,41 @@ public class UartBoardSimulationTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Lenet_on_the_up5k_loads_its_weights_into_spram_and_infers_bit_exact_through_the_simulated_uart()
+    {
+        using var dir = new TempFolder("uart-lenet");
+        var design = Design.Load(Examples.Path("lenet-up5k.yaml"));
+        var build = Synthesis.BoardBuild.Prepare(design.Network, Synthesis.BoardCatalog.Load("icebreaker"));
+        Emit.OutputWriter.Write(dir.Path, build.Files());
+        build.Plan.ShouldBe(new HwGen.Hardware.MemoryPlan(HwGen.Configuration.MemoryStyle.Ice40Spram, HwGen.Configuration.MemoryStyle.Ice40Spram));
+        ProcessRunner.RunChecked("sh", ["build_board_sim.sh", "8"], dir.Path, Timeout);
+        var (assembly, _) = RoslynCompiler.Compile(File.ReadAllText(dir.File("host/LenetUp5kDriver.cs")), "LenetUp5kDriver");
+        var x = GoldenModel.QuantizeInput(design.Network, design.Vectors(1, 1)[0]);
+
+        var (client, board) = await StartBoard(dir.Path);
+        long[] outputs;
+        uint cycles;
+        using (client)
+        {
+            using var stream = client.GetStream();
+            stream.ReadTimeout = 300_000;
+            object driver = Activator.CreateInstance(assembly.GetType("HwGen.Drivers.LenetUp5kDriver")!, stream)!;
+            Call(driver, "CheckDesign");
+            Call(driver, "LoadWeights");
+            object result = Call(driver, "Run", x)!;
+            outputs = (long[])Property(result, "Outputs");
+            cycles = (uint)Property(result, "Cycles");
+        }
+
+        var run = await board;
+        output.WriteLine(run.Stdout);
+        run.ExitCode.ShouldBe(0, string.Join('\n', run.ErrorLines));
+        var golden = GoldenModel.Run(design.Network, x);
+        outputs.ShouldBe(golden.Output, "LeNet's logits through the UART vs the golden model");
+        ((long)cycles).ShouldBe(CycleModel.Run(design.Network, x, golden.LayerOutputs).Cycles);
+    }
+
+    [Fact]
     public async Task Driver_refuses_a_board_that_runs_another_design()
     {
         using var dir = new TempFolder("uart-other");
