@@ -8,8 +8,12 @@ public class ExampleConfigTests
 {
     private static string ExamplesFolder => Path.Combine(TestData.RepoRoot, "examples");
 
+    /// <summary>Configs in examples/ and its xilinx/ folder (examples/sweeps/ holds sweep files, not configs).</summary>
     public static TheoryData<string> Examples =>
-        [.. Directory.EnumerateFiles(ExamplesFolder, "*.yaml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+        [.. Directory.EnumerateFiles(ExamplesFolder, "*.yaml")
+            .Concat(Directory.EnumerateFiles(Path.Combine(ExamplesFolder, "xilinx"), "*.yaml"))
+            .Select(f => Path.GetRelativePath(ExamplesFolder, f))
+            .Order(StringComparer.Ordinal)];
 
     [Fact]
     public void The_examples_folder_holds_the_documented_examples()
@@ -17,6 +21,32 @@ public class ExampleConfigTests
         var names = Directory.EnumerateFiles(ExamplesFolder, "*.yaml").Select(Path.GetFileName).ToList();
 
         names.ShouldBe(["alex8-float.yaml", "alex8.yaml", "demo.yaml", "icebreaker-mlp.yaml", "lenet-up5k.yaml", "lenet300.yaml", "tiny.yaml"], ignoreOrder: true);
+    }
+
+    [Theory]
+    [InlineData(16)]
+    [InlineData(32)]
+    [InlineData(64)]
+    public void The_xilinx_alex8_examples_are_alex8_at_their_pe_count_and_a_100_mhz_fabric_clock(int pes)
+    {
+        var alex8 = ConfigLoader.Load(Path.Combine(ExamplesFolder, "alex8.yaml"));
+        var config = ConfigLoader.Load(Path.Combine(ExamplesFolder, "xilinx", $"alex8-pe{pes}.yaml"));
+
+        config.Name.ShouldBe($"alex8_pe{pes}");
+        config.Hardware.ShouldBe(alex8.Hardware with { Pes = pes, ClockMhz = 100 });
+        (config.Compression, config.Quantization, config.Seed).ShouldBe((alex8.Compression, alex8.Quantization, alex8.Seed));
+        var (input, layers) = Resolved(config);
+        var (alex8Input, alex8Layers) = Resolved(alex8);
+        input.ShouldBe(alex8Input, "the same input vector from the same file");
+        layers.ShouldBe(alex8Layers, "the same layer from the same file");
+    }
+
+    /// <summary>Input and layers with their data paths made absolute.</summary>
+    private static (InputConfig Input, LayerConfig[] Layers) Resolved(HwGenConfig config)
+    {
+        string? Full(string? path) => path is null ? null : Path.GetFullPath(Path.Combine(config.BaseDirectory, path));
+        return (config.Input with { Path = Full(config.Input.Path) },
+            [.. config.Layers.Select(l => l with { Weights = l.Weights with { Path = Full(l.Weights.Path) } })]);
     }
 
     [Theory]
