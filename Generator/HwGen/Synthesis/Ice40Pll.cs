@@ -56,6 +56,24 @@ public static class Ice40Pll
         }
 
         Ice40PllSetting? best = null;
+        foreach (var setting in Settings(inputMhz))
+        {
+            if (best is null || Math.Abs(setting.OutputMhz - wantedMhz) < Math.Abs(best.OutputMhz - wantedMhz))
+            {
+                best = setting;
+            }
+        }
+
+        return best;
+    }
+
+    /// <summary>Every output frequency reachable from <paramref name="inputMhz"/>, ascending, without repeats.</summary>
+    public static IReadOnlyList<double> Reachable(double inputMhz) =>
+        [.. Settings(inputMhz).Select(s => s.OutputMhz).Distinct().Order()];
+
+    /// <summary>Every divider setting that keeps the phase detector, the VCO and the output in range.</summary>
+    private static IEnumerable<Ice40PllSetting> Settings(double inputMhz)
+    {
         for (int divr = 0; divr <= 15; divr++)
         {
             double pfd = inputMhz / (divr + 1);
@@ -75,49 +93,13 @@ public static class Ice40Pll
                 for (int divq = 1; divq <= 6; divq++)
                 {
                     double output = vco / (1 << divq);
-                    if (output < MinOutputMhz || output > MaxOutputMhz)
-                    {
-                        continue;
-                    }
-
-                    if (best is null || Math.Abs(output - wantedMhz) < Math.Abs(best.OutputMhz - wantedMhz))
-                    {
-                        best = new Ice40PllSetting(divr, divf, divq, FilterRange(pfd), inputMhz, output);
-                    }
-                }
-            }
-        }
-
-        return best;
-    }
-
-    /// <summary>Every output frequency reachable from <paramref name="inputMhz"/>, ascending, without repeats.</summary>
-    public static IReadOnlyList<double> Reachable(double inputMhz)
-    {
-        var outputs = new SortedSet<double>();
-        for (int divr = 0; divr <= 15; divr++)
-        {
-            double pfd = inputMhz / (divr + 1);
-            if (pfd < MinPfdMhz || pfd > MaxPfdMhz)
-            {
-                continue;
-            }
-
-            for (int divf = 0; divf <= 127; divf++)
-            {
-                double vco = pfd * (divf + 1);
-                for (int divq = 1; divq <= 6 && vco >= MinVcoMhz && vco <= MaxVcoMhz; divq++)
-                {
-                    double output = vco / (1 << divq);
                     if (output >= MinOutputMhz && output <= MaxOutputMhz)
                     {
-                        outputs.Add(output);
+                        yield return new Ice40PllSetting(divr, divf, divq, FilterRange(pfd), inputMhz, output);
                     }
                 }
             }
         }
-
-        return [.. outputs];
     }
 
     /// <summary>The loop filter setting for a phase detector frequency (TN1251).</summary>

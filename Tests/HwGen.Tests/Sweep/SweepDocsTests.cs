@@ -28,11 +28,29 @@ public class SweepDocsTests
     [Theory]
     [InlineData("alex8.yaml", 90)]
     [InlineData("lenet300.yaml", 343)]
+    [InlineData("lenet-up5k.yaml", 6)]
     public void The_example_sweeps_load_with_every_point_valid(string name, int points)
     {
         var definition = SweepDefinition.Load(Path.Combine(TestData.RepoRoot, "examples", "sweeps", name), synth: false);
 
         definition.Points.Count.ShouldBe(points);
         definition.Points.ShouldAllBe(p => p.Config != null);
+    }
+
+    [Fact]
+    public void The_up5k_sweep_finds_what_synthesis_found_only_two_pes_with_both_memories_in_spram_fit()
+    {
+        // docs/boards.md: 2 PEs fit the UP5K; at 3 PEs hwgen synth stops at 45 EBRs of 30.
+        using var folder = new TempFolder();
+        SweepRunner.Run(new SweepOptions
+        {
+            SweepFile = Path.Combine(TestData.RepoRoot, "examples", "sweeps", "lenet-up5k.yaml"),
+            OutputDirectory = folder.Path,
+            Jobs = 1,
+        });
+
+        var rows = File.ReadAllLines(folder.File("results.csv")).Skip(1).Select(l => l.Split(',')).ToList();
+        rows.Where(r => r[5] == "true").Select(r => (r[1], r[2])).ShouldBe([("2", "ice40_spram")]);
+        rows.Single(r => r[1] == "3" && r[2] == "inferred")[9].ShouldBe("45", "EBRs of 3 PEs with the activations in EBR");
     }
 }
