@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Text;
-using HwGen.Host;
+using HwGen.Emit;
 using HwGen.Model;
 using HwGen.Tools;
 

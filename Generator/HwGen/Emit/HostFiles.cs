@@ -1,23 +1,23 @@
 using System.Globalization;
 using System.Text;
-using HwGen.Emit;
 using HwGen.Hardware;
 
-namespace HwGen.Host;
+namespace HwGen.Emit;
 
 /// <summary>One memory of the design as the host loads it: memory-load words at consecutive addresses.</summary>
 /// <param name="Name">e.g. <c>spmat_pe0003</c>, <c>codebook</c>; also the name of its .mem image.</param>
-/// <param name="Region">The memory-load region (address bits 31:29).</param>
-/// <param name="Pe">The PE (address bits 28:18); 0 for the codebook.</param>
+/// <param name="Region">The memory-load region (<see cref="MemoryMap.Region"/>).</param>
+/// <param name="Pe">The PE (<see cref="MemoryMap.Pe"/>); 0 for the codebook.</param>
 /// <param name="Address">The first word's memory-load address.</param>
 /// <param name="Bits">Bits of one word of the memory.</param>
 /// <param name="Words">Count × LdWords 32-bit words, little-endian within a load word, bits above <paramref name="Bits"/> zero.</param>
-public sealed record HostMemory(string Name, MemoryImages.Region Region, int Pe, uint Address, int Bits, uint[] Words);
+public sealed record HostMemory(string Name, MemoryRegion Region, int Pe, uint Address, int Bits, uint[] Words);
 
 /// <summary>
-/// The host side of a design, from the same layout as the hardware (Gemmini's way): a C header
-/// with the register map, the memory-load address map, the memory layout and the weights packed
-/// as memory-load words; and, for UART boards, a C# driver class that speaks the UART protocol.
+/// The host part of <see cref="DesignWriter"/>, from the same layout and memory map as the hardware
+/// (Gemmini's way): a C header with the register map, the memory-load address map, the memory
+/// layout and the weights packed as memory-load words; and, for UART boards, a C# driver class
+/// that speaks the UART protocol.
 /// </summary>
 public static class HostFiles
 {
@@ -53,17 +53,9 @@ public static class HostFiles
     {
         int ldWords = LoadWords(layout);
         var memories = new List<HostMemory>();
-        foreach (var (region, pe, words, bits) in MemoryImages.Contents(layout))
+        foreach (var memory in MemoryMap.Contents(layout))
         {
-            string kind = region switch
-            {
-                MemoryImages.Region.PtrEven => "ptr_even",
-                MemoryImages.Region.PtrOdd => "ptr_odd",
-                MemoryImages.Region.Spmat => "spmat",
-                MemoryImages.Region.Bias => "bias",
-                _ => "codebook",
-            };
-            string name = region == MemoryImages.Region.Codebook ? kind : $"{kind}_pe{pe.ToString("D4", CultureInfo.InvariantCulture)}";
+            var (words, bits) = (memory.Words, memory.Bits);
             var packed = new uint[words.Count * ldWords];
             for (int w = 0; w < words.Count; w++)
             {
@@ -76,30 +68,24 @@ public static class HostFiles
                 }
             }
 
-            uint address = ((uint)region << 29) | ((uint)pe << 18);
-            memories.Add(new HostMemory(name, region, pe, address, bits, packed));
+            memories.Add(new HostMemory(memory.Name, memory.Region, memory.Pe, memory.Address, bits, packed));
         }
 
         return memories;
     }
 
-    /// <summary>The header, and the C# driver when the board talks UART.</summary>
-    public static IReadOnlyList<GeneratedFile> Emit(HardwareLayout layout, uint signature, string boardDescription, bool uart, TemplateRenderer renderer)
+    /// <summary>The header of a board build, and the C# driver when the board talks UART.</summary>
+    public static IEnumerable<GeneratedFile> Emit(BoardBuild build, TemplateRenderer renderer)
     {
-        var model = Model(layout, signature, boardDescription);
-        var files = new List<GeneratedFile>
+        var model = Model(build.Layout, build.Signature, build.Board.Description);
+        yield return GeneratedFile.Text(HeaderPath(build.Name), renderer.Render("host/header.h.hbs", model));
+        if (build.Board.Family == BoardFamily.Ice40)
         {
-            GeneratedFile.Text(HeaderPath(layout.Network.Name), renderer.Render("host/header.h.hbs", model)),
-        };
-        if (uart)
-        {
-            files.Add(GeneratedFile.Text(DriverPath(layout.Network.Name), renderer.Render("host/driver.cs.hbs", model)));
+            yield return GeneratedFile.Text(DriverPath(build.Name), renderer.Render("host/driver.cs.hbs", model));
         }
-
-        return files;
     }
 
-    /// <summary>The variables the host templates see.</summary>
+    /// <summary>The variables the host templates see (the design's, the memory map among them, and the host's).</summary>
     public static Dictionary<string, object> Model(HardwareLayout layout, uint signature, string boardDescription)
     {
         var network = layout.Network;
@@ -120,64 +106,45 @@ public static class HostFiles
                 ["biasBase"] = t.BiasBase,
                 ["shift"] = t.Shift,
                 ["relu"] = t.Relu ? 1 : 0,
-                ["reluBool"] = t.Relu ? "true" : "false",
             });
         }
 
-        return new Dictionary<string, object>(StringComparer.Ordinal)
+        // Strict templates: the host templates see the design's variables (the memory map among them) and their own.
+        var model = DesignEmitter.TemplateModel(layout);
+        model["upper"] = name.ToUpperInvariant();
+        model["className"] = DriverClass(name);
+        model["boardDescription"] = boardDescription;
+        model["signature"] = signature.ToString("x8", CultureInfo.InvariantCulture);
+        model["actFrac"] = network.Format.ActivationFrac;
+        model["actBytes"] = (layout.ActivationBits + 7) / 8;
+        model["entryBits"] = layout.EntryBits;
+        model["lineBits"] = layout.LineBits;
+        model["offBits"] = layout.OffBits;
+        model["ptrBits"] = layout.PtrBits;
+        model["ldBytes"] = (layout.LoadBits + 7) / 8;
+        model["ldWords"] = ldWords;
+        model["layers"] = layers;
+        model["registers"] = Registers.Select(r => new Dictionary<string, object>
         {
-            ["version"] = HwGenInfo.Version,
-            ["name"] = name,
-            ["upper"] = name.ToUpperInvariant(),
-            ["className"] = DriverClass(name),
-            ["boardDescription"] = boardDescription,
-            ["signature"] = signature.ToString("x8", CultureInfo.InvariantCulture),
-            ["pes"] = layout.Pes,
-            ["inputSize"] = network.InputSize,
-            ["outputSize"] = network.OutputSize,
-            ["actBits"] = layout.ActivationBits,
-            ["actFrac"] = network.Format.ActivationFrac,
-            ["actBytes"] = (layout.ActivationBits + 7) / 8,
-            ["weightBits"] = layout.WeightBits,
-            ["accBits"] = layout.AccumulatorBits,
-            ["codeBits"] = layout.CodeBits,
-            ["indexBits"] = layout.IndexBits,
-            ["entryBits"] = layout.EntryBits,
-            ["lineEntries"] = layout.LineEntries,
-            ["lineBits"] = layout.LineBits,
-            ["offBits"] = layout.OffBits,
-            ["ptrBits"] = layout.PtrBits,
-            ["ptrDepth"] = layout.PtrDepth,
-            ["spmatDepth"] = layout.SpmatDepth,
-            ["biasDepth"] = layout.BiasDepth,
-            ["accDepth"] = layout.AccDepth,
-            ["actDepth"] = layout.ActDepth,
-            ["ldBits"] = layout.LoadBits,
-            ["ldBytes"] = (layout.LoadBits + 7) / 8,
-            ["ldWords"] = ldWords,
-            ["numLayers"] = layout.Layers.Count,
-            ["layers"] = layers,
-            ["registers"] = Registers.Select(r => new Dictionary<string, object>
-            {
-                ["name"] = r.Name,
-                ["offset"] = r.Offset.ToString("x3", CultureInfo.InvariantCulture),
-                ["meaning"] = r.Meaning,
-            }).ToList(),
-            ["memoryCount"] = memories.Count,
-            ["memories"] = memories.Select(m => new Dictionary<string, object>
-            {
-                ["name"] = m.Name,
-                ["region"] = (int)m.Region,
-                ["pe"] = m.Pe,
-                ["address"] = m.Address.ToString("x8", CultureInfo.InvariantCulture),
-                ["count"] = m.Words.Length / ldWords,
-                ["bits"] = m.Bits,
-                ["words"] = Numbers(Hex(m.Words), "  "),
-                ["csWords"] = Numbers(Hex(m.Words), "                "),
-            }).ToList(),
-            ["outputRows"] = Numbers(network.Layers[^1].HwRowToRow.Select(Decimal), "  "),
-            ["csOutputRows"] = Numbers(network.Layers[^1].HwRowToRow.Select(Decimal), "            "),
-        };
+            ["name"] = r.Name,
+            ["offset"] = r.Offset.ToString("x3", CultureInfo.InvariantCulture),
+            ["meaning"] = r.Meaning,
+        }).ToList();
+        model["memoryCount"] = memories.Count;
+        model["memories"] = memories.Select(m => new Dictionary<string, object>
+        {
+            ["name"] = m.Name,
+            ["region"] = (int)m.Region,
+            ["pe"] = m.Pe,
+            ["address"] = m.Address.ToString("x8", CultureInfo.InvariantCulture),
+            ["count"] = m.Words.Length / ldWords,
+            ["bits"] = m.Bits,
+            ["words"] = Numbers(Hex(m.Words), "  "),
+            ["csWords"] = Numbers(Hex(m.Words), "                "),
+        }).ToList();
+        model["outputRows"] = Numbers(network.Layers[^1].HwRowToRow.Select(Decimal), "  ");
+        model["csOutputRows"] = Numbers(network.Layers[^1].HwRowToRow.Select(Decimal), "            ");
+        return model;
     }
 
     private static IEnumerable<string> Hex(uint[] words) => words.Select(w => "0x" + w.ToString("x8", CultureInfo.InvariantCulture) + "u");
