@@ -7,48 +7,25 @@ namespace HwGen.Compression;
 /// every stage after compression (layout, models, emitters, simulation, synthesis, sweeps) reads
 /// this instead of the config (DESIGN §1).
 /// </summary>
-public sealed record HardwareSpec
+/// <param name="Pes">N, the processing elements.</param>
+/// <param name="FifoDepth">Activation queue depth per PE, in entries.</param>
+/// <param name="LineEntries">Sparse-matrix entries per memory line.</param>
+/// <param name="ClockMhz">The clock the design is meant for (<c>hardware.clock_mhz</c>); a board may give a nearby one.</param>
+/// <param name="CodeBits">b: bits of a codebook index (2^b entries per layer).</param>
+/// <param name="IndexBits">Z: bits of a relative row index.</param>
+/// <param name="Requested">The memory styles as the config asks for them (<c>auto</c> allowed): what a board's planner may decide.</param>
+/// <param name="Memory">Where the memories live: the request with <c>auto</c> resolved (inferred without a board; a board build resolves it with its planner).</param>
+public sealed record HardwareSpec(
+    int Pes, int FifoDepth, int LineEntries, double ClockMhz, int CodeBits, int IndexBits, MemoryPlan Requested, MemoryPlan Memory)
 {
-    /// <summary>N, the processing elements.</summary>
-    public required int Pes { get; init; }
-
-    /// <summary>Activation queue depth per PE, in entries.</summary>
-    public required int FifoDepth { get; init; }
-
-    /// <summary>Sparse-matrix entries per memory line.</summary>
-    public required int LineEntries { get; init; }
-
-    /// <summary>The clock the design is meant for (<c>hardware.clock_mhz</c>); a board may give a nearby one.</summary>
-    public required double ClockMhz { get; init; }
-
-    /// <summary>b: bits of a codebook index (2^b entries per layer).</summary>
-    public required int CodeBits { get; init; }
-
-    /// <summary>Z: bits of a relative row index.</summary>
-    public required int IndexBits { get; init; }
-
-    /// <summary>The memory styles as the config asks for them (<see cref="MemoryStyle.Auto"/> allowed): what a board's planner may decide.</summary>
-    public required MemoryPlan Requested { get; init; }
-
-    /// <summary>Where the memories live: the request with <c>auto</c> resolved (inferred without a board; a board build resolves it with its planner).</summary>
-    public required MemoryPlan Memory { get; init; }
-
     /// <summary>The spec of the hardware a config describes.</summary>
     public static HardwareSpec FromConfig(HwGenConfig config)
     {
         var hw = config.Hardware;
         var requested = new MemoryPlan(hw.SpmatMemory, hw.ActMemory);
-        return new HardwareSpec
-        {
-            Pes = hw.Pes,
-            FifoDepth = hw.FifoDepth,
-            LineEntries = hw.SpmatLineEntries,
-            ClockMhz = hw.ClockMhz,
-            CodeBits = config.Compression.CodebookBits,
-            IndexBits = config.Compression.IndexBits,
-            Requested = requested,
-            Memory = requested.WithoutAuto(),
-        };
+        return new HardwareSpec(
+            hw.Pes, hw.FifoDepth, hw.SpmatLineEntries, hw.ClockMhz, config.Compression.CodebookBits, config.Compression.IndexBits,
+            requested, requested.WithoutAuto());
     }
 }
 

@@ -4,15 +4,6 @@ using HwGen.Hardware;
 
 namespace HwGen.Emit;
 
-/// <summary>One memory of the design as the host loads it: memory-load words at consecutive addresses.</summary>
-/// <param name="Name">e.g. <c>spmat_pe0003</c>, <c>codebook</c>; also the name of its .mem image.</param>
-/// <param name="Region">The memory-load region (<see cref="MemoryMap.Region"/>).</param>
-/// <param name="Pe">The PE (<see cref="MemoryMap.Pe"/>); 0 for the codebook.</param>
-/// <param name="Address">The first word's memory-load address.</param>
-/// <param name="Bits">Bits of one word of the memory.</param>
-/// <param name="Words">Count × LdWords 32-bit words, little-endian within a load word, bits above <paramref name="Bits"/> zero.</param>
-public sealed record HostMemory(string Name, MemoryRegion Region, int Pe, uint Address, int Bits, uint[] Words);
-
 /// <summary>
 /// The host part of <see cref="DesignWriter"/>, from the same layout and memory map as the hardware
 /// (Gemmini's way): a C header with the register map, the memory-load address map, the memory
@@ -38,50 +29,18 @@ public static class HostFiles
     /// <summary>32-bit words per memory-load word.</summary>
     public static int LoadWords(HardwareLayout layout) => (layout.LoadBits + 31) / 32;
 
-    /// <summary>The header's path in the output folder.</summary>
-    public static string HeaderPath(string name) => $"host/{name}.h";
-
     /// <summary>The C# driver's class name: <c>lenet_up5k</c> → <c>LenetUp5kDriver</c>.</summary>
     public static string DriverClass(string name) =>
         string.Concat(name.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(p => char.ToUpperInvariant(p[0]) + p[1..])) + "Driver";
 
-    /// <summary>The driver's path in the output folder.</summary>
-    public static string DriverPath(string name) => $"host/{DriverClass(name)}.cs";
-
-    /// <summary>Every memory of the design as the host loads it, in the order of the memory images.</summary>
-    public static IReadOnlyList<HostMemory> Memories(HardwareLayout layout)
-    {
-        int ldWords = LoadWords(layout);
-        var memories = new List<HostMemory>();
-        foreach (var memory in MemoryMap.Contents(layout))
-        {
-            var (words, bits) = (memory.Words, memory.Bits);
-            var packed = new uint[words.Count * ldWords];
-            for (int w = 0; w < words.Count; w++)
-            {
-                for (int k = 0; k < ldWords; k++)
-                {
-                    int bit = 32 * k;
-                    ulong limb = bit / 64 < words[w].Length ? words[w][bit / 64] >> (bit % 64) : 0;
-                    int valid = Math.Clamp(bits - bit, 0, 32);
-                    packed[(w * ldWords) + k] = valid == 0 ? 0 : (uint)limb & (uint)((1UL << valid) - 1);
-                }
-            }
-
-            memories.Add(new HostMemory(memory.Name, memory.Region, memory.Pe, memory.Address, bits, packed));
-        }
-
-        return memories;
-    }
-
-    /// <summary>The header of a board build, and the C# driver when the board talks UART.</summary>
+    /// <summary>The header of a board build (<c>host/NAME.h</c>), and the C# driver when the board talks UART.</summary>
     public static IEnumerable<GeneratedFile> Emit(BoardBuild build, TemplateRenderer renderer)
     {
         var model = Model(build.Layout, build.Signature, build.Board.Description);
-        yield return GeneratedFile.Text(HeaderPath(build.Name), renderer.Render("host/header.h.hbs", model));
+        yield return GeneratedFile.Text($"host/{build.Name}.h", renderer.Render("host/header.h.hbs", model));
         if (build.Board.Family == BoardFamily.Ice40)
         {
-            yield return GeneratedFile.Text(DriverPath(build.Name), renderer.Render("host/driver.cs.hbs", model));
+            yield return GeneratedFile.Text($"host/{DriverClass(build.Name)}.cs", renderer.Render("host/driver.cs.hbs", model));
         }
     }
 
@@ -91,7 +50,7 @@ public static class HostFiles
         var network = layout.Network;
         string name = network.Name;
         int ldWords = LoadWords(layout);
-        var memories = Memories(layout);
+        var memories = MemoryMap.Contents(layout).ToList();
         var layers = new List<Dictionary<string, object>>();
         for (int l = 0; l < layout.Layers.Count; l++)
         {
@@ -137,10 +96,10 @@ public static class HostFiles
             ["region"] = (int)m.Region,
             ["pe"] = m.Pe,
             ["address"] = m.Address.ToString("x8", CultureInfo.InvariantCulture),
-            ["count"] = m.Words.Length / ldWords,
+            ["count"] = m.Words.Count,
             ["bits"] = m.Bits,
-            ["words"] = Numbers(Hex(m.Words), "  "),
-            ["csWords"] = Numbers(Hex(m.Words), "                "),
+            ["words"] = Numbers(Hex(m.LoadWords(ldWords)), "  "),
+            ["csWords"] = Numbers(Hex(m.LoadWords(ldWords)), "                "),
         }).ToList();
         model["outputRows"] = Numbers(network.Layers[^1].HwRowToRow.Select(Decimal), "  ");
         model["csOutputRows"] = Numbers(network.Layers[^1].HwRowToRow.Select(Decimal), "            ");

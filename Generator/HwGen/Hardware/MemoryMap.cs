@@ -43,6 +43,24 @@ public sealed record MemoryContents(MemoryRegion Region, int Pe, IReadOnlyList<u
 
     /// <summary>The memory-load address of the first word.</summary>
     public uint Address => MemoryMap.Address(Region, Pe, 0);
+
+    /// <summary>The words as the host sends them: <paramref name="ldWords"/> 32-bit words each, least significant first, bits above <see cref="Bits"/> zero.</summary>
+    public uint[] LoadWords(int ldWords)
+    {
+        var packed = new uint[Words.Count * ldWords];
+        for (int w = 0; w < Words.Count; w++)
+        {
+            for (int k = 0; k < ldWords; k++)
+            {
+                int bit = 32 * k;
+                ulong limb = bit / 64 < Words[w].Length ? Words[w][bit / 64] >> (bit % 64) : 0;
+                int valid = Math.Clamp(Bits - bit, 0, 32);
+                packed[(w * ldWords) + k] = valid == 0 ? 0 : (uint)limb & (uint)((1UL << valid) - 1);
+            }
+        }
+
+        return packed;
+    }
 }
 
 /// <summary>
