@@ -2,7 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using HwGen.Compression;
 using HwGen.Emit;
+using HwGen.Hardware;
+using HwGen.Model;
 using HwGen.Reports;
 using HwGen.Simulation;
 using HwGen.Synthesis;
@@ -29,7 +32,7 @@ internal static class Commands
             var report = EstimateReport.Build(design.Network, design.Vectors(count, parse.GetValue(seed)));
             if (parse.GetValue(json))
             {
-                stdout.WriteLine(ReportJson.Estimate(report).ToJsonString(JsonOptions));
+                stdout.WriteLine(DesignReport.EstimateJson(report).ToJsonString(JsonOptions));
             }
             else
             {
@@ -54,7 +57,7 @@ internal static class Commands
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var design = Design.Load(parse.GetValue(config)!);
             var report = EstimateReport.Build(design.Network, design.Vectors(1, design.Config.Seed));
-            var files = DesignFiles.All(design, report);
+            var files = DesignWriter.Files(new DesignRequest(design.Network) { Report = new DesignReport(design, report) });
             int changed = OutputWriter.Write(dir, files, parse.GetValue(force));
             if (parse.GetValue(json))
             {
@@ -64,7 +67,7 @@ internal static class Commands
                     ["output"] = dir,
                     ["files"] = files.Count,
                     ["changed"] = changed,
-                    ["estimate"] = ReportJson.Estimate(report),
+                    ["estimate"] = DesignReport.EstimateJson(report),
                 };
                 stdout.WriteLine(summary.ToJsonString(JsonOptions));
             }
@@ -103,14 +106,13 @@ internal static class Commands
             var design = Design.Load(parse.GetValue(config)!);
             var inputs = design.Vectors(count, parse.GetValue(seed));
             var report = EstimateReport.Build(design.Network, inputs.Take(1).ToList());
-            OutputWriter.Write(dir, DesignFiles.All(design, report), parse.GetValue(force));
             var options = new SimulationOptions
             {
                 Simulator = parse.GetValue(simulator) == "iverilog" ? SimulatorKind.Iverilog : SimulatorKind.Verilator,
                 Trace = parse.GetValue(trace),
                 LoadThroughPort = parse.GetValue(loadPort),
-                Force = true,
             };
+            DesignWriter.Write(dir, options.Design(design.Network) with { Report = new DesignReport(design, report) }, parse.GetValue(force));
             bool terminal = !System.Console.IsErrorRedirected && !parse.GetValue(json);
             var result = Simulator.Run(design.Network, inputs, dir, options, terminal ? m => stderr.WriteLine($"hwgen: {m}") : null);
             string? reproducer = result.FirstMismatch is null ? null : Reproducer.Write(design, inputs[result.FirstMismatch.Vector], dir);
@@ -145,8 +147,19 @@ internal static class Commands
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var target = BoardCatalog.Load(parse.GetValue(board)!);
             var design = Design.Load(parse.GetValue(config)!);
+            BoardBuild build;
+            try
+            {
+                build = BoardBuild.Prepare(design.Network, target);
+            }
+            catch (HardwareSpecException e)
+            {
+                throw design.Locate(e);
+            }
+
+            DesignWriter.Write(dir, DesignRequest.For(build), parse.GetValue(force));
             bool terminal = !System.Console.IsErrorRedirected && !parse.GetValue(json);
-            var result = Synthesizer.Run(design.Network, target, dir, new SynthesisOptions { Force = parse.GetValue(force) }, terminal ? m => stderr.WriteLine($"hwgen: {m}") : null);
+            var result = Synthesizer.Run(build, dir, new SynthesisOptions(), terminal ? m => stderr.WriteLine($"hwgen: {m}") : null);
             if (parse.GetValue(json))
             {
                 stdout.WriteLine(SynthesisReport.Json(result, dir).ToJsonString(JsonOptions));

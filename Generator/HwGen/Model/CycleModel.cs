@@ -37,7 +37,7 @@ public static class CycleModel
                 nonZero[h] = source[layer.HwColToCol[h]] != 0;
             }
 
-            layers.Add(RunLayer(layer, network.Pes, network.Config.Hardware.FifoDepth, nonZero));
+            layers.Add(RunLayer(layer, network.Pes, network.Spec.FifoDepth, nonZero));
         }
 
         return new CycleReport(layers);

@@ -35,7 +35,7 @@ public sealed record SweepOptions
 
     public TimeSpan SynthTimeout { get; init; } = TimeSpan.FromHours(4);
 
-    public SimulationOptions Simulation { get; init; } = new() { Force = true };
+    public SimulationOptions Simulation { get; init; } = new();
 }
 
 /// <summary>Progress of a running sweep: <paramref name="Done"/> of <paramref name="Total"/> in a phase.</summary>
@@ -196,6 +196,7 @@ public static class SweepRunner
                     var (point, _) = verifier.Build(definition.Points[index].Config!);
                     string simDir = Path.Combine(dir, "verify", $"point-{index:D5}");
                     log($"co-simulating point {index} ({SweepDefinition.Describe(spec, definition.Points[index].Values)}) in {simDir}");
+                    DesignWriter.Write(simDir, options.Simulation.Design(point.Design.Network), force: true);
                     var result = Simulator.Run(point.Design.Network, point.Vectors, simDir, options.Simulation);
                     string verdict = result.Passed
                         ? SweepRecord.VerifyPassed

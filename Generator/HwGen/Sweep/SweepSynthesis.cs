@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using HwGen.Compression;
 using HwGen.Emit;
-using HwGen.Hardware;
 using HwGen.Tools;
 
 namespace HwGen.Sweep;
@@ -26,15 +25,14 @@ public static partial class SweepSynthesis
     public static string Script(string top) => $"synth_ice40 -dsp -top {top}; tee -o stat.txt stat";
 
     /// <summary>
-    /// Writes the design into <paramref name="directory"/> (RTL with its memory images), runs yosys
+    /// Writes the design into <paramref name="directory"/> (<see cref="DesignWriter"/>), runs yosys
     /// there, keeps its log as <c>yosys.log</c> and the statistics as <c>stat.txt</c>.
     /// </summary>
     /// <exception cref="ToolException">yosys failed or timed out.</exception>
     public static SynthesisResult Run(CompressedNetwork network, string directory, TimeSpan timeout)
     {
-        var files = DesignEmitter.Emit(network, bakeWeights: true);
-        OutputWriter.Write(directory, files, force: true);
-        var sources = DesignEmitter.RtlSources(network.Name, MemoryPlan.FromConfig(network.Config.Hardware));
+        DesignWriter.Write(directory, new DesignRequest(network), force: true);
+        var sources = DesignEmitter.RtlSources(network);
         string script = $"read_verilog -sv {string.Join(' ', sources)}; {Script($"{network.Name}_top")}";
         var result = ProcessRunner.RunChecked("yosys", ["-q", "-l", "yosys.log", "-p", script], directory, timeout);
         string stat = Path.Combine(directory, "stat.txt");

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using HwGen.Emit;
+using HwGen.Hardware;
 using HwGen.Tools;
 
 namespace HwGen.Synthesis;
@@ -21,9 +22,6 @@ public sealed record ResourceUse(string Name, double Used, double Available)
 /// <summary>How to synthesize.</summary>
 public sealed record SynthesisOptions
 {
-    /// <summary>Write into a non-empty folder HwGen did not write.</summary>
-    public bool Force { get; init; }
-
     public TimeSpan SynthTimeout { get; init; } = TimeSpan.FromMinutes(60);
 
     public TimeSpan PlaceRouteTimeout { get; init; } = TimeSpan.FromMinutes(60);
@@ -74,9 +72,8 @@ public sealed record SynthesisResult
 }
 
 /// <summary>
-/// Runs a board's flow on a design: writes the build (RTL, board files, scripts, host code) and
-/// runs its scripts step by step through <see cref="ProcessRunner"/>, so a run can be repeated by
-/// hand. iCE40: yosys → fit check from the cell counts → nextpnr-ice40 (the clock constraint and
+/// Runs a board's flow on a build written by <see cref="DesignWriter"/> (<see cref="DesignRequest.For"/>):
+/// its scripts step by step through <see cref="ProcessRunner"/>, so a run can be repeated by hand. iCE40: yosys → fit check from the cell counts → nextpnr-ice40 (the clock constraint and
 /// the pins) → icepack, giving the utilization, Fmax and the .bin. Xilinx: yosys synth_xilinx for
 /// a resource estimate checked against the part; Vivado's script is written, not run.
 /// </summary>
@@ -90,16 +87,12 @@ public static partial class Synthesizer
         ["RAM64M8"] = 8, ["SRL16E"] = 1, ["SRLC16E"] = 1, ["SRLC32E"] = 1,
     };
 
-    /// <summary>Writes the build of <paramref name="network"/> for <paramref name="board"/> into <paramref name="directory"/> and runs its flow.</summary>
-    /// <exception cref="Configuration.ConfigException">The board cannot give what the config asks (clock, baud, memories), or the folder is not HwGen's.</exception>
+    /// <summary>Runs the flow of <paramref name="build"/>, written in <paramref name="directory"/>.</summary>
     /// <exception cref="ToolException">A tool failed for another reason than a full device.</exception>
-    public static SynthesisResult Run(Compression.CompressedNetwork network, Board board, string directory, SynthesisOptions options, Action<string>? progress = null)
+    public static SynthesisResult Run(BoardBuild build, string directory, SynthesisOptions options, Action<string>? progress = null)
     {
         progress ??= _ => { };
-        var build = BoardBuild.Prepare(network, board);
-        var files = build.Files();
-        OutputWriter.Write(directory, files, options.Force);
-        return board.Family == BoardFamily.Ice40
+        return build.Board.Family == BoardFamily.Ice40
             ? RunIce40(build, directory, options, progress)
             : RunXilinx(build, directory, options, progress);
     }

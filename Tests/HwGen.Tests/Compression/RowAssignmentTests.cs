@@ -151,7 +151,7 @@ public class RowAssignmentTests(ITestOutputHelper output)
         LayerCycles Run(RowAssignmentMethod assignment)
         {
             var network = Alex8.Compress(pes, assignment: assignment);
-            network.Config.Hardware.FifoDepth.ShouldBe(8);
+            network.Spec.FifoDepth.ShouldBe(8);
             var layer = network.Layers[0];
             long[] input = GoldenModel.QuantizeInput(network, Alex8.Input);
             bool[] nonZero = [.. layer.HwColToCol.Select(col => input[col] != 0)];

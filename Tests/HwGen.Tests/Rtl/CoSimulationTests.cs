@@ -1,3 +1,4 @@
+using HwGen.Compression;
 using HwGen.Emit;
 using HwGen.Simulation;
 using Xunit.Abstractions;
@@ -55,8 +56,9 @@ public class CoSimulationTests(ITestOutputHelper output)
             + $", config written to {configPath} (set HWGEN_KEEP_TEST_OUTPUT=1 to keep it)");
 
         var design = Design.FromConfig(config);
-        var result = Simulator.Run(design.Network, design.Vectors(vectors, seed), dir.File("design"),
-            new SimulationOptions { Simulator = simulator, LoadThroughPort = loadThroughPort });
+        var options = new SimulationOptions { Simulator = simulator, LoadThroughPort = loadThroughPort };
+        DesignWriter.Write(dir.File("design"), options.Design(design.Network));
+        var result = Simulator.Run(design.Network, design.Vectors(vectors, seed), dir.File("design"), options);
 
         output.WriteLine($"cycles {string.Join(",", result.Cycles)}; model {string.Join(",", result.ModelCycles)}; ideal {string.Join(",", result.IdealCycles)}");
         result.FirstMismatch.ShouldBeNull($"seed {seed}: {result.FirstMismatch}");

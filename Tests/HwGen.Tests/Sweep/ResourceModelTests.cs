@@ -3,52 +3,10 @@ using Xunit.Abstractions;
 
 namespace HwGen.Tests.Sweep;
 
-/// <summary>The resource model against yosys: its memory-mapping rules and its calibration.</summary>
+/// <summary>The resource model against yosys: its calibration (the memory mapping is Hardware/Ice40MemoryTests').</summary>
 public class ResourceModelTests(ITestOutputHelper output)
 {
     private static string CalibrationDir => Path.Combine(TestData.RepoRoot, "Generator", "HwGen", "Sweep", "Calibration");
-
-    /// <summary>
-    /// Measured with yosys 0.23 on hwgen_ram_1r1w alone (synth_ice40, Width × Depth; read-during-write
-    /// marked don't-care): 0 where yosys kept the memory in flip-flops.
-    /// </summary>
-    [Theory]
-    [InlineData(4, 16, 0)]
-    [InlineData(4, 32, 1)]
-    [InlineData(4, 1100, 2)]
-    [InlineData(16, 4, 0)]
-    [InlineData(16, 6, 1)]
-    [InlineData(16, 256, 1)]
-    [InlineData(16, 300, 2)]
-    [InlineData(16, 600, 3)]
-    [InlineData(16, 1100, 5)]
-    [InlineData(34, 4, 0)]
-    [InlineData(34, 6, 3)]
-    [InlineData(34, 8, 3)]
-    [InlineData(34, 300, 5)]
-    [InlineData(34, 600, 7)]
-    [InlineData(34, 1100, 11)]
-    [InlineData(64, 4, 0)]
-    [InlineData(64, 6, 4)]
-    [InlineData(64, 600, 12)]
-    [InlineData(64, 1100, 20)]
-    public void Memories_map_to_block_rams_as_yosys_maps_them(int width, int depth, int brams)
-    {
-        ResourceModel.Map("ram", width, depth).Brams.ShouldBe(brams);
-    }
-
-    [Theory]
-    [InlineData(64, 100, 4)]
-    [InlineData(16, 16384, 1)]
-    [InlineData(40, 20000, 6)]
-    public void Memories_the_config_puts_in_spram_take_16_bit_columns_of_16k_words(int width, int depth, int sprams)
-    {
-        var mapping = ResourceModel.Spram("spmat", width, depth);
-
-        mapping.Sprams.ShouldBe(sprams);
-        mapping.Brams.ShouldBe(0);
-        mapping.InLogic.ShouldBeFalse();
-    }
 
     [Fact]
     public void The_model_matches_the_stored_yosys_results_of_the_calibration_designs_within_the_documented_error()

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace HwGen.Synthesis;
+namespace HwGen.Hardware;
 
 /// <summary>
 /// One setting of the iCE40 PLL (SB_PLL40_PAD/CORE, SIMPLE feedback):

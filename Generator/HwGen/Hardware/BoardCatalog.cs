@@ -3,7 +3,7 @@ using HwGen.Configuration;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
-namespace HwGen.Synthesis;
+namespace HwGen.Hardware;
 
 /// <summary>
 /// The boards HwGen knows: every folder under <c>Boards/</c> with a <c>board.yaml</c>. Adding a

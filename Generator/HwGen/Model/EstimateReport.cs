@@ -1,7 +1,6 @@
 using HwGen.Compression;
-using HwGen.Model;
 
-namespace HwGen.Reports;
+namespace HwGen.Model;
 
 /// <summary>
 /// What <c>hwgen estimate</c> reports: Deep Compression's statistics, the cycle model on the
@@ -15,7 +14,7 @@ public sealed record EstimateReport(
     /// <summary>Cycle report of the first vector (the per-layer figures).</summary>
     public CycleReport First => Cycles[0];
 
-    public double ClockMhz => Network.Config.Hardware.ClockMhz;
+    public double ClockMhz => Network.Spec.ClockMhz;
 
     /// <summary>Latency of the first vector's compute at the configured clock, in microseconds.</summary>
     public double LatencyUs => First.Cycles / ClockMhz;

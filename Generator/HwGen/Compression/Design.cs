@@ -1,10 +1,13 @@
-using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Data;
 
-namespace HwGen;
+namespace HwGen.Compression;
 
-/// <summary>A config with its loaded data and its compressed network: what every command starts from.</summary>
+/// <summary>
+/// A config with its loaded data and its compressed network: what every command starts from. The
+/// config stays here for the command line (error locations) and for writing the effective config
+/// and reproducers; the stages after compression read only <see cref="Network"/>.
+/// </summary>
 public sealed record Design(HwGenConfig Config, NetworkData Data, CompressedNetwork Network)
 {
     /// <summary>Loads, validates and compresses the design a config file describes.</summary>
@@ -35,5 +38,12 @@ public sealed record Design(HwGenConfig Config, NetworkData Data, CompressedNetw
         }
 
         return vectors;
+    }
+
+    /// <summary>A spec error as bad input at the config key behind it (file, line and key).</summary>
+    public ConfigException Locate(HardwareSpecException error)
+    {
+        var at = Config.Locations.Find(error.Key);
+        return new ConfigException(new ConfigError(Config.SourceFile, at.Line, at.Column, error.Key, error.Message));
     }
 }

@@ -1,16 +1,14 @@
 using System.Globalization;
 using HwGen.Compression;
-using HwGen.Configuration;
-using HwGen.Emit;
 using HwGen.Hardware;
-using HwGen.Host;
 
-namespace HwGen.Synthesis;
+namespace HwGen.Emit;
 
 /// <summary>
 /// Everything decided about one design on one board before any tool runs: where the memories
-/// live, the clock (the iCE40 PLL's dividers and the frequency they give), the UART bit time,
-/// the design's signature, and the files of the build.
+/// live, the clock (the iCE40 PLL's dividers and the frequency they give), the UART bit time and
+/// the design's signature; and the board part of <see cref="DesignWriter"/> (the board's RTL, top
+/// or block design, constraints and scripts).
 /// </summary>
 public sealed record BoardBuild
 {
@@ -20,16 +18,18 @@ public sealed record BoardBuild
     /// <summary>The largest UART baud-rate error a receiver tolerates here, as a fraction.</summary>
     public const double MaxBaudError = 0.02;
 
+    /// <summary>The network with the board's memory plan in its spec.</summary>
     public required CompressedNetwork Network { get; init; }
 
     public required HardwareLayout Layout { get; init; }
 
     public required Board Board { get; init; }
 
-    public required MemoryPlan Plan { get; init; }
+    /// <summary>Where the memories live on this board (the planner's resolution of <c>auto</c>).</summary>
+    public MemoryPlan Plan => Network.Spec.Memory;
 
-    /// <summary>The clock the config asks for (<c>hardware.clock_mhz</c>).</summary>
-    public required double RequestedMhz { get; init; }
+    /// <summary>The clock the spec asks for (<c>hardware.clock_mhz</c>).</summary>
+    public double RequestedMhz => Network.Spec.ClockMhz;
 
     /// <summary>The clock the core gets: the PLL's output, or the oscillator when no PLL is needed.</summary>
     public required double ClockMhz { get; init; }
@@ -55,7 +55,7 @@ public sealed record BoardBuild
     /// <summary>Sources of the build in dependency order, relative to the output folder.</summary>
     public IReadOnlyList<string> Sources =>
     [
-        .. DesignEmitter.RtlSources(Name, Plan),
+        .. DesignEmitter.RtlSources(Network),
         .. BoardLibrary.Select(f => $"rtl/{f}"),
         TopFile,
     ];
@@ -64,21 +64,15 @@ public sealed record BoardBuild
     public string TopFile => Board.Family == BoardFamily.Ice40 ? $"board/{Top}.sv" : $"rtl/{Top}.v";
 
     /// <summary>Decides the memory plan, the clock and the UART timing of a design on a board.</summary>
-    /// <exception cref="ConfigException">The board cannot give the config's clock, baud rate or memories.</exception>
+    /// <exception cref="HardwareSpecException">The board cannot give the spec's clock, baud rate or memories.</exception>
     public static BoardBuild Prepare(CompressedNetwork network, Board board)
     {
-        var layout = HardwareLayout.For(network);
-        var config = network.Config;
-        double requested = config.Hardware.ClockMhz;
+        double requested = network.Spec.ClockMhz;
         double clock = requested;
         Ice40PllSetting? pll = null;
         int clksPerBit = 0;
 
-        ConfigException ClockError(string message)
-        {
-            var at = config.Locations.Find("hardware.clock_mhz");
-            return new ConfigException(new ConfigError(config.SourceFile, at.Line, at.Column, "hardware.clock_mhz", message));
-        }
+        static HardwareSpecException ClockError(string message) => new("hardware.clock_mhz", message);
 
         if (board.Family == BoardFamily.Ice40)
         {
@@ -97,13 +91,14 @@ public sealed record BoardBuild
             }
         }
 
+        var plan = MemoryPlanner.Plan(HardwareLayout.For(network), board);
+        var planned = network with { Spec = network.Spec with { Memory = plan } };
+        var layout = HardwareLayout.For(planned);
         return new BoardBuild
         {
-            Network = network,
+            Network = planned,
             Layout = layout,
             Board = board,
-            Plan = MemoryPlanner.Plan(layout, board),
-            RequestedMhz = requested,
             ClockMhz = clock,
             Pll = pll,
             ClksPerBit = clksPerBit,
@@ -111,17 +106,12 @@ public sealed record BoardBuild
         };
     }
 
-    /// <summary>
-    /// Every file of the build, in a fixed order: the design (memories initialised from images
-    /// where the plan allows), the board's RTL, top or block design and constraints, the scripts,
-    /// and the host header and driver.
-    /// </summary>
-    public IReadOnlyList<GeneratedFile> Files(TemplateRenderer? renderer = null)
+    /// <summary>The board part, in a fixed order: the board's RTL, top or block design and constraints, and the scripts.</summary>
+    public IReadOnlyList<GeneratedFile> Files(TemplateRenderer renderer)
     {
-        renderer ??= new TemplateRenderer();
         var boardRenderer = new TemplateRenderer(Board.Directory);
         var model = TemplateModel();
-        var files = DesignEmitter.Emit(Network, bakeWeights: true, renderer, Plan).ToList();
+        var files = new List<GeneratedFile>();
         foreach (var file in BoardLibrary)
         {
             files.Add(GeneratedFile.Text($"rtl/{file}", File.ReadAllText(Path.Combine(HwGenInfo.RtlDir, file))));
@@ -146,14 +136,13 @@ public sealed record BoardBuild
             files.Add(GeneratedFile.Text("build_estimate.sh", renderer.Render("boards/xilinx/build_estimate.sh.hbs", model), executable: true));
         }
 
-        files.AddRange(HostFiles.Emit(Layout, Signature, Board.Description, uart: Board.Family == BoardFamily.Ice40, renderer));
         return files;
     }
 
     /// <summary>The variables the board templates see.</summary>
     public Dictionary<string, object> TemplateModel()
     {
-        var model = DesignEmitter.TemplateModel(Layout, Name, bakeWeights: true, Plan);
+        var model = DesignEmitter.TemplateModel(Layout);
         model["board"] = Board.Name;
         model["boardId"] = Board.Identifier;
         model["boardDescription"] = Board.Description;
@@ -170,7 +159,6 @@ public sealed record BoardBuild
         model["signature"] = Signature.ToString("x8", CultureInfo.InvariantCulture);
         model["clockMhz"] = Number(ClockMhz);
         model["clockText"] = Text($"{ClockMhz:0.###} MHz");
-        model["periodNs"] = Number(1000 / ClockMhz);
         model["pnrMhz"] = Number(ClockMhz);
         model["seed"] = 1;
         model["pcf"] = $"board/{Board.Name}.pcf";
@@ -187,8 +175,6 @@ public sealed record BoardBuild
         model["yosysFamily"] = Board.Family == BoardFamily.Xcup ? "xcup" : "xc7";
         model["host"] = Board.Host;
         model["clockPort"] = Board.Clock.Port;
-        model["clockPin"] = Board.Clock.Pin;
-        model["oscillatorMhz"] = Number(Board.Clock.Mhz);
         return model;
     }
 

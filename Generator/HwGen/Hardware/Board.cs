@@ -1,4 +1,4 @@
-namespace HwGen.Synthesis;
+namespace HwGen.Hardware;
 
 /// <summary>The FPGA families HwGen has a flow for; each decides the tools and the board files.</summary>
 public enum BoardFamily
