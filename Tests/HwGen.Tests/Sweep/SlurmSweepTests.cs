@@ -52,26 +52,23 @@ public class SlurmSweepTests(SlurmClusterFixture fixture)
     }
 
     [Fact]
-    public void A_cancelled_task_is_named_and_a_rerun_resubmits_only_its_shard_then_merges_byte_identical()
+    public async Task A_cancelled_task_is_named_and_a_rerun_resubmits_only_its_shard_then_merges_byte_identical()
     {
         using var folder = new TempFolder("slurm-recovery");
         SweepFiles.Arrange(folder, SweepFiles.Grid);
         Hwgen.Run(folder.Path, "sweep", "sweep.yaml", "-o", "local").ShouldSucceed();
 
-        // Held at submission, so that task 2 is cancelled before it can run; the others then run.
-        var submit = Hwgen.Run(folder.Path, "sweep", "sweep.yaml", "-o", "cluster", "--slurm", "--tasks", "3", "--no-wait", "--sbatch-arg=--hold");
-        submit.ShouldSucceed(_cluster);
-        submit.Stdout.ShouldContain("Submitted Slurm job ");
-        submit.Stdout.ShouldContain("--slurm --resume");
-        string job = JobIds(folder.File("cluster"))[0];
+        // Held at submission, so that task 2 is cancelled before it can run; then the others run.
+        var watching = Task.Run(() => Hwgen.Run(folder.Path, "sweep", "sweep.yaml", "-o", "cluster", "--slurm", "--tasks", "3", "--sbatch-arg=--hold"));
+        string job = WaitForJob(folder.File("cluster"), watching);
         Slurm("scancel", $"{job}_2");
         Slurm("scontrol", "release", job);
 
-        var resumed = Hwgen.Run(folder.Path, "sweep", "--slurm", "--resume", "cluster");
+        var first = await watching;
 
-        resumed.ExitCode.ShouldBe(1, resumed.ToString());
-        resumed.Stderr.ShouldContain($"hwgen: shard 2/3 (Slurm job {job}_2) failed: CANCELLED");
-        resumed.Stderr.ShouldContain("1 of 3 shard(s) missing; run the same command again");
+        first.ExitCode.ShouldBe(1, first.ToString());
+        first.Stderr.ShouldContain($"hwgen: shard 2/3 (Slurm job {job}_2) failed: CANCELLED");
+        first.Stderr.ShouldContain("1 of 3 shard(s) missing; run the same command again");
         File.Exists(folder.File("cluster/results.csv")).ShouldBeFalse("no results while a shard is missing");
 
         var rerun = Hwgen.Run(folder.Path, "sweep", "sweep.yaml", "-o", "cluster", "--slurm");
@@ -122,6 +119,105 @@ public class SlurmSweepTests(SlurmClusterFixture fixture)
         Directory.Exists(folder.File("cluster")).ShouldBeFalse("nothing is left behind");
     }
 
+    [Fact]
+    public void On_a_terminal_the_tasks_progress_is_shown_and_redrawn_in_place()
+    {
+        using var folder = new TempFolder("slurm-terminal");
+        SweepFiles.Arrange(folder, SweepFiles.Grid);
+
+        // script(1) gives hwgen a pseudo-terminal and copies what it shows.
+        var run = ProcessRunner.Run("script", ["--quiet", "--flush", "--return", "--command", Hwgen.ShellCommand("sweep", "sweep.yaml", "-o", "cluster", "--slurm", "--tasks", "2"), "/dev/null"],
+            folder.Path, TimeSpan.FromMinutes(5));
+
+        run.ShouldSucceed(_cluster);
+        run.Stdout.ShouldContain("\r\u001b[2KSlurm job ");
+        run.Stdout.ShouldContain(", 2 tasks: ");
+        run.Stdout.ShouldMatch(@"tasks: \d pending, \d running, \d done, 0 failed");
+        run.Stdout.ShouldContain("2 of 2 shards done; merged into");
+    }
+
+    [Fact]
+    public async Task Ctrl_C_without_a_terminal_says_how_to_cancel_and_leaves_the_array_queued()
+    {
+        using var folder = new TempFolder("slurm-interrupt");
+        SweepFiles.Arrange(folder, SweepFiles.Grid);
+        string pidFile = folder.File("hwgen.pid");
+
+        // Held, so that the array is still queued when hwgen is interrupted.
+        var watching = Task.Run(() => ProcessRunner.Run("sh", ["-c", $"echo $$ > {pidFile}; exec {Hwgen.ShellCommand("sweep", "sweep.yaml", "-o", "cluster", "--slurm", "--tasks", "2", "--sbatch-arg=--hold")}"],
+            folder.Path, TimeSpan.FromMinutes(5)));
+        string job = WaitForJob(folder.File("cluster"), watching);
+        Thread.Sleep(500);
+        Slurm("kill", "-INT", File.ReadAllText(pidFile).Trim());
+
+        var run = await watching;
+
+        run.ExitCode.ShouldBe(130, run.ToString());
+        run.Stderr.ShouldContain($"hwgen: interrupted; Slurm job {job} keeps running: 'scancel {job}' cancels it, 'hwgen sweep --slurm --resume {folder.File("cluster")}' waits for it and merges");
+        var queue = ProcessRunner.RunChecked("squeue", ["--noheader", "--array", "--jobs", job, "--format=%T"], ".", TimeSpan.FromMinutes(1));
+        queue.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).ShouldBe(["PENDING", "PENDING"]);
+        Slurm("scancel", job);
+    }
+
+    [Fact]
+    public void Verify_and_synth_are_spread_over_the_tasks_each_building_only_its_own_points()
+    {
+        using var folder = new TempFolder("slurm-verify");
+        SweepFiles.Arrange(folder, SweepFiles.Grid.Replace("hardware.pes: [1, 2, 3]", "hardware.pes: [2]", StringComparison.Ordinal)
+            .Replace("compression.codebook_bits: [3, 4]", "compression.codebook_bits: [3]", StringComparison.Ordinal));
+        Hwgen.Run(folder.Path, "sweep", "sweep.yaml", "-o", "local", "--verify", "2", "--synth").ShouldSucceed();
+
+        // One task at a time on the node: one Verilator or yosys run at a time.
+        var run = Hwgen.Run(folder.Path, "sweep", "sweep.yaml", "-o", "cluster", "--slurm", "--tasks", "2", "--verify", "2", "--synth", "--sbatch-arg=--exclusive");
+
+        run.ShouldSucceed(_cluster);
+        run.Stdout.ShouldContain("Co-simulated 2 point(s) in Verilator: 2 bit-exact and cycle-exact.");
+        foreach (string name in SweepFilesWritten)
+        {
+            File.ReadAllBytes(folder.File(Path.Combine("cluster", name))).ShouldBe(File.ReadAllBytes(folder.File(Path.Combine("local", name))), name);
+        }
+
+        for (int point = 0; point < 2; point++)
+        {
+            string log = File.ReadAllText(folder.File($"cluster/slurm/logs/shard-{point + 1}.log"));
+            log.ShouldContain($"co-simulating point {point} ", Case.Sensitive, "each task co-simulates its own point");
+            log.ShouldNotContain($"co-simulating point {1 - point} ");
+            File.Exists(folder.File($"cluster/verify/point-0000{point}/sim/outputs.txt")).ShouldBeTrue("the co-simulations are merged into the folder");
+            File.ReadAllText(folder.File($"cluster/synth/point-0000{point}.stat.txt")).ShouldBe(File.ReadAllText(folder.File($"local/synth/point-0000{point}.stat.txt")));
+        }
+
+        Directory.Exists(folder.File("cluster/slurm/shard-1/verify/point-00001")).ShouldBeFalse("shard 1 did not build shard 2's point");
+    }
+
+    /// <summary>The first job a Slurm run submitted, once its record names it.</summary>
+    private static string WaitForJob(string directory, Task<ProcessResult> run)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (!HasJob(directory))
+        {
+            if (run.IsCompleted || DateTime.UtcNow > deadline)
+            {
+                throw new ShouldAssertException($"no job submitted: {run.Result}");
+            }
+
+            Thread.Sleep(100);
+        }
+
+        return JobIds(directory)[0];
+    }
+
+    private static bool HasJob(string directory)
+    {
+        try
+        {
+            return File.Exists(Path.Combine(directory, "slurm", "job.json")) && JobIds(directory).Count > 0;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException)
+        {
+            return false; // being written
+        }
+    }
+
     private static List<string> JobIds(string directory) => [.. Submissions(directory, out var jobs).Select((_, i) => jobs[i])];
 
     private static List<List<int>> Submissions(string directory) => Submissions(directory, out _);
@@ -145,6 +241,10 @@ internal static class Hwgen
     public static (string Dotnet, string Dll) Command { get; } = (
         Path.GetFullPath(Path.Combine(RuntimeEnvironment.GetRuntimeDirectory(), "..", "..", "..", "dotnet")),
         Path.Combine(AppContext.BaseDirectory, "hwgen.dll"));
+
+    /// <summary>The command line for sh.</summary>
+    public static string ShellCommand(params string[] arguments) =>
+        string.Join(' ', new[] { Command.Dotnet, Command.Dll }.Concat(arguments).Select(a => "'" + a.Replace("'", "'\\''", StringComparison.Ordinal) + "'"));
 
     public static ProcessResult Run(string workingDirectory, params string[] arguments) =>
         ProcessRunner.Run(Command.Dotnet, [Command.Dll, .. arguments], workingDirectory, TimeSpan.FromMinutes(5));
