@@ -431,9 +431,12 @@ public sealed class SlurmSweep
         foreach (var shard in failed)
         {
             string task = shard.JobId is null ? "never submitted" : $"Slurm job {shard.JobId}_{shard.Shard.ToString(CultureInfo.InvariantCulture)}";
-            string state = shard.Task is { } t ? t.Describe() : "ended";
             string log = Path.GetRelativePath(Directory, LogFile(shard.Shard));
             var tail = LogTail(shard.Shard);
+            string state = shard.Task is { } t ? t.Describe()
+                : shard.JobId is null ? "not run"
+                : tail.Count > 0 ? "ended (the scheduler no longer knows how)"
+                : "never ran (cancelled while queued, or forgotten by the scheduler)";
             text.Append(CultureInfo.InvariantCulture, $"shard {shard.Shard}/{Tasks} ({task}) failed: {state}, without finishing its points; ")
                 .Append(tail.Count > 0 ? $"the end of {log}:" : $"no log ({log})").Append('\n');
             foreach (string line in tail)

@@ -58,16 +58,20 @@ public class SlurmSweepTests(SlurmClusterFixture fixture)
         SweepFiles.Arrange(folder, SweepFiles.Grid);
         Hwgen.Run(folder.Path, "sweep", "sweep.yaml", "-o", "local").ShouldSucceed();
 
-        // Held at submission, so that task 2 is cancelled before it can run; then the others run.
+        // Held at submission; task 2 is released alone and killed while it runs; then the others run.
         var watching = Task.Run(() => Hwgen.Run(folder.Path, "sweep", "sweep.yaml", "-o", "cluster", "--slurm", "--tasks", "3", "--sbatch-arg=--hold"));
         string job = WaitForJob(folder.File("cluster"), watching);
+        Slurm("scontrol", "release", $"{job}_2");
+        WaitForState($"{job}_2", "RUNNING");
         Slurm("scancel", $"{job}_2");
-        Slurm("scontrol", "release", job);
+        Slurm("scontrol", "release", $"{job}_1");
+        Slurm("scontrol", "release", $"{job}_3");
 
         var first = await watching;
 
         first.ExitCode.ShouldBe(1, first.ToString());
-        first.Stderr.ShouldContain($"hwgen: shard 2/3 (Slurm job {job}_2) failed: CANCELLED");
+        first.Stderr.ShouldContain($"hwgen: shard 2/3 (Slurm job {job}_2) failed: CANCELLED, without finishing its points; the end of slurm/logs/shard-2.log:", Case.Sensitive, first.Stderr);
+        first.Stderr.ShouldContain($"CANCELLED AT ");
         first.Stderr.ShouldContain("1 of 3 shard(s) missing; run the same command again");
         File.Exists(folder.File("cluster/results.csv")).ShouldBeFalse("no results while a shard is missing");
 
@@ -130,7 +134,7 @@ public class SlurmSweepTests(SlurmClusterFixture fixture)
             folder.Path, TimeSpan.FromMinutes(5));
 
         run.ShouldSucceed(_cluster);
-        run.Stdout.ShouldContain("\r\u001b[2KSlurm job ");
+        run.Stdout.ShouldContain("\u001b[2KSlurm job ", Case.Sensitive, run.Stdout.Replace("\u001b", "ESC", StringComparison.Ordinal));
         run.Stdout.ShouldContain(", 2 tasks: ");
         run.Stdout.ShouldMatch(@"tasks: \d pending, \d running, \d done, 0 failed");
         run.Stdout.ShouldContain("2 of 2 shards done; merged into");
@@ -187,6 +191,25 @@ public class SlurmSweepTests(SlurmClusterFixture fixture)
         }
 
         Directory.Exists(folder.File("cluster/slurm/shard-1/verify/point-00001")).ShouldBeFalse("shard 1 did not build shard 2's point");
+    }
+
+    /// <summary>Waits until squeue gives a task a state.</summary>
+    private static void WaitForState(string task, string state)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        string now = string.Empty;
+        while (DateTime.UtcNow < deadline)
+        {
+            now = ProcessRunner.RunChecked("squeue", ["--noheader", "--array", "--states=all", "--jobs", task, "--format=%T"], ".", TimeSpan.FromMinutes(1)).Stdout.Trim();
+            if (now == state)
+            {
+                return;
+            }
+
+            Thread.Sleep(50);
+        }
+
+        throw new ShouldAssertException($"{task} is {now}, not {state}");
     }
 
     /// <summary>The first job a Slurm run submitted, once its record names it.</summary>
