@@ -317,15 +317,32 @@ public sealed class SlurmSweep
 
     /// <summary>
     /// Polls until no task is queued or running, or until <paramref name="cancel"/> fires, and
-    /// reports every status it reads.
+    /// reports every status it reads. squeue failing five times in a row ends the watch.
     /// </summary>
     /// <returns>The last status.</returns>
     public SlurmStatus Wait(Action<SlurmStatus> progress, CancellationToken cancel, TimeSpan? poll = null)
     {
         var interval = poll ?? TimeSpan.FromSeconds(2);
+        int failures = 0;
         while (true)
         {
-            var status = Status();
+            SlurmStatus status;
+            try
+            {
+                status = Status();
+                failures = 0;
+            }
+            catch (SlurmException) when (++failures < 5)
+            {
+                // A busy controller may not answer once or twice; the watch goes on.
+                if (cancel.WaitHandle.WaitOne(interval))
+                {
+                    throw;
+                }
+
+                continue;
+            }
+
             progress(status);
             if (!status.Active || cancel.WaitHandle.WaitOne(interval))
             {

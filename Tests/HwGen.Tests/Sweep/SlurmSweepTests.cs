@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.Json.Nodes;
 using HwGen.Sweep;
 using HwGen.Tools;
@@ -164,6 +166,66 @@ public class SlurmSweepTests(SlurmClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Ctrl_C_on_a_terminal_offers_to_cancel_the_array_and_cancels_it_on_yes()
+    {
+        using var folder = new TempFolder("slurm-ctrl-c");
+        SweepFiles.Arrange(folder, SweepFiles.Grid);
+
+        // script(1) gives hwgen a pseudo-terminal; what the test writes to it is typed there: ^C, then y.
+        var start = new ProcessStartInfo("script")
+        {
+            WorkingDirectory = folder.Path,
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (string argument in new[] { "--quiet", "--flush", "--return", "--command", Hwgen.ShellCommand("sweep", "sweep.yaml", "-o", "cluster", "--slurm", "--tasks", "2", "--sbatch-arg=--hold"), "/dev/null" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = new StringBuilder();
+        var reading = Task.Run(async () =>
+        {
+            var buffer = new char[512];
+            int read;
+            while ((read = await process.StandardOutput.ReadAsync(buffer)) > 0)
+            {
+                lock (output)
+                {
+                    output.Append(buffer, 0, read);
+                }
+            }
+        });
+        try
+        {
+            string job = WaitForJob(folder.File("cluster"), () => process.HasExited ? output.ToString() : null);
+            WaitForOutput(output, " pending, ", process);
+            await process.StandardInput.WriteAsync("\u0003");
+            await process.StandardInput.FlushAsync();
+            WaitForOutput(output, $"Cancel Slurm job {job} (scancel)? [y/N] ", process);
+            await process.StandardInput.WriteAsync("y\n");
+            await process.StandardInput.FlushAsync();
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(2));
+            await reading;
+
+            process.ExitCode.ShouldBe(130, output.ToString());
+            output.ToString().ShouldContain($"hwgen: cancelled Slurm job {job}; the shards done so far are kept");
+            var queue = ProcessRunner.Run("squeue", ["--noheader", "--array", "--jobs", job, "--format=%T"], ".", TimeSpan.FromMinutes(1));
+            queue.Stdout.ShouldNotContain("PENDING", Case.Sensitive, "the array is cancelled");
+        }
+        finally
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+        }
+    }
+
+    [Fact]
     public void Verify_and_synth_are_spread_over_the_tasks_each_building_only_its_own_points()
     {
         using var folder = new TempFolder("slurm-verify");
@@ -213,20 +275,47 @@ public class SlurmSweepTests(SlurmClusterFixture fixture)
     }
 
     /// <summary>The first job a Slurm run submitted, once its record names it.</summary>
-    private static string WaitForJob(string directory, Task<ProcessResult> run)
+    private static string WaitForJob(string directory, Task<ProcessResult> run) =>
+        WaitForJob(directory, () => run.IsCompleted ? run.Result.ToString() : null);
+
+    /// <summary>The first job a Slurm run submitted; <paramref name="ended"/> says why not when hwgen has ended.</summary>
+    private static string WaitForJob(string directory, Func<string?> ended)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
         while (!HasJob(directory))
         {
-            if (run.IsCompleted || DateTime.UtcNow > deadline)
+            if (ended() is { } why || DateTime.UtcNow > deadline)
             {
-                throw new ShouldAssertException($"no job submitted: {run.Result}");
+                throw new ShouldAssertException($"no job submitted: {ended()}");
             }
 
             Thread.Sleep(100);
         }
 
         return JobIds(directory)[0];
+    }
+
+    /// <summary>Waits until a process has shown <paramref name="text"/>.</summary>
+    private static void WaitForOutput(StringBuilder output, string text, Process process)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (true)
+        {
+            lock (output)
+            {
+                if (output.ToString().Contains(text, StringComparison.Ordinal))
+                {
+                    return;
+                }
+
+                if (process.HasExited || DateTime.UtcNow > deadline)
+                {
+                    throw new ShouldAssertException($"never showed '{text}': {output}");
+                }
+            }
+
+            Thread.Sleep(100);
+        }
     }
 
     private static bool HasJob(string directory)
