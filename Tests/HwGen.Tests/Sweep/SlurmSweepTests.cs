@@ -54,6 +54,38 @@ public class SlurmSweepTests(SlurmClusterFixture fixture)
     }
 
     [Fact]
+    public void No_wait_returns_after_submitting_and_resume_or_merge_by_hand_finish_byte_identical()
+    {
+        using var folder = new TempFolder("slurm-no-wait");
+        SweepFiles.Arrange(folder, SweepFiles.Grid);
+        Hwgen.Run(folder.Path, "sweep", "sweep.yaml", "-o", "local").ShouldSucceed();
+
+        var submit = Hwgen.Run(folder.Path, "sweep", "sweep.yaml", "-o", "cluster", "--slurm", "--tasks", "2", "--no-wait");
+
+        submit.ShouldSucceed(_cluster);
+        string job = JobIds(folder.File("cluster"))[0];
+        submit.Stdout.ShouldStartWith($"Submitted Slurm job {job}: shards 1–2 of 2; the batch script is {folder.File("cluster/sweep.sbatch")}.");
+        submit.Stdout.ShouldContain($"  Follow it:  squeue --jobs {job}");
+        submit.Stdout.ShouldContain($"  Finish it:  hwgen sweep --slurm --resume {folder.File("cluster")}");
+        File.Exists(folder.File("cluster/results.csv")).ShouldBeFalse("nothing is merged yet");
+
+        var resumed = Hwgen.Run(folder.Path, "sweep", "--slurm", "--resume", "cluster");
+
+        resumed.ShouldSucceed(_cluster);
+        resumed.Stderr.ShouldNotContain("submitted", Case.Sensitive, "nothing is submitted again");
+        Submissions(folder.File("cluster")).Count.ShouldBe(1);
+        foreach (string name in SweepFilesWritten)
+        {
+            File.ReadAllBytes(folder.File(Path.Combine("cluster", name))).ShouldBe(File.ReadAllBytes(folder.File(Path.Combine("local", name))), name);
+        }
+
+        // The merge by hand that --no-wait names writes into the run's folder without --force.
+        File.Delete(folder.File("cluster/results.csv"));
+        Hwgen.Run(folder.Path, "sweep", "merge", "cluster/slurm/shard-1", "cluster/slurm/shard-2", "-o", "cluster").ShouldSucceed();
+        File.ReadAllBytes(folder.File("cluster/results.csv")).ShouldBe(File.ReadAllBytes(folder.File("local/results.csv")));
+    }
+
+    [Fact]
     public async Task A_cancelled_task_is_named_and_a_rerun_resubmits_only_its_shard_then_merges_byte_identical()
     {
         using var folder = new TempFolder("slurm-recovery");
