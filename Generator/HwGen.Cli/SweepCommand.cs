@@ -15,8 +15,8 @@ internal static class SweepCommand
 
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var sweepFile = new Argument<string>("SWEEP") { Description = "The sweep file (YAML): base config, axes, sampling, metrics, constraints, objectives." };
-        var output = new Option<string>("--output", "-o") { Description = "Output folder: results.csv, results.json, pareto.csv, report.html, and the points computed so far.", Required = true };
+        var sweepFile = new Argument<string?>("SWEEP") { Description = "The sweep file (YAML): base config, axes, sampling, metrics, constraints, objectives.", Arity = ArgumentArity.ZeroOrOne };
+        var output = new Option<string?>("--output", "-o") { Description = "Output folder: results.csv, results.json, pareto.csv, report.html, and the points computed so far." };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Points computed in parallel.", DefaultValueFactory = _ => 1 };
         var shard = new Option<string?>("--shard") { Description = "Compute only shard I of N (I/N, 1-based); merge the shards' folders with 'hwgen sweep merge'." };
         var verify = new Option<int>("--verify") { Description = "Co-simulate K points, spread over the sweep, in Verilator (bit-exact and cycle-exact, else exit 1).", DefaultValueFactory = _ => 0 };
@@ -27,8 +27,17 @@ internal static class SweepCommand
         {
             sweepFile, output, jobs, shard, verify, synth, force, json, Merge(stdout, stderr),
         };
+        var slurm = new SlurmSweepCommand();
+        slurm.AddTo(command);
         command.SetAction(parse => Cli.Guard(stderr, () =>
         {
+            if (slurm.Requested(parse))
+            {
+                return slurm.Run(parse, new SweepArguments(parse.GetValue(sweepFile), parse.GetValue(output), parse.GetValue(jobs), SlurmSweepCommand.Given(parse, jobs),
+                    parse.GetValue(verify), parse.GetValue(synth), parse.GetValue(force), parse.GetValue(json), SlurmSweepCommand.Given(parse, shard)), stdout, stderr);
+            }
+
+            RequireSweepAndOutput(parse.GetValue(sweepFile), parse.GetValue(output));
             var (index, count) = ParseShard(parse.GetValue(shard));
             var options = new SweepOptions
             {
@@ -63,6 +72,26 @@ internal static class SweepCommand
             return outcome.Passed ? Cli.Success : Cli.CheckFailed;
         }));
         return command;
+    }
+
+    /// <summary>SWEEP and -o, which every run but <c>--slurm --resume DIR</c> needs.</summary>
+    private static void RequireSweepAndOutput(string? sweepFile, string? output)
+    {
+        var errors = new List<ConfigError>();
+        if (sweepFile is null)
+        {
+            errors.Add(new ConfigError("command line", 0, 0, "SWEEP", "give the sweep file"));
+        }
+
+        if (output is null)
+        {
+            errors.Add(new ConfigError("command line", 0, 0, "-o", "give the output folder (option '--output' is required)"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ConfigException(errors);
+        }
     }
 
     /// <summary><c>I/N</c> with 1 ≤ I ≤ N; none is 1/1.</summary>
@@ -131,7 +160,7 @@ internal static class SweepCommand
         return outcome!;
     }
 
-    private static void Report(TextWriter stdout, SweepOutcome outcome, SweepOptions? options, bool json)
+    internal static void Report(TextWriter stdout, SweepOutcome outcome, SweepOptions? options, bool json)
     {
         var results = outcome.Results;
         var spec = outcome.Definition.Spec;

@@ -351,7 +351,7 @@ public static class SweepRunner
         }
 
         if (!force && Directory.Exists(directory) && !File.Exists(Path.Combine(directory, StateFile))
-            && Directory.EnumerateFileSystemEntries(directory).Any())
+            && !SlurmSweep.IsSlurmRun(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
         {
             throw new ConfigException(new ConfigError(directory, 0, 0, "-o",
                 "holds files that are not a sweep's; choose an empty or new folder, or pass --force to write into it"));
