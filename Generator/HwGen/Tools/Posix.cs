@@ -59,7 +59,27 @@ internal static partial class Posix
         }
     }
 
+    public const int Eperm = 1;
+    public const int Eacces = 13;
+    public const int Ebusy = 16;
+    public const int Exdev = 18;
+    public const int Einval = 22;
     public const int Enosys = 38;
+    public const int Eopnotsupp = 95;
+
+    /// <summary>link(2): a second name for a file (same inode, same times); returns 0 or the errno.</summary>
+    public static int HardLink(string existing, string newName)
+    {
+        if (!Supported)
+        {
+            return Enosys;
+        }
+
+        return Link(existing, newName) == 0 ? 0 : Marshal.GetLastPInvokeError();
+    }
+
+    [LibraryImport("libc", EntryPoint = "link", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Link(string existing, string newName);
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

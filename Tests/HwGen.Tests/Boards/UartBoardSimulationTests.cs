@@ -69,7 +69,7 @@ public class UartBoardSimulationTests(ITestOutputHelper output)
         using var dir = new TempFolder("uart-lenet");
         var design = Design.Load(Examples.Path("lenet-up5k.yaml"));
         var build = Synthesis.BoardBuild.Prepare(design.Network, Synthesis.BoardCatalog.Load("icebreaker"));
-        Emit.OutputWriter.Write(dir.Path, build.Files());
+        HwGen.Emit.OutputWriter.Write(dir.Path, build.Files());
         build.Plan.ShouldBe(new HwGen.Hardware.MemoryPlan(HwGen.Configuration.MemoryStyle.Ice40Spram, HwGen.Configuration.MemoryStyle.Ice40Spram));
         ProcessRunner.RunChecked("sh", ["build_board_sim.sh", "8"], dir.Path, Timeout);
         var (assembly, _) = RoslynCompiler.Compile(File.ReadAllText(dir.File("host/LenetUp5kDriver.cs")), "LenetUp5kDriver");
