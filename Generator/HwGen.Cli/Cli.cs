@@ -32,7 +32,16 @@ public static class Cli
         {
             foreach (var error in parse.Errors)
             {
-                stderr.WriteLine($"hwgen: {error.Message}");
+                // Name the option or argument the error is about, on one line.
+                string? name = error.SymbolResult switch
+                {
+                    System.CommandLine.Parsing.OptionResult option => option.Option.Name,
+                    System.CommandLine.Parsing.ArgumentResult { Parent: System.CommandLine.Parsing.OptionResult option } => option.Option.Name,
+                    System.CommandLine.Parsing.ArgumentResult argument => argument.Argument.Name,
+                    _ => null,
+                };
+                string message = string.Join(' ', error.Message.Split(['\n', '\t', '\r'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                stderr.WriteLine(name is null || message.Contains(name, StringComparison.Ordinal) ? $"hwgen: {message}" : $"hwgen: {name}: {message}");
             }
 
             var names = new List<string>();

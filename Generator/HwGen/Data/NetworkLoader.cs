@@ -60,49 +60,31 @@ public static class NetworkLoader
     }
 
     /// <summary>
-    /// Refuses a network that cannot be held: a layer larger than one .NET array, or dense weights
-    /// that need more memory than the machine gives HwGen (<see cref="MemoryBudget"/>).
+    /// Refuses a network whose dense weights need more memory than the machine gives HwGen
+    /// (<see cref="MemoryBudget"/>), naming its largest layer, before anything is allocated.
     /// </summary>
     private static void CheckMemory(HwGenConfig config)
     {
-        var errors = new List<ConfigError>();
-        void Error(string key, string message)
-        {
-            var at = config.Locations.Find(key);
-            errors.Add(new ConfigError(config.SourceFile, at.Line, at.Column, key, message));
-        }
-
         long total = 0;
         int largest = 0;
         long inputs = config.Input.Size;
         var sizes = new long[config.Layers.Count];
         for (var i = 0; i < config.Layers.Count; i++)
         {
-            var layer = config.Layers[i];
-            sizes[i] = layer.Outputs * inputs;
-            if (sizes[i] > Array.MaxLength)
-            {
-                Error($"layers[{i}].outputs", string.Create(CultureInfo.InvariantCulture,
-                    $"layer '{layer.Name}' has {layer.Outputs} × {inputs} = {sizes[i]:N0} weights, more than the {Array.MaxLength:N0} one array holds"));
-            }
-
+            sizes[i] = config.Layers[i].Outputs * inputs;
             total += sizes[i];
             largest = sizes[i] > sizes[largest] ? i : largest;
-            inputs = layer.Outputs;
+            inputs = config.Layers[i].Outputs;
         }
 
         long needed = total * MemoryBudget.BytesPerWeight;
-        if (errors.Count == 0 && needed > MemoryBudget.AvailableBytes)
+        if (needed > MemoryBudget.AvailableBytes)
         {
-            var layer = config.Layers[largest];
-            Error($"layers[{largest}].outputs", string.Create(CultureInfo.InvariantCulture,
-                $"the network has {total:N0} weights (layer '{layer.Name}' {sizes[largest]:N0}, the largest); compressing them needs about {MemoryBudget.Size(needed)} " +
-                $"({MemoryBudget.BytesPerWeight} bytes per weight), more than {MemoryBudget.Available}: use smaller layers or a machine with more memory"));
-        }
-
-        if (errors.Count > 0)
-        {
-            throw new ConfigException(errors);
+            string key = $"layers[{largest}].outputs";
+            var at = config.Locations.Find(key);
+            throw new ConfigException(new ConfigError(config.SourceFile, at.Line, at.Column, key, string.Create(CultureInfo.InvariantCulture,
+                $"the network has {total:N0} weights (layer '{config.Layers[largest].Name}' {sizes[largest]:N0}, the largest); compressing them needs about {MemoryBudget.Size(needed)} " +
+                $"({MemoryBudget.BytesPerWeight} bytes per weight), more than {MemoryBudget.Available}: use smaller layers or a machine with more memory")));
         }
     }
 

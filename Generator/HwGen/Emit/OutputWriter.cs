@@ -141,11 +141,13 @@ public static class OutputWriter
         }
 
         bool created = !Directory.Exists(folder);
+        string lockPath = Path.Combine(folder, LockName);
+        bool newLockFile = !File.Exists(lockPath);
         FileStream stream;
         try
         {
             Directory.CreateDirectory(folder);
-            stream = new FileStream(Path.Combine(folder, LockName), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException e) when (e.HResult is SharingViolation or WouldBlockLinux or WouldBlockMac)
         {
@@ -162,7 +164,7 @@ public static class OutputWriter
             throw new ConfigException(new ConfigError(directory, 0, 0, "-o", $"cannot write into this folder: {e.Message}"));
         }
 
-        var folderLock = new FolderLock(folder, stream, created, _held);
+        var folderLock = new FolderLock(folder, stream, created, newLockFile, _held);
         folderLock.Inputs.AddRange(inputs ?? []);
         _held[folder] = folderLock;
         return folderLock;
@@ -590,13 +592,15 @@ public static class OutputWriter
     {
         private readonly FileStream _stream;
         private readonly bool _created;
+        private readonly bool _newLockFile;
         private readonly Dictionary<string, FolderLock> _registry;
 
-        internal FolderLock(string folder, FileStream stream, bool created, Dictionary<string, FolderLock> registry)
+        internal FolderLock(string folder, FileStream stream, bool created, bool newLockFile, Dictionary<string, FolderLock> registry)
         {
             Folder = folder;
             _stream = stream;
             _created = created;
+            _newLockFile = newLockFile;
             _registry = registry;
         }
 
@@ -608,7 +612,10 @@ public static class OutputWriter
 
         internal int Count { get; set; } = 1;
 
-        /// <summary>Releases the hold; a folder this lock created and nothing filled is removed again.</summary>
+        /// <summary>
+        /// Releases the hold. What the lock itself added to a folder HwGen then wrote nothing into
+        /// goes again: the lock file, and the folder when the lock created it.
+        /// </summary>
         public void Dispose()
         {
             if (--Count > 0)
@@ -620,6 +627,10 @@ public static class OutputWriter
             if (_created)
             {
                 RemoveIfOnlyLock(Folder);
+            }
+            else if (_newLockFile && !File.Exists(Path.Combine(Folder, ManifestName)))
+            {
+                File.Delete(Path.Combine(Folder, LockName));
             }
 
             _stream.Dispose();

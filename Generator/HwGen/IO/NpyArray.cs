@@ -123,7 +123,10 @@ public static partial class Npy
     }
 
     /// <summary>The largest header HwGen reads: NumPy writes a few hundred bytes (and refuses to load more than 10,000 by default).</summary>
-    public const int MaxHeaderBytes = 1 << 16;
+    public const int MaxHeaderBytes = 1 << 20;
+
+    /// <summary>The most dimensions an array may have (NumPy 2's NPY_MAXDIMS).</summary>
+    public const int MaxDimensions = 64;
 
     /// <summary>
     /// Reads one array from a stream; <paramref name="origin"/> names it in messages. The header is
@@ -230,9 +233,9 @@ public static partial class Npy
             return [];
         }
 
-        if (parts.Length > 32)
+        if (parts.Length > MaxDimensions)
         {
-            throw new NpyFormatException($"{origin}: the shape has {parts.Length} dimensions; NumPy allows at most 32");
+            throw new NpyFormatException($"{origin}: the shape has {parts.Length} dimensions; NumPy allows at most {MaxDimensions}");
         }
 
         var shape = new int[parts.Length];
