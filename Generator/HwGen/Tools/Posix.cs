@@ -38,6 +38,9 @@ internal static partial class Posix
         }
     }
 
+    /// <summary>kill(2): sends <paramref name="signal"/> to process <paramref name="pid"/>; returns 0 or -1.</summary>
+    public static int Signal(int pid, int signal) => Supported ? Kill(pid, signal) : -1;
+
     /// <summary>
     /// renameat2(2) with <paramref name="flags"/>; returns 0 or the errno (ENOSYS where the call or
     /// the platform lacks it).
