@@ -187,6 +187,7 @@ internal static class Commands
         var eie = new Command("eie", "EIE's benchmark layers (ISCA 2016) on 64 PEs, FIFO 8, with the paper's design-space figures.") { output, json, alex8, noFigures };
         eie.SetAction(parse => Cli.Guard(stderr, () =>
         {
+            OutputWriter.CheckName(parse.GetValue(output)!);
             string? alex8Path = parse.GetValue(alex8);
             if (alex8Path is not null && !File.Exists(alex8Path))
             {

@@ -176,6 +176,14 @@ internal static class HostileInputs
             f => ["generate", f.Write("design/config.yaml", Plain), "-o", f.File("design"), "--force"],
             "design/config.yaml: -o", "HwGen never replaces a file it was given"),
 
+        new("bench_output_folder_name_empty",
+            f => ["bench", "eie", "-o", "", "--no-figures"],
+            "-o", "the output folder is empty"),
+
+        new("bench_output_folder_under_a_file",
+            f => ["bench", "eie", "-o", Path.Combine(f.Write("notes.txt", "mine"), "bench"), "--no-figures"],
+            "-o", "is a file"),
+
         // ---- sweeps -----------------------------------------------------------------------------------
         new("sweep_output_folder_name_empty",
             f => ["sweep", Sweep(f, "luts > 0"), "-o", ""],
