@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.RegularExpressions;
 using HwGen.Configuration;
 using HwGen.Tools;
 
@@ -33,7 +34,7 @@ namespace HwGen.Emit;
 /// next one.</item>
 /// </list>
 /// </remarks>
-public static class OutputWriter
+public static partial class OutputWriter
 {
     /// <summary>The list of files HwGen wrote into a folder.</summary>
     public const string ManifestName = ".hwgen-manifest";
@@ -109,7 +110,9 @@ public static class OutputWriter
                 }
                 finally
                 {
-                    DeleteTree(temp);
+                    // The old tree after a swap, or the unfinished new one: best effort, as the
+                    // next run removes what is left.
+                    TryDeleteTree(temp);
                 }
             }
 
@@ -321,9 +324,13 @@ public static class OutputWriter
 
         try
         {
-            foreach (string stale in Directory.EnumerateDirectories(parent, SiblingPrefix(folder) + "*"))
+            string prefix = SiblingPrefix(folder);
+            foreach (string stale in Directory.EnumerateDirectories(parent, prefix + "*"))
             {
-                DeleteTree(stale);
+                if (SiblingSuffix().IsMatch(Path.GetFileName(stale)[prefix.Length..]))
+                {
+                    TryDeleteTree(stale);
+                }
             }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -539,6 +546,22 @@ public static class OutputWriter
         var info = new FileInfo(path);
         return info.Exists && info.LinkTarget is null && info.Length == content.Length && File.ReadAllBytes(path).AsSpan().SequenceEqual(content);
     }
+
+    private static void TryDeleteTree(string path)
+    {
+        try
+        {
+            DeleteTree(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Left for the next run into the folder.
+        }
+    }
+
+    /// <summary>What follows a temporary sibling's prefix: the process id and the random part (see <see cref="CreateSibling"/>).</summary>
+    [GeneratedRegex("^[0-9]+-[0-9A-F]{12}(-old)?$")]
+    private static partial Regex SiblingSuffix();
 
     /// <summary>Deletes a folder and what it holds; symbolic links are removed, never followed.</summary>
     private static void DeleteTree(string path)

@@ -182,12 +182,14 @@ public class OutputWriterTests
         using var root = new TempFolder();
         string output = root.File("design");
         OutputWriter.Write(output, First);
-        root.Write(".design.hwgen-999999-0A0B/rtl/top.sv", "half written");
+        root.Write(".design.hwgen-999999-0A0B0C0D0E0F/rtl/top.sv", "half written");
+        root.Write(".design.hwgen-999999-0A0B0C0D0E0F-old/rtl/top.sv", "the old tree of a two-rename swap");
+        root.Write(".design.hwgen-notes/keep.txt", "not a temporary folder of HwGen's");
         File.WriteAllText(Path.Combine(output, "rtl/top.sv.999999-0A0B.tmp-hwgen"), "half written");
 
         OutputWriter.Write(output, Second);
 
-        Directory.GetFileSystemEntries(root.Path).Select(Path.GetFileName).ShouldBe(["design"]);
+        Directory.GetFileSystemEntries(root.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal).ShouldBe([".design.hwgen-notes", "design"]);
         File.Exists(Path.Combine(output, "rtl/top.sv.999999-0A0B.tmp-hwgen")).ShouldBeFalse();
     }
 
