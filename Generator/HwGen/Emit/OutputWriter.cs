@@ -28,8 +28,8 @@ namespace HwGen.Emit;
 /// the same folder fail at once with a clear message instead of mixing two designs.</item>
 /// <item><b>Inputs stay.</b> A file given as input (the config, its data) that lies in the folder is
 /// never replaced or removed: a run that would generate a file in its place is refused.</item>
-/// <item><b>Where a sibling cannot be made</b> (the parent is not writable, the folder is a mount point
-/// or the file system cannot exchange folders) the folder is written in place: each file atomically,
+/// <item><b>Where a sibling cannot be made or swapped</b> (the parent is not writable, the folder is a
+/// mount point, the file system or the platform cannot exchange folders) the folder is written in place: each file atomically,
 /// the manifest listing old and new files until the end, so an interrupted run is cleaned up by the
 /// next one.</item>
 /// </list>
@@ -85,7 +85,7 @@ public static partial class OutputWriter
         var stale = previous.Where(p => !current.ContainsKey(p)).ToHashSet(StringComparer.Ordinal);
         foreach (string input in (inputs ?? []).Concat(hold.Inputs))
         {
-            string relative = Path.GetRelativePath(folder, Path.GetFullPath(input)).Replace('\\', '/');
+            string relative = Path.GetRelativePath(folder, RealPath(input)).Replace('\\', '/');
             if (current.ContainsKey(relative))
             {
                 throw new ConfigException(new ConfigError(input, 0, 0, "-o",
@@ -233,7 +233,7 @@ public static partial class OutputWriter
         return parts.All(p => p.Length > 0 && p != "." && p != "..") && parts[0] != ManifestName && parts[0] != LockName;
     }
 
-    /// <summary>The folder's full path, through a symbolic link to the folder itself; the name is checked first.</summary>
+    /// <summary>The folder's full path, symbolic links resolved; the name is checked first.</summary>
     private static string Resolve(string directory)
     {
         if (string.IsNullOrWhiteSpace(directory))
@@ -264,13 +264,26 @@ public static partial class OutputWriter
             }
         }
 
-        var info = new DirectoryInfo(full);
-        if (info.Exists && info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+        return RealPath(full);
+    }
+
+    /// <summary>The full path with every symbolic link on the way resolved (the parts that exist).</summary>
+    private static string RealPath(string path)
+    {
+        string full = Path.GetFullPath(path);
+        string root = Path.GetPathRoot(full) ?? "/";
+        string real = root;
+        foreach (string part in full[root.Length..].Split(Path.DirectorySeparatorChar, StringSplitOptions.RemoveEmptyEntries))
         {
-            full = Path.TrimEndingDirectorySeparator(target.FullName);
+            real = Path.Combine(real, part);
+            var info = new FileInfo(real);
+            if (info.LinkTarget is not null && info.ResolveLinkTarget(returnFinalTarget: true) is { } target)
+            {
+                real = Path.TrimEndingDirectorySeparator(target.FullName);
+            }
         }
 
-        return full;
+        return real;
     }
 
     /// <summary>The manifest's trustworthy entries (none from a manifest larger than any HwGen writes).</summary>
@@ -434,42 +447,17 @@ public static partial class OutputWriter
         }
     }
 
-    /// <summary>Swaps the new tree in; the old one ends up at <paramref name="temp"/>. False when this file system cannot swap folders.</summary>
+    /// <summary>
+    /// Swaps the new tree in; the old one ends up at <paramref name="temp"/>. False where the folders
+    /// cannot be exchanged atomically (not Linux, a file system without RENAME_EXCHANGE, a mount
+    /// point, no permission): the caller then writes in place.
+    /// </summary>
     private static bool Commit(string temp, string folder)
     {
         Interruption.Token.ThrowIfCancellationRequested();
         string cwd = Environment.CurrentDirectory;
-        int error = Posix.Rename(temp, folder, Posix.RenameExchange);
-        if (error is Posix.Einval or Posix.Enosys or Posix.Eopnotsupp)
+        if (Posix.Rename(temp, folder, Posix.RenameExchange) != 0)
         {
-            // No atomic exchange here: two renames, undone if the second fails.
-            string old = temp + "-old";
-            try
-            {
-                Directory.Move(folder, old);
-            }
-            catch (IOException)
-            {
-                return false;
-            }
-
-            try
-            {
-                Directory.Move(temp, folder);
-            }
-            catch (IOException)
-            {
-                Directory.Move(old, folder);
-                throw;
-            }
-
-            Directory.Move(old, temp);
-            error = 0;
-        }
-
-        if (error != 0)
-        {
-            // A mount point (EBUSY), another file system (EXDEV), no permission: write in place.
             return false;
         }
 
@@ -560,7 +548,7 @@ public static partial class OutputWriter
     }
 
     /// <summary>What follows a temporary sibling's prefix: the process id and the random part (see <see cref="CreateSibling"/>).</summary>
-    [GeneratedRegex("^[0-9]+-[0-9A-F]{12}(-old)?$")]
+    [GeneratedRegex("^[0-9]+-[0-9A-F]{12}$")]
     private static partial Regex SiblingSuffix();
 
     /// <summary>Deletes a folder and what it holds; symbolic links are removed, never followed.</summary>

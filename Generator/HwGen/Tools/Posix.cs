@@ -11,9 +11,6 @@ internal static partial class Posix
     /// <summary>renameat2: swap the two paths atomically (both must exist).</summary>
     public const uint RenameExchange = 2;
 
-    /// <summary>renameat2: fail with EEXIST instead of replacing the target.</summary>
-    public const uint RenameNoReplace = 1;
-
     private const int AtFdCwd = -100;
 
     /// <summary>True where process groups and kill(2) exist.</summary>
@@ -62,13 +59,7 @@ internal static partial class Posix
         }
     }
 
-    public const int Eperm = 1;
-    public const int Eacces = 13;
-    public const int Ebusy = 16;
-    public const int Exdev = 18;
-    public const int Einval = 22;
     public const int Enosys = 38;
-    public const int Eopnotsupp = 95;
 
     /// <summary>link(2): a second name for a file (same inode, same times); returns 0 or the errno.</summary>
     public static int HardLink(string existing, string newName)

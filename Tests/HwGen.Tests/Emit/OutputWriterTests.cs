@@ -108,6 +108,20 @@ public class OutputWriterTests
     }
 
     [Fact]
+    public void An_input_reached_through_a_link_to_the_output_folder_is_refused_too()
+    {
+        using var root = new TempFolder();
+        Directory.CreateDirectory(root.File("real"));
+        File.CreateSymbolicLink(root.File("link"), root.File("real"));
+        string input = root.Write("real/config.yaml", "name: mine");
+
+        var error = Should.Throw<ConfigException>(() => OutputWriter.Write(root.File("link"), [GeneratedFile.Text("config.yaml", "name: generated")], force: true, inputs: [root.File("link/config.yaml")]));
+
+        error.Errors.Single().Message.ShouldContain("never replaces a file it was given");
+        File.ReadAllText(input).ShouldBe("name: mine");
+    }
+
+    [Fact]
     public void An_input_the_previous_generation_wrote_is_kept_when_the_new_one_does_not()
     {
         using var root = new TempFolder();
@@ -183,7 +197,6 @@ public class OutputWriterTests
         string output = root.File("design");
         OutputWriter.Write(output, First);
         root.Write(".design.hwgen-999999-0A0B0C0D0E0F/rtl/top.sv", "half written");
-        root.Write(".design.hwgen-999999-0A0B0C0D0E0F-old/rtl/top.sv", "the old tree of a two-rename swap");
         root.Write(".design.hwgen-notes/keep.txt", "not a temporary folder of HwGen's");
         File.WriteAllText(Path.Combine(output, "rtl/top.sv.999999-0A0B.tmp-hwgen"), "half written");
 
