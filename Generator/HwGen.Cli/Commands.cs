@@ -28,8 +28,10 @@ internal static class Commands
         command.SetAction(parse => Cli.Guard(stderr, () =>
         {
             int count = CheckPositive(parse.GetValue(vectors), "--vectors");
+            int seedValue = CheckSeed(parse.GetValue(seed));
             var design = Design.Load(parse.GetValue(config)!);
-            var report = EstimateReport.Build(design.Network, design.Vectors(count, parse.GetValue(seed)));
+            CheckVectorMemory(count, design);
+            var report = EstimateReport.Build(design.Network, design.Vectors(count, seedValue));
             if (parse.GetValue(json))
             {
                 stdout.WriteLine(DesignReport.EstimateJson(report).ToJsonString(JsonOptions));
@@ -58,7 +60,7 @@ internal static class Commands
             var design = Design.Load(parse.GetValue(config)!);
             var report = EstimateReport.Build(design.Network, design.Vectors(1, design.Config.Seed));
             var files = DesignWriter.Files(new DesignRequest(design.Network) { Report = new DesignReport(design, report) });
-            int changed = OutputWriter.Write(dir, files, parse.GetValue(force));
+            int changed = OutputWriter.Write(dir, files, parse.GetValue(force), Inputs(design));
             if (parse.GetValue(json))
             {
                 var summary = new JsonObject
@@ -102,9 +104,14 @@ internal static class Commands
         {
             string dir = parse.GetValue(output)!;
             int count = CheckPositive(parse.GetValue(vectors), "--vectors");
+            int seedValue = CheckSeed(parse.GetValue(seed));
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var design = Design.Load(parse.GetValue(config)!);
-            var inputs = design.Vectors(count, parse.GetValue(seed));
+            CheckVectorMemory(count, design);
+
+            // Held for the whole run: no other HwGen writes here while this one builds and simulates.
+            using var hold = OutputWriter.Lock(dir, Inputs(design));
+            var inputs = design.Vectors(count, seedValue);
             var report = EstimateReport.Build(design.Network, inputs.Take(1).ToList());
             var options = new SimulationOptions
             {
@@ -112,7 +119,7 @@ internal static class Commands
                 Trace = parse.GetValue(trace),
                 LoadThroughPort = parse.GetValue(loadPort),
             };
-            DesignWriter.Write(dir, options.Design(design.Network) with { Report = new DesignReport(design, report) }, parse.GetValue(force));
+            DesignWriter.Write(dir, options.Design(design.Network) with { Report = new DesignReport(design, report) }, parse.GetValue(force), Inputs(design));
             bool terminal = !System.Console.IsErrorRedirected && !parse.GetValue(json);
             var result = Simulator.Run(design.Network, inputs, dir, options, terminal ? m => stderr.WriteLine($"hwgen: {m}") : null);
             string? reproducer = result.FirstMismatch is null ? null : Reproducer.Write(design, inputs[result.FirstMismatch.Vector], dir);
@@ -147,6 +154,7 @@ internal static class Commands
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var target = BoardCatalog.Load(parse.GetValue(board)!);
             var design = Design.Load(parse.GetValue(config)!);
+            using var hold = OutputWriter.Lock(dir, Inputs(design));
             BoardBuild build;
             try
             {
@@ -157,7 +165,7 @@ internal static class Commands
                 throw design.Locate(e);
             }
 
-            DesignWriter.Write(dir, DesignRequest.For(build), parse.GetValue(force));
+            DesignWriter.Write(dir, DesignRequest.For(build), parse.GetValue(force), Inputs(design));
             bool terminal = !System.Console.IsErrorRedirected && !parse.GetValue(json);
             var result = Synthesizer.Run(build, dir, new SynthesisOptions(), terminal ? m => stderr.WriteLine($"hwgen: {m}") : null);
             if (parse.GetValue(json))
@@ -192,6 +200,7 @@ internal static class Commands
         var eie = new Command("eie", "EIE's benchmark layers (ISCA 2016) on 64 PEs, FIFO 8, with the paper's design-space figures.") { output, json, alex8, noFigures };
         eie.SetAction(parse => Cli.Guard(stderr, () =>
         {
+            OutputWriter.CheckName(parse.GetValue(output)!);
             string? alex8Path = parse.GetValue(alex8);
             if (alex8Path is not null && !File.Exists(alex8Path))
             {
@@ -254,6 +263,32 @@ internal static class Commands
     private static int CheckPositive(int value, string option) => value >= 1
         ? value
         : throw new Configuration.ConfigException(new Configuration.ConfigError("command line", 0, 0, option, $"must be at least 1, not {value.ToString(CultureInfo.InvariantCulture)}"));
+
+    /// <summary>Seeds are 0 to 2^31 − 1, as the config's <c>seed</c>.</summary>
+    private static int CheckSeed(int value) => value >= 0
+        ? value
+        : throw new Configuration.ConfigException(new Configuration.ConfigError("command line", 0, 0, "--seed", string.Create(CultureInfo.InvariantCulture, $"must be from 0 to {int.MaxValue}, not {value}")));
+
+    /// <summary>Refuses more vectors than the machine's memory holds (each is held with every layer's outputs).</summary>
+    private static void CheckVectorMemory(int count, Design design)
+    {
+        long activations = design.Network.InputSize + design.Network.Layers.Sum(l => (long)l.Rows);
+        long perVector = activations * Platform.MemoryBudget.BytesPerActivation;
+        long most = Platform.MemoryBudget.AvailableBytes / perVector;
+        if (count > most)
+        {
+            throw new Configuration.ConfigException(new Configuration.ConfigError("command line", 0, 0, "--vectors", string.Create(CultureInfo.InvariantCulture,
+                $"{count} vectors of {design.Network.Name} ({activations} activations each) need about {Platform.MemoryBudget.Size((double)count * perVector)} of memory, more than {Platform.MemoryBudget.Available}; use at most {most}")));
+        }
+    }
+
+    /// <summary>The files a design was read from: its config and data files, which no output may replace.</summary>
+    private static string[] Inputs(Design design)
+    {
+        var config = design.Config;
+        var data = config.Layers.Select(l => l.Weights.Path).Prepend(config.Input.Path).OfType<string>().Select(config.ResolvePath);
+        return [config.SourceFile, .. data];
+    }
 
     private static IAnsiConsole Console(TextWriter writer)
     {

@@ -23,9 +23,9 @@ internal static class SweepCommand
         var synth = new Option<bool>("--synth") { Description = "Synthesize every point with yosys (synth_ice40 -dsp) for real resource numbers (synth_* metrics)." };
         var force = new Option<bool>("--force") { Description = "Write into a non-empty folder that holds no sweep." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout instead of the summary." };
-        var command = new Command("sweep", "Hardware/software co-design sweep: many configs through the cycle model (and, where asked, Verilator and yosys).")
+        var command = new Command("sweep", "Hardware/software co-design sweep: many configs through the cycle model (and, where asked, Verilator and yosys). 'hwgen sweep merge DIR... -o OUT' merges the folders of a sharded sweep.")
         {
-            sweepFile, output, jobs, shard, verify, synth, force, json, Merge(stdout, stderr),
+            sweepFile, output, jobs, shard, verify, synth, force, json,
         };
         var slurm = new SlurmSweepCommand();
         slurm.AddTo(command);
@@ -38,6 +38,7 @@ internal static class SweepCommand
             }
 
             RequireSweepAndOutput(parse.GetValue(sweepFile), parse.GetValue(output));
+            Emit.OutputWriter.CheckName(parse.GetValue(output)!);
             var (index, count) = ParseShard(parse.GetValue(shard));
             var options = new SweepOptions
             {
@@ -58,6 +59,13 @@ internal static class SweepCommand
         return command;
     }
 
+    /// <summary>
+    /// <c>hwgen sweep merge</c>, in a command tree of its own where <c>sweep</c> takes no SWEEP
+    /// argument, so that its help and errors show its own usage (<c>hwgen sweep merge DIR... -o OUT</c>).
+    /// </summary>
+    public static RootCommand MergeRoot(string description, TextWriter stdout, TextWriter stderr) =>
+        new(description) { new Command("sweep", "Hardware/software co-design sweeps.") { Merge(stdout, stderr) } };
+
     private static Command Merge(TextWriter stdout, TextWriter stderr)
     {
         var directories = new Argument<string[]>("DIR") { Description = "The output folders of the shards.", Arity = ArgumentArity.OneOrMore };
@@ -67,6 +75,7 @@ internal static class SweepCommand
         var command = new Command("merge", "Merge the output folders of a sweep's shards: the same results as one run.") { directories, output, force, json };
         command.SetAction(parse => Cli.Guard(stderr, () =>
         {
+            Emit.OutputWriter.CheckName(parse.GetValue(output)!);
             var outcome = SweepRunner.Merge(parse.GetValue(directories)!, parse.GetValue(output)!, parse.GetValue(force));
             Report(stdout, outcome, null, parse.GetValue(json));
             return outcome.Passed ? Cli.Success : Cli.CheckFailed;

@@ -17,6 +17,7 @@ public partial class NamespaceOrderTests
     public static readonly IReadOnlyList<string> Order =
     [
         "HwGen", // HwGenInfo only: the version and the resource folders
+        "HwGen.Platform", // the operating system: signals, POSIX calls, the memory budget
         "HwGen.Configuration",
         "HwGen.IO", "HwGen.Data",
         "HwGen.Compression",

@@ -50,8 +50,12 @@ public static class DesignWriter
         return files;
     }
 
-    /// <summary>Writes the design into <paramref name="directory"/> (see <see cref="OutputWriter.Write"/>); returns how many files changed.</summary>
+    /// <summary>Writes the design into <paramref name="directory"/> (see <see cref="OutputWriter"/>); returns how many files changed.</summary>
+    /// <param name="directory">The output folder.</param>
+    /// <param name="request">The parts to write.</param>
+    /// <param name="force">Write into a folder that holds files HwGen did not write.</param>
+    /// <param name="inputs">The run's input files (config, data), which the write must never replace.</param>
     /// <exception cref="Configuration.ConfigException">The folder holds files HwGen did not write and <paramref name="force"/> is false.</exception>
-    public static int Write(string directory, DesignRequest request, bool force = false) =>
-        OutputWriter.Write(directory, Files(request), force);
+    public static int Write(string directory, DesignRequest request, bool force = false, IReadOnlyCollection<string>? inputs = null) =>
+        OutputWriter.Write(directory, Files(request), force, inputs);
 }

@@ -69,8 +69,8 @@ public class UartBoardSimulationTests(ITestOutputHelper output)
     {
         using var dir = new TempFolder("uart-lenet");
         var design = Design.Load(Examples.Path("lenet-up5k.yaml"));
-        var build = Emit.BoardBuild.Prepare(design.Network, HwGen.Hardware.BoardCatalog.Load("icebreaker"));
-        Emit.DesignWriter.Write(dir.Path, Emit.DesignRequest.For(build));
+        var build = HwGen.Emit.BoardBuild.Prepare(design.Network, HwGen.Hardware.BoardCatalog.Load("icebreaker"));
+        HwGen.Emit.DesignWriter.Write(dir.Path, HwGen.Emit.DesignRequest.For(build));
         build.Plan.ShouldBe(new MemoryPlan(HwGen.Configuration.MemoryStyle.Ice40Spram, HwGen.Configuration.MemoryStyle.Ice40Spram));
         ProcessRunner.RunChecked("sh", ["build_board_sim.sh", "8"], dir.Path, Timeout);
         var (assembly, _) = RoslynCompiler.Compile(File.ReadAllText(dir.File("host/LenetUp5kDriver.cs")), "LenetUp5kDriver");
