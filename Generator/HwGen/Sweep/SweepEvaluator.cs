@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Data;
-using HwGen.Emit;
 using HwGen.Hardware;
 using HwGen.Model;
 
@@ -89,8 +88,8 @@ public sealed class SweepEvaluator
         numbers["activation_bits"] = config.Quantization.ActivationBits;
         numbers["weight_bits"] = config.Quantization.WeightBits;
         numbers["accumulator_bits"] = network.Format.AccumulatorBits;
-        texts["row_assignment"] = ConfigWriter.Snake(c.RowAssignment);
-        texts["pruning"] = ConfigWriter.Snake(c.Pruning);
+        texts["row_assignment"] = ConfigNames.Snake(c.RowAssignment);
+        texts["pruning"] = ConfigNames.Snake(c.Pruning);
 
         var s = network.Statistics;
         long weights = network.Layers.Sum(l => (long)l.Rows * l.Cols);
@@ -150,7 +149,7 @@ public sealed class SweepEvaluator
             Compression = new CompressionConfig { CodebookBits = config.Compression.CodebookBits },
             Hardware = new HardwareConfig(),
         };
-        return ConfigWriter.ToYaml(normal, resolvePaths: true);
+        return ConfigYaml.Write(normal, resolvePaths: true);
     }
 
     /// <summary>
@@ -168,7 +167,7 @@ public sealed class SweepEvaluator
             // Load-balance-aware pruning prunes each PE's rows to the same density: it depends on N.
             Hardware = new HardwareConfig { Pes = c.Pruning == PruningMethod.LoadBalanced ? config.Hardware.Pes : 1 },
         };
-        return ConfigWriter.ToYaml(normal, resolvePaths: true);
+        return ConfigYaml.Write(normal, resolvePaths: true);
     }
 
     /// <summary>Points with the same compressed weights and the same encoding share one encoded network (they differ in FIFO depth, line entries or clock).</summary>
