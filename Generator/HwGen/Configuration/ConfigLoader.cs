@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 
 namespace HwGen.Configuration;
@@ -11,6 +12,11 @@ namespace HwGen.Configuration;
 /// </summary>
 public static class ConfigLoader
 {
+    /// <summary>The characters YAML allows in a file (its c-printable set, as UTF-16 code units).</summary>
+    private static readonly SearchValues<char> Printable = SearchValues.Create(
+        "\t\n\r" + string.Concat(Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c)) + "\u0085"
+        + string.Concat(Enumerable.Range(0xA0, 0xFFFE - 0xA0).Select(c => (char)c)));
+
     /// <summary>Largest config or sweep file read: a config of 1000 layers, every key written, is about 200 kB.</summary>
     public const int MaxFileBytes = 4 << 20;
 
@@ -51,14 +57,28 @@ public static class ConfigLoader
     /// <exception cref="ConfigException">A YAML syntax error, located.</exception>
     internal static YNode? Parse(string yaml, string fileName)
     {
+        yaml = yaml.StartsWith('\uFEFF') ? yaml[1..] : yaml;
+        YNode? root;
         try
         {
-            return YamlTree.Parse(yaml.StartsWith('\uFEFF') ? yaml[1..] : yaml);
+            root = YamlTree.Parse(yaml);
         }
         catch (YamlSyntaxException e)
         {
             throw new ConfigException(new ConfigError(fileName, e.Line, e.Column, e.Key, $"YAML syntax error: {e.Message}"));
         }
+
+        // YAML text holds no control characters other than tab and line breaks; YamlDotNet lets some through.
+        int bad = yaml.AsSpan().IndexOfAnyExcept(Printable);
+        if (bad >= 0)
+        {
+            int lineStart = bad == 0 ? 0 : yaml.LastIndexOf('\n', bad - 1) + 1;
+            int line = 1 + yaml.AsSpan(0, lineStart).Count('\n');
+            int column = bad - lineStart + 1;
+            throw new ConfigException(new ConfigError(fileName, line, column, YamlTree.KeyAt(root, line, column), $"holds the control character U+{(int)yaml[bad]:X4}; a config or sweep file is plain text"));
+        }
+
+        return root;
     }
 
     /// <summary>

@@ -269,7 +269,11 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
         {
             string entryPath = $"{path}.{keyNode.Value}";
             context.Locations[entryPath] = At(keyNode);
-            if (!lines.TryAdd(keyNode.Value, keyNode.Line))
+            if (IsMergeKey(keyNode, entryPath))
+            {
+                // Reported; the map is incomplete.
+            }
+            else if (!lines.TryAdd(keyNode.Value, keyNode.Line))
             {
                 context.Error(keyNode, entryPath, $"duplicate {key.Noun} '{keyNode.Value}' (first given on line {lines[keyNode.Value]}); remove one of them");
             }
@@ -317,9 +321,9 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
             {
                 context.Error(keyNode, full, $"duplicate key '{name}' (first given on line {first.Key.Line}); remove one of them");
             }
-            else if (keyNode.IsPlain && name == "<<")
+            else if (IsMergeKey(keyNode, full))
             {
-                context.Error(keyNode, full, "'<<' (a YAML merge key) is not supported: write the keys out, or alias the whole mapping, e.g. weights: *shared");
+                continue;
             }
             else if (!section.Keys.Any(k => k.Name == name))
             {
@@ -331,6 +335,18 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
                 context.Locations[full] = At(entry.Value is YScalar ? entry.Value : keyNode);
             }
         }
+    }
+
+    /// <summary>Reports a YAML merge key (<c>&lt;&lt;: *anchor</c>), which HwGen does not expand.</summary>
+    private bool IsMergeKey(YScalar keyNode, string path)
+    {
+        if (keyNode.IsPlain && keyNode.Value == "<<")
+        {
+            context.Reject(keyNode, path, "'<<' (a YAML merge key) is not supported: write the keys out, or alias the whole mapping, e.g. weights: *shared");
+            return true;
+        }
+
+        return false;
     }
 
     private string Unknown(ConfigKey section, string path, string name)

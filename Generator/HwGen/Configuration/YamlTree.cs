@@ -87,14 +87,26 @@ internal static class YamlTree
         catch (YamlException e)
         {
             var (line, column) = e.Message.Contains(" tab ", StringComparison.Ordinal) ? TabPosition(text, (int)e.Start.Line) : ((int)e.Start.Line, (int)e.Start.Column);
-            throw new YamlSyntaxException(line, column, builder.CurrentKey, e.Message);
+            throw Located(text, line, column, builder.CurrentKey, e.Message);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
         {
             // YamlDotNet fails this way on some malformed text (an unclosed flow collection before CRLF).
             var at = builder.LastMark;
-            throw new YamlSyntaxException((int)at.Line, (int)at.Column, builder.CurrentKey, "malformed YAML after this point (an unclosed [ or {, or a stray character)");
+            throw Located(text, (int)at.Line, (int)at.Column, builder.CurrentKey, "malformed YAML after this point (an unclosed [ or {, or a stray character)");
         }
+    }
+
+    /// <summary>An error past the last line (YAML that ends too early) is put at the end of the last line.</summary>
+    private static YamlSyntaxException Located(string text, int line, int column, string key, string message)
+    {
+        var lines = text.TrimEnd('\n', '\r').Split('\n');
+        if (line > lines.Length)
+        {
+            (line, column, message) = (lines.Length, lines[^1].TrimEnd('\r').Length + 1, $"{message} (at the end of the file)");
+        }
+
+        return new YamlSyntaxException(Math.Max(line, 1), Math.Max(column, 1), key, message);
     }
 
     /// <summary>
@@ -155,6 +167,17 @@ internal static class YamlTree
         return best;
     }
 
+    /// <summary><c>input.size[0][0]</c> → <c>input.size</c>: messages name the key, not a position deep in a hostile list.</summary>
+    private static string TrimIndices(string path)
+    {
+        while (path.EndsWith(']') && path.LastIndexOf('[') is var open and > 0)
+        {
+            path = path[..open];
+        }
+
+        return path;
+    }
+
     private static string Child(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
 
     private sealed class Builder(IParser parser)
@@ -200,6 +223,7 @@ internal static class YamlTree
             var current = parser.Current!;
             if (depth > MaxDepth)
             {
+                CurrentKey = TrimIndices(path);
                 throw new YamlException(current.Start, current.End, $"nested more than {MaxDepth} levels deep");
             }
 
@@ -212,7 +236,7 @@ internal static class YamlTree
                         throw new YamlException(alias.Start, alias.End, $"alias *{alias.Value.Value} refers to no anchor defined before it");
                     }
 
-                    CurrentKey = path;
+                    CurrentKey = TrimIndices(path);
                     Count(alias, target.Size);
                     CurrentKey = parent;
                     Next();
@@ -233,7 +257,7 @@ internal static class YamlTree
                     return Register(mappingStart, ParseMapping(mappingStart, path, parent, depth));
 
                 default:
-                    throw new YamlException(current.Start, current.End, $"unexpected {current.GetType().Name}");
+                    throw new YamlException(current.Start, current.End, "expected a value here");
             }
         }
 

@@ -244,6 +244,24 @@ public class SweepFileTests
         error.Message.ShouldContain(message, Case.Sensitive, error.ToString());
     }
 
+    public static TheoryData<string> HostileSweeps => [.. HostileInputs.Sweeps.Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(HostileSweeps))]
+    public void A_hostile_sweep_file_gives_one_error_naming_file_line_and_key(string name)
+    {
+        var input = HostileInputs.Sweeps.Single(c => c.Name == name);
+        using var folder = new TempFolder();
+        string path = input.Arrange(folder);
+
+        var exception = Should.Throw<ConfigException>(() => SweepDefinition.Load(path, synth: false));
+
+        var error = exception.Errors.ShouldHaveSingleItem(exception.Message);
+        (error.File, error.Line, error.Key).ShouldBe((path, input.Line, input.Key), error.ToString());
+        error.Column.ShouldBeGreaterThan(0);
+        error.Message.ShouldContain(input.MessagePart, Case.Sensitive, error.ToString());
+    }
+
     [Fact]
     public void Every_problem_of_a_sweep_file_is_reported_at_once()
     {
