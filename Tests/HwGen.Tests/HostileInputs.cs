@@ -106,7 +106,7 @@ internal static class HostileInputs
 
         new("byte_that_is_not_utf8",
             "name: caf\u00FF   # <--\ninput:\n  size: 8\nlayers:\n  - outputs: 4\n",
-            "name", "is not UTF-8 text (byte 0xFF here)", Encode: text => [.. Encoding.UTF8.GetBytes(text).SelectMany(b => b == 0xC3 ? [] : b == 0xBF ? new byte[] { 0xFF } : [b])]),
+            "name", "is not UTF-8 text here", Encode: text => [.. Encoding.UTF8.GetBytes(text).SelectMany(b => b == 0xC3 ? [] : b == 0xBF ? new byte[] { 0xFF } : [b])]),
 
         new("control_character",
             "name: bad\ninput:\n  size: 8\u0001   # <--\nlayers:\n  - outputs: 4\n",

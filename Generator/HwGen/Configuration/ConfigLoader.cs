@@ -17,6 +17,9 @@ public static class ConfigLoader
         "\t\n\r" + string.Concat(Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c)) + "\u0085"
         + string.Concat(Enumerable.Range(0xA0, 0xFFFE - 0xA0).Select(c => (char)c)));
 
+    /// <summary>What bytes that are not text decode to: a noncharacter, outside <see cref="Printable"/>.</summary>
+    private const string NotText = "\uFFFF";
+
     /// <summary>Largest config or sweep file read: a config of 1000 layers, every key written, is about 200 kB.</summary>
     public const int MaxFileBytes = 4 << 20;
 
@@ -37,10 +40,10 @@ public static class ConfigLoader
     /// <exception cref="ConfigException">The config is invalid.</exception>
     public static HwGenConfig LoadFromText(string yaml, string fileName, string baseDirectory)
     {
-        var context = new ConfigReadContext(fileName);
-        var config = (HwGenConfig)new SchemaReader(context, ConfigSchema.Root).Read(Parse(yaml, fileName), new HwGenConfig());
-        config = config with { BaseDirectory = baseDirectory, SourceFile = fileName, Locations = new ConfigLocations(context.Locations) };
-        var errors = InFileOrder(context.Errors.Concat(ConfigValidator.Validate(config, context.Rejected)));
+        var reader = new SchemaReader(fileName, ConfigSchema.Root);
+        var config = (HwGenConfig)reader.Read(Parse(yaml, fileName), new HwGenConfig());
+        config = config with { BaseDirectory = baseDirectory, SourceFile = fileName, Locations = new ConfigLocations(reader.Locations) };
+        var errors = InFileOrder(reader.Errors.Concat(ConfigValidator.Validate(config, reader.Rejected)));
         return errors.Count > 0 ? throw new ConfigException(errors) : config;
     }
 
@@ -58,14 +61,15 @@ public static class ConfigLoader
     internal static YNode? Parse(string yaml, string fileName)
     {
         yaml = yaml.StartsWith('\uFEFF') ? yaml[1..] : yaml;
-        YNode? root;
+        YNode? root = null;
+        YamlSyntaxException? syntax = null;
         try
         {
             root = YamlTree.Parse(yaml);
         }
         catch (YamlSyntaxException e)
         {
-            throw new ConfigException(new ConfigError(fileName, e.Line, e.Column, e.Key, $"YAML syntax error: {e.Message}"));
+            syntax = e;
         }
 
         // YAML text holds no control characters other than tab and line breaks; YamlDotNet lets some through.
@@ -75,22 +79,22 @@ public static class ConfigLoader
             int lineStart = bad == 0 ? 0 : yaml.LastIndexOf('\n', bad - 1) + 1;
             int line = 1 + yaml.AsSpan(0, lineStart).Count('\n');
             int column = bad - lineStart + 1;
-            throw new ConfigException(new ConfigError(fileName, line, column, YamlTree.KeyAt(root, line, column), $"holds the control character U+{(int)yaml[bad]:X4}; a config or sweep file is plain text"));
+            string problem = yaml[bad] == NotText[0] ? "is not UTF-8 text here; save the file as UTF-8" : $"holds the control character U+{(int)yaml[bad]:X4}; a config or sweep file is plain text";
+            throw new ConfigException(new ConfigError(fileName, line, column, YamlTree.KeyAt(root, line, column), problem));
         }
 
-        return root;
+        return syntax is null ? root : throw new ConfigException(new ConfigError(fileName, syntax.Line, syntax.Column, syntax.Key, $"YAML syntax error: {syntax.Message}"));
     }
 
     /// <summary>
     /// A config or sweep file's text: UTF-8 (or UTF-16 with a byte-order mark), at most
-    /// <see cref="MaxFileBytes"/>. Anything else is a <see cref="ConfigException"/> naming the file.
+    /// <see cref="MaxFileBytes"/>. A file that cannot be read is a <see cref="ConfigException"/> naming it.
     /// </summary>
     /// <param name="path">The file as the user named it.</param>
     /// <param name="what">What it is in messages, e.g. <c>config file</c>.</param>
     internal static string ReadText(string path, string what)
     {
-        ConfigException Problem(string message, int line = 0, int column = 0, string key = "") =>
-            new(new ConfigError(path, line, column, key, message));
+        ConfigException Problem(string message) => new(new ConfigError(path, 0, 0, string.Empty, message));
 
         if (Directory.Exists(path))
         {
@@ -122,40 +126,9 @@ public static class ConfigLoader
             throw Problem($"is larger than {MaxFileBytes >> 20} MiB; a {what} is a short text file");
         }
 
+        // Bytes that are not text become U+FFFF, which Parse reports at its line and column.
         var data = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
-        Encoding encoding = data.StartsWith((byte[])[0xFF, 0xFE]) ? new UnicodeEncoding(false, true, true)
-            : data.StartsWith((byte[])[0xFE, 0xFF]) ? new UnicodeEncoding(true, true, true)
-            : new UTF8Encoding(false, true);
-        try
-        {
-            return encoding.GetString(data);
-        }
-        catch (DecoderFallbackException) when (encoding is UTF8Encoding)
-        {
-            // Name the key the bad byte sits in: the text read with replacement characters still parses.
-            int at = 0;
-            while (at < data.Length && Rune.DecodeFromUtf8(data[at..], out _, out int length) == System.Buffers.OperationStatus.Done)
-            {
-                at += length;
-            }
-
-            at = Math.Min(at, data.Length - 1);
-            int line = 1 + data[..at].Count((byte)'\n');
-            int column = 1 + Encoding.UTF8.GetCharCount(data[(data[..at].LastIndexOf((byte)'\n') + 1)..at]);
-            string key = string.Empty;
-            try
-            {
-                key = YamlTree.KeyAt(YamlTree.Parse(Encoding.UTF8.GetString(data)), line, column);
-            }
-            catch (YamlSyntaxException)
-            {
-            }
-
-            throw Problem($"is not UTF-8 text (byte 0x{data[at]:X2} here); save the file as UTF-8", line, column, key);
-        }
-        catch (DecoderFallbackException)
-        {
-            throw Problem("is not valid UTF-16 text; save the file as UTF-8");
-        }
+        int codePage = data.StartsWith((byte[])[0xFF, 0xFE]) ? 1200 : data.StartsWith((byte[])[0xFE, 0xFF]) ? 1201 : 65001;
+        return Encoding.GetEncoding(codePage, EncoderFallback.ExceptionFallback, new DecoderReplacementFallback(NotText)).GetString(data);
     }
 }

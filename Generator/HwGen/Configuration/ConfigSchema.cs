@@ -38,9 +38,9 @@ public static class ConfigSchema
                 "signed", i => i.Signed, (i, v) => i with { Signed = v },
                 "`random` only: `false` draws non-negative values (post-ReLU activations), `true` both signs.",
                 when: i => i.Source == DataSource.Random),
-            KeysOf<InputConfig>.Path(
+            KeysOf<InputConfig>.Text(
                 "path", i => i.Path, (i, v) => i with { Path = v }, "an existing file",
-                "`npy`/`npz`: the data file, relative to the config file. Required for those sources; an error with `random`."),
+                "`npy`/`npz`: the data file, relative to the config file. Required for those sources; an error with `random`.", path: true),
             KeysOf<InputConfig>.Text(
                 "key", i => i.Key, (i, v) => i with { Key = v }, ArrayName,
                 "`npz`: the name of the array.", when: i => i.Source == DataSource.Npz)),
@@ -70,9 +70,9 @@ public static class ConfigSchema
                         "density", w => w.Density, (w, v) => w with { Density = v }, 0, 1,
                         "Fraction of weights kept by pruning: round(density × outputs × inputs) weights. Ignored for a precompressed layer (`codes`), whose codes are already pruned.",
                         when: w => !w.IsPrecompressed),
-                    KeysOf<WeightsConfig>.Path(
+                    KeysOf<WeightsConfig>.Text(
                         "path", w => w.Path, (w, v) => w with { Path = v }, "an existing file",
-                        "`npy`/`npz`: the data file, relative to the config file. Required for those sources; an error with `random`."),
+                        "`npy`/`npz`: the data file, relative to the config file. Required for those sources; an error with `random`.", path: true),
                     KeysOf<WeightsConfig>.Text(
                         "weights", w => w.WeightsKey, (w, v) => w with { WeightsKey = v }, ArrayName,
                         "`npz`: float weights, shape (outputs, inputs), which HwGen prunes and weight-shares."),

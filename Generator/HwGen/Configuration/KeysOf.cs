@@ -56,23 +56,14 @@ internal static class KeysOf<T>
             Allowed = allowed ?? NameRule, DefaultText = defaultText,
         };
 
-    /// <summary>Any text; <paramref name="allowed"/> says what it should be (messages, docs).</summary>
+    /// <summary>Any text (or a file path, relative to the YAML file's folder); <paramref name="allowed"/> says what it should be (messages, docs).</summary>
     public static ConfigKey Text(
         string name, Func<T, string?> get, Func<T, string, T> set, string allowed, string doc,
-        bool required = false, string? example = null, string? defaultText = null, Func<T, bool>? when = null) =>
-        new(name, ConfigType.Text, doc)
+        bool required = false, string? example = null, string? defaultText = null, Func<T, bool>? when = null, bool path = false) =>
+        new(name, path ? ConfigType.Path : ConfigType.Text, doc)
         {
             GetIn = r => get((T)r), SetIn = (r, v) => set((T)r, (string)v!), When = Is(when),
             Allowed = allowed, Required = required, Example = example, DefaultText = defaultText,
-        };
-
-    /// <summary>A file path, relative to the YAML file's folder.</summary>
-    public static ConfigKey Path(
-        string name, Func<T, string?> get, Func<T, string, T> set, string allowed, string doc,
-        bool required = false, string? example = null) =>
-        new(name, ConfigType.Path, doc)
-        {
-            GetIn = r => get((T)r), SetIn = (r, v) => set((T)r, (string)v!), Allowed = allowed, Required = required, Example = example,
         };
 
     /// <summary>A mapping of keys read into the record <typeparamref name="TSection"/> that <typeparamref name="T"/> holds.</summary>
@@ -99,7 +90,7 @@ internal static class KeysOf<T>
     /// the entry's path) into an item of the list <typeparamref name="T"/> holds.
     /// </summary>
     internal static ConfigKey Map<TItem>(
-        string name, Func<T, IReadOnlyList<TItem>> get, Func<T, IReadOnlyList<TItem>, T> set, string doc,
+        string name, Func<T, IReadOnlyList<TItem>?> get, Func<T, IReadOnlyList<TItem>, T> set, string doc,
         Func<SchemaReader, YScalar, YNode, string, TItem?> readEntry,
         int min = 0, int max = int.MaxValue, string noun = "entry", string? example = null, string? allowed = null, bool required = false)
         where TItem : class =>

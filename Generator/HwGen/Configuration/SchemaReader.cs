@@ -3,13 +3,20 @@ using System.Text.RegularExpressions;
 
 namespace HwGen.Configuration;
 
-/// <summary>What one read collects: errors, where keys were written, and which values were rejected.</summary>
-internal sealed class ConfigReadContext(string file)
+/// <summary>
+/// Reads a positioned YAML tree into immutable records by a schema (<see cref="ConfigKey"/>):
+/// unknown keys (with the closest known one, or the section a misplaced key belongs to), duplicate
+/// keys, merge keys, values of the wrong type, list lengths and missing required keys. A value
+/// that cannot be read is reported and the record keeps its default, so one read finds every
+/// problem. Ranges and names are checked afterwards on the finished record (<see cref="ConfigValidator"/>).
+/// </summary>
+/// <param name="file">The file as the user named it (for messages).</param>
+/// <param name="document">The document's schema.</param>
+internal sealed partial class SchemaReader(string file, ConfigKey document)
 {
-    public string File { get; } = file;
-
     public List<ConfigError> Errors { get; } = [];
 
+    /// <summary>Where each key was written, by dotted path (<c>layers[0].outputs</c>).</summary>
     public Dictionary<string, ConfigLocation> Locations { get; } = new(StringComparer.Ordinal);
 
     /// <summary>
@@ -19,38 +26,27 @@ internal sealed class ConfigReadContext(string file)
     public HashSet<string> Rejected { get; } = new(StringComparer.Ordinal);
 
     /// <summary>Known keys that an unknown key was taken for (a typo): they are not reported missing as well.</summary>
-    public HashSet<string> Suggested { get; } = new(StringComparer.Ordinal);
+    private HashSet<string> Suggested { get; } = new(StringComparer.Ordinal);
 
-    public void Error(YNode node, string key, string message) => Error(SchemaReader.At(node), key, message);
+    public static ConfigLocation At(YNode node) => new(node.Line, node.Column);
 
-    public void Error(ConfigLocation at, string key, string message) =>
-        Errors.Add(new ConfigError(File, at.Line, at.Column, key, message));
+    public void Error(YNode node, string key, string message) => Error(At(node), key, message);
 
-    public void Reject(YNode node, string key, string message)
+    public void Error(ConfigLocation at, string key, string message) => Errors.Add(new ConfigError(file, at.Line, at.Column, key, message));
+
+    /// <summary>Reports a value that cannot be used; null, so that readers can return it.</summary>
+    public object? Reject(YNode node, string key, string message)
     {
         Rejected.Add(key);
         Error(node, key, message);
+        return null;
     }
-}
-
-/// <summary>
-/// Reads a positioned YAML tree into immutable records by a schema (<see cref="ConfigKey"/>):
-/// unknown keys (with the closest known one, or the section a misplaced key belongs to), duplicate
-/// keys, merge keys, values of the wrong type, list lengths and missing required keys. A value
-/// that cannot be read is reported and the record keeps its default, so one read finds every
-/// problem. Ranges and names are checked afterwards on the finished record (<see cref="ConfigValidator"/>).
-/// </summary>
-internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey document)
-{
-    public ConfigReadContext Context => context;
-
-    public static ConfigLocation At(YNode node) => new(node.Line, node.Column);
 
     /// <summary>Reads the whole document into <paramref name="record"/> (the defaults).</summary>
     public object Read(YNode? root, object record)
     {
         var at = root is null ? new ConfigLocation(1, 1) : At(root);
-        context.Locations[string.Empty] = at;
+        Locations[string.Empty] = at;
         return ReadSection(document, root, record, string.Empty, at);
     }
 
@@ -74,7 +70,7 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
                 break;
             default:
                 broken = true;
-                context.Reject(node, path, $"{(path.Length == 0 ? $"the {document.What}" : path)} must be a mapping of keys ({Names(section)}), got {node.Describe()}");
+                Reject(node, path, $"{(path.Length == 0 ? $"the {document.What}" : path)} must be a mapping of keys ({Names(section)}), got {node.Describe()}");
                 break;
         }
 
@@ -91,12 +87,12 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
             else if (key.Required)
             {
                 // Not reported when the section was not a mapping or a typo was taken for the key (already reported).
-                if (!broken && !context.Suggested.Contains(keyPath))
+                if (!broken && !Suggested.Contains(keyPath))
                 {
-                    context.Error(at, keyPath, $"missing: give {(key.Type is ConfigType.List or ConfigType.Map ? $"at least one {key.Noun}" : Expected(key))}{Example(key)}");
+                    Error(at, keyPath, $"missing: give {(key.Type is ConfigType.List or ConfigType.Map ? $"at least one {key.Noun}" : Expected(key))}{Example(key)}");
                 }
 
-                context.Rejected.Add(keyPath);
+                Rejected.Add(keyPath);
             }
             else if (key.Type == ConfigType.Section)
             {
@@ -153,7 +149,7 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
                 };
 
             case ConfigType.Enum:
-                int index = IndexOf(key.Choices, text);
+                int index = key.Choices.ToList().IndexOf(text);
                 if (index >= 0)
                 {
                     return System.Enum.GetValues(key.EnumType!).GetValue(index);
@@ -179,16 +175,9 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
         _ => key.Allowed ?? "a value",
     };
 
-    /// <summary>Reports a problem at a node; null, so that readers can return it.</summary>
-    public object? Reject(YNode node, string path, string message)
-    {
-        context.Reject(node, path, message);
-        return null;
-    }
-
     private object? ReadKey(ConfigKey key, YNode node, object record, string path, bool broken) => key.Type switch
     {
-        ConfigType.Section => ReadSection(key, node, key.GetIn(record)!, path, context.Locations[path], broken),
+        ConfigType.Section => ReadSection(key, node, key.GetIn(record)!, path, Locations[path], broken),
         ConfigType.List => ReadList(key, node, path),
         ConfigType.Map => ReadMap(key, node, path),
         _ => ReadScalar(key, node, path),
@@ -226,7 +215,7 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
         for (var i = 0; i < items.Count; i++)
         {
             string itemPath = single ? path : $"{path}[{i}]";
-            context.Locations[itemPath] = At(items[i]);
+            Locations[itemPath] = At(items[i]);
             object? value = item.Type == ConfigType.Section
                 ? ReadSection(item, items[i], item.NewItem!(i), itemPath, At(items[i]))
                 : ReadScalar(item, items[i], itemPath);
@@ -236,7 +225,7 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
             }
             else
             {
-                context.Rejected.Add(path);
+                Rejected.Add(path);
             }
         }
 
@@ -268,14 +257,14 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
         foreach (var (keyNode, value) in entries)
         {
             string entryPath = $"{path}.{keyNode.Value}";
-            context.Locations[entryPath] = At(keyNode);
+            Locations[entryPath] = At(keyNode);
             if (IsMergeKey(keyNode, entryPath))
             {
                 // Reported; the map is incomplete.
             }
             else if (!lines.TryAdd(keyNode.Value, keyNode.Line))
             {
-                context.Error(keyNode, entryPath, $"duplicate {key.Noun} '{keyNode.Value}' (first given on line {lines[keyNode.Value]}); remove one of them");
+                Error(keyNode, entryPath, $"duplicate {key.Noun} '{keyNode.Value}' (first given on line {lines[keyNode.Value]}); remove one of them");
             }
             else if (key.ReadEntry!(this, keyNode, value, entryPath) is { } read)
             {
@@ -283,7 +272,7 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
                 continue;
             }
 
-            context.Rejected.Add(path);
+            Rejected.Add(path);
         }
 
         return key.MakeList!(values);
@@ -302,7 +291,7 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
     {
         if (CountProblem(key, count) is { } problem)
         {
-            context.Reject(node, path, problem);
+            Reject(node, path, problem);
             return false;
         }
 
@@ -319,7 +308,7 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
             string full = Join(path, name);
             if (entries.TryGetValue(name, out var first))
             {
-                context.Error(keyNode, full, $"duplicate key '{name}' (first given on line {first.Key.Line}); remove one of them");
+                Error(keyNode, full, $"duplicate key '{name}' (first given on line {first.Key.Line}); remove one of them");
             }
             else if (IsMergeKey(keyNode, full))
             {
@@ -327,12 +316,12 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
             }
             else if (!section.Keys.Any(k => k.Name == name))
             {
-                context.Error(keyNode, full, Unknown(section, path, name));
+                Error(keyNode, full, Unknown(section, path, name));
             }
             else
             {
                 entries.Add(name, entry);
-                context.Locations[full] = At(entry.Value is YScalar ? entry.Value : keyNode);
+                Locations[full] = At(entry.Value is YScalar ? entry.Value : keyNode);
             }
         }
     }
@@ -342,7 +331,7 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
     {
         if (keyNode.IsPlain && keyNode.Value == "<<")
         {
-            context.Reject(keyNode, path, "'<<' (a YAML merge key) is not supported: write the keys out, or alias the whole mapping, e.g. weights: *shared");
+            Reject(keyNode, path, "'<<' (a YAML merge key) is not supported: write the keys out, or alias the whole mapping, e.g. weights: *shared");
             return true;
         }
 
@@ -356,7 +345,7 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
         string known = $"known keys here: {Names(section)}";
         if (ConfigNames.Closest(name, section.Keys.Select(k => k.Name)) is { } near)
         {
-            context.Suggested.Add(Join(path, near));
+            Suggested.Add(Join(path, near));
             return $"unknown key '{shown}' {where}; did you mean '{near}'? ({known})";
         }
 
@@ -376,19 +365,6 @@ internal sealed partial class SchemaReader(ConfigReadContext context, ConfigKey 
     private static string Example(ConfigKey key) => key.Example is null ? string.Empty : $", e.g. {key.Example}";
 
     private static string Join(string path, string key) => path.Length == 0 ? key : $"{path}.{key}";
-
-    private static int IndexOf(IReadOnlyList<string> names, string text)
-    {
-        for (var i = 0; i < names.Count; i++)
-        {
-            if (names[i] == text)
-            {
-                return i;
-            }
-        }
-
-        return -1;
-    }
 
     private static bool IsSpecialReal(string text) =>
         text.TrimStart('+', '-') is ".inf" or ".Inf" or ".INF" || text is ".nan" or ".NaN" or ".NAN";

@@ -109,62 +109,25 @@ internal static class YamlTree
         return new YamlSyntaxException(Math.Max(line, 1), Math.Max(column, 1), key, message);
     }
 
-    /// <summary>
-    /// YamlDotNet reports a tab indent where the enclosing block starts; the tab itself is the first
-    /// one in the indentation of a line from there on.
-    /// </summary>
+    /// <summary>YamlDotNet reports a tab indent where the enclosing block starts; the tab is the first one that indents a line from there on.</summary>
     private static (int Line, int Column) TabPosition(string text, int from)
     {
         var lines = text.Split('\n');
-        for (int i = Math.Max(0, from - 1); i < lines.Length; i++)
-        {
-            string line = lines[i];
-            int indent = line.Length - line.TrimStart(' ', '\t').Length;
-            int tab = line.IndexOf('\t', StringComparison.Ordinal);
-            if (tab >= 0 && tab < Math.Max(indent, 1))
-            {
-                return (i + 1, tab + 1);
-            }
-        }
-
-        return (from, 1);
+        int i = Array.FindIndex(lines, Math.Clamp(from - 1, 0, lines.Length), line => line.TrimStart(' ').StartsWith('\t'));
+        return i < 0 ? (from, 1) : (i + 1, lines[i].IndexOf('\t', StringComparison.Ordinal) + 1);
     }
 
-    /// <summary>The dotted path of the last key written at or before a position (empty when there is none).</summary>
-    public static string KeyAt(YNode? root, int line, int column)
+    /// <summary>The dotted path of the key written last at or before a position (empty when there is none).</summary>
+    public static string KeyAt(YNode? node, int line, int column, string path = "", int depth = 0)
     {
-        string best = string.Empty;
-        var bestAt = (Line: 0, Column: 0);
-        var pending = new Stack<(YNode Node, string Path, int Depth)>();
-        if (root is not null)
+        var children = node switch
         {
-            pending.Push((root, string.Empty, 0));
-        }
-
-        while (pending.TryPop(out var current))
-        {
-            var (node, path, depth) = current;
-            var children = node switch
-            {
-                YMapping mapping => mapping.Entries.Select(e => (Key: (YNode)e.Key, Value: e.Value, Path: Child(path, e.Key.Value))),
-                YSequence sequence => sequence.Items.Select((item, i) => (Key: item, Value: item, Path: $"{path}[{i}]")),
-                _ => [],
-            };
-            foreach (var (key, value, childPath) in children)
-            {
-                if ((key.Line, key.Column).CompareTo((line, column)) <= 0 && (key.Line, key.Column).CompareTo(bestAt) >= 0)
-                {
-                    (best, bestAt) = (childPath, (key.Line, key.Column));
-                }
-
-                if (depth < MaxDepth)
-                {
-                    pending.Push((value, childPath, depth + 1));
-                }
-            }
-        }
-
-        return best;
+            YMapping mapping => mapping.Entries.Select(e => (At: (YNode)e.Key, Value: e.Value, Path: Child(path, e.Key.Value))),
+            YSequence sequence => sequence.Items.Select((item, i) => (At: item, Value: item, Path: $"{path}[{i}]")),
+            _ => [],
+        };
+        var last = children.LastOrDefault(c => (c.At.Line, c.At.Column).CompareTo((line, column)) <= 0);
+        return last.Path is null || depth > MaxDepth ? path : KeyAt(last.Value, line, column, last.Path, depth + 1);
     }
 
     /// <summary><c>input.size[0][0]</c> → <c>input.size</c>: messages name the key, not a position deep in a hostile list.</summary>

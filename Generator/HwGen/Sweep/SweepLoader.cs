@@ -27,10 +27,10 @@ public static class SweepLoader
         key => ConfigKeyPath.Parse(key, out _) is not null ? $"to sweep the config key '{key}', put it under axes:" : null,
         KeysOf<SweepFile>.Text(
             "name", f => f.Name, (f, v) => f with { Name = v }, "a title for the report", "Title of the report.", defaultText: "file name"),
-        KeysOf<SweepFile>.Path(
+        KeysOf<SweepFile>.Text(
             "base", f => f.Base, (f, v) => f with { Base = v }, "an existing config file",
             "The base config (docs/config.md), relative to the sweep file. Its own errors name its own file and lines.",
-            required: true, example: "base: lenet300.yaml"),
+            required: true, example: "base: lenet300.yaml", path: true),
         KeysOf<SweepFile>.Map(
             "axes", f => f.Axes, (f, v) => f with { Axes = v }, "At least one axis: a config key and its values (below).", ReadAxis,
             min: 1, noun: "axis", example: "axes: {hardware.pes: [4, 8, 16]}", required: true,
@@ -106,13 +106,13 @@ public static class SweepLoader
     /// <exception cref="ConfigException">The sweep is invalid.</exception>
     public static SweepSpec LoadFromText(string yaml, string fileName, string baseDirectory)
     {
-        var context = new ConfigReadContext(fileName);
-        var file = (SweepFile)new SchemaReader(context, Schema).Read(ConfigLoader.Parse(yaml, fileName), new SweepFile());
-        var locations = new ConfigLocations(context.Locations);
-        var check = new ConfigValidator.Checker(fileName, locations, context.Rejected);
-        var objectives = Check(file, context, check);
+        var reader = new SchemaReader(fileName, Schema);
+        var file = (SweepFile)reader.Read(ConfigLoader.Parse(yaml, fileName), new SweepFile());
+        var locations = new ConfigLocations(reader.Locations);
+        var check = new ConfigValidator.Checker(fileName, locations, reader.Rejected);
+        var objectives = Check(file, reader, check);
         ConfigValidator.CheckKeys(Schema, file, string.Empty, check);
-        var errors = ConfigLoader.InFileOrder(context.Errors.Concat(check.Errors));
+        var errors = ConfigLoader.InFileOrder(reader.Errors.Concat(check.Errors));
         if (errors.Count > 0)
         {
             throw new ConfigException(errors);
@@ -125,30 +125,30 @@ public static class SweepLoader
             Name = file.Name ?? Path.GetFileNameWithoutExtension(fileName),
             BasePath = file.Base!,
             BaseDirectory = baseDirectory,
-            Axes = file.Axes,
+            Axes = file.Axes ?? [],
             Sampling = file.Sampling,
             Points = file.Points,
             Seed = file.Seed,
             Vectors = file.Vectors,
             Metrics = file.Metrics,
-            Constraints = file.Constraints,
+            Constraints = file.Constraints ?? [],
             Objectives = objectives,
             Locations = locations,
         };
     }
 
     /// <summary>The rules between a sweep file's keys; returns its objectives, named.</summary>
-    private static List<SweepObjective> Check(SweepFile file, ConfigReadContext context, ConfigValidator.Checker check)
+    private static List<SweepObjective> Check(SweepFile file, SchemaReader reader, ConfigValidator.Checker check)
     {
-        bool Given(string key) => context.Locations.ContainsKey(key);
+        bool Given(string key) => reader.Locations.ContainsKey(key);
         if (file.Sampling == SweepSampling.Grid && Given("points"))
         {
             check.Error("points", "is only used with sampling: random (a grid has every combination of the axes); set sampling: random or remove points");
         }
         else if (file.Sampling == SweepSampling.Random && !Given("points"))
         {
-            context.Error(context.Locations["sampling"], "points", "missing: sampling: random needs points: K, the number of points to draw");
-            context.Rejected.Add("points");
+            reader.Error(reader.Locations["sampling"], "points", "missing: sampling: random needs points: K, the number of points to draw");
+            reader.Rejected.Add("points");
         }
 
         if (file.Sampling == SweepSampling.Grid && Given("seed"))
@@ -157,7 +157,7 @@ public static class SweepLoader
         }
 
         // Two paths that set the same key of the same layer would fight over it.
-        var axes = file.Axes;
+        var axes = file.Axes ?? [];
         for (var i = 0; i < axes.Count; i++)
         {
             var a = axes[i].Path;
@@ -182,11 +182,11 @@ public static class SweepLoader
 
         var objectives = new List<SweepObjective>();
         var names = new HashSet<string>(StringComparer.Ordinal);
-        for (var i = 0; i < file.Objectives.Count; i++)
+        for (var i = 0; i < (file.Objectives?.Count ?? 0); i++)
         {
             string key = Given("objectives[0]") ? $"objectives[{i}]" : "objectives";
-            var fields = file.Objectives[i];
-            if (context.Rejected.Contains(key) || context.Rejected.Contains($"{key}.minimize") || context.Rejected.Contains($"{key}.maximize"))
+            var fields = file.Objectives![i];
+            if (reader.Rejected.Contains(key) || reader.Rejected.Contains($"{key}.minimize") || reader.Rejected.Contains($"{key}.maximize"))
             {
                 continue;
             }
@@ -227,51 +227,29 @@ public static class SweepLoader
             return (SweepAxis?)reader.Reject(keyNode, key, problem!);
         }
 
-        var values = new List<AxisValue>();
-        switch (node)
+        IReadOnlyList<YNode> items = node is YSequence sequence ? sequence.Items : [node];
+        if (node is YScalar { IsNull: true } || items.Count == 0)
         {
-            case YSequence { Items.Count: 0 }:
-                return (SweepAxis?)reader.Reject(node, key, "is an empty axis: give at least one value");
+            return (SweepAxis?)reader.Reject(node, key, "is an empty axis: give a list of values, e.g. [4, 8, 16], or a range {from: 1, to: 64, factor: 2}");
+        }
 
-            case YSequence { Items.Count: > MaxAxisValues } sequence:
-                return (SweepAxis?)reader.Reject(node, key, $"has {sequence.Items.Count} values; at most {MaxAxisValues} are allowed per axis");
+        if (items.Count > MaxAxisValues)
+        {
+            return (SweepAxis?)reader.Reject(node, key, $"has {items.Count} values; at most {MaxAxisValues} are allowed per axis");
+        }
 
-            case YSequence sequence:
-                for (var i = 0; i < sequence.Items.Count; i++)
-                {
-                    if (reader.ReadScalar(path.Key, sequence.Items[i], $"{key}[{i}]") is { } value && Check(reader, path.Key, value, sequence.Items[i], $"{key}[{i}]") is { } checkedValue)
-                    {
-                        values.Add(checkedValue);
-                    }
-                }
-
-                break;
-
-            case YMapping range:
-                if (ReadRange(reader, path.Key, range, key) is not { } expanded)
-                {
-                    return null;
-                }
-
-                values.AddRange(expanded);
-                break;
-
-            case YScalar { IsNull: true }:
-                return (SweepAxis?)reader.Reject(node, key, "is an empty axis: give a list of values, e.g. [4, 8, 16], or a range {from: 1, to: 64, factor: 2}");
-
-            default:
-                if (reader.ReadScalar(path.Key, node, key) is { } single && Check(reader, path.Key, single, node, key) is { } checkedSingle)
-                {
-                    values.Add(checkedSingle);
-                }
-
-                break;
+        string At(int i) => node is YSequence ? $"{key}[{i}]" : key;
+        var values = node is YMapping range ? ReadRange(reader, path.Key, range, key)
+            : [.. items.Select((item, i) => reader.ReadScalar(path.Key, item, At(i)) is { } value ? Check(reader, path.Key, value, item, At(i)) : null).OfType<AxisValue>()];
+        if (values is null || values.Count < items.Count)
+        {
+            return null;
         }
 
         var seen = new HashSet<string>(StringComparer.Ordinal);
         if (values.FirstOrDefault(v => !seen.Add(v.Text)) is { } twice)
         {
-            reader.Context.Error(twice.At, key, $"the value {twice.Text} is listed twice; each point would be computed twice");
+            reader.Error(twice.At, key, $"the value {twice.Text} is listed twice; each point would be computed twice");
             return null;
         }
 
@@ -286,9 +264,9 @@ public static class SweepLoader
             return Fail(reader, node, key, $"a range {{from, to, step}} needs a numeric key; list the values of {configKey.Path}, e.g. [{string.Join(", ", configKey.Choices.DefaultIfEmpty("a, b"))}]");
         }
 
-        int before = reader.Context.Errors.Count;
+        int before = reader.Errors.Count;
         var range = (AxisRange)reader.ReadSection(RangeSchema, node, new AxisRange(), key, SchemaReader.At(node));
-        if (reader.Context.Errors.Count > before)
+        if (reader.Errors.Count > before)
         {
             return null;
         }
@@ -312,12 +290,12 @@ public static class SweepLoader
             if (integer && (name != "step" || hasStep) && value != decimal.Truncate(value))
             {
                 string at = name == "step" ? byKey : $"{key}.{name}";
-                reader.Context.Error(reader.Context.Locations[at], at, $"expected an integer, got the number {value.ToString(CultureInfo.InvariantCulture)}");
+                reader.Error(reader.Locations[at], at, $"expected an integer, got the number {value.ToString(CultureInfo.InvariantCulture)}");
                 return null;
             }
         }
 
-        var byAt = reader.Context.Locations[byKey];
+        var byAt = reader.Locations[byKey];
         string? problem = from > to ? $"from ({from}) is greater than to ({to}); ranges run upwards"
             : hasStep && by <= 0 ? $"must be greater than 0, got {by}"
             : !hasStep && by <= 1 ? $"must be greater than 1, got {by}"
@@ -325,7 +303,7 @@ public static class SweepLoader
             : null;
         if (problem is not null)
         {
-            reader.Context.Error(from > to ? SchemaReader.At(node) : byAt, from > to ? key : byKey, problem);
+            reader.Error(from > to ? SchemaReader.At(node) : byAt, from > to ? key : byKey, problem);
             return null;
         }
 
@@ -339,7 +317,7 @@ public static class SweepLoader
 
             if (integer && v != decimal.Truncate(v))
             {
-                reader.Context.Error(byAt, byKey, $"gives {v}, not an integer, for the integer key {configKey.Path}; use an integer factor");
+                reader.Error(byAt, byKey, $"gives {v}, not an integer, for the integer key {configKey.Path}; use an integer factor");
                 return null;
             }
 
@@ -412,48 +390,14 @@ public static class SweepLoader
     }
 
     /// <summary>A sweep file as written, before the rules between its keys.</summary>
-    internal sealed record SweepFile
-    {
-        public string? Name { get; init; }
-
-        public string? Base { get; init; }
-
-        public IReadOnlyList<SweepAxis> Axes { get; init; } = [];
-
-        public SweepSampling Sampling { get; init; } = SweepSampling.Grid;
-
-        public int Points { get; init; }
-
-        public int Seed { get; init; } = 1;
-
-        public int Vectors { get; init; } = SweepSpec.DefaultVectors;
-
-        public IReadOnlyList<string>? Metrics { get; init; }
-
-        public IReadOnlyList<SweepExpression> Constraints { get; init; } = [];
-
-        public IReadOnlyList<ObjectiveFields> Objectives { get; init; } = [];
-    }
+    internal sealed record SweepFile(
+        string? Name = null, string? Base = null, IReadOnlyList<SweepAxis>? Axes = null, SweepSampling Sampling = SweepSampling.Grid,
+        int Points = 0, int Seed = 1, int Vectors = SweepSpec.DefaultVectors, IReadOnlyList<string>? Metrics = null,
+        IReadOnlyList<SweepExpression>? Constraints = null, IReadOnlyList<ObjectiveFields>? Objectives = null);
 
     /// <summary>One objective as written.</summary>
-    internal sealed record ObjectiveFields
-    {
-        public SweepExpression? Minimize { get; init; }
-
-        public SweepExpression? Maximize { get; init; }
-
-        public string? Name { get; init; }
-    }
+    internal sealed record ObjectiveFields(SweepExpression? Minimize = null, SweepExpression? Maximize = null, string? Name = null);
 
     /// <summary>An axis's range as written.</summary>
-    private sealed record AxisRange
-    {
-        public decimal? From { get; init; }
-
-        public decimal? To { get; init; }
-
-        public decimal? Step { get; init; }
-
-        public decimal? Factor { get; init; }
-    }
+    private sealed record AxisRange(decimal? From = null, decimal? To = null, decimal? Step = null, decimal? Factor = null);
 }

@@ -75,19 +75,19 @@ public class ConfigSchemaTests
                 "dram", p => p.Dram, (p, v) => p with { Dram = v }, "External memory.",
                 KeysOf<Dram>.Int("bytes_per_cycle", d => d.BytesPerCycle, (d, v) => d with { BytesPerCycle = v }, 1, 64, "Bandwidth.", unit: "bytes"),
                 KeysOf<Dram>.Enum("kind", d => d.Kind, (d, v) => d with { Kind = v }, "Which memory.")));
-        var context = new ConfigReadContext("p.yaml");
+        var reader = new SchemaReader("p.yaml", schema);
 
-        var probe = (Probe)new SchemaReader(context, schema).Read(YamlTree.Parse("dram:\n  bytes_per_cycle: 16\n  kind: lstm\n  byte_per_cycle: 2\n"), new Probe());
+        var probe = (Probe)reader.Read(YamlTree.Parse("dram:\n  bytes_per_cycle: 16\n  kind: lstm\n  byte_per_cycle: 2\n"), new Probe());
 
         probe.Dram.ShouldBe(new Dram { BytesPerCycle = 16, Kind = LayerKind.Lstm });
-        context.Errors.ShouldHaveSingleItem().ToString().ShouldBe(
+        reader.Errors.ShouldHaveSingleItem().ToString().ShouldBe(
             "p.yaml:4:3: dram.byte_per_cycle: unknown key 'byte_per_cycle' in dram; did you mean 'bytes_per_cycle'? (known keys here: bytes_per_cycle, kind)");
         var check = new ConfigValidator.Checker("p.yaml", ConfigLocations.None, new HashSet<string>());
         ConfigValidator.CheckKeys(schema, probe with { Dram = probe.Dram with { BytesPerCycle = 99 } }, string.Empty, check);
         check.Errors.ShouldHaveSingleItem().ToString().ShouldBe("p.yaml: dram.bytes_per_cycle: must be in 1..64, got 99");
         schema.Keys[0].Keys[0].Path.ShouldBe("dram.bytes_per_cycle");
-        ConfigYaml.DocTable(schema.Keys[0], new Dram()).ShouldContain("| `dram.bytes_per_cycle` | int (bytes) | `8` | 1..64 | Bandwidth. |");
-        ConfigYaml.DocTable(schema.Keys[0], new Dram()).ShouldContain("| `dram.kind` | enum | `dense` | `dense`, `lstm` | Which memory. |");
+        ConfigDocsTests.Table(schema.Keys[0], new Dram()).ShouldContain("| `dram.bytes_per_cycle` | int (bytes) | `8` | 1..64 | Bandwidth. |");
+        ConfigDocsTests.Table(schema.Keys[0], new Dram()).ShouldContain("| `dram.kind` | enum | `dense` | `dense`, `lstm` | Which memory. |");
     }
 
     [Fact]
