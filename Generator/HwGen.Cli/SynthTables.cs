@@ -58,5 +58,5 @@ internal static class SynthTables
 
     private static string N(double value) => value.ToString(value == Math.Floor(value) ? "N0" : "N1", CultureInfo.InvariantCulture);
 
-    private static string Snake(Configuration.MemoryStyle style) => Emit.ConfigWriter.Snake(style);
+    private static string Snake(Configuration.MemoryStyle style) => Configuration.ConfigNames.Snake(style);
 }

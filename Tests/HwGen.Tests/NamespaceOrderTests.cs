@@ -72,7 +72,7 @@ public partial class NamespaceOrderTests
         var parsed = files.Select(f => (f.Path, Code: WithoutLiterals(f.Text))).ToList();
         var namespaces = parsed.Select(f => (f.Path, f.Code, Namespace: NamespaceLine().Match(f.Code) is { Success: true } m ? m.Groups[1].Value : "HwGen")).ToList();
 
-        // The types each namespace declares, to recognise partly qualified names such as Emit.ConfigWriter.
+        // The types each namespace declares, to recognise partly qualified names such as Emit.DesignWriter.
         var types = namespaces.GroupBy(f => f.Namespace, StringComparer.Ordinal).ToDictionary(
             g => g.Key,
             g => g.SelectMany(f => TypeDeclaration().Matches(f.Code).Select(m => m.Groups[1].Value)).ToHashSet(StringComparer.Ordinal),

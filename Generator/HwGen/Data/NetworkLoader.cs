@@ -98,9 +98,10 @@ public static class NetworkLoader
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var input = config.Input;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(input.Size);
-        if (!ConfigRanges.InputDensity.Contains(input.Density))
+        var density = ConfigSchema.Key("input.density").Range!;
+        if (!density.Contains(input.Density))
         {
-            throw new ArgumentOutOfRangeException(nameof(config), input.Density, $"input.density must be in {ConfigRanges.InputDensity.Text}");
+            throw new ArgumentOutOfRangeException(nameof(config), input.Density, $"input.density must be in {density.Text}");
         }
 
         var vectors = new double[count][];

@@ -45,7 +45,7 @@ public static class BoardCatalog
         var names = Names(root);
         if (!names.Contains(name, StringComparer.Ordinal))
         {
-            string near = ConfigSection.Closest(name, names) is { } n ? $"; did you mean '{n}'?" : "";
+            string near = ConfigNames.Closest(name, names) is { } n ? $"; did you mean '{n}'?" : "";
             throw new ConfigException(new ConfigError("command line", 0, 0, "--board",
                 $"unknown board '{name}'; the boards are: {string.Join(", ", names)}{near}"));
         }
@@ -215,7 +215,7 @@ public static class BoardCatalog
             {
                 if (!keys.Contains(key.Value ?? ""))
                 {
-                    string near = ConfigSection.Closest(key.Value ?? "", keys) is { } n ? $"; did you mean '{n}'?" : "";
+                    string near = ConfigNames.Closest(key.Value ?? "", keys) is { } n ? $"; did you mean '{n}'?" : "";
                     Error(key, Join(prefix, key.Value ?? ""), $"is not a board key; the keys are: {string.Join(", ", keys)}{near}");
                 }
             }

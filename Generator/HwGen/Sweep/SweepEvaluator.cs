@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Data;
-using HwGen.Emit;
 using HwGen.Hardware;
 using HwGen.Model;
 
@@ -93,8 +92,8 @@ public sealed class SweepEvaluator
         numbers["accumulator_bits"] = network.Format.AccumulatorBits;
 
         // How the point was compressed: the sweep's own choice, echoed from the config it built.
-        texts["row_assignment"] = ConfigSection.SnakeCase(config.Compression.RowAssignment.ToString());
-        texts["pruning"] = ConfigSection.SnakeCase(config.Compression.Pruning.ToString());
+        texts["row_assignment"] = ConfigNames.Snake(config.Compression.RowAssignment);
+        texts["pruning"] = ConfigNames.Snake(config.Compression.Pruning);
 
         var s = network.Statistics;
         long weights = network.Layers.Sum(l => (long)l.Rows * l.Cols);
@@ -154,7 +153,7 @@ public sealed class SweepEvaluator
             Compression = new CompressionConfig { CodebookBits = config.Compression.CodebookBits },
             Hardware = new HardwareConfig(),
         };
-        return ConfigWriter.ToYaml(normal, resolvePaths: true);
+        return ConfigYaml.Write(normal, resolvePaths: true);
     }
 
     /// <summary>
@@ -172,7 +171,7 @@ public sealed class SweepEvaluator
             // Load-balance-aware pruning prunes each PE's rows to the same density: it depends on N.
             Hardware = new HardwareConfig { Pes = c.Pruning == PruningMethod.LoadBalanced ? config.Hardware.Pes : 1 },
         };
-        return ConfigWriter.ToYaml(normal, resolvePaths: true);
+        return ConfigYaml.Write(normal, resolvePaths: true);
     }
 
     /// <summary>Points with the same compressed weights and the same encoding share one encoded network (they differ in FIFO depth, line entries or clock).</summary>

@@ -308,7 +308,7 @@ public sealed class SweepExpressions
             return $"the metric '{name}' comes from yosys: run the sweep with --synth to use it";
         }
 
-        return ConfigSection.Closest(name, metrics.Select(m => m.Name)) is { } near
+        return ConfigNames.Closest(name, metrics.Select(m => m.Name)) is { } near
             ? $"unknown metric '{name}'; did you mean '{near}'?"
             : $"unknown metric '{name}' (metrics: {string.Join(", ", metrics.Select(m => m.Name))}; docs/sweeps.md describes them)";
     }

@@ -54,8 +54,8 @@ public static class SynthesisReport
             ["pes"] = build.Layout.Pes,
             ["memory"] = new JsonObject
             {
-                ["spmat"] = ConfigSection.SnakeCase(build.Plan.Spmat.ToString()),
-                ["act"] = ConfigSection.SnakeCase(build.Plan.Act.ToString()),
+                ["spmat"] = ConfigNames.Snake(build.Plan.Spmat.ToString()),
+                ["act"] = ConfigNames.Snake(build.Plan.Act.ToString()),
                 ["weights_loaded_at_run_time"] = build.Plan.NeedsRuntimeLoad,
             },
             ["signature"] = build.Signature.ToString("x8", System.Globalization.CultureInfo.InvariantCulture),

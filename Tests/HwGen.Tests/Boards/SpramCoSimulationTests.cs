@@ -27,7 +27,7 @@ public class SpramCoSimulationTests(ITestOutputHelper output)
             Hardware = random.Hardware with { SpmatMemory = MemoryStyle.Ice40Spram, ActMemory = MemoryStyle.Ice40Spram },
         };
         using var dir = new TempFolder($"spram-{seed}");
-        File.WriteAllText(dir.File("config.yaml"), ConfigWriter.ToYaml(config));
+        File.WriteAllText(dir.File("config.yaml"), ConfigYaml.Write(config));
         output.WriteLine($"seed {seed}: {config.Hardware.Pes} PEs, line {config.Hardware.SpmatLineEntries} entries; config in {dir.File("config.yaml")}");
 
         var design = Design.FromConfig(config);

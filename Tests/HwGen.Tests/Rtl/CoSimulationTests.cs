@@ -1,4 +1,5 @@
 using HwGen.Compression;
+using HwGen.Configuration;
 using HwGen.Emit;
 using HwGen.Simulation;
 using Xunit.Abstractions;
@@ -50,7 +51,7 @@ public class CoSimulationTests(ITestOutputHelper output)
         var config = RandomDesigns.Create(seed);
         using var dir = new TempFolder($"cosim-{seed}");
         string configPath = dir.File("config.yaml");
-        File.WriteAllText(configPath, ConfigWriter.ToYaml(config));
+        File.WriteAllText(configPath, ConfigYaml.Write(config));
         output.WriteLine($"seed {seed}: {config.Hardware.Pes} PEs, FIFO {config.Hardware.FifoDepth}, layers "
             + string.Join("-", new[] { config.Input.Size }.Concat(config.Layers.Select(l => l.Outputs)))
             + $", config written to {configPath} (set HWGEN_KEEP_TEST_OUTPUT=1 to keep it)");
