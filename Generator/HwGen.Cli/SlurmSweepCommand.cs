@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using HwGen.Configuration;
+using HwGen.Platform;
 using HwGen.Sweep;
 
 namespace HwGen.Cli;
@@ -17,9 +18,6 @@ internal sealed record SweepArguments(string? SweepFile, string? Output, int Job
 /// </summary>
 internal sealed class SlurmSweepCommand
 {
-    /// <summary>The exit code of a run stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
-    public const int Interrupted = 130;
-
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly Option<bool> _slurm = new("--slurm") { Description = "Run the sweep as one Slurm job array, one shard per task; wait for it and merge the shards into -o DIR." };
@@ -93,22 +91,14 @@ internal sealed class SlurmSweepCommand
 
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
         SlurmStatus status;
-        using (var cancel = new CancellationTokenSource())
+        // Ctrl+C (or SIGTERM) stops the watch; the scope keeps HwGen alive while it asks whether to
+        // cancel the array (the signal handler ends the process once the scope ends, or after its
+        // cleanup limit).
+        using (Interruption.Enter())
         {
-            void OnCancel(object? sender, ConsoleCancelEventArgs e)
-            {
-                // The first Ctrl+C stops the watch and asks; a second one ends hwgen as usual.
-                if (!cancel.IsCancellationRequested)
-                {
-                    e.Cancel = true;
-                    cancel.Cancel();
-                }
-            }
-
-            Console.CancelKeyPress += OnCancel;
             try
             {
-                status = run.Wait(s => Progress(stderr, terminal, run, s, stopwatch.Elapsed), cancel.Token);
+                status = run.Wait(s => Progress(stderr, terminal, run, s, stopwatch.Elapsed), Interruption.Token);
             }
             catch (SlurmException e)
             {
@@ -118,11 +108,10 @@ internal sealed class SlurmSweepCommand
             }
             finally
             {
-                Console.CancelKeyPress -= OnCancel;
                 ClearLine(stderr, terminal);
             }
 
-            if (cancel.IsCancellationRequested)
+            if (Interruption.Requested)
             {
                 return Interrupt(run, status, stderr, terminal, resume);
             }
@@ -277,7 +266,7 @@ internal sealed class SlurmSweepCommand
         if (jobs.Count == 0)
         {
             stderr.WriteLine($"hwgen: interrupted; every task has ended: {resume} merges the shards");
-            return Interrupted;
+            return Interruption.ExitCode;
         }
 
         string ids = string.Join(' ', jobs);
@@ -299,12 +288,12 @@ internal sealed class SlurmSweepCommand
                 }
 
                 stderr.WriteLine($"hwgen: cancelled Slurm job {ids}; the shards done so far are kept: run the same command again to resubmit the others");
-                return Interrupted;
+                return Interruption.ExitCode;
             }
         }
 
         stderr.WriteLine($"hwgen: interrupted; Slurm job {ids} keeps running: 'scancel {ids}' cancels it, '{resume}' waits for it and merges");
-        return Interrupted;
+        return Interruption.ExitCode;
     }
 
     private static JsonObject Summary(SlurmSweep run, SlurmStatus? status)

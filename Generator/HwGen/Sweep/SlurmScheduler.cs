@@ -137,7 +137,7 @@ public static class SlurmScheduler
             return;
         }
 
-        var result = ProcessRunner.Run("scancel", [.. jobIds], ".", CommandTimeout);
+        var result = ProcessRunner.RunAfterStop("scancel", [.. jobIds], ".", CommandTimeout);
         if (!result.Succeeded)
         {
             throw new SlurmException($"scancel failed: {ErrorOf(result)}");

@@ -78,7 +78,18 @@ public static class ProcessRunner
     /// <param name="timeout">How long the tool may run.</param>
     /// <param name="cancellation">Stops the tool (and throws <see cref="OperationCanceledException"/>).</param>
     /// <exception cref="OperationCanceledException"><paramref name="cancellation"/> or <see cref="Interruption"/> stopped the tool; it and its children have exited.</exception>
-    public static ProcessResult Run(string fileName, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, CancellationToken cancellation = default)
+    public static ProcessResult Run(string fileName, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, CancellationToken cancellation = default) =>
+        Execute(fileName, arguments, workingDirectory, timeout, cleanup: false, cancellation);
+
+    /// <summary>
+    /// Runs a tool that is part of what a stop asks for (cancelling a cluster job after Ctrl+C,
+    /// say): unlike <see cref="Run"/> it starts and runs even after <see cref="Interruption"/> was
+    /// requested; only its timeout ends it.
+    /// </summary>
+    public static ProcessResult RunAfterStop(string fileName, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout) =>
+        Execute(fileName, arguments, workingDirectory, timeout, cleanup: true, CancellationToken.None);
+
+    private static ProcessResult Execute(string fileName, IReadOnlyList<string> arguments, string workingDirectory, TimeSpan timeout, bool cleanup, CancellationToken cancellation)
     {
         string commandLine = string.Join(' ', new[] { fileName }.Concat(arguments).Select(Quote));
         var stopwatch = Stopwatch.StartNew();
@@ -93,7 +104,7 @@ public static class ProcessRunner
             return new ProcessResult(commandLine, 127, "", $"error: cannot start {fileName}: the folder {workingDirectory} does not exist", stopwatch.Elapsed, false);
         }
 
-        using var scope = Interruption.Enter();
+        using Interruption.Scope? scope = cleanup ? null : Interruption.Enter();
         var stdout = new Capture();
         var stderr = new Capture();
         var command = CliWrap.Cli.Wrap(Setsid ?? program)
@@ -105,7 +116,7 @@ public static class ProcessRunner
             .WithStandardErrorPipe(PipeTarget.ToDelegate(stderr.Add, Encoding.UTF8));
 
         using var timer = new CancellationTokenSource(timeout);
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, Interruption.Token, timer.Token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, cleanup ? CancellationToken.None : Interruption.Token, timer.Token);
         using var kill = new CancellationTokenSource();
         CommandTask<CommandResult> task;
         try

@@ -72,7 +72,7 @@ public class SlurmSweepTests(SlurmClusterFixture fixture)
         var resumed = Hwgen.Run(folder.Path, "sweep", "--slurm", "--resume", "cluster");
 
         resumed.ShouldSucceed(_cluster);
-        resumed.Stderr.ShouldNotContain("submitted", Case.Sensitive, "nothing is submitted again");
+        resumed.Stderr.ShouldNotContain("hwgen: submitted", Case.Sensitive, "nothing is submitted again");
         Submissions(folder.File("cluster")).Count.ShouldBe(1);
         foreach (string name in SweepFilesWritten)
         {
