@@ -8,7 +8,10 @@ namespace HwGen.Model;
 /// <summary>Outputs of many inferences: <c>LayerOutputs[layer][vector]</c>, each in original row order.</summary>
 /// <param name="LayerOutputs">Every layer's outputs when asked for, otherwise only the last layer's (one entry).</param>
 /// <param name="UsefulMacs">Per vector, per layer, the useful multiply-accumulates (as <see cref="GoldenResult.UsefulMacs"/>), or null.</param>
-public sealed record FastEvaluation(IReadOnlyList<long[][]> LayerOutputs, long[][]? UsefulMacs)
+/// <param name="SaturatedOutputs">
+/// Per vector, per layer, the outputs whose rounded value did not fit A bits and saturated, or null.
+/// </param>
+public sealed record FastEvaluation(IReadOnlyList<long[][]> LayerOutputs, long[][]? UsefulMacs, long[][]? SaturatedOutputs = null)
 {
     /// <summary>The network's outputs, one array per vector.</summary>
     public long[][] Outputs => LayerOutputs[^1];
@@ -62,10 +65,36 @@ public sealed class FastEvaluator
         return result;
     }
 
+    /// <summary>
+    /// How many elements of a dataset's inputs clip when quantized to the activations (|x| · 2^Fa
+    /// beyond A bits) — feeding 0–255 pixels to an 8-bit fraction, say.
+    /// </summary>
+    public static long CountClippedInputs(FixedPointFormat format, Dataset data)
+    {
+        long clipped = 0;
+        foreach (double x in data.Inputs)
+        {
+            double scaled = FixedPoint.RoundHalfAwayFromZero(Math.ScaleB(x, format.ActivationFrac));
+            if (scaled > format.ActivationMax || scaled < format.ActivationMin)
+            {
+                clipped++;
+            }
+        }
+
+        return clipped;
+    }
+
+    /// <summary>True when the output stage saturates: the rounded accumulator does not fit A bits.</summary>
+    public static bool Saturates(long acc, int weightFrac, FixedPointFormat format)
+    {
+        long rounded = weightFrac > 0 ? (acc + (1L << (weightFrac - 1))) >> weightFrac : acc;
+        return rounded > format.ActivationMax || rounded < format.ActivationMin;
+    }
+
     /// <summary>Runs quantized input vectors.</summary>
     /// <param name="inputs">Each of <see cref="CompressedNetwork.InputSize"/> values within A bits.</param>
     /// <param name="allLayers">Keep every layer's outputs (otherwise only the last layer's).</param>
-    /// <param name="countMacs">Count useful multiply-accumulates per vector and layer.</param>
+    /// <param name="countMacs">Count useful multiply-accumulates, and saturated outputs, per vector and layer.</param>
     /// <param name="maxThreads">Threads to use; 0 for all cores.</param>
     /// <exception cref="ArgumentException">An input has the wrong length or a value outside A bits.</exception>
     public FastEvaluation Run(IReadOnlyList<long[]> inputs, bool allLayers = false, bool countMacs = false, int maxThreads = 0)
@@ -95,13 +124,14 @@ public sealed class FastEvaluator
         }
 
         long[][]? macs = countMacs ? new long[inputs.Count][] : null;
+        long[][]? saturated = countMacs ? new long[inputs.Count][] : null;
         int blocks = (inputs.Count + Block - 1) / Block;
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads > 0 ? maxThreads : Environment.ProcessorCount };
         if (ExactInDouble)
         {
             Parallel.For(0, blocks, options, () => new DoubleBuffers(_layers), (b, _, buffers) =>
             {
-                RunBlockDouble(inputs, b * Block, Math.Min(Block, inputs.Count - (b * Block)), buffers, outputs, allLayers, macs);
+                RunBlockDouble(inputs, b * Block, Math.Min(Block, inputs.Count - (b * Block)), buffers, outputs, allLayers, macs, saturated);
                 return buffers;
             }, _ => { });
         }
@@ -109,11 +139,11 @@ public sealed class FastEvaluator
         {
             Parallel.For(0, inputs.Count, options, v =>
             {
-                RunVectorLong(inputs[v], v, outputs, allLayers, macs);
+                RunVectorLong(inputs[v], v, outputs, allLayers, macs, saturated);
             });
         }
 
-        return new FastEvaluation(outputs, macs);
+        return new FastEvaluation(outputs, macs, saturated);
     }
 
     /// <summary>Quantizes and runs a dataset; returns each vector's top-1 class.</summary>
@@ -135,7 +165,7 @@ public sealed class FastEvaluator
     }
 
     private void RunBlockDouble(
-        IReadOnlyList<long[]> inputs, int first, int count, DoubleBuffers buffers, long[][][] outputs, bool allLayers, long[][]? macs)
+        IReadOnlyList<long[]> inputs, int first, int count, DoubleBuffers buffers, long[][][] outputs, bool allLayers, long[][]? macs, long[][]? saturated)
     {
         int lanes = Block;
         var x = buffers.X;
@@ -153,6 +183,7 @@ public sealed class FastEvaluator
             if (macs is not null)
             {
                 macs[first + v] = new long[_layers.Length];
+                saturated![first + v] = new long[_layers.Length];
             }
         }
 
@@ -214,8 +245,14 @@ public sealed class FastEvaluator
             {
                 for (var v = 0; v < lanes; v++)
                 {
-                    long result = GoldenModel.OutputStage((long)acc[(i * lanes) + v], layer.WeightFrac, format.ActivationBits, layer.Relu);
+                    long sum = (long)acc[(i * lanes) + v];
+                    long result = GoldenModel.OutputStage(sum, layer.WeightFrac, format.ActivationBits, layer.Relu);
                     x[(i * lanes) + v] = v < count ? result : 0;
+                    if (saturated is not null && v < count && Saturates(sum, layer.WeightFrac, format))
+                    {
+                        saturated[first + v][l]++;
+                    }
+
                     if (keep && v < count)
                     {
                         kept[first + v][i] = result;
@@ -225,13 +262,14 @@ public sealed class FastEvaluator
         }
     }
 
-    private void RunVectorLong(long[] input, int vector, long[][][] outputs, bool allLayers, long[][]? macs)
+    private void RunVectorLong(long[] input, int vector, long[][][] outputs, bool allLayers, long[][]? macs, long[][]? saturated)
     {
         var format = _network.Format;
         long[] x = input;
         if (macs is not null)
         {
             macs[vector] = new long[_layers.Length];
+            saturated![vector] = new long[_layers.Length];
         }
 
         for (var l = 0; l < _layers.Length; l++)
@@ -263,6 +301,10 @@ public sealed class FastEvaluator
             for (var i = 0; i < y.Length; i++)
             {
                 y[i] = GoldenModel.OutputStage(acc[i], layer.WeightFrac, format.ActivationBits, layer.Relu);
+                if (saturated is not null && Saturates(acc[i], layer.WeightFrac, format))
+                {
+                    saturated[vector][l]++;
+                }
             }
 
             if (allLayers || l == _layers.Length - 1)

@@ -484,9 +484,8 @@ public static class OnnxImporter
                 case Const c when toFloat || toInteger:
                     Fold(() => c.Tensor.Cast(toInteger));
                     break;
-                case Flow f when to == TensorProto.Types.DataType.Float:
+                case Flow when to == TensorProto.Types.DataType.Float:
                     Advance(Head(0).Shape);
-                    _ = f;
                     break;
                 default:
                     throw NodeError($"a cast to {to} is not supported here");

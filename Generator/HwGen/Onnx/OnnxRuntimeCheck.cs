@@ -131,7 +131,17 @@ public static class OnnxRuntimeCheck
             options.IntraOpNumThreads = threads;
         }
 
-        using var session = new InferenceSession(OnnxTensor.Serialize(model), options);
+        InferenceSession session;
+        try
+        {
+            session = new InferenceSession(OnnxTensor.Serialize(model), options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OnnxImportException(import.File, $"ONNX Runtime cannot load the model: {e.Message}");
+        }
+
+        using var sessionScope = session;
         using var runOptions = new RunOptions();
         var outputNames = import.LayerOutputTensors.ToList();
         int layers = network.Layers.Count;
@@ -156,7 +166,7 @@ public static class OnnxRuntimeCheck
 
             shape[0] = rows;
             using var inputValue = OrtValue.CreateTensorValueFromMemory(input, shape);
-            using var results = session.Run(runOptions, [import.InputName], [inputValue], outputNames);
+            using var results = RunSession(session, runOptions, import, inputValue, outputNames);
             var ort = new float[layers][];
             for (var l = 0; l < layers; l++)
             {
@@ -217,6 +227,19 @@ public static class OnnxRuntimeCheck
     {
         var result = Run(import, modelPath, data, tolerance);
         return result.FirstMismatch is { } m ? throw new OnnxMismatchException(import.File, m, result.Tolerance) : result;
+    }
+
+    private static IDisposableReadOnlyCollection<OrtValue> RunSession(
+        InferenceSession session, RunOptions runOptions, OnnxImport import, OrtValue input, List<string> outputNames)
+    {
+        try
+        {
+            return session.Run(runOptions, [import.InputName], [input], outputNames);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new OnnxImportException(import.File, $"ONNX Runtime cannot run the model: {e.Message}");
+        }
     }
 
     private static double[] ToDoubles(ReadOnlySpan<float> values)

@@ -86,6 +86,59 @@ public class FastEvaluatorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Saturated_outputs_and_clipped_inputs_are_counted()
+    {
+        // Count per layer the outputs whose exact rounded value lies beyond A bits, naively from
+        // the accumulators, and compare.
+        // Codebook values up to 2 on 6-bit activations (Fa = 2, so at most 7.75): sums overflow often.
+        var random = new Random(21);
+        var quantization = new QuantizationConfig { ActivationBits = 6, ActivationFrac = 2, WeightBits = 8 };
+        var first = Networks.Precompressed("a", 12, 20, Networks.RandomCodes(random, 12, 20, 0.5, 3), [0, 1.5, -2.0, 0.75]);
+        var second = Networks.Precompressed("b", 5, 12, Networks.RandomCodes(random, 5, 12, 0.7, 3), [0, 0.5, -1.25, 2.0]);
+        var network = Compressor.Compress(
+            Networks.Config([first, second], pes: 3, compression: new CompressionConfig { CodebookBits = 2 }, quantization: quantization),
+            Networks.Data(first, second));
+        var format = network.Format;
+        var inputs = Enumerable.Range(0, 40).Select(_ => Enumerable.Range(0, 20).Select(_ => (long)random.Next(-32, 32)).ToArray()).ToList();
+
+        var fast = new FastEvaluator(network).Run(inputs, countMacs: true);
+
+        long total = 0;
+        for (var v = 0; v < inputs.Count; v++)
+        {
+            long[] x = inputs[v];
+            for (var l = 0; l < network.Layers.Count; l++)
+            {
+                var layer = network.Layers[l];
+                long expected = 0;
+                for (var i = 0; i < layer.Rows; i++)
+                {
+                    long acc = layer.BiasFixed[i];
+                    for (var j = 0; j < layer.Cols; j++)
+                    {
+                        acc += x[j] * layer.CodebookFixed[layer.Codes[(i * layer.Cols) + j]];
+                    }
+
+                    double exact = Math.Floor((acc + (layer.WeightFrac > 0 ? Math.ScaleB(1.0, layer.WeightFrac - 1) : 0)) / Math.ScaleB(1.0, layer.WeightFrac));
+                    if (exact > format.ActivationMax || exact < format.ActivationMin)
+                    {
+                        expected++;
+                    }
+                }
+
+                fast.SaturatedOutputs![v][l].ShouldBe(expected, $"vector {v}, layer {l}");
+                total += expected;
+                x = GoldenModel.Run(network, inputs[v]).LayerOutputs[l];
+            }
+        }
+
+        output.WriteLine($"{total} saturated outputs");
+        total.ShouldBeGreaterThan(0);
+        var pixels = new HwGen.Data.Dataset { Origin = "pixels", Count = 1, Width = 4, Inputs = [0, 1, 7.9, 255] };
+        FastEvaluator.CountClippedInputs(format, pixels).ShouldBe(2); // 6 bits, Fa = 2: up to 31; 7.9 · 4 → 32 and 255 · 4 clip
+    }
+
+    [Fact]
     public void Results_do_not_depend_on_the_thread_count()
     {
         var design = Design.Load(Examples.Path("demo.yaml"));
