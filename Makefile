@@ -45,7 +45,8 @@ demo: build
 	./hwgen simulate examples/demo.yaml -o out/demo --vectors 8
 
 ## bench: measured runs (compression, EIE benchmark, Verilator vs cycle model, sweep throughput, the
-## sweep on a single-node Slurm cluster with 1, 2 and 4 tasks);
+## sweep on a single-node Slurm cluster with 1, 2 and 4 tasks, evaluators and retraining on the
+## MNIST LeNet-300-100, tanh/sigmoid accuracy);
 ## results in out/bench/
 BENCH := $(DOTNET) run -c $(CONFIGURATION) --no-build --project Generator/HwGen.Bench --
 bench: build
@@ -55,6 +56,10 @@ bench: build
 	$(BENCH) cosim --runs 1 --warmups 0 --out out/bench/cosim.md
 	$(BENCH) sweep --runs 3 --warmups 0 --out out/bench/sweep.md
 	$(BENCH) slurm --tasks 1,2,4 --out out/bench/slurm.md
+	$(BENCH) evaluate --runs 3 --warmups 1 --out out/bench/evaluate.md
+	$(BENCH) retrain --runs 3 --warmups 1 --out out/bench/retrain.md
+	$(BENCH) mnist --runs 1 --warmups 0 --out out/bench/mnist.md
+	$(BENCH) activation --runs 1 --warmups 0 --out out/bench/activation.md
 
 ## sweeps: run the example co-design sweeps (docs/sweeps.md) and refresh their reports in docs/sweeps/
 sweeps: build

@@ -19,7 +19,7 @@ public partial class NamespaceOrderTests
         "HwGen", // HwGenInfo only: the version and the resource folders
         "HwGen.Platform", // the operating system: signals, POSIX calls, the memory budget
         "HwGen.Configuration",
-        "HwGen.IO", "HwGen.Data",
+        "HwGen.IO", "HwGen.Data", "HwGen.Onnx",
         "HwGen.Compression",
         "HwGen.Hardware", "HwGen.Model",
         "HwGen.Emit",
