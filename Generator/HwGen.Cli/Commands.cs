@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using HwGen.Compression;
 using HwGen.Emit;
 using HwGen.Hardware;
@@ -16,8 +14,6 @@ namespace HwGen.Cli;
 /// <summary>The commands of DESIGN §8; each parses its options and calls the library.</summary>
 internal static class Commands
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
-
     public static Command Estimate(TextWriter stdout, TextWriter stderr)
     {
         var config = ConfigArgument();
@@ -34,7 +30,7 @@ internal static class Commands
             var report = EstimateReport.Build(design.Network, design.Vectors(count, seedValue));
             if (parse.GetValue(json))
             {
-                stdout.WriteLine(DesignReport.EstimateJson(report).ToJsonString(JsonOptions));
+                stdout.WriteLine(HwGenJson.Write(EstimateJson.From(report)));
             }
             else
             {
@@ -63,15 +59,7 @@ internal static class Commands
             int changed = OutputWriter.Write(dir, files, parse.GetValue(force), Inputs(design));
             if (parse.GetValue(json))
             {
-                var summary = new JsonObject
-                {
-                    ["design"] = design.Network.Name,
-                    ["output"] = dir,
-                    ["files"] = files.Count,
-                    ["changed"] = changed,
-                    ["estimate"] = DesignReport.EstimateJson(report),
-                };
-                stdout.WriteLine(summary.ToJsonString(JsonOptions));
+                stdout.WriteLine(HwGenJson.Write(new GenerateJson(design.Network.Name, dir, files.Count, changed, EstimateJson.From(report))));
             }
             else
             {
@@ -125,7 +113,7 @@ internal static class Commands
             string? reproducer = result.FirstMismatch is null ? null : Reproducer.Write(design, inputs[result.FirstMismatch.Vector], dir);
             if (parse.GetValue(json))
             {
-                stdout.WriteLine(ReportJson.Simulation(design, result, options, reproducer).ToJsonString(JsonOptions));
+                stdout.WriteLine(HwGenJson.Write(SimulationJson.From(design, result, options, reproducer)));
             }
             else
             {
@@ -170,7 +158,7 @@ internal static class Commands
             var result = Synthesizer.Run(build, dir, new SynthesisOptions(), terminal ? m => stderr.WriteLine($"hwgen: {m}") : null);
             if (parse.GetValue(json))
             {
-                stdout.WriteLine(SynthesisReport.Json(result, dir).ToJsonString(JsonOptions));
+                stdout.WriteLine(HwGenJson.Write(SynthesisJson.From(result, dir)));
             }
             else
             {
@@ -217,29 +205,7 @@ internal static class Commands
             var files = Benchmarks.EieBenchmark.Write(result, parse.GetValue(output)!);
             if (parse.GetValue(json))
             {
-                var rows = new JsonArray(result.Rows.Select(r => (JsonNode)new JsonObject
-                {
-                    ["layer"] = r.Name,
-                    ["rows"] = r.Rows,
-                    ["cols"] = r.Cols,
-                    ["weight_density"] = r.WeightDensity,
-                    ["activation_density"] = r.ActivationDensity,
-                    ["useful_macs"] = r.UsefulMacs,
-                    ["padding"] = r.Padding,
-                    ["entries_processed"] = r.EntriesProcessed,
-                    ["ideal_cycles"] = r.IdealCycles,
-                    ["work_cycles"] = r.WorkCycles,
-                    ["model_cycles"] = r.Cycles,
-                    ["balance_efficiency"] = r.BalanceEfficiency,
-                    ["load_efficiency"] = r.LoadEfficiency,
-                    ["time_us"] = r.TimeUs,
-                    ["eie_measured_us"] = r.EieMeasuredUs,
-                    ["eie_theoretical_us"] = r.EieTheoreticalUs,
-                    ["eie_efficiency"] = r.EieEfficiency,
-                    ["balanced_cycles"] = r.BalancedCycles,
-                    ["load_balanced_cycles"] = r.LoadBalancedCycles,
-                }).ToArray());
-                stdout.WriteLine(new JsonObject { ["layers"] = rows, ["seconds"] = result.Seconds, ["files"] = new JsonArray(files.Select(f => (JsonNode)f).ToArray()) }.ToJsonString(JsonOptions));
+                stdout.WriteLine(HwGenJson.Write(Benchmarks.EieBenchmarkJson.From(result, files)));
             }
             else
             {

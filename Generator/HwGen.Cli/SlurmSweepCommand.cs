@@ -1,8 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using HwGen.Configuration;
 using HwGen.Platform;
 using HwGen.Sweep;
@@ -18,7 +16,6 @@ internal sealed record SweepArguments(string? SweepFile, string? Output, int Job
 /// </summary>
 internal sealed class SlurmSweepCommand
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private readonly Option<bool> _slurm = new("--slurm") { Description = "Run the sweep as one Slurm job array, one shard per task; wait for it and merge the shards into -o DIR." };
     private readonly Option<int?> _tasks = new("--tasks") { Description = $"--slurm: array tasks, one shard each (default: the folder's earlier run's, else {SlurmSweep.DefaultTasks}, at most one per point)." };
@@ -71,7 +68,7 @@ internal sealed class SlurmSweepCommand
             var jobs = run.Submissions.Select(s => s.JobId).Distinct().ToList();
             if (sweep.Json)
             {
-                stdout.WriteLine(Summary(run, null).ToJsonString(JsonOptions));
+                stdout.WriteLine(HwGenJson.Write(new SlurmSummaryJson(Slurm(run, null))));
             }
             else
             {
@@ -127,7 +124,7 @@ internal sealed class SlurmSweepCommand
             Log(e.Message);
             if (sweep.Json)
             {
-                stdout.WriteLine(Summary(run, status).ToJsonString(JsonOptions));
+                stdout.WriteLine(HwGenJson.Write(new SlurmSummaryJson(Slurm(run, status))));
             }
 
             return Cli.CheckFailed;
@@ -136,11 +133,7 @@ internal sealed class SlurmSweepCommand
         outcome = outcome with { Seconds = stopwatch.Elapsed.TotalSeconds };
         if (sweep.Json)
         {
-            using var report = new StringWriter();
-            SweepCommand.Report(report, outcome, null, json: true);
-            var summary = JsonNode.Parse(report.ToString())!.AsObject();
-            summary["slurm"] = Summary(run, status)["slurm"]!.DeepClone();
-            stdout.WriteLine(summary.ToJsonString(JsonOptions));
+            stdout.WriteLine(HwGenJson.Write(SweepCommand.Summary(outcome, null) with { Slurm = Slurm(run, status) }));
         }
         else
         {
@@ -296,32 +289,12 @@ internal sealed class SlurmSweepCommand
         return Interruption.ExitCode;
     }
 
-    private static JsonObject Summary(SlurmSweep run, SlurmStatus? status)
-    {
-        var slurm = new JsonObject
-        {
-            ["tasks"] = run.Tasks,
-            ["script"] = run.Script,
-            ["jobs"] = new JsonArray([.. run.Submissions.Select(s => (JsonNode)new JsonObject
-            {
-                ["job"] = s.JobId,
-                ["shards"] = new JsonArray([.. s.Shards.Select(k => (JsonNode)k)]),
-            })]),
-            ["submitted"] = run.Submitted is { } submitted ? new JsonArray([.. submitted.Shards.Select(k => (JsonNode)k)]) : new JsonArray(),
-        };
-        if (status is not null)
-        {
-            slurm["done"] = status.Done;
-            slurm["failed"] = new JsonArray([.. status.Shards.Where(s => s.Phase == SlurmShardPhase.Failed).Select(s => (JsonNode)new JsonObject
-            {
-                ["shard"] = s.Shard,
-                ["job"] = s.JobId,
-                ["state"] = s.Task?.Describe() ?? "ended",
-                ["log"] = run.LogFile(s.Shard),
-                ["log_tail"] = new JsonArray([.. run.LogTail(s.Shard).Select(l => (JsonNode)l)]),
-            })]);
-        }
-
-        return new JsonObject { ["slurm"] = slurm };
-    }
+    private static SlurmJson Slurm(SlurmSweep run, SlurmStatus? status) => new(
+        run.Tasks,
+        run.Script,
+        [.. run.Submissions.Select(s => new SlurmSubmissionJson(s.JobId, s.Shards))],
+        run.Submitted?.Shards ?? [],
+        status?.Done,
+        status is null ? null : [.. status.Shards.Where(s => s.Phase == SlurmShardPhase.Failed)
+            .Select(s => new SlurmFailureJson(s.Shard, s.JobId, s.Task?.Describe() ?? "ended", run.LogFile(s.Shard), run.LogTail(s.Shard)))]);
 }

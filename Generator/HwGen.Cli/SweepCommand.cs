@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using HwGen.Configuration;
 using HwGen.Sweep;
 using Spectre.Console;
@@ -11,8 +9,6 @@ namespace HwGen.Cli;
 /// <summary><c>hwgen sweep SWEEP.yaml -o DIR</c> and <c>hwgen sweep merge DIR… -o OUT</c> (docs/sweeps.md).</summary>
 internal static class SweepCommand
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
         var sweepFile = new Argument<string?>("SWEEP") { Description = "The sweep file (YAML): base config, axes, sampling, metrics, constraints, objectives.", Arity = ArgumentArity.ZeroOrOne };
@@ -169,34 +165,17 @@ internal static class SweepCommand
         return outcome!;
     }
 
+    /// <summary>What <c>--json</c> prints of a run.</summary>
+    internal static SweepSummaryJson Summary(SweepOutcome outcome, SweepOptions? options) =>
+        SweepSummaryJson.From(outcome, options is null ? "1/1" : $"{options.Shard}/{options.Shards}");
+
     internal static void Report(TextWriter stdout, SweepOutcome outcome, SweepOptions? options, bool json)
     {
         var results = outcome.Results;
         var spec = outcome.Definition.Spec;
         if (json)
         {
-            var summary = new JsonObject
-            {
-                ["sweep"] = spec.Name,
-                ["output"] = outcome.Directory,
-                ["shard"] = options is null ? "1/1" : $"{options.Shard}/{options.Shards}",
-                ["points"] = outcome.Points,
-                ["reused"] = outcome.Reused,
-                ["computed"] = outcome.Computed,
-                ["invalid"] = outcome.Invalid,
-                ["feasible"] = results?.Feasible.Count(),
-                ["pareto"] = results is null ? null : new JsonArray([.. results.Pareto.Select(r => (JsonNode)new JsonObject
-                {
-                    ["index"] = r.Record.Index,
-                    ["values"] = new JsonObject(spec.Axes.Select((a, i) => KeyValuePair.Create(a.Key, (JsonNode?)r.Record.Values[i]))),
-                    ["objectives"] = new JsonObject(results.Objectives.Select((o, i) => KeyValuePair.Create(o.Name, (JsonNode?)r.Objectives[i]))),
-                })]),
-                ["verified"] = new JsonArray([.. outcome.Verified.Select(i => (JsonNode)i)]),
-                ["verify_failures"] = new JsonArray([.. outcome.VerifyFailures.Select(f => (JsonNode)f)]),
-                ["files"] = new JsonArray([.. outcome.Files.Select(f => (JsonNode)f)]),
-                ["seconds"] = outcome.Seconds,
-            };
-            stdout.WriteLine(summary.ToJsonString(JsonOptions));
+            stdout.WriteLine(HwGenJson.Write(Summary(outcome, options)));
             return;
         }
 

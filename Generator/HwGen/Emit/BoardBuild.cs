@@ -121,7 +121,7 @@ public sealed record BoardBuild
         {
             files.Add(GeneratedFile.Text($"board/{Top}.sv", boardRenderer.Render("top.sv.hbs", model)));
             files.Add(GeneratedFile.Text($"board/{Board.Name}.pcf", boardRenderer.Render("constraints.pcf.hbs", model)));
-            files.Add(GeneratedFile.Text("synth.ys", renderer.Render("boards/ice40/synth.ys.hbs", model)));
+            files.Add(GeneratedFile.Text("synth.ys", renderer.Render(DesignEmitter.Ice40SynthesisTemplate, model)));
             files.Add(GeneratedFile.Text("build_ice40.sh", renderer.Render("boards/ice40/build_ice40.sh.hbs", model), executable: true));
             files.Add(GeneratedFile.Text("build_board_sim.sh", renderer.Render("boards/ice40/build_board_sim.sh.hbs", model), executable: true));
             files.Add(GeneratedFile.Text("tb/hwgen_uart_harness.cpp", File.ReadAllText(Path.Combine(HwGenInfo.TestbenchesDir, "verilator", "hwgen_uart_harness.cpp"))));
@@ -175,6 +175,9 @@ public sealed record BoardBuild
         model["yosysFamily"] = Board.Family == BoardFamily.Xcup ? "xcup" : "xc7";
         model["host"] = Board.Host;
         model["clockPort"] = Board.Clock.Port;
+        model["target"] = $"for the {Board.Description}";
+        model["runBy"] = "Run by build_ice40.sh.";
+        model["netlist"] = true;
         return model;
     }
 

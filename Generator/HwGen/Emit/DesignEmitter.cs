@@ -87,6 +87,28 @@ public static class DesignEmitter
         yield return GeneratedFile.Text("sim/load.hex", MemoryMap.LoadScript(layout));
     }
 
+    /// <summary>The yosys script of the iCE40 flow, for a board build and for the core alone.</summary>
+    public const string Ice40SynthesisTemplate = "synth/ice40.ys.hbs";
+
+    /// <summary>The core-synthesis part's script: the core alone (no board) through the iCE40 flow's yosys script.</summary>
+    public const string CoreSynthesisScript = "synth_ice40.ys";
+
+    /// <summary>
+    /// The core-synthesis part: <see cref="CoreSynthesisScript"/>, the iCE40 flow's yosys script for
+    /// the core's top without a board, which <c>hwgen sweep --synth</c> runs for every point and the
+    /// resource model is calibrated against.
+    /// </summary>
+    public static GeneratedFile CoreSynthesis(HardwareLayout layout, TemplateRenderer renderer)
+    {
+        var model = TemplateModel(layout);
+        model["target"] = "alone, without a board";
+        model["runBy"] = $"Run: yosys -q -l yosys.log -s {CoreSynthesisScript}";
+        model["sources"] = RtlSources(layout.Network);
+        model["top"] = $"{layout.Network.Name}_top";
+        model["netlist"] = false;
+        return GeneratedFile.Text(CoreSynthesisScript, renderer.Render(Ice40SynthesisTemplate, model));
+    }
+
     /// <summary>The variables the templates see, the memory-load address map among them.</summary>
     public static Dictionary<string, object> TemplateModel(HardwareLayout layout, bool bakeWeights = true)
     {

@@ -13,6 +13,9 @@ public sealed record DesignRequest(CompressedNetwork Network)
     /// <summary>The board and host parts: a board build's RTL, top, constraints, scripts, C header and driver.</summary>
     public BoardBuild? Board { get; init; }
 
+    /// <summary>The core-synthesis part (without a board): the iCE40 yosys script of the core alone, as <c>hwgen sweep --synth</c> runs it.</summary>
+    public bool CoreSynthesis { get; init; }
+
     /// <summary>The reports part: the effective config and report.json.</summary>
     public DesignReport? Report { get; init; }
 
@@ -22,8 +25,8 @@ public sealed record DesignRequest(CompressedNetwork Network)
 
 /// <summary>
 /// The one entry point that writes a design: its parts in a fixed order — core RTL (package,
-/// library, top, memory images, file list), simulation (testbench, scripts, load script), board,
-/// host, reports. <c>generate</c>, <c>simulate</c>, <c>synth</c> and the sweep's verification and
+/// library, top, memory images, file list), simulation (testbench, scripts, load script), board
+/// and host (or, without a board, the core's synthesis script), reports. <c>generate</c>, <c>simulate</c>, <c>synth</c> and the sweep's verification and
 /// synthesis all write through it; simulation and synthesis then run the folder it wrote.
 /// </summary>
 public static class DesignWriter
@@ -40,6 +43,10 @@ public static class DesignWriter
         {
             files.AddRange(board.Files(renderer));
             files.AddRange(HostFiles.Emit(board, renderer));
+        }
+        else if (request.CoreSynthesis)
+        {
+            files.Add(DesignEmitter.CoreSynthesis(layout, renderer));
         }
 
         if (request.Report is { } report)

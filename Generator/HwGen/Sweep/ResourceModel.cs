@@ -2,9 +2,6 @@ using HwGen.Hardware;
 
 namespace HwGen.Sweep;
 
-/// <summary>iCE40 resources of a design: LUT4s, flip-flops, 4-kbit block RAMs, MAC16 DSPs, 256-kbit SPRAMs.</summary>
-public sealed record ResourceEstimate(long Luts, long Ffs, long Brams, long Dsps, long Sprams = 0);
-
 /// <summary>
 /// The structural counts the resource model is built from, for one design: what the RTL
 /// instantiates, sized from the <see cref="HardwareLayout"/>. The estimate weighs these with the
@@ -63,12 +60,12 @@ public static class ResourceModel
     public const double LutsCore = 343;
 
     /// <summary>The estimate for a design.</summary>
-    public static ResourceEstimate Estimate(HardwareLayout layout)
+    public static Ice40Resources Estimate(HardwareLayout layout)
     {
         var t = Terms(layout);
         double luts = (LutsPerMuxInput * t.MuxInputs) + (LutsPerArithmeticBit * t.ArithmeticBits)
             + (LutsPerBramPortBit * t.BramPortBits) + LutsCore;
-        return new ResourceEstimate((long)Math.Round(luts), t.RegisterBits, t.Brams, t.Dsps, t.Sprams);
+        return new Ice40Resources((long)Math.Round(luts), t.RegisterBits, t.Brams, t.Dsps, t.Sprams);
     }
 
     /// <summary>The structural counts of a design (see <see cref="ResourceTerms"/>).</summary>

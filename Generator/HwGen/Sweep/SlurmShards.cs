@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
-
 namespace HwGen.Sweep;
 
 /// <summary>
@@ -99,29 +96,23 @@ public sealed class SlurmShards
 
     private bool SameRun(string stateFile, int shard)
     {
-        JsonObject? state;
+        SweepStateJson? state;
         try
         {
-            state = File.Exists(stateFile) ? JsonNode.Parse(File.ReadAllText(stateFile)) as JsonObject : null;
+            state = File.Exists(stateFile) ? SweepRunner.TryReadState(stateFile) : null;
         }
-        catch (Exception e) when (e is IOException or JsonException)
+        catch (Configuration.ConfigException)
         {
             return false;
         }
 
         return state is not null
-            && Text(state, "generator") == $"HwGen {HwGenInfo.Version}"
-            && Text(state, "sweep_text") == _definition.Spec.Text
-            && Number(state, "points") == _definition.Points.Count
-            && Number(state, "vectors") == _definition.Spec.Vectors
-            && Number(state, "shard") == shard
-            && Number(state, "shards") == _shards
-            && state["synth"] is JsonValue synth && synth.TryGetValue(out bool isSynth) && isSynth == _definition.Synth;
+            && state.Generator == $"HwGen {HwGenInfo.Version}"
+            && state.SweepText == _definition.Spec.Text
+            && state.Points == _definition.Points.Count
+            && state.Vectors == _definition.Spec.Vectors
+            && state.Shard == shard
+            && state.Shards == _shards
+            && state.Synth == _definition.Synth;
     }
-
-    private static string? Text(JsonObject state, string name) =>
-        state[name] is JsonValue value && value.TryGetValue(out string? text) ? text : null;
-
-    private static long? Number(JsonObject state, string name) =>
-        state[name] is JsonValue value && value.TryGetValue(out long number) ? number : null;
 }

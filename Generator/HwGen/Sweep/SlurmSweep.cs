@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using HwGen.Configuration;
 using HwGen.Emit;
 
@@ -578,63 +577,45 @@ public sealed class SlurmSweep
 
     private void WriteState()
     {
-        var state = new JsonObject
-        {
-            ["format"] = StateFormat,
-            ["sweep_file"] = Options.SweepFile,
-            ["working_directory"] = Options.WorkingDirectory,
-            ["tasks"] = Tasks,
-            ["jobs"] = Options.Jobs,
-            ["verify"] = Options.Verify,
-            ["synth"] = Options.Synth,
-            ["partition"] = Options.Partition,
-            ["time"] = Options.Time,
-            ["sbatch_args"] = new JsonArray([.. Options.SbatchArgs.Select(a => (JsonNode?)a)]),
-            ["hwgen"] = new JsonArray([.. Options.HwGenCommand.Select(a => (JsonNode?)a)]),
-            ["submissions"] = new JsonArray([.. _submissions.Select(s => (JsonNode?)new JsonObject
-            {
-                ["job"] = s.JobId,
-                ["shards"] = new JsonArray([.. s.Shards.Select(k => (JsonNode?)k)]),
-            })]),
-        };
-        string text = state.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n";
-        OutputWriter.WriteIfChanged(Path.Combine(Directory, Folder, StateFile), Encoding.UTF8.GetBytes(text));
+        var state = new SlurmJobJson(StateFormat, Options.SweepFile, Options.WorkingDirectory, Tasks, Options.Jobs, Options.Verify, Options.Synth,
+            Options.Partition, Options.Time, Options.SbatchArgs, Options.HwGenCommand, [.. _submissions.Select(s => new SlurmSubmissionJson(s.JobId, s.Shards))]);
+        OutputWriter.WriteIfChanged(Path.Combine(Directory, Folder, StateFile), Encoding.UTF8.GetBytes(HwGenJson.Write(state) + "\n"));
     }
 
     private static StoredRun ReadState(string directory)
     {
         string path = Path.Combine(directory, Folder, StateFile);
+        SlurmJobJson? state;
         try
         {
-            var state = JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
-            if (state?["format"]?.GetValue<string>() != StateFormat)
-            {
-                throw new ConfigException(new ConfigError(path, 0, 0, string.Empty, "not HwGen's record of a Slurm run"));
-            }
-
-            var options = new SlurmSweepOptions
-            {
-                SweepFile = state["sweep_file"]!.GetValue<string>(),
-                OutputDirectory = directory,
-                WorkingDirectory = state["working_directory"]!.GetValue<string>(),
-                Tasks = state["tasks"]!.GetValue<int>(),
-                Jobs = state["jobs"]!.GetValue<int>(),
-                Verify = state["verify"]!.GetValue<int>(),
-                Synth = state["synth"]!.GetValue<bool>(),
-                Partition = state["partition"]?.GetValue<string>(),
-                Time = state["time"]?.GetValue<string>(),
-                SbatchArgs = [.. state["sbatch_args"]!.AsArray().Select(a => a!.GetValue<string>())],
-                HwGenCommand = [.. state["hwgen"]!.AsArray().Select(a => a!.GetValue<string>())],
-            };
-            var submissions = state["submissions"]!.AsArray()
-                .Select(s => new SlurmSubmission(s!["job"]!.GetValue<string>(), [.. s["shards"]!.AsArray().Select(k => k!.GetValue<int>())]))
-                .ToList();
-            return new StoredRun(options, options.Tasks!.Value, submissions);
+            string text = File.ReadAllText(path);
+            state = HwGenJson.Read<FormatJson>(text)?.Format == StateFormat ? HwGenJson.Read<SlurmJobJson>(text) : null;
         }
-        catch (Exception e) when (e is IOException or JsonException or InvalidOperationException or NullReferenceException or FormatException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
             throw new ConfigException(new ConfigError(path, 0, 0, string.Empty, $"unreadable record of a Slurm run: {e.Message}"));
         }
+
+        if (state is null)
+        {
+            throw new ConfigException(new ConfigError(path, 0, 0, string.Empty, "not HwGen's record of a Slurm run"));
+        }
+
+        var options = new SlurmSweepOptions
+        {
+            SweepFile = state.SweepFile,
+            OutputDirectory = directory,
+            WorkingDirectory = state.WorkingDirectory,
+            Tasks = state.Tasks,
+            Jobs = state.Jobs,
+            Verify = state.Verify,
+            Synth = state.Synth,
+            Partition = state.Partition,
+            Time = state.Time,
+            SbatchArgs = state.SbatchArgs,
+            HwGenCommand = state.Hwgen,
+        };
+        return new StoredRun(options, state.Tasks, [.. state.Submissions.Select(s => new SlurmSubmission(s.Job, s.Shards))]);
     }
 
     private static string JobName(string directory)

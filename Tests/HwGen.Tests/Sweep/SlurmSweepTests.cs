@@ -281,7 +281,7 @@ public class SlurmSweepTests(SlurmClusterFixture fixture)
             log.ShouldContain($"co-simulating point {point} ", Case.Sensitive, "each task co-simulates its own point");
             log.ShouldNotContain($"co-simulating point {1 - point} ");
             File.Exists(folder.File($"cluster/verify/point-0000{point}/sim/outputs.txt")).ShouldBeTrue("the co-simulations are merged into the folder");
-            File.ReadAllText(folder.File($"cluster/synth/point-0000{point}.stat.txt")).ShouldBe(File.ReadAllText(folder.File($"local/synth/point-0000{point}.stat.txt")));
+            File.ReadAllText(folder.File($"cluster/synth/point-0000{point}.stat.json")).ShouldBe(File.ReadAllText(folder.File($"local/synth/point-0000{point}.stat.json")));
         }
 
         Directory.Exists(folder.File("cluster/slurm/shard-1/verify/point-00001")).ShouldBeFalse("shard 1 did not build shard 2's point");
