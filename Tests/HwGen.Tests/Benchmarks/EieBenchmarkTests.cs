@@ -1,6 +1,6 @@
 using HwGen.Benchmarks;
 
-namespace HwGen.Tests.Model;
+namespace HwGen.Tests.Benchmarks;
 
 public class EieBenchmarkTests
 {

@@ -6,7 +6,7 @@ using HwGen.Synthesis;
 using HwGen.Tools;
 using Xunit.Abstractions;
 
-namespace HwGen.Tests.Boards;
+namespace HwGen.Tests.Emit;
 
 /// <summary>Static checks of board builds: lint of the iCEBreaker top, determinism, no absolute paths.</summary>
 public class BoardFilesTests(ITestOutputHelper output)
@@ -14,6 +14,7 @@ public class BoardFilesTests(ITestOutputHelper output)
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);
 
     [Theory]
+    [Trait("Category", "Tools")]
     [InlineData(MemoryStyle.Ice40Spram)]
     [InlineData(MemoryStyle.Inferred)]
     public void Icebreaker_top_with_its_pll_uart_and_core_is_clean_under_verilator_lint_wall(MemoryStyle spmat)

@@ -5,7 +5,7 @@ using HwGen.Model;
 using HwGen.Tools;
 using Xunit.Abstractions;
 
-namespace HwGen.Tests.Rtl;
+namespace HwGen.Tests.Emit;
 
 /// <summary>Static checks of generated designs: lint, synthesis, determinism, approved snapshots.</summary>
 public class GeneratedRtlTests(ITestOutputHelper output)
@@ -15,6 +15,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     public static TheoryData<int> LintSeeds() => [1, 2, 3, 5, 9, 12, 16];
 
     [Theory]
+    [Trait("Category", "Tools")]
     [MemberData(nameof(LintSeeds))]
     public void Generated_design_is_clean_under_verilator_lint_wall(int seed)
     {
@@ -30,6 +31,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Tools")]
     public void Real_alex8_design_is_clean_under_verilator_lint_wall()
     {
         using var dir = new TempFolder("lint-alex8");
@@ -43,6 +45,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [Trait("Category", "Tools")]
     [InlineData(3)]
     [InlineData(16)]
     public void Generated_design_synthesizes_in_yosys_without_latches(int seed)
@@ -59,6 +62,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Tools")]
     public void Small_design_synthesizes_for_ice40_without_latches()
     {
         using var dir = new TempFolder("ice40");

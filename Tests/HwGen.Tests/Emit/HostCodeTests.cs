@@ -5,7 +5,7 @@ using HwGen.Hardware;
 using HwGen.Model;
 using HwGen.Tools;
 
-namespace HwGen.Tests.Boards;
+namespace HwGen.Tests.Emit;
 
 /// <summary>
 /// The generated host code agrees with the hardware: the C header compiles cleanly with gcc and

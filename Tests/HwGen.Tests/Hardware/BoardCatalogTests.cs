@@ -1,7 +1,7 @@
 using HwGen.Configuration;
 using HwGen.Hardware;
 
-namespace HwGen.Tests.Boards;
+namespace HwGen.Tests.Hardware;
 
 /// <summary>Boards are data: discovered from Boards/, checked when loaded, and adding one is adding a folder.</summary>
 public class BoardCatalogTests

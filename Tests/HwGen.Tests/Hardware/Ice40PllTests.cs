@@ -6,12 +6,13 @@ using HwGen.Emit;
 using HwGen.Hardware;
 using HwGen.Tools;
 
-namespace HwGen.Tests.Boards;
+namespace HwGen.Tests.Hardware;
 
 /// <summary>The iCE40 PLL dividers HwGen computes: the same as icestorm's icepll, always within the PLL's ranges.</summary>
 public partial class Ice40PllTests
 {
     [Theory]
+    [Trait("Category", "Tools")]
     [InlineData(16.5)]
     [InlineData(24)]
     [InlineData(30)]

@@ -2,7 +2,7 @@ using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Hardware;
 
-namespace HwGen.Tests.Boards;
+namespace HwGen.Tests.Hardware;
 
 /// <summary>Where memories go: inferred everywhere by default, into iCE40 SPRAM when a UP5K's EBRs do not suffice.</summary>
 public class MemoryPlannerTests

@@ -4,13 +4,14 @@ using HwGen.Compression;
 using HwGen.Data;
 using HwGen.Tools;
 
-namespace HwGen.Tests.Rtl;
+namespace HwGen.Tests.Simulation;
 
 /// <summary>
 /// Runs Testbenches/unit/hwgen_act_fn_tb.sv: hwgen_act_fn against the C# FixedActivation on every
 /// input of five (A, Fa) settings, combinational and registered, with table images and expected
 /// results written here from the same C# code.
 /// </summary>
+[Trait("Category", "Tools")]
 public class ActFnTestbenchTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);

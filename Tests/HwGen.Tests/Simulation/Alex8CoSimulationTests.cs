@@ -4,13 +4,14 @@ using HwGen.Emit;
 using HwGen.Simulation;
 using Xunit.Abstractions;
 
-namespace HwGen.Tests.Rtl;
+namespace HwGen.Tests.Simulation;
 
 /// <summary>
 /// The real AlexNet fc8 layer EIE ran (precompressed codes + codebook, its real input) on 64 PEs
 /// with FIFO depth 8, co-simulated in Verilator: bit-exact against the golden model and
 /// cycle-exact against the cycle model.
 /// </summary>
+[Trait("Category", "Tools")]
 public class Alex8CoSimulationTests(ITestOutputHelper output)
 {
     /// <summary>EIE's measured 9.9 µs at 800 MHz on this layer.</summary>

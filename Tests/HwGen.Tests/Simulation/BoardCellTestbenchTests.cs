@@ -1,11 +1,12 @@
 using HwGen.Tools;
 
-namespace HwGen.Tests.Boards;
+namespace HwGen.Tests.Simulation;
 
 /// <summary>
 /// The self-checking unit testbenches of the board-side RTL cells (Testbenches/unit/): the UART,
 /// the UART host protocol and the AXI bridge, in both simulators, plus their lint.
 /// </summary>
+[Trait("Category", "Tools")]
 public class BoardCellTestbenchTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);

@@ -1,8 +1,9 @@
 using HwGen.Tools;
 
-namespace HwGen.Tests.Rtl;
+namespace HwGen.Tests.Simulation;
 
 /// <summary>Runs the self-checking unit testbenches of the reusable RTL cells (Testbenches/unit/).</summary>
+[Trait("Category", "Tools")]
 public class CellTestbenchTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(5);

@@ -4,12 +4,13 @@ using HwGen.Emit;
 using HwGen.Simulation;
 using Xunit.Abstractions;
 
-namespace HwGen.Tests.Rtl;
+namespace HwGen.Tests.Simulation;
 
 /// <summary>
 /// The generated RTL against the golden model (outputs of every layer, bit for bit) and the cycle
 /// model (cycles, number for number) over many random designs.
 /// </summary>
+[Trait("Category", "Tools")]
 public class CoSimulationTests(ITestOutputHelper output)
 {
     /// <summary>Seeds of the randomized suite; 32 designs per run.</summary>

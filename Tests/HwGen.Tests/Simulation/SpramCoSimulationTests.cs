@@ -2,10 +2,9 @@ using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Emit;
 using HwGen.Simulation;
-using HwGen.Tests.Rtl;
 using Xunit.Abstractions;
 
-namespace HwGen.Tests.Boards;
+namespace HwGen.Tests.Simulation;
 
 /// <summary>
 /// Designs whose sparse-matrix and activation memories are iCE40 SPRAMs (hwgen_ram_ice40_spram,
@@ -15,6 +14,7 @@ namespace HwGen.Tests.Boards;
 public class SpramCoSimulationTests(ITestOutputHelper output)
 {
     [Theory]
+    [Trait("Category", "Tools")]
     [InlineData(4, SimulatorKind.Verilator)]
     [InlineData(11, SimulatorKind.Verilator)]
     [InlineData(6, SimulatorKind.Iverilog)]

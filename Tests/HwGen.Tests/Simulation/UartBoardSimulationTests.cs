@@ -7,7 +7,7 @@ using HwGen.Model;
 using HwGen.Tools;
 using Xunit.Abstractions;
 
-namespace HwGen.Tests.Boards;
+namespace HwGen.Tests.Simulation;
 
 /// <summary>
 /// The UART host protocol end to end: the Verilated iCEBreaker top (PLL bypassed, sparse
@@ -16,6 +16,7 @@ namespace HwGen.Tests.Boards;
 /// checks the design, loads every memory, runs inferences, and returns the golden model's outputs
 /// bit for bit and the cycle model's cycles.
 /// </summary>
+[Trait("Category", "Tools")]
 public class UartBoardSimulationTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(10);

@@ -3,7 +3,7 @@ using HwGen.Configuration;
 using HwGen.Data;
 using HwGen.IO;
 
-namespace HwGen.Tests;
+namespace HwGen.Tests.Support;
 
 /// <summary>The real AlexNet fc8 layer (../shared/data/eie-alex8), loaded once, as compressor input.</summary>
 internal static class Alex8

@@ -1,4 +1,4 @@
-namespace HwGen.Tests;
+namespace HwGen.Tests.Support;
 
 /// <summary>Assertions for large arrays, where a generic element-by-element report would be slow.</summary>
 internal static class Assertions

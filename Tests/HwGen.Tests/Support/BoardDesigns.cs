@@ -3,7 +3,7 @@ using HwGen.Configuration;
 using HwGen.Emit;
 using HwGen.Hardware;
 
-namespace HwGen.Tests.Boards;
+namespace HwGen.Tests.Support;
 
 /// <summary>Small multi-layer designs for the board tests, and their builds written to a folder.</summary>
 internal static class BoardDesigns

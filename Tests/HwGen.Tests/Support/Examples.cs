@@ -1,4 +1,4 @@
-namespace HwGen.Tests;
+namespace HwGen.Tests.Support;
 
 /// <summary>The example configs under examples/.</summary>
 internal static class Examples

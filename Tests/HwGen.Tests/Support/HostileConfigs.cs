@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace HwGen.Tests;
+namespace HwGen.Tests.Support;
 
 /// <summary>
 /// Config and sweep files written as a hostile user would (issue 11): broken YAML, bombs, odd

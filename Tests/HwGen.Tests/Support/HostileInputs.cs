@@ -3,7 +3,7 @@ using System.IO.Compression;
 using System.Text;
 using HwGen.Tests.IO;
 
-namespace HwGen.Tests;
+namespace HwGen.Tests.Support;
 
 /// <summary>
 /// One hostile command line (bad data files, options, paths, sweep files): what it sets up, the

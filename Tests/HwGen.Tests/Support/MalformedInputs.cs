@@ -1,7 +1,7 @@
 using HwGen.IO;
 using HwGen.Tests.IO;
 
-namespace HwGen.Tests;
+namespace HwGen.Tests.Support;
 
 /// <summary>
 /// One bad config (with its data files) and the single error it must produce. The line is marked

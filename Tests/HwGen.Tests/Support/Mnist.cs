@@ -3,7 +3,7 @@ using HwGen.Configuration;
 using HwGen.Data;
 using HwGen.Onnx;
 
-namespace HwGen.Tests;
+namespace HwGen.Tests.Support;
 
 /// <summary>The checked-in MNIST example: the PyTorch LeNet-300-100 and the digit splits, loaded once.</summary>
 internal static class Mnist

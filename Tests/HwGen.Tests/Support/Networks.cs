@@ -2,7 +2,7 @@ using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Data;
 
-namespace HwGen.Tests;
+namespace HwGen.Tests.Support;
 
 /// <summary>Small networks built from arrays, for tests that need exact control.</summary>
 internal static class Networks

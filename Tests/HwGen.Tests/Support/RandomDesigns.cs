@@ -1,6 +1,6 @@
 using HwGen.Configuration;
 
-namespace HwGen.Tests.Rtl;
+namespace HwGen.Tests.Support;
 
 /// <summary>
 /// Random designs for co-simulation, each derived from one seed so a failure can be replayed:

@@ -3,7 +3,7 @@ using System.Runtime.Loader;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 
-namespace HwGen.Tests.Boards;
+namespace HwGen.Tests.Support;
 
 /// <summary>Compiles generated C# (the host driver) with Roslyn against the base class library only.</summary>
 internal static class RoslynCompiler

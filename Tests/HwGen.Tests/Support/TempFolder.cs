@@ -1,4 +1,4 @@
-namespace HwGen.Tests;
+namespace HwGen.Tests.Support;
 
 /// <summary>
 /// A fresh folder under the system temp folder for one test, deleted afterwards unless

@@ -1,4 +1,4 @@
-namespace HwGen.Tests;
+namespace HwGen.Tests.Support;
 
 /// <summary>Locates the repository and the shared real data the tests run against.</summary>
 internal static class TestData

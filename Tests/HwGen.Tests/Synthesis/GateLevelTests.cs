@@ -8,13 +8,14 @@ using HwGen.Synthesis;
 using HwGen.Tools;
 using Xunit.Abstractions;
 
-namespace HwGen.Tests.Boards;
+namespace HwGen.Tests.Synthesis;
 
 /// <summary>
 /// The gate-level check: the iCE40 netlist yosys makes of a small design (synth_ice40 -dsp, the
 /// weights in the block RAMs' initial contents), simulated in Icarus with the cell models that
 /// ship with yosys, gives the golden model's outputs bit for bit and the cycle model's cycles.
 /// </summary>
+[Trait("Category", "Tools")]
 public class GateLevelTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(15);

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using HwGen.Configuration;
 using Xunit.Abstractions;
 
-namespace HwGen.Tests.Boards;
+namespace HwGen.Tests.Synthesis;
 
 /// <summary>
 /// <c>hwgen synth --board icebreaker</c> through the command line: a real bitstream with its
@@ -12,6 +12,7 @@ namespace HwGen.Tests.Boards;
 public class Ice40SynthesisTests(ITestOutputHelper output)
 {
     [Fact]
+    [Trait("Category", "Tools")]
     public void Synth_builds_a_bitstream_of_a_three_layer_three_pe_design_with_utilization_and_fmax()
     {
         using var dir = new TempFolder("synth-bin");
@@ -46,6 +47,7 @@ public class Ice40SynthesisTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Tools")]
     public void A_design_needing_more_spram_than_the_up5k_has_fails_before_place_and_route()
     {
         using var dir = new TempFolder("synth-spram");
@@ -66,6 +68,7 @@ public class Ice40SynthesisTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Tools")]
     public void A_design_too_big_for_nextpnr_fails_with_the_logic_cells_it_needs()
     {
         using var dir = new TempFolder("synth-full");

@@ -3,7 +3,7 @@ using HwGen.Configuration;
 using HwGen.Tools;
 using Xunit.Abstractions;
 
-namespace HwGen.Tests.Boards;
+namespace HwGen.Tests.Synthesis;
 
 /// <summary>
 /// Xilinx boards, where Vivado cannot run here: the yosys synth_xilinx estimate and its fit
@@ -16,6 +16,7 @@ public class XilinxTests(ITestOutputHelper output)
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(20);
 
     [Fact]
+    [Trait("Category", "Tools")]
     public void Synth_for_arty_estimates_lut_ff_bram_and_dsp_with_yosys_and_checks_the_fit()
     {
         using var dir = new TempFolder("xilinx-estimate");
@@ -75,6 +76,7 @@ public class XilinxTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Tools")]
     public void Axi_top_and_bridge_are_clean_under_verilator_lint_wall()
     {
         using var dir = new TempFolder("xilinx-lint");
