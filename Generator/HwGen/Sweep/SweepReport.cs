@@ -34,7 +34,8 @@ public static class SweepReport
             .Concat(results.Definition.Metrics.Where(m => m.NeedsSynth))
             .ToList();
         var allRows = results.Rows.Take(MaxTableRows).ToList();
-        var plots = Plots(results);
+        renderer ??= new TemplateRenderer();
+        var plots = Plots(results, renderer);
         var model = new
         {
             version = HwGenInfo.Version,
@@ -60,7 +61,7 @@ public static class SweepReport
             },
             glossary = results.Definition.Columns.Select(m => new { name = m.Name, unit = m.Unit, description = m.Description }).ToList(),
         };
-        return (renderer ?? new TemplateRenderer()).Render("reports/sweep.html.hbs", model);
+        return renderer.Render("reports/sweep.html.hbs", model);
     }
 
     /// <summary>A row of the summary table; <paramref name="Code"/> sets the value in code type.</summary>
@@ -152,23 +153,23 @@ public static class SweepReport
     /// <summary>A plot, or (with a null SVG) why it is not drawn.</summary>
     private sealed record Plot(string? Svg, string Caption);
 
-    private static List<Plot> Plots(SweepResults results)
+    private static List<Plot> Plots(SweepResults results, TemplateRenderer renderer)
     {
         var plots = new List<Plot>
         {
-            LinePlot(results, "hardware.pes", "cycles", "Cycles vs PEs", "PEs", "cycles per inference (cycle model)"),
-            LinePlot(results, "hardware.fifo_depth", "load_efficiency", "Load efficiency vs FIFO depth", "FIFO depth", "load efficiency (ideal / actual cycles)", yMin: 0, yMax: 1),
+            LinePlot(renderer, results, "hardware.pes", "cycles", "Cycles vs PEs", "PEs", "cycles per inference (cycle model)"),
+            LinePlot(renderer, results, "hardware.fifo_depth", "load_efficiency", "Load efficiency vs FIFO depth", "FIFO depth", "load efficiency (ideal / actual cycles)", yMin: 0, yMax: 1),
         };
         var density = results.Spec.Axes.FirstOrDefault(a => a.Path.Key.Path == "layers[].weights.density");
-        plots.Add(LinePlot(results, density?.Key ?? "layers[*].weights.density", "accuracy", "Accuracy vs weight density", "weight density (kept by pruning)", "top-1 agreement with the float reference", yMin: 0, yMax: 1));
-        plots.Add(LinePlot(results, "compression.codebook_bits", "sharing_accuracy", "Accuracy vs codebook bits", "codebook bits b", "top-1 agreement with the pruned float network", yMin: 0, yMax: 1));
+        plots.Add(LinePlot(renderer, results, density?.Key ?? "layers[*].weights.density", "accuracy", "Accuracy vs weight density", "weight density (kept by pruning)", "top-1 agreement with the float reference", yMin: 0, yMax: 1));
+        plots.Add(LinePlot(renderer, results, "compression.codebook_bits", "sharing_accuracy", "Accuracy vs codebook bits", "codebook bits b", "top-1 agreement with the pruned float network", yMin: 0, yMax: 1));
         if (density is not null || results.Spec.Axes.Any(a => a.Key == "compression.codebook_bits"))
         {
-            plots.Add(LinePlot(results, density?.Key ?? "compression.codebook_bits", "output_rel_error", "Output error vs " + (density is null ? "codebook bits" : "weight density"),
+            plots.Add(LinePlot(renderer, results, density?.Key ?? "compression.codebook_bits", "output_rel_error", "Output error vs " + (density is null ? "codebook bits" : "weight density"),
                 density is null ? "codebook bits b" : "weight density", "mean |output error| / mean |reference output|", yMin: 0));
         }
 
-        plots.Add(ParetoPlot(results));
+        plots.Add(ParetoPlot(renderer, results));
         return plots;
     }
 
@@ -177,7 +178,7 @@ public static class SweepReport
     /// few; else one line per value of the other axis with fewest values, the remaining axes held at
     /// the base config's values (or, where the base value is not swept, the best over them).
     /// </summary>
-    private static Plot LinePlot(SweepResults results, string axisKey, string metricName, string title, string xLabel, string yLabel, double? yMin = null, double? yMax = null)
+    private static Plot LinePlot(TemplateRenderer renderer, SweepResults results, string axisKey, string metricName, string title, string xLabel, string yLabel, double? yMin = null, double? yMax = null)
     {
         var spec = results.Spec;
         int x = spec.Axes.ToList().FindIndex(a => a.Key == axisKey);
@@ -250,11 +251,11 @@ public static class SweepReport
         var ys = rows.Select(r => r.Record.Numbers[metricName]).ToList();
         bool logY = yMin is null && yMax is null && ys.Min() > 0 && ys.Max() / ys.Min() >= 32;
         var chart = new SvgChart(title, xLabel, yLabel, series) { LogX = logX, LogY = logY, YMin = logY ? null : yMin ?? (ys.Min() >= 0 ? 0 : null), YMax = yMax, Width = 640, Height = 400 };
-        return new Plot(chart.Render(), $"{title} ({metric.Description}).{aggregate}");
+        return new Plot(chart.Render(renderer), $"{title} ({metric.Description}).{aggregate}");
     }
 
     /// <summary>Latency against LUTs for every valid point; the latency–LUT front as a line; the objectives' front as rings.</summary>
-    private static Plot ParetoPlot(SweepResults results)
+    private static Plot ParetoPlot(TemplateRenderer renderer, SweepResults results)
     {
         string lutMetric = results.Definition.Synth ? "synth_luts" : "luts";
         var rows = results.Valid.Where(r => r.Record.Numbers.ContainsKey(lutMetric) && r.Record.Numbers.ContainsKey("latency_us")).ToList();
@@ -302,7 +303,7 @@ public static class SweepReport
             Height = 400,
         };
         string objectives = string.Join(", ", results.Objectives.Select(o => $"{(o.Goal == ObjectiveGoal.Minimize ? "minimize" : "maximize")} {o.Expression.Text}"));
-        return new Plot(chart.Render(), $"Latency vs LUTs of every valid point. The blue line joins the feasible points no other beats in both latency and LUTs; red rings mark the Pareto front of the objectives ({objectives}).");
+        return new Plot(chart.Render(renderer), $"Latency vs LUTs of every valid point. The blue line joins the feasible points no other beats in both latency and LUTs; red rings mark the Pareto front of the objectives ({objectives}).");
     }
 
     /// <summary>A number cell: empty when not finite, else shown for people and sorted by its exact value.</summary>
