@@ -14,22 +14,24 @@ EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make ccache chro
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_STAMP := Generator/HwGen.Cli/bin/$(CONFIGURATION)/net10.0/hwgen.dll
 
-.PHONY: all setup tools restore build test demo bench sweeps clean
+.PHONY: all setup dotnet tools restore build test test-fast demo bench sweeps clean
 
 all: build
 
 ## setup: install the EDA tools that are missing and restore the .NET packages
 setup: tools restore
 
-tools:
+dotnet:
 	@command -v $(DOTNET) >/dev/null || { echo "HwGen needs the .NET 10 SDK (dotnet) on the PATH" >&2; exit 1; }
+
+tools: dotnet
 	@missing=""; for tool in $(EDA_TOOLS); do PATH="$$PATH:/usr/sbin:/sbin" command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing EDA tools (missing:$$missing)"; \
 	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $(EDA_PACKAGES); \
 	fi
 
-restore:
+restore: dotnet
 	$(DOTNET) restore HwGen.sln
 
 ## build: compile everything (Release); ./hwgen then runs the CLI
@@ -39,6 +41,13 @@ build: setup
 ## test: every test, co-simulation and synthesis included
 test: build
 	$(DOTNET) test HwGen.sln -c $(CONFIGURATION) --no-build
+
+## test-fast: the tests that need no EDA tool or service (those carry [Trait("Category", "Tools")]:
+## Verilator, Icarus, yosys, nextpnr, icestorm, Chromium, Slurm); needs and installs only the .NET
+## packages, so it runs without `make tools`
+test-fast: restore
+	$(DOTNET) build HwGen.sln -c $(CONFIGURATION) --no-restore
+	$(DOTNET) test HwGen.sln -c $(CONFIGURATION) --no-build --filter "Category!=Tools"
 
 ## demo: generate an example design, co-simulate it against the golden model, print the summary
 demo: build

@@ -43,6 +43,18 @@ public partial class NamespaceOrderTests
     }
 
     [Fact]
+    public void The_folder_map_of_docs_architecture_md_is_the_namespace_order()
+    {
+        string doc = File.ReadAllText(Path.Combine(TestData.RepoRoot, "docs", "architecture.md"));
+
+        var folders = FolderRow().Matches(doc)
+            .Select(m => m.Groups[1].Value == "(root)" ? "HwGen" : $"HwGen.{m.Groups[1].Value.TrimEnd('/')}")
+            .ToList();
+
+        folders.ShouldBe(Order, "the folder map of docs/architecture.md, top to bottom");
+    }
+
+    [Fact]
     public void A_dependency_against_the_order_is_reported_with_its_file_and_edge()
     {
         var files = new List<(string, string)>
@@ -176,4 +188,8 @@ public partial class NamespaceOrderTests
 
     [GeneratedRegex(@"(?<![\w.:])(Configuration|IO|Data|Compression|Hardware|Model|Emit|Tools|Simulation|Synthesis|Reports|Sweep|Benchmarks)\.([A-Z]\w*)")]
     private static partial Regex PartlyQualifiedName();
+
+    /// <summary>A row of the folder map: <c>| layer | `Folder/` | may import | holds |</c>.</summary>
+    [GeneratedRegex(@"^\| \d \| `(\(root\)|[A-Za-z]+/)` \|", RegexOptions.Multiline)]
+    private static partial Regex FolderRow();
 }

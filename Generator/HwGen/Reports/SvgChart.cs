@@ -1,6 +1,5 @@
 using System.Globalization;
-using System.Net;
-using System.Text;
+using HwGen.Emit;
 
 namespace HwGen.Reports;
 
@@ -24,8 +23,9 @@ public sealed record ChartSeries(
     bool Ring = false);
 
 /// <summary>
-/// A small, dependency-free SVG chart (lines and scatter, linear or log2 axes) for the
-/// reports; the output is deterministic text, so reports can be snapshot-tested.
+/// A small SVG chart (lines and scatter, linear or log2 axes) for the reports: this record
+/// computes the geometry, <c>Templates/reports/chart.svg.hbs</c> draws it; the output is
+/// deterministic text, so reports can be snapshot-tested.
 /// </summary>
 /// <remarks>No reachable NuGet package renders SVG charts without a native graphics stack, hence this.</remarks>
 public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadOnlyList<ChartSeries> Series)
@@ -46,7 +46,8 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
 
     public int Height { get; init; } = 420;
 
-    public string Render()
+    /// <summary>The chart as SVG text, rendered from <c>Templates/reports/chart.svg.hbs</c>.</summary>
+    public string Render(TemplateRenderer? renderer = null)
     {
         const int left = 70, top = 40, bottom = 55;
 
@@ -85,66 +86,58 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         double X(double x) => left + ((Tx(x) - xMin) / (xMax - xMin) * plotW);
         double Y(double y) => top + plotH - ((Ty(y) - yMin) / (yMax - yMin) * plotH);
 
-        var svg = new StringBuilder();
-        svg.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{Width}\" height=\"{Height}\" viewBox=\"0 0 {Width} {Height}\" font-family=\"sans-serif\" font-size=\"12\">\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<rect width=\"{Width}\" height=\"{Height}\" fill=\"white\"/>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{Width / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\" font-weight=\"bold\">{Esc(Title)}</text>\n");
-
-        // Axes, grid and ticks.
-        var yTicks = LogY && yMax - yMin >= 1
-            ? LogTicks(yMin, yMax)
-            : NiceTicks(yMin, yMax);
-        foreach (double yv in yTicks)
+        static string N(double value) => value.ToString(CultureInfo.InvariantCulture);
+        var yTicks = (LogY && yMax - yMin >= 1 ? LogTicks(yMin, yMax) : NiceTicks(yMin, yMax)).Select(yv =>
         {
             double yp = top + plotH - ((yv - yMin) / (yMax - yMin) * plotH);
-            string label = LogY ? Tick(Math.Pow(2, yv)) : Tick(yv);
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left}\" y1=\"{F(yp)}\" x2=\"{left + plotW}\" y2=\"{F(yp)}\" stroke=\"#e5e5e5\"/>\n");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{left - 6}\" y=\"{F(yp + 4)}\" text-anchor=\"end\">{Esc(label)}</text>\n");
-        }
-
-        foreach (double xv in LogX && xMax - xMin >= 1 ? LogTicks(xMin, xMax) : NiceTicks(xMin, xMax))
+            return new { x1 = N(left), x2 = N(left + plotW), y = F(yp), labelX = N(left - 6), labelY = F(yp + 4), label = LogY ? Tick(Math.Pow(2, yv)) : Tick(yv) };
+        });
+        var xTicks = (LogX && xMax - xMin >= 1 ? LogTicks(xMin, xMax) : NiceTicks(xMin, xMax)).Select(xv =>
         {
             double xp = left + ((xv - xMin) / (xMax - xMin) * plotW);
-            string label = LogX ? Tick(Math.Pow(2, xv)) : Tick(xv);
-            svg.Append(CultureInfo.InvariantCulture, $"<line x1=\"{F(xp)}\" y1=\"{top}\" x2=\"{F(xp)}\" y2=\"{top + plotH}\" stroke=\"#f0f0f0\"/>\n");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(xp)}\" y=\"{F(top + plotH + 16)}\" text-anchor=\"middle\">{Esc(label)}</text>\n");
-        }
-
-        svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{left}\" y=\"{top}\" width=\"{F(plotW)}\" height=\"{F(plotH)}\" fill=\"none\" stroke=\"#333\"/>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(left + (plotW / 2))}\" y=\"{Height - 12}\" text-anchor=\"middle\">{Esc(XLabel)}</text>\n");
-        svg.Append(CultureInfo.InvariantCulture, $"<text transform=\"translate(16 {F(top + (plotH / 2))}) rotate(-90)\" text-anchor=\"middle\">{Esc(YLabel)}</text>\n");
-
-        for (int s = 0; s < Series.Count; s++)
+            return new { x = F(xp), y1 = N(top), y2 = N(top + plotH), labelY = F(top + plotH + 16), label = LogX ? Tick(Math.Pow(2, xv)) : Tick(xv) };
+        });
+        var series = Series.Select((one, s) =>
         {
-            var series = Series[s];
-            string color = series.Color ?? Palette[s % Palette.Length];
-            var order = Enumerable.Range(0, series.Points.Count).OrderBy(i => series.Points[i].X).ToList();
-            var ordered = order.Select(i => series.Points[i]).ToList();
-            if (series.Line && ordered.Count > 1)
+            string color = one.Color ?? Palette[s % Palette.Length];
+            var order = Enumerable.Range(0, one.Points.Count).OrderBy(i => one.Points[i].X).ToList();
+            var ordered = order.Select(i => one.Points[i]).ToList();
+            var markers = order.Where(_ => one.Markers).Select(i => new
             {
-                svg.Append("<polyline fill=\"none\" stroke=\"").Append(color).Append("\" stroke-width=\"2\" points=\"");
-                svg.Append(string.Join(' ', ordered.Select(p => $"{F(X(p.X))},{F(Y(p.Y))}")));
-                svg.Append("\"/>\n");
-            }
-
-            if (series.Markers)
-            {
-                string paint = series.Ring ? $"fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"" : $"fill=\"{color}\"";
-                foreach (int i in order)
-                {
-                    var p = series.Points[i];
-                    string tip = series.Labels is { } labels ? labels[i] : $"{series.Name}: ({Tick(p.X)}, {Tick(p.Y)})";
-                    svg.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{F(X(p.X))}\" cy=\"{F(Y(p.Y))}\" r=\"{F(series.Radius)}\" {paint}><title>{Esc(tip)}</title></circle>\n");
-                }
-            }
-
+                x = F(X(one.Points[i].X)),
+                y = F(Y(one.Points[i].Y)),
+                r = F(one.Radius),
+                ring = one.Ring,
+                color,
+                tip = one.Labels is { } labels ? labels[i] : $"{one.Name}: ({Tick(one.Points[i].X)}, {Tick(one.Points[i].Y)})",
+            }).ToList();
             double ly = top + 10 + (s * 18);
-            svg.Append(CultureInfo.InvariantCulture, $"<rect x=\"{F(left + plotW + 12)}\" y=\"{F(ly - 9)}\" width=\"12\" height=\"12\" fill=\"{color}\"/>\n");
-            svg.Append(CultureInfo.InvariantCulture, $"<text x=\"{F(left + plotW + 30)}\" y=\"{F(ly + 1)}\">{Esc(series.Name)}</text>\n");
-        }
-
-        svg.Append("</svg>\n");
-        return svg.ToString();
+            return new
+            {
+                name = one.Name,
+                color,
+                line = one.Line && ordered.Count > 1 ? string.Join(' ', ordered.Select(p => $"{F(X(p.X))},{F(Y(p.Y))}")) : null,
+                markers,
+                legendX = F(left + plotW + 12),
+                legendY = F(ly - 9),
+                legendTextX = F(left + plotW + 30),
+                legendTextY = F(ly + 1),
+            };
+        });
+        var model = new
+        {
+            width = N(Width),
+            height = N(Height),
+            titleX = N(Width / 2),
+            title = Title,
+            yTicks = yTicks.ToList(),
+            xTicks = xTicks.ToList(),
+            frame = new { x = N(left), y = N(top), width = F(plotW), height = F(plotH) },
+            xLabel = new { x = F(left + (plotW / 2)), y = N(Height - 12), text = XLabel },
+            yLabel = new { y = F(top + (plotH / 2)), text = YLabel },
+            series = series.ToList(),
+        };
+        return (renderer ?? new TemplateRenderer()).Render("reports/chart.svg.hbs", model);
     }
 
     /// <summary>Integer exponents from min to max (every other one when there are many).</summary>
@@ -196,5 +189,4 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
 
     private static string F(double value) => value.ToString("0.#", CultureInfo.InvariantCulture);
 
-    private static string Esc(string text) => WebUtility.HtmlEncode(text);
 }

@@ -62,6 +62,7 @@ public class CommandCliTests
     }
 
     [Fact]
+    [Trait("Category", "Tools")]
     public void Simulate_json_reports_vectors_mismatches_and_cycles_from_rtl_and_model()
     {
         using var folder = new TempFolder();
@@ -77,6 +78,7 @@ public class CommandCliTests
     }
 
     [Fact]
+    [Trait("Category", "Tools")]
     public void Simulate_runs_the_folder_it_wrote_and_keeps_its_effective_config_and_report()
     {
         using var folder = new TempFolder();
@@ -116,6 +118,7 @@ public class CommandCliTests
     }
 
     [Theory]
+    [Trait("Category", "Tools")]
     [InlineData("iverilog", "trace.vcd")]
     [InlineData("verilator", "trace.fst")]
     public void Simulate_with_trace_writes_a_waveform(string simulator, string file)

@@ -72,6 +72,7 @@ public class InterruptedRunTests
     }
 
     [Fact]
+    [Trait("Category", "Tools")]
     public void A_simulate_stopped_by_SIGTERM_ends_the_build_and_nothing_writes_into_the_folder_afterwards()
     {
         using var dir = new TempFolder();

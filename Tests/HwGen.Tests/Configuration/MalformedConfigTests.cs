@@ -28,6 +28,21 @@ public class MalformedConfigTests
         error.ToString().ShouldStartWith($"{configPath}:{input.Line}:{error.Column}: {(input.Key.Length > 0 ? $"{input.Key}: " : string.Empty)}");
     }
 
+    [Theory]
+    [InlineData("name: bad\ninput:\n\tsize: 8\nlayers:\n  - outputs: 4\n", 3, 1)]
+    [InlineData("name: bad\ninput:\n  size: 8\nlayers:\n\t- outputs: 4\n", 5, 1)]
+    [InlineData("name: bad\ninput:\n  size: 8\nlayers:\n  - outputs: 4\n   \tactivation: relu\n", 6, 4)]
+    public void A_tab_in_the_indentation_is_reported_at_the_line_and_column_of_the_tab(string yaml, int line, int column)
+    {
+        using var folder = new TempFolder();
+        string configPath = folder.Write("config.yaml", yaml);
+
+        var error = Should.Throw<ConfigException>(() => ConfigLoader.Load(configPath)).Errors.ShouldHaveSingleItem();
+
+        error.ToString().ShouldStartWith($"{configPath}:{line}:{column}: ");
+        error.Message.ShouldContain("tab");
+    }
+
     [Fact]
     public void The_shared_malformed_inputs_cover_at_least_sixteen_distinct_problems()
     {

@@ -4,7 +4,6 @@ using System.Text.RegularExpressions;
 using HwGen.Compression;
 using HwGen.Emit;
 using HwGen.Hardware;
-using HwGen.Tests.Boards;
 using HwGen.Tools;
 
 namespace HwGen.Tests.Hardware;

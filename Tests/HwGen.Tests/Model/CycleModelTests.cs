@@ -1,7 +1,6 @@
 using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Model;
-using HwGen.Tests.Rtl;
 using Xunit.Abstractions;
 
 namespace HwGen.Tests.Model;

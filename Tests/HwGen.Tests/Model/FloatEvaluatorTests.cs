@@ -2,7 +2,6 @@ using HwGen.Compression;
 using HwGen.Data;
 using HwGen.Model;
 using HwGen.Onnx;
-using HwGen.Tests.Rtl;
 
 namespace HwGen.Tests.Model;
 

@@ -34,6 +34,7 @@ public class ResourceModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Tools")]
     public void The_stored_calibration_still_describes_the_rtl_yosys_gives_the_same_cells_for_a_calibration_design()
     {
         // The smallest stored design, synthesized again: a change of the RTL that moves its resources

@@ -13,6 +13,7 @@ namespace HwGen.Tests.Sweep;
 /// command the batch script names.
 /// </summary>
 [Collection(SlurmClusterTests.Name)]
+[Trait("Category", "Tools")]
 public class SlurmSweepTests(SlurmClusterFixture fixture)
 {
     /// <summary>What a local run writes and a Slurm run must write the same, byte for byte.</summary>

@@ -35,6 +35,7 @@ public partial class SweepReportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Tools")]
     public void The_report_renders_in_headless_chromium_with_its_tables_and_plots()
     {
         using var folder = new TempFolder();
@@ -49,6 +50,7 @@ public partial class SweepReportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Tools")]
     public void Clicking_a_column_in_chromium_sorts_the_table_by_its_numbers()
     {
         using var folder = new TempFolder();

@@ -6,6 +6,7 @@ namespace HwGen.Tests.Sweep;
 public class SweepVerifyTests
 {
     [Fact]
+    [Trait("Category", "Tools")]
     public void Verify_co_simulates_points_spread_over_the_sweep_and_records_that_they_passed()
     {
         using var folder = new TempFolder();

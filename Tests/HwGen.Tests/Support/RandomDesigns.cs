@@ -1,0 +1,75 @@
+using HwGen.Configuration;
+
+namespace HwGen.Tests.Support;
+
+/// <summary>
+/// Random designs for co-simulation, each derived from one seed so a failure can be replayed:
+/// PE counts including 1 and non-powers of two, 1–4 layers, tiny to a few hundred rows, densities
+/// from 0 to 1, narrow index fields (frequent padding), signed inputs (negative activations),
+/// narrow activations (saturation), FIFO depths 1–16, and both row assignments.
+/// </summary>
+internal static class RandomDesigns
+{
+    private static readonly int[] PeChoices = [1, 2, 3, 4, 5, 8, 16];
+
+    public static HwGenConfig Create(int seed)
+    {
+        var random = new Random(seed);
+        int pes = PeChoices[seed % PeChoices.Length];
+        int layerCount = 1 + random.Next(4);
+        bool tiny = random.Next(4) == 0;
+        int Size() => tiny ? 1 + random.Next(6) : 1 + random.Next(random.Next(3) == 0 ? 300 : 60);
+        double Density() => random.Next(8) switch
+        {
+            0 => 0.0,
+            1 => 1.0,
+            _ => random.NextDouble(),
+        };
+
+        var layers = new List<LayerConfig>();
+        for (int l = 0; l < layerCount; l++)
+        {
+            layers.Add(new LayerConfig
+            {
+                Name = $"fc{l}",
+                Outputs = Size(),
+                Activation = random.Next(3) == 0 ? LayerActivation.None : LayerActivation.Relu,
+                Weights = new WeightsConfig { Density = Density() },
+            });
+        }
+
+        bool narrow = random.Next(3) == 0;
+        int activationBits = narrow ? 6 + random.Next(4) : 16;
+        return new HwGenConfig
+        {
+            Name = $"rnd{seed}",
+            Seed = seed,
+            Input = new InputConfig
+            {
+                Size = Size(),
+                Density = random.Next(6) == 0 ? 0.0 : random.NextDouble(),
+                Signed = random.Next(2) == 0,
+            },
+            Layers = layers,
+            Compression = new CompressionConfig
+            {
+                CodebookBits = 2 + random.Next(3),
+                IndexBits = 2 + random.Next(3),
+                RowAssignment = random.Next(3) == 0 ? RowAssignmentMethod.Balanced : RowAssignmentMethod.Interleaved,
+                Pruning = random.Next(4) == 0 ? PruningMethod.LoadBalanced : PruningMethod.Magnitude,
+            },
+            Quantization = new QuantizationConfig
+            {
+                ActivationBits = activationBits,
+                ActivationFrac = narrow ? 2 + random.Next(3) : 8,
+                WeightBits = narrow ? 8 : 16,
+            },
+            Hardware = new HardwareConfig
+            {
+                Pes = pes,
+                FifoDepth = 1 + random.Next(16),
+                SpmatLineEntries = 1 + random.Next(8),
+            },
+        };
+    }
+}

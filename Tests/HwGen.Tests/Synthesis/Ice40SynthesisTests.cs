@@ -1,0 +1,129 @@
+using System.Text.Json.Nodes;
+using HwGen.Configuration;
+using Xunit.Abstractions;
+
+namespace HwGen.Tests.Synthesis;
+
+/// <summary>
+/// <c>hwgen synth --board icebreaker</c> through the command line: a real bitstream with its
+/// utilization and Fmax in the JSON, and designs that do not fit failing with exit 1 and the
+/// resource that ran out (before place and route from yosys's cell counts, and from nextpnr).
+/// </summary>
+public class Ice40SynthesisTests(ITestOutputHelper output)
+{
+    [Fact]
+    [Trait("Category", "Tools")]
+    public void Synth_builds_a_bitstream_of_a_three_layer_three_pe_design_with_utilization_and_fmax()
+    {
+        using var dir = new TempFolder("synth-bin");
+        string config = dir.File("icebreaker_mlp.yaml");
+        File.Copy(Examples.Path("icebreaker-mlp.yaml"), config);
+
+        var (exit, stdout, stderr) = RunCli("synth", config, "--board", "icebreaker", "-o", dir.File("out"), "--json");
+
+        output.WriteLine(stdout + stderr);
+        exit.ShouldBe(0, stderr);
+        var json = JsonNode.Parse(stdout)!;
+        json["fits"]!.GetValue<bool>().ShouldBeTrue();
+        json["timing_met"]!.GetValue<bool>().ShouldBeTrue();
+        json["target_mhz"]!.GetValue<double>().ShouldBe(16.5);
+        json["fmax_mhz"]!.GetValue<double>().ShouldBeGreaterThanOrEqualTo(16.5);
+        json["pll"]!["divf"]!.GetValue<int>().ShouldBe(87);
+        json["pll"]!["divq"]!.GetValue<int>().ShouldBe(6);
+        var resources = json["resources"]!;
+        foreach (var (name, available) in new[] { ("lc", 5280), ("ebr", 30), ("spram", 4), ("dsp", 8) })
+        {
+            resources[name]!["available"]!.GetValue<double>().ShouldBe(available, name);
+            resources[name]!["used"]!.GetValue<double>().ShouldBeLessThanOrEqualTo(available, name);
+        }
+
+        resources["dsp"]!["used"]!.GetValue<double>().ShouldBe(3, "one MAC16 per PE");
+        resources["lc"]!["used"]!.GetValue<double>().ShouldBeGreaterThan(1000);
+        byte[] bitstream = File.ReadAllBytes(json["bitstream"]!.GetValue<string>());
+        bitstream.Length.ShouldBe(104_090, "an iCE40UP5K bitstream");
+        bitstream[4..8].ShouldBe(new byte[] { 0x7e, 0xaa, 0x99, 0x7e }, "the iCE40 synchronisation word");
+        File.Exists(dir.File("out/build_ice40.sh")).ShouldBeTrue();
+        File.ReadAllText(dir.File("out/board/icebreaker.pcf")).ShouldContain("set_io uart_tx_o 9");
+    }
+
+    [Fact]
+    [Trait("Category", "Tools")]
+    public void A_design_needing_more_spram_than_the_up5k_has_fails_before_place_and_route()
+    {
+        using var dir = new TempFolder("synth-spram");
+        var config = BoardDesigns.Mini() with { Hardware = BoardDesigns.Mini().Hardware with { ActMemory = MemoryStyle.Ice40Spram } };
+        string path = dir.File("mini.yaml");
+        File.WriteAllText(path, ConfigYaml.Write(config));
+
+        var (exit, stdout, stderr) = RunCli("synth", path, "--board", "icebreaker", "-o", dir.File("out"), "--json");
+
+        exit.ShouldBe(1, stderr);
+        stderr.ShouldContain("does not fit the iCE40UP5K-SG48: SPRAM: 6 used of 4 available (2 over, 150 %)");
+        var json = JsonNode.Parse(stdout)!;
+        json["fits"]!.GetValue<bool>().ShouldBeFalse();
+        json["resources"]!["spram"]!["used"]!.GetValue<double>().ShouldBe(6);
+        json["fmax_mhz"].ShouldBeNull();
+        json["bitstream"].ShouldBeNull();
+        File.Exists(dir.File("out/nextpnr.log")).ShouldBeFalse("no place and route for a design yosys shows too big");
+    }
+
+    [Fact]
+    [Trait("Category", "Tools")]
+    public void A_design_too_big_for_nextpnr_fails_with_the_logic_cells_it_needs()
+    {
+        using var dir = new TempFolder("synth-full");
+        string lenet = File.ReadAllText(Examples.Path("lenet-up5k.yaml")).Replace("fifo_depth: 4", "fifo_depth: 8", StringComparison.Ordinal);
+        string path = dir.File("lenet_up5k.yaml");
+        File.WriteAllText(path, lenet);
+
+        var (exit, stdout, stderr) = RunCli("synth", path, "--board", "icebreaker", "-o", dir.File("out"), "--json");
+
+        output.WriteLine(stderr);
+        exit.ShouldBe(1, stderr);
+        stderr.ShouldContain("does not fit the iCE40UP5K-SG48: LC: ");
+        var lc = JsonNode.Parse(stdout)!["resources"]!["lc"]!;
+        lc["used"]!.GetValue<double>().ShouldBeGreaterThan(5280);
+        lc["fits"]!.GetValue<bool>().ShouldBeFalse();
+    }
+
+    [Theory]
+    [InlineData("--board", "icebraker", "unknown board 'icebraker'; the boards are: arty-a7-100t, icebreaker, pynq-z2, zcu104; did you mean 'icebreaker'?")]
+    [InlineData("--clock", "10", "hardware.clock_mhz: icebreaker's PLL makes 16–275 MHz from its 12 MHz oscillator")]
+    [InlineData("--spram-on", "arty-a7-100t", "hardware.spmat_memory: ice40_spram needs an iCE40 UltraPlus board with SPRAM; arty-a7-100t")]
+    public void Bad_input_exits_2_with_the_key_and_writes_nothing(string what, string value, string message)
+    {
+        using var dir = new TempFolder("synth-bad");
+        var config = BoardDesigns.Mini(MemoryStyle.Inferred);
+        string board = "icebreaker";
+        if (what == "--board")
+        {
+            board = value;
+        }
+        else if (what == "--clock")
+        {
+            config = config with { Hardware = config.Hardware with { ClockMhz = double.Parse(value, System.Globalization.CultureInfo.InvariantCulture) } };
+        }
+        else
+        {
+            board = value;
+            config = config with { Hardware = config.Hardware with { SpmatMemory = MemoryStyle.Ice40Spram } };
+        }
+
+        string path = dir.File("mini.yaml");
+        File.WriteAllText(path, ConfigYaml.Write(config));
+
+        var (exit, _, stderr) = RunCli("synth", path, "--board", board, "-o", dir.File("out"));
+
+        exit.ShouldBe(2, stderr);
+        stderr.ShouldContain(message);
+        Directory.Exists(dir.File("out")).ShouldBeFalse();
+    }
+
+    internal static (int Exit, string Stdout, string Stderr) RunCli(params string[] args)
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        int exit = HwGen.Cli.Cli.Run(args, stdout, stderr);
+        return (exit, stdout.ToString(), stderr.ToString());
+    }
+}
