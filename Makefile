@@ -8,8 +8,9 @@ CONFIGURATION ?= Release
 # and ccache, which spares recompiling Verilator's runtime library for every model, and headless
 # Chromium, in which the tests render a sweep's report.html; Slurm and munge, of which the tests
 # and `make bench` start a private single-node cluster for `hwgen sweep --slurm`; GNU time, with
-# which the bench measures a Slurm task's memory.
-EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make ccache chromium slurm-wlm munge time
+# which the bench measures a Slurm task's memory; a font for the report screenshots (installed without
+# recommended packages, so nothing beyond these is pulled in).
+EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make ccache chromium slurm-wlm munge time fonts-dejavu-core
 EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make ccache chromium sbatch slurmctld munged /usr/bin/time
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_STAMP := Generator/HwGen.Cli/bin/$(CONFIGURATION)/net10.0/hwgen.dll
@@ -28,7 +29,7 @@ tools: dotnet
 	@missing=""; for tool in $(EDA_TOOLS); do PATH="$$PATH:/usr/sbin:/sbin" command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing EDA tools (missing:$$missing)"; \
-	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $(EDA_PACKAGES); \
+	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $(EDA_PACKAGES); \
 	fi
 
 restore: dotnet
