@@ -231,7 +231,7 @@ public sealed class SweepEvaluator
 
     private LoadedData Load(HwGenConfig config)
     {
-        var data = NetworkLoader.Load(config);
+        var data = NetworkLoader.Load(config, HwGen.Onnx.OnnxModelReader.Instance);
         return new LoadedData(data, Vectors(config, data, _vectors));
     }
 
