@@ -157,6 +157,10 @@ public sealed record Design(HwGenConfig Config, NetworkData Data, CompressedNetw
         return Enumerable.Range(0, count);
     }
 
+    /// <summary><c>dataset.test</c> of a config, loaded and checked against its network; null when not given.</summary>
+    /// <exception cref="ConfigException">The file cannot be read, or does not fit the network.</exception>
+    public static Dataset? LoadTestSet(HwGenConfig config) => LoadDataset(config, "test", config.Dataset.Test, config.Layers[^1].Outputs);
+
     /// <summary>Loads one split of <c>dataset</c> and checks it against the network (width, labels).</summary>
     private static Dataset? LoadDataset(HwGenConfig config, string name, DatasetSplitConfig split, int classes)
     {
