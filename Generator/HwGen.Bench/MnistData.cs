@@ -45,7 +45,7 @@ internal sealed class MnistData
         {
             Name = l.Name,
             Outputs = l.Outputs,
-            Activation = l.Activation == ActivationKind.Relu ? LayerActivation.Relu : LayerActivation.None,
+            Activation = l.Activation.ToConfig(),
             Weights = precompressed
                 ? new WeightsConfig { Source = DataSource.Npz, CodesKey = "codes", CodebookKey = "codebook" }
                 : new WeightsConfig { Source = DataSource.Npz, WeightsKey = "weights", Density = densities[i] },

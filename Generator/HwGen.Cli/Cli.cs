@@ -20,6 +20,7 @@ public static class Cli
             ? SweepCommand.MergeRoot(description, stdout, stderr)
             : new RootCommand(description)
             {
+                ImportCommand.Create(stdout, stderr),
                 Commands.Estimate(stdout, stderr),
                 Commands.Generate(stdout, stderr),
                 Commands.Simulate(stdout, stderr),
@@ -74,6 +75,21 @@ public static class Cli
             }
 
             return BadInput;
+        }
+        catch (Onnx.OnnxImportException e)
+        {
+            stderr.WriteLine($"hwgen: {e.Message}");
+            return BadInput;
+        }
+        catch (Data.DatasetException e)
+        {
+            stderr.WriteLine($"hwgen: {e.Message}");
+            return BadInput;
+        }
+        catch (Onnx.OnnxMismatchException e)
+        {
+            stderr.WriteLine($"hwgen: {e.Message}");
+            return CheckFailed;
         }
         catch (ToolException e)
         {

@@ -18,16 +18,38 @@ internal static class Commands
     {
         var config = ConfigArgument();
         var json = JsonOption();
-        var vectors = new Option<int>("--vectors") { Description = "Input vectors to model (the config's first, then random ones).", DefaultValueFactory = _ => 1 };
+        var vectors = new Option<int?>("--vectors") { Description = "Input vectors to model: the first N of dataset.test (default: all of it); without a test set, the config's input, then random ones (default 1)." };
         var seed = new Option<int>("--seed") { Description = "Seed of the random vectors.", DefaultValueFactory = _ => 1 };
-        var command = new Command("estimate", "Compression statistics, the cycle model and accuracy; no RTL.") { config, json, vectors, seed };
+        var outputs = new Option<string?>("--outputs") { Description = "Write the fixed-point outputs (golden model, int32, shape (vectors, outputs), Fa fraction bits) to this .npy file." };
+        var force = new Option<bool>("--force") { Description = "Replace an existing --outputs file." };
+        var command = new Command("estimate", "Compression statistics, the cycle model and accuracy at every stage (top-1 against dataset.test's labels); no RTL.")
+        {
+            config, json, vectors, seed, outputs, force,
+        };
         command.SetAction(parse => Cli.Guard(stderr, () =>
         {
-            int count = CheckPositive(parse.GetValue(vectors), "--vectors");
+            int? asked = parse.GetValue(vectors);
             int seedValue = CheckSeed(parse.GetValue(seed));
+            string? outputsPath = parse.GetValue(outputs);
+            if (outputsPath is not null)
+            {
+                CheckOutputFile(outputsPath, "--outputs", parse.GetValue(force), ".npy");
+            }
+
             var design = Design.Load(parse.GetValue(config)!);
+            int count = asked is { } n ? CheckPositive(n, "--vectors") : design.Test?.Count ?? 1;
             CheckVectorMemory(count, design);
-            var report = EstimateReport.Build(design.Network, design.Vectors(count, seedValue));
+            var report = EstimateReport.Build(design, count, seedValue);
+            foreach (string warning in Tables.SaturationWarnings(report))
+            {
+                stderr.WriteLine($"hwgen: {warning}");
+            }
+
+            if (outputsPath is not null)
+            {
+                WriteOutputs(outputsPath, design, design.Vectors(count, seedValue));
+            }
+
             if (parse.GetValue(json))
             {
                 stdout.WriteLine(HwGenJson.Write(EstimateJson.From(report)));
@@ -54,6 +76,7 @@ internal static class Commands
             string dir = parse.GetValue(output)!;
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var design = Design.Load(parse.GetValue(config)!);
+            CheckRtlActivations(design);
             var report = EstimateReport.Build(design.Network, design.Vectors(1, design.Config.Seed));
             var files = DesignWriter.Files(new DesignRequest(design.Network) { Report = new DesignReport(design, report) });
             int changed = OutputWriter.Write(dir, files, parse.GetValue(force), Inputs(design));
@@ -78,7 +101,7 @@ internal static class Commands
         var output = OutputOption();
         var json = JsonOption();
         var force = ForceOption();
-        var vectors = new Option<int>("--vectors") { Description = "Vectors to run: the config's input, then random ones.", DefaultValueFactory = _ => 1 };
+        var vectors = new Option<int>("--vectors") { Description = "Vectors to run: the first N of dataset.test; without a test set, the config's input, then random ones.", DefaultValueFactory = _ => 1 };
         var seed = new Option<int>("--seed") { Description = "Seed of the random vectors.", DefaultValueFactory = _ => 1 };
         var simulator = new Option<string>("--simulator") { Description = "verilator or iverilog.", DefaultValueFactory = _ => "verilator" };
         simulator.AcceptOnlyFromAmong("verilator", "iverilog");
@@ -95,6 +118,7 @@ internal static class Commands
             int seedValue = CheckSeed(parse.GetValue(seed));
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var design = Design.Load(parse.GetValue(config)!);
+            CheckRtlActivations(design);
             CheckVectorMemory(count, design);
 
             // Held for the whole run: no other HwGen writes here while this one builds and simulates.
@@ -142,6 +166,7 @@ internal static class Commands
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var target = BoardCatalog.Load(parse.GetValue(board)!);
             var design = Design.Load(parse.GetValue(config)!);
+            CheckRtlActivations(design);
             using var hold = OutputWriter.Lock(dir, Inputs(design));
             BoardBuild build;
             try
@@ -218,6 +243,63 @@ internal static class Commands
         return new Command("bench", "Benchmarks.") { eie };
     }
 
+    /// <summary>
+    /// Refuses tanh and sigmoid layers for the RTL: the golden model, the fast evaluator and
+    /// estimate compute them (<c>FixedActivation</c>), and <c>hwgen_act_fn</c> implements them bit for
+    /// bit, but the generated core's output stage does not instantiate it yet.
+    /// </summary>
+    private static void CheckRtlActivations(Design design)
+    {
+        var config = design.Config;
+        var errors = config.Layers.Select((l, i) => (l, i))
+            .Where(p => p.l.Activation is Configuration.LayerActivation.Tanh or Configuration.LayerActivation.Sigmoid)
+            .Select(p =>
+            {
+                string key = $"layers[{p.i}].activation";
+                var at = config.Locations.Find(key);
+                return new Configuration.ConfigError(config.SourceFile, at.Line, at.Column, key,
+                    $"{Configuration.ConfigNames.Snake(p.l.Activation)} is computed by estimate (golden model) but the generated core does not have it yet; use relu or none to generate, simulate or synthesize");
+            }).ToList();
+        if (errors.Count > 0)
+        {
+            throw new Configuration.ConfigException(errors);
+        }
+    }
+
+    /// <summary>Refuses an output file that exists (unless forced), is a folder, or has the wrong extension.</summary>
+    private static void CheckOutputFile(string path, string option, bool force, string extension)
+    {
+        static Configuration.ConfigException Error(string path, string option, string message) =>
+            new(new Configuration.ConfigError(path, 0, 0, option, message));
+        if (!path.EndsWith(extension, StringComparison.OrdinalIgnoreCase))
+        {
+            throw Error(path, option, $"must be a {extension} file");
+        }
+
+        if (Directory.Exists(path))
+        {
+            throw Error(path, option, "is a folder");
+        }
+
+        if (File.Exists(path) && !force)
+        {
+            throw Error(path, option, "exists; pass --force to replace it");
+        }
+    }
+
+    /// <summary>The golden model's outputs of the vectors (fast evaluator, bit-exact) as an int32 .npy.</summary>
+    private static void WriteOutputs(string path, Design design, IReadOnlyList<double[]> vectors)
+    {
+        var network = design.Network;
+        var fast = new FastEvaluator(network);
+        var outputs = fast.Run(vectors.Select(v => GoldenModel.QuantizeInput(network.Format, v)).ToList()).Outputs;
+        var values = outputs.SelectMany(o => o.Select(y => (double)y)).ToArray();
+        var array = IO.Npy.Create(IO.NpyType.Int32, [vectors.Count, network.OutputSize], values);
+        using var stream = new MemoryStream();
+        IO.Npy.WriteNpy(stream, array);
+        OutputWriter.WriteIfChanged(path, stream.ToArray());
+    }
+
     private static Argument<string> ConfigArgument() => new("CONFIG") { Description = "The design's YAML config file." };
 
     private static Option<bool> JsonOption() => new("--json") { Description = "Print one JSON object on stdout instead of tables." };
@@ -252,7 +334,9 @@ internal static class Commands
     private static string[] Inputs(Design design)
     {
         var config = design.Config;
-        var data = config.Layers.Select(l => l.Weights.Path).Prepend(config.Input.Path).OfType<string>().Select(config.ResolvePath);
+        var splits = new[] { config.Dataset.Test, config.Dataset.Train };
+        var data = config.Layers.Select(l => l.Weights.Path).Prepend(config.Input.Path)
+            .Concat(splits.SelectMany(s => new[] { s.Path, s.LabelsPath })).OfType<string>().Select(config.ResolvePath);
         return [config.SourceFile, .. data];
     }
 

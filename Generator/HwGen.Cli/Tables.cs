@@ -1,3 +1,4 @@
+using HwGen.Configuration;
 using System.Globalization;
 using HwGen.Compression;
 using HwGen.Model;
@@ -35,6 +36,33 @@ internal static class Tables
         var fixedPoint = report.Accuracy.For(AccuracyStage.FixedPoint).VersusPrevious;
         console.WriteLine($"Latency {report.LatencyUs:F2} µs at {report.ClockMhz:0.#} MHz; dense fp32 {t.DenseFp32Bits / 8000.0:F1} kB → {t.CompressedBits / 8000.0:F1} kB ({t.HuffmanCompressedBits / 8000.0:F1} kB with Huffman).");
         console.WriteLine($"Fixed point vs float (shared weights): max |error| {fixedPoint.MaxAbsError:G4}, mean {fixedPoint.MeanAbsError:G4}, argmax agrees on {fixedPoint.ArgmaxAgreements}/{fixedPoint.Vectors} vector(s).");
+        if (report.Accuracy.Labelled)
+        {
+            var stages = report.Accuracy.Stages.Where(s => s.Available).Select(s => $"{ConfigNames.Snake(s.Stage.ToString())} {s.Top1:P2}");
+            console.WriteLine($"Top-1 on {N(report.Accuracy.Vectors)} labelled vector(s): {string.Join(", ", stages)}.");
+        }
+    }
+
+    /// <summary>The per-layer saturation warnings of an estimate (inputs that clip, outputs that saturate), one line each.</summary>
+    public static IEnumerable<string> SaturationWarnings(EstimateReport report)
+    {
+        var accuracy = report.Accuracy;
+        var format = report.Network.Format;
+        string range = $"±{Math.ScaleB(1.0, format.ActivationBits - 1 - format.ActivationFrac):G6}";
+        if (accuracy.ClippedInputs > 0)
+        {
+            long total = (long)accuracy.Vectors * report.Network.InputSize;
+            yield return $"warning: {N(accuracy.ClippedInputs)} of {N(total)} input values clip to {format.ActivationBits} bits with {format.ActivationFrac} fraction bits (range {range}); scale the inputs (e.g. pixels 0–255 to [0, 1)) or change quantization";
+        }
+
+        for (var l = 0; l < accuracy.SaturatedOutputs.Count; l++)
+        {
+            if (accuracy.SaturatedOutputs[l] > 0)
+            {
+                var layer = report.Network.Layers[l];
+                yield return $"warning: layer '{layer.Name}': {N(accuracy.SaturatedOutputs[l])} of {N((long)accuracy.Vectors * layer.Rows)} outputs saturate to {range}; raise quantization.activation_bits or lower activation_frac";
+            }
+        }
     }
 
     public static void Simulation(IAnsiConsole console, Design design, SimulationResult result, SimulationOptions options, string? reproducer)
@@ -66,6 +94,10 @@ internal static class Tables
         }
 
         console.WriteLine($"Mismatches: {result.Mismatches} of {result.Vectors} vector(s); cycle-model disagreements: {result.CycleMismatches}.");
+        if (Reports.SimulationAccuracyJson.From(design, result) is { } accuracy)
+        {
+            console.WriteLine($"RTL top-1 on the first {N(accuracy.Vectors)} test vector(s): {accuracy.Top1Rtl:P2}.");
+        }
         console.WriteLine($"Load efficiency {result.LoadEfficiency:P1}; {result.Cycles.Average():F0} cycles = {result.Cycles.Average() / design.Network.Spec.ClockMhz:F2} µs at {design.Network.Spec.ClockMhz:0.#} MHz.");
         console.WriteLine($"Build {(result.Rebuilt ? $"{result.BuildSeconds:F1} s" : "up to date")}, run {result.RunSeconds:F2} s ({result.SimulatedCyclesPerSecond:F0} simulated cycles/s).");
         if (result.FirstMismatch is { } m)

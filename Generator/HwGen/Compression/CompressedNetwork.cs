@@ -60,7 +60,11 @@ public sealed record CompressedLayer
     /// <summary>Inputs.</summary>
     public required int Cols { get; init; }
 
-    public required bool Relu { get; init; }
+    /// <summary>The activation of the output stage (ReLU and identity exact; tanh and sigmoid through <see cref="FixedActivation"/>).</summary>
+    public required HwGen.Data.ActivationKind Activation { get; init; }
+
+    /// <summary>Whether the activation is ReLU.</summary>
+    public bool Relu => Activation == HwGen.Data.ActivationKind.Relu;
 
     /// <summary>
     /// Codebook index per weight, Rows × Cols row-major, original order; 0 = pruned. A weight is

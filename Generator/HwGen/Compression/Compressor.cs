@@ -69,7 +69,7 @@ public static class Compressor
                 Name = d.Name,
                 Rows = d.Rows,
                 Cols = d.Cols,
-                Relu = layer.Config.Activation == LayerActivation.Relu,
+                Activation = layer.Config.Activation.ToKind(),
                 Codes = layer.Shared.Codes,
                 Codebook = layer.Shared.Codebook,
                 Bias = d.Bias,

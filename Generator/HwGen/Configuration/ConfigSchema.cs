@@ -59,7 +59,7 @@ public static class ConfigSchema
                     required: true, example: "outputs: 10"),
                 KeysOf<LayerConfig>.Enum(
                     "activation", l => l.Activation, (l, v) => l with { Activation = v },
-                    "Applied after rounding and saturation; `none` for a last layer that produces logits."),
+                    "Applied after rounding and saturation; `none` for a last layer that produces logits. `tanh` and `sigmoid` (a fixed-point table the golden model and `hwgen_act_fn` share) are computed by `estimate`; the generated core does not have them yet, so `generate`, `simulate` and `synth` refuse them."),
                 KeysOf<LayerConfig>.Section(
                     "weights", l => l.Weights, (l, v) => l with { Weights = v },
                     "Where the weights come from; see below. Without it, random weights at density 0.1.",
@@ -72,7 +72,11 @@ public static class ConfigSchema
                         when: w => !w.IsPrecompressed),
                     KeysOf<WeightsConfig>.Text(
                         "path", w => w.Path, (w, v) => w with { Path = v }, "an existing file",
-                        "`npy`/`npz`: the data file, relative to the config file. Required for those sources; an error with `random`.", path: true),
+                        "`npy`/`npz`/`onnx`: the data file or model, relative to the config file. Required for those sources; an error with `random`.", path: true),
+                    KeysOf<WeightsConfig>.Text(
+                        "layer", w => w.Layer, (w, v) => w with { Layer = v }, "a layer name of the model",
+                        "`onnx`: the model's layer, by the name `hwgen import` gives it (from the model, sanitised). Its weights are (outputs, inputs); the bias comes with it.",
+                        when: w => w.Source == DataSource.Onnx),
                     KeysOf<WeightsConfig>.Text(
                         "weights", w => w.WeightsKey, (w, v) => w with { WeightsKey = v }, ArrayName,
                         "`npz`: float weights, shape (outputs, inputs), which HwGen prunes and weight-shares."),
@@ -105,7 +109,29 @@ public static class ConfigSchema
                 "`interleaved`: row i goes to PE i mod N (EIE); `balanced`: a row permutation, computed from the weights alone, that evens out the work per column and along the column order (docs/microarchitecture.md)."),
             KeysOf<CompressionConfig>.Int(
                 "kmeans_iterations", c => c.KMeansIterations, (c, v) => c with { KMeansIterations = v }, 1, 10_000,
-                "Upper bound on k-means iterations (it stops earlier when assignments settle).")),
+                "Upper bound on k-means iterations (it stops earlier when assignments settle)."),
+            KeysOf<CompressionConfig>.Section(
+                "retrain", c => c.Retrain, (c, v) => c with { Retrain = v },
+                "Deep Compression's retraining on `dataset.train`: after pruning, the kept weights with the mask fixed; after sharing, the centroids. Softmax cross-entropy on the last layer, SGD with momentum 0.9, deterministic for a seed.",
+                KeysOf<RetrainConfig>.Int(
+                    "epochs", r => r.Epochs, (r, v) => r with { Epochs = v }, 0, 1000,
+                    "Epochs of retraining with the pruning mask; 0 = no retraining (the keys below are then unused)."),
+                KeysOf<RetrainConfig>.Real(
+                    "learning_rate", r => r.LearningRate, (r, v) => r with { LearningRate = v }, 0, 10,
+                    "SGD learning rate of the mask retraining.", minExclusive: true, when: r => r.Enabled),
+                KeysOf<RetrainConfig>.Int(
+                    "batch", r => r.Batch, (r, v) => r with { Batch = v }, 1, 65_536,
+                    "Mini-batch size.", unit: "vectors", when: r => r.Enabled),
+                KeysOf<RetrainConfig>.Int(
+                    "seed", r => r.Seed, (r, v) => r with { Seed = v }, 0, int.MaxValue,
+                    "Seed of the shuffling (the result is the same on any number of cores).", when: r => r.Enabled),
+                KeysOf<RetrainConfig>.Int(
+                    "centroid_epochs", r => r.CentroidEpochs, (r, v) => r with { CentroidEpochs = v }, 0, 1000,
+                    "Epochs of centroid retraining after weight sharing (the gradients of the weights that share a code are summed into it); 0 = none.",
+                    when: r => r.Enabled),
+                KeysOf<RetrainConfig>.Real(
+                    "centroid_learning_rate", r => r.CentroidLearningRate, (r, v) => r with { CentroidLearningRate = v }, 0, 10,
+                    "SGD learning rate of the centroid retraining.", minExclusive: true, when: r => r.Enabled && r.CentroidEpochs > 0))),
         KeysOf<HwGenConfig>.Section(
             "quantization", c => c.Quantization, (c, v) => c with { Quantization = v },
             "Fixed-point widths (DESIGN §4).",
@@ -138,7 +164,30 @@ public static class ConfigSchema
                 "Where each PE's sparse-matrix memory lives: `inferred` block RAM initialised from its image, or iCE40 UltraPlus SPRAM loaded at run time. `auto` is `inferred`, except that `hwgen synth` for a board with SPRAM moves it there when block RAM does not suffice ([boards](boards.md#memory-placement))."),
             KeysOf<HardwareConfig>.Enum(
                 "act_memory", h => h.ActMemory, (h, v) => h with { ActMemory = v },
-                "The same choice for each PE's activation memory (it needs no initialisation).")));
+                "The same choice for each PE's activation memory (it needs no initialisation).")),
+        KeysOf<HwGenConfig>.Section(
+            "dataset", c => c.Dataset, (c, v) => c with { Dataset = v },
+            "Labelled data (`hwgen import --dataset` writes `test`); see below.",
+            Split("test", d => d.Test, (d, v) => d with { Test = v },
+                "The vectors `estimate` and `simulate` run (all of them, or the first `--vectors`), and the labels top-1 is measured against."),
+            Split("train", d => d.Train, (d, v) => d with { Train = v },
+                "The vectors `compression.retrain` fine-tunes on.")));
+
+    private static ConfigKey Split(string name, Func<DatasetConfig, DatasetSplitConfig> get, Func<DatasetConfig, DatasetSplitConfig, DatasetConfig> set, string doc) =>
+        KeysOf<DatasetConfig>.Section(
+            name, get, set, doc,
+            KeysOf<DatasetSplitConfig>.Text(
+                "path", s => s.Path, (s, v) => s with { Path = v }, "an existing file",
+                "An .npz with an inputs and a labels array, or an .npy of inputs; relative to the config file. Without it there is no such dataset.", path: true),
+            KeysOf<DatasetSplitConfig>.Text(
+                "inputs", s => s.Inputs, (s, v) => s with { Inputs = v }, ArrayName,
+                "`.npz`: the inputs array, shape (N, size) or (N, d1, d2, …), flattened in C order.", when: s => s.IsGiven && !s.IsNpy),
+            KeysOf<DatasetSplitConfig>.Text(
+                "labels", s => s.Labels, (s, v) => s with { Labels = v }, ArrayName,
+                "`.npz`: the labels array, integers 0 .. outputs − 1, shape (N,).", when: s => s.IsGiven && !s.IsNpy),
+            KeysOf<DatasetSplitConfig>.Text(
+                "labels_path", s => s.LabelsPath, (s, v) => s with { LabelsPath = v }, "an existing file",
+                "`.npy` inputs: the labels .npy, relative to the config file; without it the data is unlabelled.", path: true, when: s => s.IsNpy));
 
     /// <summary>Most layers a config may have: far more than any network HwGen targets, and a bound on what a small file can make HwGen allocate.</summary>
     public const int MaxLayers = 1000;

@@ -79,6 +79,7 @@ public static class ConfigValidator
 
         CheckInput(check, config);
         CheckLayers(check, config);
+        CheckDataset(check, config);
         return check.Errors;
     }
 
@@ -137,6 +138,12 @@ public static class ConfigValidator
         var input = config.Input;
         if (!check.Ok("input.source"))
         {
+            return;
+        }
+
+        if (input.Source == DataSource.Onnx)
+        {
+            check.Error("input.source", "onnx holds weights, not input vectors: use random, npy or npz (or give dataset.test)");
             return;
         }
 
@@ -229,6 +236,20 @@ public static class ConfigValidator
 
                 return;
 
+            case DataSource.Onnx:
+                check.DataPath(config, $"{prefix}.path", weights.Path, DataSource.Onnx);
+                foreach (var (key, value) in arrayKeys.Where(k => k.Value is not null))
+                {
+                    check.Error($"{prefix}.{key}", "is only used with source: npz; an onnx layer is named by 'layer'");
+                }
+
+                if (string.IsNullOrWhiteSpace(weights.Layer) && check.Ok($"{prefix}.layer"))
+                {
+                    check.Error($"{prefix}.layer", "is required with source: onnx: name the model's layer (hwgen import writes it)");
+                }
+
+                return;
+
             case DataSource.Npy:
                 check.DataPath(config, $"{prefix}.path", weights.Path, DataSource.Npy);
                 foreach (var (key, value) in arrayKeys.Where(k => k.Value is not null))
@@ -264,6 +285,73 @@ public static class ConfigValidator
                 }
 
                 return;
+        }
+    }
+
+    private static void CheckDataset(Checker check, HwGenConfig config)
+    {
+        foreach (var (name, split) in new[] { ("test", config.Dataset.Test), ("train", config.Dataset.Train) })
+        {
+            string prefix = $"dataset.{name}";
+            if (!split.IsGiven)
+            {
+                if (split.LabelsPath is not null)
+                {
+                    check.Error($"{prefix}.labels_path", $"is only used with {prefix}.path (an .npy of inputs)");
+                }
+
+                continue;
+            }
+
+            if (DataFileProblem(config, split.Path!) is { } problem)
+            {
+                check.Error($"{prefix}.path", problem);
+            }
+
+            if (split.IsNpy)
+            {
+                if (split.LabelsPath is not null && DataFileProblem(config, split.LabelsPath) is { } labelsProblem)
+                {
+                    check.Error($"{prefix}.labels_path", labelsProblem);
+                }
+            }
+            else
+            {
+                if (split.LabelsPath is not null)
+                {
+                    check.Error($"{prefix}.labels_path", "is only used with an .npy of inputs; in an .npz, 'labels' names the labels array");
+                }
+
+                foreach (var (key, value) in new[] { ("inputs", split.Inputs), ("labels", split.Labels) })
+                {
+                    if (string.IsNullOrWhiteSpace(value))
+                    {
+                        check.Error($"{prefix}.{key}", "must name an array of the .npz archive");
+                    }
+                }
+            }
+        }
+
+        var retrain = config.Compression.Retrain;
+        if (retrain.Enabled && check.Ok("compression.retrain.epochs"))
+        {
+            if (!config.Dataset.Train.IsGiven)
+            {
+                check.Error("compression.retrain.epochs", "retraining needs a labelled training set: give dataset.train.path (or set epochs: 0)");
+            }
+            else if (config.Dataset.Train.IsNpy && config.Dataset.Train.LabelsPath is null)
+            {
+                check.Error("dataset.train.labels_path", "retraining needs labels: give the labels .npy");
+            }
+
+            for (var i = 0; i < config.Layers.Count; i++)
+            {
+                if (config.Layers[i].Weights.IsPrecompressed)
+                {
+                    check.Error($"layers[{i}].weights.codes", "a precompressed layer has no float weights to retrain; set compression.retrain.epochs: 0 or give float weights");
+                    break;
+                }
+            }
         }
     }
 
@@ -324,7 +412,7 @@ public static class ConfigValidator
 
     private static void DataPath(this Checker check, HwGenConfig config, string key, string? path, DataSource source)
     {
-        string kind = source == DataSource.Npy ? ".npy file" : ".npz archive";
+        string kind = source switch { DataSource.Npy => ".npy file", DataSource.Onnx => ".onnx model", _ => ".npz archive" };
         if (path is null)
         {
             check.Error(key, $"is required with source: {ConfigNames.Snake(source)}: give the {kind}, relative to the config file");

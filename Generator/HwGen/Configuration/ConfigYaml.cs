@@ -36,15 +36,23 @@ public static class ConfigYaml
                 continue;
             }
 
-            y.Append(any ? indent : first).Append(key.Name).Append(':');
-            any = true;
             if (key.Type == ConfigType.Section)
             {
+                // A section none of whose keys has an effect (an absent dataset) is left out.
                 var keys = new StringBuilder();
                 WriteKeys(keys, key, value, indent + "  ", indent + "  ", path);
-                y.Append(keys.Length == 0 ? " {}\n" : "\n").Append(keys);
+                if (keys.Length > 0)
+                {
+                    y.Append(any ? indent : first).Append(key.Name).Append(":\n").Append(keys);
+                    any = true;
+                }
+
+                continue;
             }
-            else if (key.Type == ConfigType.List)
+
+            y.Append(any ? indent : first).Append(key.Name).Append(':');
+            any = true;
+            if (key.Type == ConfigType.List)
             {
                 var items = ((System.Collections.IEnumerable)value).Cast<object>().ToList();
                 y.Append(items.Count == 0 ? " []\n" : "\n");

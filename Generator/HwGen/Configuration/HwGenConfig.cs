@@ -6,6 +6,9 @@ public enum DataSource
     Random,
     Npy,
     Npz,
+
+    /// <summary>A layer of an ONNX model (weights only), imported by <c>OnnxImporter</c>.</summary>
+    Onnx,
 }
 
 /// <summary>The non-linearity applied after a layer's rounding and saturation.</summary>
@@ -13,6 +16,8 @@ public enum LayerActivation
 {
     Relu,
     None,
+    Tanh,
+    Sigmoid,
 }
 
 /// <summary>How pruning chooses the weights to keep (DESIGN §3).</summary>
@@ -77,6 +82,9 @@ public sealed record HwGenConfig
     public QuantizationConfig Quantization { get; init; } = new();
 
     public HardwareConfig Hardware { get; init; } = new();
+
+    /// <summary>Labelled data: the test set that estimate and simulate run, the training set retraining uses.</summary>
+    public DatasetConfig Dataset { get; init; } = new();
 
     /// <summary>
     /// The folder that relative data paths resolve against (the config file's folder).
@@ -154,8 +162,74 @@ public sealed record WeightsConfig
     /// <summary>npz: with codes, the float codebook whose entry 0 is 0.0.</summary>
     public string? CodebookKey { get; init; }
 
+    /// <summary>onnx: the model's layer, by the name the import gives it (<c>hwgen import</c> writes it).</summary>
+    public string? Layer { get; init; }
+
     /// <summary>True when the layer is given as codes + codebook and skips pruning and k-means.</summary>
     public bool IsPrecompressed => CodesKey is not null;
+}
+
+/// <summary>The datasets of a design; a split without a path is absent.</summary>
+public sealed record DatasetConfig
+{
+    /// <summary>The vectors estimate and simulate run, with the labels top-1 is measured against.</summary>
+    public DatasetSplitConfig Test { get; init; } = new();
+
+    /// <summary>The vectors retraining (<c>compression.retrain</c>) fine-tunes on.</summary>
+    public DatasetSplitConfig Train { get; init; } = new();
+}
+
+/// <summary>
+/// One dataset: an .npz with an inputs and a labels array, or an inputs .npy with an optional
+/// labels .npy. Inputs are (N, size) or (N, d1, d2, …), flattened in C order.
+/// </summary>
+public sealed record DatasetSplitConfig
+{
+    /// <summary>The .npz (or the inputs .npy), relative to the config file; null: no such dataset.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>.npz: the inputs array.</summary>
+    public string Inputs { get; init; } = "x";
+
+    /// <summary>.npz: the labels array.</summary>
+    public string Labels { get; init; } = "y";
+
+    /// <summary>.npy: the labels .npy file, relative to the config file; null: unlabelled.</summary>
+    public string? LabelsPath { get; init; }
+
+    /// <summary>Whether a dataset is given.</summary>
+    public bool IsGiven => Path is not null;
+
+    /// <summary>Whether <see cref="Path"/> is a single .npy file (else an .npz archive).</summary>
+    public bool IsNpy => Path?.EndsWith(".npy", StringComparison.OrdinalIgnoreCase) == true;
+}
+
+/// <summary>
+/// Deep Compression's retraining (DESIGN §1): after pruning, fine-tune the surviving weights with
+/// the mask fixed; after weight sharing, fine-tune the centroids. Off while <see cref="Epochs"/> is 0.
+/// </summary>
+public sealed record RetrainConfig
+{
+    /// <summary>Epochs of retraining with the pruning mask; 0 = no retraining.</summary>
+    public int Epochs { get; init; }
+
+    /// <summary>SGD learning rate of the mask retraining.</summary>
+    public double LearningRate { get; init; } = 0.01;
+
+    /// <summary>Mini-batch size.</summary>
+    public int Batch { get; init; } = 64;
+
+    /// <summary>Seed of the shuffling.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Epochs of centroid retraining after weight sharing; 0 = none.</summary>
+    public int CentroidEpochs { get; init; } = 3;
+
+    /// <summary>SGD learning rate of the centroid retraining.</summary>
+    public double CentroidLearningRate { get; init; } = 0.0005;
+
+    /// <summary>Whether retraining runs.</summary>
+    public bool Enabled => Epochs > 0;
 }
 
 public sealed record CompressionConfig
@@ -172,6 +246,9 @@ public sealed record CompressionConfig
 
     /// <summary>Upper bound on k-means iterations (it stops earlier when assignments settle).</summary>
     public int KMeansIterations { get; init; } = 100;
+
+    /// <summary>Retraining after pruning and after sharing (needs <c>dataset.train</c>).</summary>
+    public RetrainConfig Retrain { get; init; } = new();
 }
 
 public sealed record QuantizationConfig

@@ -1,3 +1,5 @@
+using HwGen.Configuration;
+
 namespace HwGen.Data;
 
 /// <summary>
@@ -53,6 +55,30 @@ public static class Activations
         ActivationKind.Relu => "relu",
         ActivationKind.Tanh => "tanh",
         ActivationKind.Sigmoid => "sigmoid",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+}
+
+/// <summary>Between a config's <see cref="LayerActivation"/> and the model's <see cref="ActivationKind"/>.</summary>
+public static class LayerActivations
+{
+    /// <summary>The model's activation of a config's.</summary>
+    public static ActivationKind ToKind(this LayerActivation activation) => activation switch
+    {
+        LayerActivation.Relu => ActivationKind.Relu,
+        LayerActivation.None => ActivationKind.None,
+        LayerActivation.Tanh => ActivationKind.Tanh,
+        LayerActivation.Sigmoid => ActivationKind.Sigmoid,
+        _ => throw new ArgumentOutOfRangeException(nameof(activation), activation, null),
+    };
+
+    /// <summary>The config's activation of a model's.</summary>
+    public static LayerActivation ToConfig(this ActivationKind kind) => kind switch
+    {
+        ActivationKind.Relu => LayerActivation.Relu,
+        ActivationKind.None => LayerActivation.None,
+        ActivationKind.Tanh => LayerActivation.Tanh,
+        ActivationKind.Sigmoid => LayerActivation.Sigmoid,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 }

@@ -30,12 +30,14 @@ namespace HwGen.Data;
 public static class NetworkLoader
 {
     /// <summary>Loads or generates every layer's weights and the input vectors.</summary>
+    /// <param name="config">The config.</param>
+    /// <param name="models">Reads the model files of <c>source: onnx</c> layers; null when the config has none.</param>
     /// <exception cref="ConfigException">The config is invalid, or a data file is missing, unreadable or wrong.</exception>
-    public static NetworkData Load(HwGenConfig config)
+    public static NetworkData Load(HwGenConfig config, IModelReader? models = null)
     {
         ConfigValidator.ThrowIfInvalid(config);
         CheckMemory(config);
-        using var files = new DataFiles(config);
+        using var files = new DataFiles(config) { Models = models };
 
         var layers = new List<LayerData?>();
         int inputs = config.Input.Size;
@@ -191,6 +193,31 @@ public static class NetworkLoader
             return RandomLayer(config, index, rows, cols);
         }
 
+        if (weights.Source == DataSource.Onnx)
+        {
+            var model = files.ReadModel(pathKey, weights.Path!);
+            if (model is null)
+            {
+                return null;
+            }
+
+            string layerKey = $"{prefix}.layer";
+            var found = model.Layers.FirstOrDefault(l => l.Name == weights.Layer);
+            if (found is null)
+            {
+                files.Error(layerKey, $"{weights.Path} has no layer '{weights.Layer}' (its layers: {string.Join(", ", model.Layers.Select(l => $"{l.Name} ({l.Outputs}×{l.Inputs})"))})");
+                return null;
+            }
+
+            if (found.Outputs != rows || found.Inputs != cols)
+            {
+                files.Error(layerKey, $"layer '{found.Name}' of {weights.Path} has (outputs, inputs) = ({found.Outputs}, {found.Inputs}); {needs}");
+                return null;
+            }
+
+            return new LayerData { Name = layer.Name, Rows = rows, Cols = cols, Weights = found.Weights, Bias = found.Bias };
+        }
+
         if (weights.Source == DataSource.Npy)
         {
             var array = files.ReadNpy(pathKey, weights.Path!, (long)rows * cols);
@@ -316,7 +343,45 @@ public static class NetworkLoader
         private readonly Dictionary<string, string> _fileProblems = new(StringComparer.Ordinal);
         private readonly HashSet<string> _reported = new(StringComparer.Ordinal);
 
+        private readonly Dictionary<string, FloatNetwork?> _models = new(StringComparer.Ordinal);
+
         public List<ConfigError> Errors { get; } = [];
+
+        /// <summary>Reads <c>source: onnx</c> models; null when none may be read.</summary>
+        public IModelReader? Models { get; init; }
+
+        /// <summary>A model file's layers (each file read once), or null after reporting why not.</summary>
+        public FloatNetwork? ReadModel(string pathKey, string path)
+        {
+            string full = config.ResolvePath(path);
+            if (!_models.TryGetValue(full, out var model))
+            {
+                if (Models is null)
+                {
+                    _fileProblems[full] = $"{path}: this command cannot read ONNX models";
+                }
+                else
+                {
+                    try
+                    {
+                        model = Models.Read(full, path);
+                    }
+                    catch (InvalidDataException e)
+                    {
+                        _fileProblems[full] = e.Message;
+                    }
+                }
+
+                _models[full] = model;
+            }
+
+            if (model is null)
+            {
+                ReportFileProblem(pathKey, full);
+            }
+
+            return model;
+        }
 
         public void Error(string key, string message)
         {

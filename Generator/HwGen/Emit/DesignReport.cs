@@ -183,17 +183,25 @@ public sealed record EstimateTotalJson(
     long IdlePeCycles,
     double LatencyUs);
 
-/// <summary>Accuracy in <see cref="EstimateJson"/>: each compression stage against the dense float network and the stage before it.</summary>
+/// <summary>Accuracy in <see cref="EstimateJson"/>: each compression stage against the dense float network and the stage before it, and top-1 against the labels.</summary>
+/// <param name="Vectors">Vectors evaluated (every vector of the test set unless --vectors says fewer).</param>
+/// <param name="Labelled">Whether the vectors have labels (a test set): then every stage has its top-1.</param>
 /// <param name="FixedVsFloatMaxAbsError">Largest |output error| of the fixed-point network against the shared float network.</param>
 /// <param name="FixedVsFloatMeanAbsError">Mean |output error| of the fixed-point network against the shared float network.</param>
 /// <param name="FixedVsFloatArgmaxAgreement">Fraction of vectors whose top-1 output agrees between the two.</param>
 /// <param name="SharedVsDenseAvailable">Whether the dense float weights were there to compare with (not for precompressed weights).</param>
-/// <param name="Stages">By stage (dense, pruned, shared, fixed_point): its errors.</param>
+/// <param name="ClippedInputs">Input elements that clip when quantized to activation_bits (e.g. 0–255 pixels at an 8-bit fraction).</param>
+/// <param name="SaturatedOutputs">Per layer, in order: fixed-point outputs that saturated, over all vectors.</param>
+/// <param name="Stages">By stage, in pipeline order (dense, pruned, retrained when retraining ran, shared, shared_retrained when the centroids were retrained, fixed_point): its errors and top-1.</param>
 public sealed record AccuracyJson(
+    int Vectors,
+    bool Labelled,
     double FixedVsFloatMaxAbsError,
     double FixedVsFloatMeanAbsError,
     double FixedVsFloatArgmaxAgreement,
     bool SharedVsDenseAvailable,
+    long ClippedInputs,
+    IReadOnlyList<long> SaturatedOutputs,
     OrderedDictionary<string, AccuracyStageJson> Stages)
 {
     public static AccuracyJson From(AccuracyReport accuracy)
@@ -202,18 +210,21 @@ public sealed record AccuracyJson(
         foreach (var stage in accuracy.Stages)
         {
             stages[ConfigNames.Snake(stage.Stage.ToString())] = new AccuracyStageJson(
-                stage.Available, stage.VersusDense.MaxAbsError, stage.VersusDense.MeanAbsError, stage.VersusDense.ArgmaxAgreement,
+                stage.Available, stage.Top1, stage.VersusDense.MaxAbsError, stage.VersusDense.MeanAbsError, stage.VersusDense.ArgmaxAgreement,
                 stage.VersusPrevious.MaxAbsError, stage.VersusPrevious.ArgmaxAgreement);
         }
 
         var fixedPoint = accuracy.For(AccuracyStage.FixedPoint).VersusPrevious;
         bool shared = accuracy.For(AccuracyStage.Shared).Available && accuracy.For(AccuracyStage.Dense).Available;
-        return new AccuracyJson(fixedPoint.MaxAbsError, fixedPoint.MeanAbsError, fixedPoint.ArgmaxAgreement, shared, stages);
+        return new AccuracyJson(
+            accuracy.Vectors, accuracy.Labelled, fixedPoint.MaxAbsError, fixedPoint.MeanAbsError, fixedPoint.ArgmaxAgreement, shared,
+            accuracy.ClippedInputs, accuracy.SaturatedOutputs, stages);
     }
 }
 
 /// <summary>One compression stage in <see cref="AccuracyJson"/>.</summary>
 /// <param name="Available">Whether the stage could be computed (the dense stages need float weights).</param>
+/// <param name="Top1">Fraction of vectors whose top-1 output is their label, in [0, 1]; null for unlabelled vectors.</param>
 /// <param name="MaxAbsErrorVsDense">Largest |output error| against the dense float network.</param>
 /// <param name="MeanAbsErrorVsDense">Mean |output error| against the dense float network.</param>
 /// <param name="ArgmaxAgreementVsDense">Fraction of vectors whose top-1 output agrees with the dense float network's.</param>
@@ -221,6 +232,7 @@ public sealed record AccuracyJson(
 /// <param name="ArgmaxAgreementVsPrevious">Fraction of vectors whose top-1 output agrees with the stage before's.</param>
 public sealed record AccuracyStageJson(
     bool Available,
+    double? Top1,
     double MaxAbsErrorVsDense,
     double MeanAbsErrorVsDense,
     double ArgmaxAgreementVsDense,

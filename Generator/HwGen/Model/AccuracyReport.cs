@@ -1,4 +1,5 @@
 using HwGen.Compression;
+using HwGen.Data;
 
 namespace HwGen.Model;
 
@@ -11,8 +12,14 @@ public enum AccuracyStage
     /// <summary>Float, pruned weights (not yet shared).</summary>
     Pruned,
 
+    /// <summary>Float, pruned weights retrained with the mask (only when retraining ran).</summary>
+    Retrained,
+
     /// <summary>Float, shared weights (the codebook, unquantized).</summary>
     Shared,
+
+    /// <summary>Float, shared weights with the centroids retrained (only when that ran).</summary>
+    SharedRetrained,
 
     /// <summary>The golden model: quantized input, codebook and biases; integer arithmetic.</summary>
     FixedPoint,
@@ -78,48 +85,103 @@ public sealed record OutputError(double MaxAbsError, double MeanAbsError, int Ar
 /// </param>
 /// <param name="VersusDense">Against the dense float output (the whole loss up to this stage).</param>
 /// <param name="VersusPrevious">Against the previous stage's output (this stage's own loss).</param>
-public sealed record StageAccuracy(AccuracyStage Stage, bool Available, OutputError VersusDense, OutputError VersusPrevious);
+/// <param name="Top1">The fraction of vectors whose top-1 class is the label; null for unlabelled data.</param>
+public sealed record StageAccuracy(AccuracyStage Stage, bool Available, OutputError VersusDense, OutputError VersusPrevious, double? Top1 = null);
 
 /// <summary>
-/// Accuracy by stage (dense → pruned → shared → fixed point) of the network's final output, in
-/// real units (fixed-point outputs are divided by 2^Fa).
+/// Accuracy by stage (dense → pruned → [retrained] → shared → [shared retrained] → fixed point)
+/// of the network's final output, in real units (fixed-point outputs are divided by 2^Fa), and
+/// top-1 against the labels when the data has them. The float stages run on
+/// <see cref="FloatEvaluator"/> and the fixed point on <see cref="FastEvaluator"/>, which give
+/// exactly the naive references' numbers (tested), so whole datasets are cheap.
 /// </summary>
-/// <param name="Stages">One entry per <see cref="AccuracyStage"/>, in order.</param>
-public sealed record AccuracyReport(IReadOnlyList<StageAccuracy> Stages)
+/// <param name="Stages">One entry per stage that ran, in order.</param>
+/// <param name="Vectors">Vectors evaluated.</param>
+/// <param name="Labelled">Whether top-1 was measured against labels.</param>
+/// <param name="SaturatedOutputs">Per layer: fixed-point outputs that saturated (the rounded sum beyond A bits), over all vectors.</param>
+/// <param name="ClippedInputs">Input elements that clipped when quantized to A bits.</param>
+public sealed record AccuracyReport(
+    IReadOnlyList<StageAccuracy> Stages, int Vectors, bool Labelled, IReadOnlyList<long> SaturatedOutputs, long ClippedInputs)
 {
     /// <summary>The entry of one stage.</summary>
     public StageAccuracy For(AccuracyStage stage) => Stages.Single(s => s.Stage == stage);
 
-    /// <summary>Runs the float stages and the golden model on every input and compares their outputs.</summary>
+    /// <summary>The entry of one stage, or null when it did not run.</summary>
+    public StageAccuracy? Find(AccuracyStage stage) => Stages.SingleOrDefault(s => s.Stage == stage);
+
+    /// <summary>Runs the float stages and the fixed-point network on every input and compares their outputs.</summary>
     public static AccuracyReport Compute(CompressedNetwork network, IReadOnlyList<double[]> inputs)
     {
-        var stages = new (AccuracyStage Stage, bool Available, List<double[]> Outputs)[]
+        var data = new Dataset
         {
-            (AccuracyStage.Dense, FloatReference.IsAvailable(network, WeightStage.Dense), []),
-            (AccuracyStage.Pruned, FloatReference.IsAvailable(network, WeightStage.Pruned), []),
-            (AccuracyStage.Shared, true, []),
-            (AccuracyStage.FixedPoint, true, []),
+            Origin = "input vectors",
+            Count = inputs.Count,
+            Width = network.InputSize,
+            Inputs = inputs.SelectMany(v => v).ToArray(),
         };
-        double scale = Math.ScaleB(1.0, -network.Format.ActivationFrac);
-        foreach (double[] input in inputs)
+        return Compute(network, data, []);
+    }
+
+    /// <summary>
+    /// Runs the float stages and the fixed-point network on every vector of a dataset, compares
+    /// their outputs and, when it is labelled, measures top-1 at every stage.
+    /// </summary>
+    /// <param name="network">The compressed network (the fixed-point stage; without <paramref name="stages"/>, also the float stages).</param>
+    /// <param name="data">The vectors.</param>
+    /// <param name="stages">The float network of each stage when retraining ran (<see cref="Design.Stages"/>); empty otherwise.</param>
+    /// <param name="maxThreads">Threads to use; 0 for all cores.</param>
+    public static AccuracyReport Compute(CompressedNetwork network, Dataset data, IReadOnlyList<StageNetwork> stages, int maxThreads = 0)
+    {
+        var floats = stages.Count > 0
+            ? stages.Select(s => (Stage: ToAccuracyStage(s.Stage), Available: true, Evaluator: FloatEvaluator.For(s.Network))).ToList()
+            : [
+                (AccuracyStage.Dense, FloatReference.IsAvailable(network, WeightStage.Dense), FloatEvaluator.For(network, WeightStage.Dense)),
+                (AccuracyStage.Pruned, FloatReference.IsAvailable(network, WeightStage.Pruned), FloatEvaluator.For(network, WeightStage.Pruned)),
+                (AccuracyStage.Shared, true, FloatEvaluator.For(network, WeightStage.Shared)),
+            ];
+        var outputs = new List<(AccuracyStage Stage, bool Available, double[][] Outputs)>();
+        foreach (var (stage, available, evaluator) in floats)
         {
-            stages[0].Outputs.Add(FloatReference.Run(network, input, WeightStage.Dense).Output);
-            stages[1].Outputs.Add(FloatReference.Run(network, input, WeightStage.Pruned).Output);
-            stages[2].Outputs.Add(FloatReference.Run(network, input, WeightStage.Shared).Output);
-            long[] fixedOutput = GoldenModel.Run(network, GoldenModel.QuantizeInput(network.Format, input)).Output;
-            stages[3].Outputs.Add(fixedOutput.Select(y => y * scale).ToArray());
+            outputs.Add((stage, available, data.Count == 0 ? [] : evaluator.Run(data, maxThreads)));
         }
+
+        var fast = new FastEvaluator(network);
+        var evaluation = data.Count == 0
+            ? new FastEvaluation([[]], null, [])
+            : fast.Run(fast.Quantize(data), countMacs: true, maxThreads: maxThreads);
+        double scale = Math.ScaleB(1.0, -network.Format.ActivationFrac);
+        outputs.Add((AccuracyStage.FixedPoint, true, evaluation.Outputs.Select(o => o.Select(y => y * scale).ToArray()).ToArray()));
 
         var report = new List<StageAccuracy>();
-        for (var s = 0; s < stages.Length; s++)
+        for (var s = 0; s < outputs.Count; s++)
         {
             report.Add(new StageAccuracy(
-                stages[s].Stage,
-                stages[s].Available,
-                OutputError.Compare(stages[s].Outputs, stages[0].Outputs),
-                OutputError.Compare(stages[s].Outputs, stages[Math.Max(0, s - 1)].Outputs)));
+                outputs[s].Stage,
+                outputs[s].Available,
+                OutputError.Compare(outputs[s].Outputs, outputs[0].Outputs),
+                OutputError.Compare(outputs[s].Outputs, outputs[Math.Max(0, s - 1)].Outputs),
+                data.Labels is { } labels ? FloatEvaluator.Top1(outputs[s].Outputs.Select(o => OutputError.Argmax(o)).ToArray(), labels) : null));
         }
 
-        return new AccuracyReport(report);
+        long[] saturated = new long[network.Layers.Count];
+        foreach (long[] perVector in evaluation.SaturatedOutputs ?? [])
+        {
+            for (var l = 0; l < saturated.Length; l++)
+            {
+                saturated[l] += perVector[l];
+            }
+        }
+
+        return new AccuracyReport(report, data.Count, data.IsLabelled, saturated, FastEvaluator.CountClippedInputs(network.Format, data));
     }
+
+    private static AccuracyStage ToAccuracyStage(CompressionStage stage) => stage switch
+    {
+        CompressionStage.Dense => AccuracyStage.Dense,
+        CompressionStage.Pruned => AccuracyStage.Pruned,
+        CompressionStage.Retrained => AccuracyStage.Retrained,
+        CompressionStage.Shared => AccuracyStage.Shared,
+        CompressionStage.SharedRetrained => AccuracyStage.SharedRetrained,
+        _ => throw new ArgumentOutOfRangeException(nameof(stage), stage, null),
+    };
 }

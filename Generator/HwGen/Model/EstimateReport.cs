@@ -19,7 +19,25 @@ public sealed record EstimateReport(
     /// <summary>Latency of the first vector's compute at the configured clock, in microseconds.</summary>
     public double LatencyUs => First.Cycles / ClockMhz;
 
-    public static EstimateReport Build(CompressedNetwork network, IReadOnlyList<double[]> vectors)
+    /// <summary>The cycle model and the accuracy on the given vectors.</summary>
+    public static EstimateReport Build(CompressedNetwork network, IReadOnlyList<double[]> vectors) =>
+        Build(network, vectors, AccuracyReport.Compute(network, vectors));
+
+    /// <summary>
+    /// The cycle model on a design's vectors and the accuracy at every stage: on its test set's
+    /// first <paramref name="count"/> vectors (top-1 against their labels) when it has one,
+    /// otherwise on <see cref="Design.Vectors"/>.
+    /// </summary>
+    public static EstimateReport Build(Design design, int count, int seed)
+    {
+        var vectors = design.Vectors(count, seed);
+        var accuracy = design.Test is null
+            ? AccuracyReport.Compute(design.Network, vectors)
+            : AccuracyReport.Compute(design.Network, design.TestSet(count), design.Stages);
+        return Build(design.Network, vectors, accuracy);
+    }
+
+    private static EstimateReport Build(CompressedNetwork network, IReadOnlyList<double[]> vectors, AccuracyReport accuracy)
     {
         var cycles = new List<CycleReport>(vectors.Count);
         foreach (var vector in vectors)
@@ -29,6 +47,6 @@ public sealed record EstimateReport(
             cycles.Add(CycleModel.Run(network, input, golden.LayerOutputs));
         }
 
-        return new EstimateReport(network, cycles, AccuracyReport.Compute(network, vectors));
+        return new EstimateReport(network, cycles, accuracy);
     }
 }

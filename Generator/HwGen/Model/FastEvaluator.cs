@@ -32,7 +32,7 @@ public sealed record FastEvaluation(IReadOnlyList<long[][]> LayerOutputs, long[]
 /// below 2^52 in magnitude (the accumulator width bounds them, in any order), so each double
 /// operation is exact and the result equals the golden model's integer sum. Wider accumulators
 /// use 64-bit integers, one vector at a time. The output stage is
-/// <see cref="GoldenModel.OutputStage"/> itself. Results do not depend on the thread count.
+/// <see cref="GoldenModel.OutputStage(long, int, FixedPointFormat, HwGen.Data.ActivationKind)"/> itself. Results do not depend on the thread count.
 /// </remarks>
 public sealed class FastEvaluator
 {
@@ -246,7 +246,7 @@ public sealed class FastEvaluator
                 for (var v = 0; v < lanes; v++)
                 {
                     long sum = (long)acc[(i * lanes) + v];
-                    long result = GoldenModel.OutputStage(sum, layer.WeightFrac, format.ActivationBits, layer.Relu);
+                    long result = GoldenModel.OutputStage(sum, layer.WeightFrac, format, layer.Activation);
                     x[(i * lanes) + v] = v < count ? result : 0;
                     if (saturated is not null && v < count && Saturates(sum, layer.WeightFrac, format))
                     {
@@ -300,7 +300,7 @@ public sealed class FastEvaluator
             var y = new long[layer.Rows];
             for (var i = 0; i < y.Length; i++)
             {
-                y[i] = GoldenModel.OutputStage(acc[i], layer.WeightFrac, format.ActivationBits, layer.Relu);
+                y[i] = GoldenModel.OutputStage(acc[i], layer.WeightFrac, format, layer.Activation);
                 if (saturated is not null && Saturates(acc[i], layer.WeightFrac, format))
                 {
                     saturated[vector][l]++;
@@ -333,7 +333,7 @@ public sealed class FastEvaluator
 
         public required int WeightFrac { get; init; }
 
-        public required bool Relu { get; init; }
+        public required HwGen.Data.ActivationKind Activation { get; init; }
 
         public required int[] ColumnStart { get; init; }
 
@@ -389,7 +389,7 @@ public sealed class FastEvaluator
                 Rows = layer.Rows,
                 Cols = layer.Cols,
                 WeightFrac = layer.WeightFrac,
-                Relu = layer.Relu,
+                Activation = layer.Activation,
                 ColumnStart = start,
                 RowIndex = rows,
                 ValueFixed = values,

@@ -31,7 +31,7 @@ public sealed class FloatEvaluator
     /// <summary>A compressed network's float weights at one stage (the shared weights where a stage's are not available).</summary>
     public static FloatEvaluator For(CompressedNetwork network, WeightStage stage) =>
         new(network.Layers.Select(l => Layer.From(
-            l.Rows, l.Cols, i => FloatReference.Weight(l, i, stage), l.Bias, l.Relu ? ActivationKind.Relu : ActivationKind.None)).ToArray());
+            l.Rows, l.Cols, i => FloatReference.Weight(l, i, stage), l.Bias, l.Activation)).ToArray());
 
     /// <summary>Runs every vector of a dataset; returns the last layer's outputs, one array per vector.</summary>
     public double[][] Run(Dataset data, int maxThreads = 0)

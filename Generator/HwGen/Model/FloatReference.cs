@@ -55,7 +55,7 @@ public static class FloatReference
                     sum += Weight(layer, (i * layer.Cols) + j, stage) * x[j];
                 }
 
-                y[i] = layer.Relu ? Math.Max(0, sum) : sum;
+                y[i] = HwGen.Data.Activations.Apply(layer.Activation, sum);
             }
 
             outputs.Add(y);

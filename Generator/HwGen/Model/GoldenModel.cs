@@ -107,7 +107,7 @@ public static class GoldenModel
             }
 
             CheckAccumulator(layer, i, format, checked(acc + rounding));
-            y[i] = OutputStage(acc, layer.WeightFrac, format.ActivationBits, layer.Relu);
+            y[i] = OutputStage(acc, layer.WeightFrac, format, layer.Activation);
         }
 
         return y;
@@ -123,6 +123,13 @@ public static class GoldenModel
 
         return acc;
     }
+
+    /// <summary>
+    /// The output stage with the layer's activation: <see cref="OutputStage(long, int, int, bool)"/>
+    /// without ReLU, then <see cref="FixedActivation.Apply"/> (ReLU, tanh, sigmoid or the identity).
+    /// </summary>
+    public static long OutputStage(long acc, int weightFrac, FixedPointFormat format, HwGen.Data.ActivationKind activation) =>
+        FixedActivation.Apply(activation, OutputStage(acc, weightFrac, format.ActivationBits, relu: false), format.ActivationBits, format.ActivationFrac);
 
     /// <summary>
     /// The output stage (DESIGN §4): <c>sat_A((acc + 2^(Fw−1)) >>> Fw)</c> — round half up, arithmetic

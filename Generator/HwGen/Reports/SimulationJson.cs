@@ -21,6 +21,7 @@ namespace HwGen.Reports;
 /// <param name="Rebuilt">Whether the simulator was built (false: the previous build was up to date).</param>
 /// <param name="RunSeconds">Seconds the simulation ran.</param>
 /// <param name="SimulatedCyclesPerSecond">Clock cycles simulated per second of run time.</param>
+/// <param name="Accuracy">Top-1 of the RTL's outputs against the labels of the test set's vectors; null without a labelled test set.</param>
 public sealed record SimulationJson(
     string Design,
     string Simulator,
@@ -38,7 +39,8 @@ public sealed record SimulationJson(
     double BuildSeconds,
     bool Rebuilt,
     double RunSeconds,
-    double SimulatedCyclesPerSecond)
+    double SimulatedCyclesPerSecond,
+    SimulationAccuracyJson? Accuracy)
 {
     public static SimulationJson From(Design design, SimulationResult result, SimulationOptions options, string? reproducer) => new(
         design.Network.Name,
@@ -57,7 +59,26 @@ public sealed record SimulationJson(
         result.BuildSeconds,
         result.Rebuilt,
         result.RunSeconds,
-        result.SimulatedCyclesPerSecond);
+        result.SimulatedCyclesPerSecond,
+        SimulationAccuracyJson.From(design, result));
+}
+
+/// <summary>The RTL's accuracy in <see cref="SimulationJson"/>.</summary>
+/// <param name="Vectors">Labelled vectors run (the test set's first ones).</param>
+/// <param name="Top1Rtl">Fraction of them whose largest RTL output (the lowest index on ties) is the label, in [0, 1].</param>
+public sealed record SimulationAccuracyJson(int Vectors, double Top1Rtl)
+{
+    /// <summary>The RTL's top-1 on the test set's first vectors, or null when the design has no labelled test set.</summary>
+    public static SimulationAccuracyJson? From(Design design, SimulationResult result)
+    {
+        if (design.Test?.Labels is not { } labels || result.RtlOutputs.Count != result.Vectors || result.Vectors > labels.Length)
+        {
+            return null;
+        }
+
+        int correct = result.RtlOutputs.Where((o, v) => Model.FastEvaluator.Argmax(o) == labels[v]).Count();
+        return new SimulationAccuracyJson(result.Vectors, result.Vectors == 0 ? 0 : (double)correct / result.Vectors);
+    }
 }
 
 /// <summary>The first output of a co-simulation that differs from the golden model's.</summary>

@@ -92,6 +92,9 @@ public sealed record SimulationResult
 
     /// <summary>Per vector and layer: the golden model's outputs (original order).</summary>
     public required IReadOnlyList<IReadOnlyList<long[]>> Expected { get; init; }
+
+    /// <summary>Per vector: the network's output as the RTL streamed it out (original order).</summary>
+    public IReadOnlyList<long[]> RtlOutputs { get; init; } = [];
 }
 
 /// <summary>
@@ -194,6 +197,7 @@ public static class Simulator
             SimulatedCyclesPerSecond = runSeconds > 0 ? clockCycles / runSeconds : 0,
             ClockCycles = clockCycles,
             Expected = expected,
+            RtlOutputs = rtlOutputs,
         };
     }
 

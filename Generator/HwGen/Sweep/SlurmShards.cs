@@ -90,7 +90,7 @@ public sealed class SlurmShards
 
         // A point that failed to build is a result too (the run records why); an ok one needs its metrics.
         return !record.IsOk
-            || (SweepMetrics.Available(_definition.Synth).All(m => m.Kind == MetricKind.Number ? record.Numbers.ContainsKey(m.Name) : record.Texts.ContainsKey(m.Name))
+            || (SweepMetrics.Available(_definition.Synth).Where(m => !m.NeedsLabels).All(m => m.Kind == MetricKind.Number ? record.Numbers.ContainsKey(m.Name) : record.Texts.ContainsKey(m.Name))
                 && (!_verify.Contains(point.Index) || record.Verified is not null));
     }
 

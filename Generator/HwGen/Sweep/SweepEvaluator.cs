@@ -133,6 +133,11 @@ public sealed class SweepEvaluator
         numbers["dsps"] = resources.Dsps;
         numbers["sprams"] = resources.Sprams;
 
+        if (shared.Top1 is { } top1)
+        {
+            numbers["top1"] = top1;
+        }
+
         numbers["accuracy"] = shared.Accuracy;
         numbers["accuracy_drop"] = 1 - shared.Accuracy;
         numbers["sharing_accuracy"] = shared.SharingAccuracy;
@@ -226,13 +231,25 @@ public sealed class SweepEvaluator
             ErrorMax: error.MaxAbsError,
             ErrorMean: error.MeanAbsError,
             RelativeError: referenceMagnitude == 0 ? 0 : error.MeanAbsError / referenceMagnitude,
-            Reference: dense ? "dense" : "shared");
+            Reference: dense ? "dense" : "shared")
+        {
+            Top1 = loaded.Labels is { } labels
+                ? (double)golden.Where((g, v) => FastEvaluator.Argmax(g[^1]) == labels[v]).Count() / golden.Count
+                : null,
+        };
     }
 
     private LoadedData Load(HwGenConfig config)
     {
-        var data = NetworkLoader.Load(config);
-        return new LoadedData(data, Vectors(config, data, _vectors));
+        var data = NetworkLoader.Load(config, HwGen.Onnx.OnnxModelReader.Instance);
+        if (Design.LoadTestSet(config) is { } test)
+        {
+            // The test set's first vectors, with their labels: top-1 against them is a metric.
+            var first = test.Take(_vectors);
+            return new LoadedData(data, [.. Enumerable.Range(0, first.Count).Select(v => first.Input(v).ToArray())], first.Labels);
+        }
+
+        return new LoadedData(data, Vectors(config, data, _vectors), null);
     }
 
     /// <summary>
@@ -268,7 +285,7 @@ public sealed class SweepEvaluator
         return network with { Layers = layers };
     }
 
-    private sealed record LoadedData(NetworkData Data, IReadOnlyList<double[]> Vectors);
+    private sealed record LoadedData(NetworkData Data, IReadOnlyList<double[]> Vectors, int[]? Labels);
 }
 
 /// <summary>What points with one compression key share.</summary>
@@ -298,7 +315,11 @@ public sealed record CompressedBase(
     double ErrorMax,
     double ErrorMean,
     double RelativeError,
-    string Reference);
+    string Reference)
+{
+    /// <summary>Top-1 of the fixed-point network against the test set's labels; null without a labelled test set.</summary>
+    public double? Top1 { get; init; }
+}
 
 /// <summary>
 /// Values computed once per key and shared between threads; an entry is dropped after its

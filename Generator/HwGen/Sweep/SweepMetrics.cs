@@ -23,6 +23,7 @@ public enum MetricGoal
 /// <param name="Description">One line: what it is and how it is computed.</param>
 /// <param name="Goal">Which direction is better.</param>
 /// <param name="NeedsSynth">Only computed with <c>--synth</c> (yosys).</param>
+/// <param name="NeedsLabels">Only computed when the config has a labelled test set (<c>dataset.test</c>).</param>
 public sealed record MetricDefinition(
     string Name,
     MetricKind Kind,
@@ -30,7 +31,8 @@ public sealed record MetricDefinition(
     string Unit,
     string Description,
     MetricGoal Goal = MetricGoal.None,
-    bool NeedsSynth = false);
+    bool NeedsSynth = false,
+    bool NeedsLabels = false);
 
 /// <summary>The catalog of sweep metrics (docs/sweeps.md lists the same; a test keeps them in step).</summary>
 public static class SweepMetrics
@@ -92,6 +94,7 @@ public static class SweepMetrics
         new("synth_dsps", MetricKind.Number, ResourceGroup, "MAC16", "yosys: SB_MAC16 cells", MetricGoal.Lower, NeedsSynth: true),
         new("synth_sprams", MetricKind.Number, ResourceGroup, "SPRAM", "yosys: SB_SPRAM256KA cells", MetricGoal.Lower, NeedsSynth: true),
 
+        new("top1", MetricKind.Number, AccuracyGroup, "", "fraction of the test set's vectors (dataset.test, the first `vectors`) whose fixed-point top-1 is their label; only with a labelled test set (no retraining in a sweep)", MetricGoal.Higher, NeedsLabels: true),
         new("accuracy", MetricKind.Number, AccuracyGroup, "", "fraction of vectors whose fixed-point argmax equals the float reference's (top-1 agreement with the dense network: the loss of pruning, sharing and fixed point)", MetricGoal.Higher),
         new("accuracy_drop", MetricKind.Number, AccuracyGroup, "", "1 − accuracy", MetricGoal.Lower),
         new("sharing_accuracy", MetricKind.Number, AccuracyGroup, "", "top-1 agreement with the pruned float network: the loss of weight sharing and fixed point alone", MetricGoal.Higher),

@@ -385,7 +385,7 @@ public static class SweepRunner
 
     /// <summary>Whether a stored point has every metric this version computes (a newer HwGen may compute more).</summary>
     private static bool HasEveryMetric(SweepRecord record) =>
-        SweepMetrics.Available(synth: false).All(m => m.Kind == MetricKind.Number ? record.Numbers.ContainsKey(m.Name) : record.Texts.ContainsKey(m.Name));
+        SweepMetrics.Available(synth: false).Where(m => !m.NeedsLabels).All(m => m.Kind == MetricKind.Number ? record.Numbers.ContainsKey(m.Name) : record.Texts.ContainsKey(m.Name));
 
     /// <summary>One point: its metrics (or the stored ones) and, with --synth, yosys's counts.</summary>
     private static SweepRecord Compute(SweepEvaluator evaluator, SweepPoint point, string key, SweepRecord? stored, SweepOptions options, string dir)

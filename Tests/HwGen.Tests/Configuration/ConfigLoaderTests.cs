@@ -218,7 +218,7 @@ public class ConfigLoaderTests
             layers:
               - name: fc1
                 outputs: 4
-                activation: tanh
+                activation: softmax
             hardware:
               pes: 0
             """);
@@ -283,7 +283,7 @@ public class ConfigLoaderTests
 
         exception.Errors.Count.ShouldBe(1, exception.Message);
         exception.Errors[0].Key.ShouldBe("layers[0].weights.source");
-        exception.Errors[0].Message.ShouldBe("'numpy' is not allowed; use one of: random, npy, npz; did you mean 'npy'?");
+        exception.Errors[0].Message.ShouldBe("'numpy' is not allowed; use one of: random, npy, npz, onnx; did you mean 'npy'?");
     }
 
     [Fact]

@@ -185,16 +185,36 @@ public class ConfigSchemaTests
             {
                 DataSource.Random => w with { Path = null, WeightsKey = null, BiasKey = null, CodesKey = null, CodebookKey = null },
                 DataSource.Npy => w with { Path = "data.npz", WeightsKey = null, BiasKey = null, CodesKey = null, CodebookKey = null },
+                DataSource.Onnx => w with { Path = "data.npz", WeightsKey = null, BiasKey = null, CodesKey = null, CodebookKey = null, Layer = Text() },
                 _ => w with { Path = "data.npz", WeightsKey = codes ? null : Text(), BiasKey = random.Next(2) == 0 ? null : Text(), CodesKey = codes ? Text() : null, CodebookKey = codes ? Text() : null },
             };
             return layer with { Name = $"{layer.Name}_{i}", Outputs = random.Next(1, 300), Weights = w };
         });
         var q = config.Quantization;
+        var layerList = layers.ToList();
+        var dataset = config.Dataset with
+        {
+            Test = config.Dataset.Test with { Path = random.Next(2) == 0 ? null : "data.npz", LabelsPath = null },
+            Train = config.Dataset.Train with { Path = random.Next(2) == 0 ? null : "data.npz", LabelsPath = null },
+        };
+        var retrain = config.Compression.Retrain;
+        if (!dataset.Train.IsGiven || layerList.Any(l => l.Weights.IsPrecompressed))
+        {
+            retrain = retrain with { Epochs = 0 };
+        }
+
         return config with
         {
             Name = SystemVerilogKeywords.Contains(config.Name) ? config.Name + "1" : config.Name,
-            Input = config.Input with { Size = random.Next(1, 300), Path = config.Input.Source == DataSource.Random ? null : "data.npz" },
-            Layers = [.. layers],
+            Input = config.Input with
+            {
+                Size = random.Next(1, 300),
+                Source = config.Input.Source == DataSource.Onnx ? DataSource.Npz : config.Input.Source,
+                Path = config.Input.Source == DataSource.Random ? null : "data.npz",
+            },
+            Layers = layerList,
+            Dataset = dataset,
+            Compression = config.Compression with { Retrain = retrain },
             Quantization = q with { ActivationFrac = Math.Min(q.ActivationFrac, q.ActivationBits - 1) },
             BaseDirectory = folder,
         };

@@ -35,6 +35,37 @@ public class FastEvaluatorTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public void Equals_the_golden_model_on_50_random_designs_whose_layers_use_tanh_and_sigmoid()
+    {
+        LayerActivation[] kinds = [LayerActivation.Tanh, LayerActivation.Sigmoid, LayerActivation.Relu, LayerActivation.None];
+        for (var seed = 1; seed <= 50; seed++)
+        {
+            var config = RandomDesigns.Create(seed);
+            config = config with { Layers = [.. config.Layers.Select((l, i) => l with { Activation = kinds[(seed + i) % kinds.Length] })] };
+            var design = Design.FromConfig(config);
+            var inputs = design.Vectors(21, seed).Select(x => GoldenModel.QuantizeInput(design.Network, x)).ToList();
+            ShouldMatchGolden(design.Network, inputs, $"seed {seed}, activations {string.Join(", ", config.Layers.Select(l => l.Activation))}");
+        }
+    }
+
+    [Fact]
+    public void The_golden_models_tanh_and_sigmoid_layers_apply_the_shared_fixed_point_function_to_the_saturated_sum()
+    {
+        var config = RandomDesigns.Create(7);
+        var tanh = Design.FromConfig(config with { Layers = [.. config.Layers.Select(l => l with { Activation = LayerActivation.Tanh })] });
+        var none = Design.FromConfig(config with { Layers = [.. config.Layers.Select(l => l with { Activation = LayerActivation.None })] });
+        var format = tanh.Network.Format;
+        var input = GoldenModel.QuantizeInput(format, tanh.Vectors(1, 7)[0]);
+
+        // The first layer sees the same input in both: its tanh output is tanh of the identity's.
+        long[] linear = GoldenModel.Run(none.Network, input).LayerOutputs[0];
+        long[] squashed = GoldenModel.Run(tanh.Network, input).LayerOutputs[0];
+
+        squashed.ShouldBe(linear.Select(y => FixedActivation.Apply(HwGen.Data.ActivationKind.Tanh, y, format.ActivationBits, format.ActivationFrac)).ToArray());
+        squashed.ShouldAllBe(y => Math.Abs(y) <= 1L << format.ActivationFrac);
+    }
+
     [Theory]
     [InlineData("demo.yaml")]
     [InlineData("tiny.yaml")]

@@ -130,7 +130,7 @@ public class GoldenModelTests
         var network = Networks.CompressCodes(rows, cols, codes, codebook, pes: 2);
         var layer = network.Layers[0] with
         {
-            Relu = relu,
+            Activation = relu ? HwGen.Data.ActivationKind.Relu : HwGen.Data.ActivationKind.None,
             WeightFrac = weightFrac,
             CodebookFixed = [.. codebookFixed, .. new long[16 - codebookFixed.Length]],
             BiasFixed = bias,

@@ -57,6 +57,59 @@ internal static class HostileInputs
 
     public static IReadOnlyList<HostileInput> All { get; } =
     [
+        // ---- hwgen import: bad models and datasets ----------------------------------------------------
+        new("import_of_a_truncated_model",
+            f => Import(f, File.ReadAllBytes(Onnx.OnnxModels.LeNetGemm)[..5000]),
+            "model.onnx", "truncated"),
+
+        new("import_of_a_model_with_an_unsupported_operator",
+            f => Import(f, WithHead("Conv")),
+            "node '/head/Conv' (Conv)", "operator is not supported"),
+
+        new("import_of_a_model_whose_reshape_fixes_a_dynamic_batch",
+            f => Import(f, Onnx.OnnxModels.Bytes(Onnx.OnnxModels.Build(
+                Onnx.OnnxModels.Tensor("x", "batch", 2, 2), Onnx.OnnxModels.Tensor("y", "batch", 2),
+                [Onnx.OnnxModels.Node("Reshape", "/Reshape", ["x", "shape"], ["flat"]),
+                    Onnx.OnnxModels.Node("Gemm", "g", ["flat", "w", "b"], ["y"], Onnx.OnnxModels.Int("transB", 1))],
+                [Onnx.OnnxModels.Ints("shape", [1, 4], 2), Onnx.OnnxModels.Floats("w", new float[8], 2, 4), Onnx.OnnxModels.Floats("b", new float[2], 2)]))),
+            "node '/Reshape' (Reshape)", "fixes the batch size to 1 while the model's batch is dynamic"),
+
+        new("import_with_a_dataset_of_the_wrong_width",
+            f => Import(f, Onnx.OnnxModels.Bytes(Onnx.OnnxModels.Mlp(1, 4, 3, 2, "Relu", "n")), Dataset(f, width: 5, label: 1)),
+            "data.npz['x']", "vectors have 5 elements but the model takes 4 inputs"),
+
+        new("import_with_a_label_out_of_range",
+            f => Import(f, Onnx.OnnxModels.Bytes(Onnx.OnnxModels.Mlp(1, 4, 3, 2, "Relu", "n")), Dataset(f, width: 4, label: 2)),
+            "data.npz['y']", "label 2 of vector 1 is outside 0..1 (the model has 2 outputs)"),
+
+        new("import_over_an_existing_config_without_force",
+            f =>
+            {
+                f.Write("model.yaml", "name: mine\n");
+                return Import(f, Onnx.OnnxModels.Bytes(Onnx.OnnxModels.Mlp(1, 4, 3, 2, "Relu", "n")));
+            },
+            "-o", "exists; pass --force to replace it"),
+
+        new("estimate_with_a_test_set_of_the_wrong_width",
+            f => ["estimate", OnnxConfig(f, Dataset(f, width: 5, label: 0))],
+            "dataset.test.inputs", "vectors have 5 elements but the model takes 4 inputs"),
+
+        new("estimate_with_more_vectors_than_the_test_set",
+            f => ["estimate", OnnxConfig(f, Dataset(f, width: 4, label: 0)), "--vectors", "4"],
+            "--vectors", "4 vectors were asked for but the test set data.npz holds 3"),
+
+        new("estimate_with_an_onnx_layer_the_model_does_not_have",
+            f => ["estimate", OnnxConfig(f, Dataset(f, width: 4, label: 0), layer: "fc9")],
+            "layers[0].weights.layer", "has no layer 'fc9'"),
+
+        new("generate_of_a_tanh_layer_that_the_core_does_not_have_yet",
+            f => ["generate", f.Write("config.yaml", Plain + "\n    activation: tanh\n"), "-o", f.File("out")],
+            "layers[0].activation", "the generated core does not have it yet"),
+
+        new("retraining_without_a_training_set",
+            f => ["estimate", f.Write("config.yaml", Plain + "\ncompression:\n  retrain:\n    epochs: 2\n")],
+            "compression.retrain.epochs", "retraining needs a labelled training set"),
+
         // ---- .npy / .npz data files -----------------------------------------------------------------
         new("npy_shape_with_an_overflowing_dimension",
             f => Generate(f, NpyWeights, ("w.npy", NpyBytes.Npy("<f4", "(99999999999999999999, 8)", new byte[16]))),
@@ -268,6 +321,55 @@ internal static class HostileInputs
     }
 
     private static string Config(TempFolder folder) => folder.Write("config.yaml", Plain);
+
+    /// <summary><c>hwgen import model.onnx -o model.yaml</c> with the model's bytes (and a dataset).</summary>
+    private static string[] Import(TempFolder folder, byte[] model, string? dataset = null)
+    {
+        string path = folder.File("model.onnx");
+        File.WriteAllBytes(path, model);
+        return ["import", path, "-o", folder.File("model.yaml"), .. dataset is null ? Array.Empty<string>() : ["--dataset", dataset]];
+    }
+
+    /// <summary>A 4-3-2 ReLU model with an operator after its output.</summary>
+    private static byte[] WithHead(string op)
+    {
+        var model = Onnx.OnnxModels.Mlp(1, 4, 3, 2, "Relu", "n");
+        model.Graph.Node.Add(Onnx.OnnxModels.Node(op, "/head/" + op, ["y"], ["z"]));
+        model.Graph.Output[0].Name = "z";
+        return Onnx.OnnxModels.Bytes(model);
+    }
+
+    /// <summary><c>data.npz</c>: three vectors of <paramref name="width"/> inputs, labels 0, <paramref name="label"/>, 0.</summary>
+    private static string Dataset(TempFolder folder, int width, int label)
+    {
+        string path = folder.File("data.npz");
+        HwGen.IO.Npy.WriteNpz(path, [
+            new("x", HwGen.IO.Npy.Create(HwGen.IO.NpyType.Float32, [3, width], new double[3 * width])),
+            new("y", HwGen.IO.Npy.Create(HwGen.IO.NpyType.UInt8, [3], [0, label, 0])),
+        ]);
+        return path;
+    }
+
+    /// <summary>A config of the 4-3-2 model's two layers from <c>model.onnx</c>, tested on a dataset.</summary>
+    private static string OnnxConfig(TempFolder folder, string dataset, string layer = "fc1")
+    {
+        string model = folder.File("model.onnx");
+        File.WriteAllBytes(model, Onnx.OnnxModels.Bytes(Onnx.OnnxModels.Mlp(1, 4, 3, 2, "Relu", "n")));
+        var names = HwGen.Onnx.OnnxImporter.Import(model).Network.Layers.Select(l => l.Name).ToList();
+        return folder.Write("config.yaml", $$"""
+            name: onnx
+            input:
+              size: 4
+            layers:
+              - outputs: 3
+                weights: { source: onnx, path: model.onnx, layer: {{(layer == "fc1" ? names[0] : layer)}}, density: 1 }
+              - outputs: 2
+                activation: none
+                weights: { source: onnx, path: model.onnx, layer: {{names[1]}}, density: 1 }
+            dataset:
+              test: { path: {{Path.GetFileName(dataset)}} }
+            """);
+    }
 
     /// <summary>A two-point sweep over a small config with one constraint.</summary>
     private static string Sweep(TempFolder folder, string constraint)

@@ -153,9 +153,9 @@ internal static class MalformedInputs
               size: 8
             layers:
               - outputs: 4
-                activation: tanh  # <--
+                activation: softmax  # <--
             """,
-            "layers[0].activation", "use one of: relu, none"),
+            "layers[0].activation", "use one of: relu, none, tanh, sigmoid"),
 
         new("missing_input_size",
             """

@@ -37,7 +37,7 @@ internal static class Mnist
         {
             Name = l.Name,
             Outputs = l.Outputs,
-            Activation = l.Activation == ActivationKind.Relu ? LayerActivation.Relu : LayerActivation.None,
+            Activation = l.Activation.ToConfig(),
             Weights = new WeightsConfig { Source = DataSource.Npz, WeightsKey = "weights", Density = densities[i] },
         }).ToList(),
         Compression = new CompressionConfig { CodebookBits = codebookBits, IndexBits = indexBits },
