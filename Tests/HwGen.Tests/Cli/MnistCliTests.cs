@@ -132,6 +132,7 @@ public class MnistCliTests
     }
 
     [Fact]
+    [Trait("Category", "Tools")]
     public void Simulate_runs_the_first_test_digits_of_the_imported_lenet_bit_exact_and_cycle_exact_and_reports_rtl_top1()
     {
         using var folder = new TempFolder();
