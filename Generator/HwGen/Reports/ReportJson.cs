@@ -48,6 +48,7 @@ public static class ReportJson
                 ["load_efficiency"] = c.LoadEfficiency,
                 ["stall_cycles"] = c.StallCycles,
                 ["idle_pe_cycles"] = c.IdlePeCycles,
+                ["losses"] = Losses(c.UsefulCycles, c.PaddingLoss, c.StallLoss, c.TailLoss, c.ScanLoss, c.SwitchCycles, c.WritebackCycles),
             });
         }
 
@@ -77,6 +78,7 @@ public static class ReportJson
                 ["load_efficiency"] = first.LoadEfficiency,
                 ["stall_cycles"] = first.StallCycles,
                 ["idle_pe_cycles"] = first.IdlePeCycles,
+                ["losses"] = Losses(first.Layers.Sum(l => l.UsefulCycles), first.PaddingLoss, first.StallLoss, first.TailLoss, first.ScanLoss, first.SwitchCycles, first.WritebackCycles),
                 ["latency_us"] = report.LatencyUs,
             },
             ["vectors"] = report.Cycles.Count,
@@ -85,6 +87,21 @@ public static class ReportJson
             ["accuracy"] = Accuracy(report.Accuracy),
         };
     }
+
+    /// <summary>
+    /// Where a layer's (or the inference's) cycles go, in cycles: useful MACs / N, then the losses
+    /// that add up to the model's cycles (<see cref="LayerCycles"/>).
+    /// </summary>
+    public static JsonObject Losses(double useful, double padding, double stalls, double tails, double scan, long layerSwitch, long writeback) => new()
+    {
+        ["useful_cycles"] = useful,
+        ["padding"] = padding,
+        ["broadcast_stalls"] = stalls,
+        ["column_tails"] = tails,
+        ["scan"] = scan,
+        ["layer_switch"] = layerSwitch,
+        ["writeback"] = writeback,
+    };
 
     /// <summary>Accuracy by stage against the dense float network and the previous stage.</summary>
     public static JsonObject Accuracy(AccuracyReport accuracy)
