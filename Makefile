@@ -6,9 +6,11 @@ DOTNET ?= dotnet
 CONFIGURATION ?= Release
 # The Debian packages HwGen drives (DESIGN §7), plus the C++ toolchain Verilator compiles with
 # and ccache, which spares recompiling Verilator's runtime library for every model, and headless
-# Chromium, in which the tests render a sweep's report.html.
-EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make ccache chromium
-EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make ccache chromium
+# Chromium, in which the tests render a sweep's report.html; Slurm and munge, of which the tests
+# and `make bench` start a private single-node cluster for `hwgen sweep --slurm`; GNU time, with
+# which the bench measures a Slurm task's memory.
+EDA_PACKAGES := verilator iverilog yosys nextpnr-ice40 fpga-icestorm g++ make ccache chromium slurm-wlm munge time
+EDA_TOOLS := verilator iverilog yosys nextpnr-ice40 icepack g++ make ccache chromium sbatch slurmctld munged /usr/bin/time
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_STAMP := Generator/HwGen.Cli/bin/$(CONFIGURATION)/net10.0/hwgen.dll
 
@@ -21,7 +23,7 @@ setup: tools restore
 
 tools:
 	@command -v $(DOTNET) >/dev/null || { echo "HwGen needs the .NET 10 SDK (dotnet) on the PATH" >&2; exit 1; }
-	@missing=""; for tool in $(EDA_TOOLS); do command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
+	@missing=""; for tool in $(EDA_TOOLS); do PATH="$$PATH:/usr/sbin:/sbin" command -v $$tool >/dev/null || missing="$$missing $$tool"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing EDA tools (missing:$$missing)"; \
 	  $(SUDO) apt-get update && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y $(EDA_PACKAGES); \
@@ -42,7 +44,9 @@ test: build
 demo: build
 	./hwgen simulate examples/demo.yaml -o out/demo --vectors 8
 
-## bench: measured runs (compression, EIE benchmark, Verilator vs cycle model, sweep throughput);
+## bench: measured runs (compression, EIE benchmark, Verilator vs cycle model, sweep throughput, the
+## sweep on a single-node Slurm cluster with 1, 2 and 4 tasks, evaluators and retraining on the
+## MNIST LeNet-300-100, tanh/sigmoid accuracy);
 ## results in out/bench/
 BENCH := $(DOTNET) run -c $(CONFIGURATION) --no-build --project Generator/HwGen.Bench --
 bench: build
@@ -51,6 +55,11 @@ bench: build
 	$(BENCH) eie --runs 1 --warmups 0 --out out/bench/eie-time.md --dir out/bench/eie
 	$(BENCH) cosim --runs 1 --warmups 0 --out out/bench/cosim.md
 	$(BENCH) sweep --runs 3 --warmups 0 --out out/bench/sweep.md
+	$(BENCH) slurm --tasks 1,2,4 --out out/bench/slurm.md
+	$(BENCH) evaluate --runs 3 --warmups 1 --out out/bench/evaluate.md
+	$(BENCH) retrain --runs 3 --warmups 1 --out out/bench/retrain.md
+	$(BENCH) mnist --runs 1 --warmups 0 --out out/bench/mnist.md
+	$(BENCH) activation --runs 1 --warmups 0 --out out/bench/activation.md
 
 ## sweeps: run the example co-design sweeps (docs/sweeps.md) and refresh their reports in docs/sweeps/
 sweeps: build

@@ -39,6 +39,20 @@ module hwgen_core #(
   /// Per-PE memory styles (see hwgen_pe): 0 = inferred RAM, 1 = iCE40 SPRAM.
   parameter int SpmatStyle = 0,
   parameter int ActStyle = 0,
+  /// Memory-load address map, addr = {region, pe, word}: each field's lowest bit and width, and
+  /// each memory's region code. Every design passes its package's (generated from HwGen's
+  /// MemoryMap, which also writes the load script and the host code); these defaults are that map.
+  parameter int LdRegionLsb = 29,
+  parameter int LdRegionBits = 3,
+  parameter int LdPeLsb = 18,
+  parameter int LdPeBits = 11,
+  parameter int LdWordLsb = 0,
+  parameter int LdWordBits = 18,
+  parameter int RegionPtrEven = 0,
+  parameter int RegionPtrOdd = 1,
+  parameter int RegionSpmat = 2,
+  parameter int RegionBias = 3,
+  parameter int RegionCodebook = 4,
   localparam int EntryBits = CodeBits + IndexBits,
   localparam int LineBits = LineEntries * EntryBits,
   localparam int PtrAddrBits = (PtrDepth > 1) ? $clog2(PtrDepth) : 1,
@@ -68,9 +82,9 @@ module hwgen_core #(
   output logic               busy_o,
   output logic               done_o,
   output logic [31:0]        perf_cycles_o,
-  // Memory-load port: addr = {region[31:29], pe[28:18], word[17:0]}; accepted while idle.
-  //   region 0/1: pointer even/odd bank, 2: sparse-matrix line, 3: bias, 4: codebook (pe ignored,
-  //   word = layer * 2^CodeBits + code)
+  // Memory-load port: addr = {region, pe, word} (see LdRegionLsb ...); accepted while idle.
+  //   regions RegionPtrEven/RegionPtrOdd: pointer banks, RegionSpmat: sparse-matrix lines,
+  //   RegionBias: biases, RegionCodebook: codebook (pe ignored, word = layer * 2^CodeBits + code)
   input  logic               ld_valid_i,
   output logic               ld_ready_o,
   input  logic [31:0]        ld_addr_i,
@@ -388,14 +402,14 @@ module hwgen_core #(
   // ---------------------------------------------------------------------------------------------
   // Codebook: one table of 2^CodeBits values per layer, shared by all PEs
   // ---------------------------------------------------------------------------------------------
-  logic [WeightBits-1:0] codebook_q [CbEntries];
-  logic                  ld_fire;
-  logic [2:0]            ld_region;
-  logic [10:0]           ld_pe;
+  logic [WeightBits-1:0]   codebook_q [CbEntries];
+  logic                    ld_fire;
+  logic [LdRegionBits-1:0] ld_region;
+  logic [LdPeBits-1:0]     ld_pe;
 
   assign ld_fire   = ld_valid_i && ld_ready_o;
-  assign ld_region = ld_addr_i[31:29];
-  assign ld_pe     = ld_addr_i[28:18];
+  assign ld_region = ld_addr_i[LdRegionLsb +: LdRegionBits];
+  assign ld_pe     = ld_addr_i[LdPeLsb +: LdPeBits];
 
   initial begin
     if (MemPrefix != "") begin
@@ -404,8 +418,8 @@ module hwgen_core #(
   end
 
   always_ff @(posedge clk_i) begin
-    if (ld_fire && ld_region == 3'd4) begin
-      codebook_q[ld_addr_i[CbAddrBits-1:0]] <= ld_data_i[WeightBits-1:0];
+    if (ld_fire && ld_region == LdRegionBits'(RegionCodebook)) begin
+      codebook_q[ld_addr_i[LdWordLsb +: CbAddrBits]] <= ld_data_i[WeightBits-1:0];
     end
   end
 
@@ -424,7 +438,7 @@ module hwgen_core #(
   for (genvar p = 0; p < NumPes; p++) begin : gen_pe
     logic sel_ld, sel_in;
 
-    assign sel_ld = ld_fire && (ld_pe == 11'(p));
+    assign sel_ld = ld_fire && (ld_pe == LdPeBits'(p));
     assign sel_in = in_fire && (io_pe_q == PeBits'(p));
 
     hwgen_pe #(
@@ -473,18 +487,18 @@ module hwgen_core #(
       .act_we_i     (sel_in),
       .act_waddr_i  (io_word_q),
       .act_wdata_i  (in_data_i),
-      .ld_ptr_even_i(sel_ld && ld_region == 3'd0),
-      .ld_ptr_odd_i (sel_ld && ld_region == 3'd1),
-      .ld_spmat_i   (sel_ld && ld_region == 3'd2),
-      .ld_bias_i    (sel_ld && ld_region == 3'd3),
-      .ld_addr_i    (ld_addr_i[17:0]),
+      .ld_ptr_even_i(sel_ld && ld_region == LdRegionBits'(RegionPtrEven)),
+      .ld_ptr_odd_i (sel_ld && ld_region == LdRegionBits'(RegionPtrOdd)),
+      .ld_spmat_i   (sel_ld && ld_region == LdRegionBits'(RegionSpmat)),
+      .ld_bias_i    (sel_ld && ld_region == LdRegionBits'(RegionBias)),
+      .ld_addr_i    (ld_addr_i[LdWordLsb +: LdWordBits]),
       .ld_data_i    (ld_data_i)
     );
   end
 
 `ifndef SYNTHESIS
   initial begin
-    assert (NumPes >= 1 && NumPes <= 2048) else $fatal(1, "hwgen_core: NumPes out of range");
+    assert (NumPes >= 1 && NumPes <= (1 << LdPeBits)) else $fatal(1, "hwgen_core: NumPes out of range");
     assert (FifoDepth >= 1) else $fatal(1, "hwgen_core: FifoDepth must be at least 1");
   end
 `endif

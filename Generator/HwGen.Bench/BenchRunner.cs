@@ -44,6 +44,10 @@ internal static class BenchRunner
         new EieBenchmarkRun(),
         new CosimSpeedBenchmark(),
         new SweepBenchmark(),
+        new EvaluatorBenchmark(),
+        new RetrainBenchmark(),
+        new MnistPipelineBenchmark(),
+        new ActivationAccuracyBenchmark(),
     ];
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
+using HwGen.Compression;
 using HwGen.Emit;
 using HwGen.Model;
-using HwGen.Reports;
 using HwGen.Simulation;
 
 namespace HwGen.Bench;
@@ -29,7 +29,7 @@ internal sealed class CosimSpeedBenchmark : IBenchmark
         _vectors = _design.Vectors(int.Parse(options.Get("vectors", "20"), CultureInfo.InvariantCulture), 1);
         _dir = options.Get("dir", $"out/bench/cosim-{_design.Network.Name}");
         var report = EstimateReport.Build(_design.Network, _vectors.Take(1).ToList());
-        OutputWriter.Write(_dir, DesignFiles.All(_design, report), force: true);
+        DesignWriter.Write(_dir, new DesignRequest(_design.Network) { Report = new DesignReport(_design, report) }, force: true);
         var stopwatch = Stopwatch.StartNew();
         Simulator.Build(_dir, _design.Network.Name, new SimulationOptions());
         _buildSeconds = stopwatch.Elapsed.TotalSeconds;
@@ -38,7 +38,7 @@ internal sealed class CosimSpeedBenchmark : IBenchmark
     public string Measure()
     {
         var design = _design!;
-        var sim = Simulator.Run(design.Network, _vectors, _dir, new SimulationOptions { Force = true });
+        var sim = Simulator.Run(design.Network, _vectors, _dir, new SimulationOptions());
         if (!sim.Passed)
         {
             throw new InvalidOperationException($"co-simulation failed: {sim.FirstMismatch}, {sim.CycleMismatches} cycle mismatches");

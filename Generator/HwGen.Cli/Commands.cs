@@ -1,8 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using HwGen.Compression;
 using HwGen.Emit;
+using HwGen.Hardware;
+using HwGen.Model;
 using HwGen.Reports;
 using HwGen.Simulation;
 using HwGen.Synthesis;
@@ -13,8 +14,6 @@ namespace HwGen.Cli;
 /// <summary>The commands of DESIGN §8; each parses its options and calls the library.</summary>
 internal static class Commands
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true };
-
     public static Command Estimate(TextWriter stdout, TextWriter stderr)
     {
         var config = ConfigArgument();
@@ -25,11 +24,13 @@ internal static class Commands
         command.SetAction(parse => Cli.Guard(stderr, () =>
         {
             int count = CheckPositive(parse.GetValue(vectors), "--vectors");
+            int seedValue = CheckSeed(parse.GetValue(seed));
             var design = Design.Load(parse.GetValue(config)!);
-            var report = EstimateReport.Build(design.Network, design.Vectors(count, parse.GetValue(seed)));
+            CheckVectorMemory(count, design);
+            var report = EstimateReport.Build(design.Network, design.Vectors(count, seedValue));
             if (parse.GetValue(json))
             {
-                stdout.WriteLine(ReportJson.Estimate(report).ToJsonString(JsonOptions));
+                stdout.WriteLine(HwGenJson.Write(EstimateJson.From(report)));
             }
             else
             {
@@ -54,19 +55,11 @@ internal static class Commands
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var design = Design.Load(parse.GetValue(config)!);
             var report = EstimateReport.Build(design.Network, design.Vectors(1, design.Config.Seed));
-            var files = DesignFiles.All(design, report);
-            int changed = OutputWriter.Write(dir, files, parse.GetValue(force));
+            var files = DesignWriter.Files(new DesignRequest(design.Network) { Report = new DesignReport(design, report) });
+            int changed = OutputWriter.Write(dir, files, parse.GetValue(force), Inputs(design));
             if (parse.GetValue(json))
             {
-                var summary = new JsonObject
-                {
-                    ["design"] = design.Network.Name,
-                    ["output"] = dir,
-                    ["files"] = files.Count,
-                    ["changed"] = changed,
-                    ["estimate"] = ReportJson.Estimate(report),
-                };
-                stdout.WriteLine(summary.ToJsonString(JsonOptions));
+                stdout.WriteLine(HwGenJson.Write(new GenerateJson(design.Network.Name, dir, files.Count, changed, EstimateJson.From(report))));
             }
             else
             {
@@ -99,24 +92,28 @@ internal static class Commands
         {
             string dir = parse.GetValue(output)!;
             int count = CheckPositive(parse.GetValue(vectors), "--vectors");
+            int seedValue = CheckSeed(parse.GetValue(seed));
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var design = Design.Load(parse.GetValue(config)!);
-            var inputs = design.Vectors(count, parse.GetValue(seed));
+            CheckVectorMemory(count, design);
+
+            // Held for the whole run: no other HwGen writes here while this one builds and simulates.
+            using var hold = OutputWriter.Lock(dir, Inputs(design));
+            var inputs = design.Vectors(count, seedValue);
             var report = EstimateReport.Build(design.Network, inputs.Take(1).ToList());
-            OutputWriter.Write(dir, DesignFiles.All(design, report), parse.GetValue(force));
             var options = new SimulationOptions
             {
                 Simulator = parse.GetValue(simulator) == "iverilog" ? SimulatorKind.Iverilog : SimulatorKind.Verilator,
                 Trace = parse.GetValue(trace),
                 LoadThroughPort = parse.GetValue(loadPort),
-                Force = true,
             };
+            DesignWriter.Write(dir, options.Design(design.Network) with { Report = new DesignReport(design, report) }, parse.GetValue(force), Inputs(design));
             bool terminal = !System.Console.IsErrorRedirected && !parse.GetValue(json);
             var result = Simulator.Run(design.Network, inputs, dir, options, terminal ? m => stderr.WriteLine($"hwgen: {m}") : null);
             string? reproducer = result.FirstMismatch is null ? null : Reproducer.Write(design, inputs[result.FirstMismatch.Vector], dir);
             if (parse.GetValue(json))
             {
-                stdout.WriteLine(ReportJson.Simulation(design, result, options, reproducer).ToJsonString(JsonOptions));
+                stdout.WriteLine(HwGenJson.Write(SimulationJson.From(design, result, options, reproducer)));
             }
             else
             {
@@ -145,11 +142,23 @@ internal static class Commands
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var target = BoardCatalog.Load(parse.GetValue(board)!);
             var design = Design.Load(parse.GetValue(config)!);
+            using var hold = OutputWriter.Lock(dir, Inputs(design));
+            BoardBuild build;
+            try
+            {
+                build = BoardBuild.Prepare(design.Network, target);
+            }
+            catch (HardwareSpecException e)
+            {
+                throw design.Locate(e);
+            }
+
+            DesignWriter.Write(dir, DesignRequest.For(build), parse.GetValue(force), Inputs(design));
             bool terminal = !System.Console.IsErrorRedirected && !parse.GetValue(json);
-            var result = Synthesizer.Run(design.Network, target, dir, new SynthesisOptions { Force = parse.GetValue(force) }, terminal ? m => stderr.WriteLine($"hwgen: {m}") : null);
+            var result = Synthesizer.Run(build, dir, new SynthesisOptions(), terminal ? m => stderr.WriteLine($"hwgen: {m}") : null);
             if (parse.GetValue(json))
             {
-                stdout.WriteLine(SynthesisReport.Json(result, dir).ToJsonString(JsonOptions));
+                stdout.WriteLine(HwGenJson.Write(SynthesisJson.From(result, dir)));
             }
             else
             {
@@ -179,6 +188,7 @@ internal static class Commands
         var eie = new Command("eie", "EIE's benchmark layers (ISCA 2016) on 64 PEs, FIFO 8, with the paper's design-space figures.") { output, json, alex8, noFigures };
         eie.SetAction(parse => Cli.Guard(stderr, () =>
         {
+            OutputWriter.CheckName(parse.GetValue(output)!);
             string? alex8Path = parse.GetValue(alex8);
             if (alex8Path is not null && !File.Exists(alex8Path))
             {
@@ -195,29 +205,7 @@ internal static class Commands
             var files = Benchmarks.EieBenchmark.Write(result, parse.GetValue(output)!);
             if (parse.GetValue(json))
             {
-                var rows = new JsonArray(result.Rows.Select(r => (JsonNode)new JsonObject
-                {
-                    ["layer"] = r.Name,
-                    ["rows"] = r.Rows,
-                    ["cols"] = r.Cols,
-                    ["weight_density"] = r.WeightDensity,
-                    ["activation_density"] = r.ActivationDensity,
-                    ["useful_macs"] = r.UsefulMacs,
-                    ["padding"] = r.Padding,
-                    ["entries_processed"] = r.EntriesProcessed,
-                    ["ideal_cycles"] = r.IdealCycles,
-                    ["work_cycles"] = r.WorkCycles,
-                    ["model_cycles"] = r.Cycles,
-                    ["balance_efficiency"] = r.BalanceEfficiency,
-                    ["load_efficiency"] = r.LoadEfficiency,
-                    ["time_us"] = r.TimeUs,
-                    ["eie_measured_us"] = r.EieMeasuredUs,
-                    ["eie_theoretical_us"] = r.EieTheoreticalUs,
-                    ["eie_efficiency"] = r.EieEfficiency,
-                    ["balanced_cycles"] = r.BalancedCycles,
-                    ["load_balanced_cycles"] = r.LoadBalancedCycles,
-                }).ToArray());
-                stdout.WriteLine(new JsonObject { ["layers"] = rows, ["seconds"] = result.Seconds, ["files"] = new JsonArray(files.Select(f => (JsonNode)f).ToArray()) }.ToJsonString(JsonOptions));
+                stdout.WriteLine(HwGenJson.Write(Benchmarks.EieBenchmarkJson.From(result, files)));
             }
             else
             {
@@ -241,6 +229,32 @@ internal static class Commands
     private static int CheckPositive(int value, string option) => value >= 1
         ? value
         : throw new Configuration.ConfigException(new Configuration.ConfigError("command line", 0, 0, option, $"must be at least 1, not {value.ToString(CultureInfo.InvariantCulture)}"));
+
+    /// <summary>Seeds are 0 to 2^31 − 1, as the config's <c>seed</c>.</summary>
+    private static int CheckSeed(int value) => value >= 0
+        ? value
+        : throw new Configuration.ConfigException(new Configuration.ConfigError("command line", 0, 0, "--seed", string.Create(CultureInfo.InvariantCulture, $"must be from 0 to {int.MaxValue}, not {value}")));
+
+    /// <summary>Refuses more vectors than the machine's memory holds (each is held with every layer's outputs).</summary>
+    private static void CheckVectorMemory(int count, Design design)
+    {
+        long activations = design.Network.InputSize + design.Network.Layers.Sum(l => (long)l.Rows);
+        long perVector = activations * Platform.MemoryBudget.BytesPerActivation;
+        long most = Platform.MemoryBudget.AvailableBytes / perVector;
+        if (count > most)
+        {
+            throw new Configuration.ConfigException(new Configuration.ConfigError("command line", 0, 0, "--vectors", string.Create(CultureInfo.InvariantCulture,
+                $"{count} vectors of {design.Network.Name} ({activations} activations each) need about {Platform.MemoryBudget.Size((double)count * perVector)} of memory, more than {Platform.MemoryBudget.Available}; use at most {most}")));
+        }
+    }
+
+    /// <summary>The files a design was read from: its config and data files, which no output may replace.</summary>
+    private static string[] Inputs(Design design)
+    {
+        var config = design.Config;
+        var data = config.Layers.Select(l => l.Weights.Path).Prepend(config.Input.Path).OfType<string>().Select(config.ResolvePath);
+        return [config.SourceFile, .. data];
+    }
 
     private static IAnsiConsole Console(TextWriter writer)
     {

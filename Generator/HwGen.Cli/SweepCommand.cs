@@ -1,7 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using HwGen.Configuration;
 using HwGen.Sweep;
 using Spectre.Console;
@@ -11,24 +9,32 @@ namespace HwGen.Cli;
 /// <summary><c>hwgen sweep SWEEP.yaml -o DIR</c> and <c>hwgen sweep merge DIR… -o OUT</c> (docs/sweeps.md).</summary>
 internal static class SweepCommand
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var sweepFile = new Argument<string>("SWEEP") { Description = "The sweep file (YAML): base config, axes, sampling, metrics, constraints, objectives." };
-        var output = new Option<string>("--output", "-o") { Description = "Output folder: results.csv, results.json, pareto.csv, report.html, and the points computed so far.", Required = true };
+        var sweepFile = new Argument<string?>("SWEEP") { Description = "The sweep file (YAML): base config, axes, sampling, metrics, constraints, objectives.", Arity = ArgumentArity.ZeroOrOne };
+        var output = new Option<string?>("--output", "-o") { Description = "Output folder: results.csv, results.json, pareto.csv, report.html, and the points computed so far." };
         var jobs = new Option<int>("--jobs", "-j") { Description = "Points computed in parallel.", DefaultValueFactory = _ => 1 };
         var shard = new Option<string?>("--shard") { Description = "Compute only shard I of N (I/N, 1-based); merge the shards' folders with 'hwgen sweep merge'." };
         var verify = new Option<int>("--verify") { Description = "Co-simulate K points, spread over the sweep, in Verilator (bit-exact and cycle-exact, else exit 1).", DefaultValueFactory = _ => 0 };
         var synth = new Option<bool>("--synth") { Description = "Synthesize every point with yosys (synth_ice40 -dsp) for real resource numbers (synth_* metrics)." };
         var force = new Option<bool>("--force") { Description = "Write into a non-empty folder that holds no sweep." };
         var json = new Option<bool>("--json") { Description = "Print one JSON object on stdout instead of the summary." };
-        var command = new Command("sweep", "Hardware/software co-design sweep: many configs through the cycle model (and, where asked, Verilator and yosys).")
+        var command = new Command("sweep", "Hardware/software co-design sweep: many configs through the cycle model (and, where asked, Verilator and yosys). 'hwgen sweep merge DIR... -o OUT' merges the folders of a sharded sweep.")
         {
-            sweepFile, output, jobs, shard, verify, synth, force, json, Merge(stdout, stderr),
+            sweepFile, output, jobs, shard, verify, synth, force, json,
         };
+        var slurm = new SlurmSweepCommand();
+        slurm.AddTo(command);
         command.SetAction(parse => Cli.Guard(stderr, () =>
         {
+            if (slurm.Requested(parse))
+            {
+                return slurm.Run(parse, new SweepArguments(parse.GetValue(sweepFile), parse.GetValue(output), parse.GetValue(jobs), SlurmSweepCommand.Given(parse, jobs),
+                    parse.GetValue(verify), parse.GetValue(synth), parse.GetValue(force), parse.GetValue(json), SlurmSweepCommand.Given(parse, shard)), stdout, stderr);
+            }
+
+            RequireSweepAndOutput(parse.GetValue(sweepFile), parse.GetValue(output));
+            Emit.OutputWriter.CheckName(parse.GetValue(output)!);
             var (index, count) = ParseShard(parse.GetValue(shard));
             var options = new SweepOptions
             {
@@ -49,6 +55,13 @@ internal static class SweepCommand
         return command;
     }
 
+    /// <summary>
+    /// <c>hwgen sweep merge</c>, in a command tree of its own where <c>sweep</c> takes no SWEEP
+    /// argument, so that its help and errors show its own usage (<c>hwgen sweep merge DIR... -o OUT</c>).
+    /// </summary>
+    public static RootCommand MergeRoot(string description, TextWriter stdout, TextWriter stderr) =>
+        new(description) { new Command("sweep", "Hardware/software co-design sweeps.") { Merge(stdout, stderr) } };
+
     private static Command Merge(TextWriter stdout, TextWriter stderr)
     {
         var directories = new Argument<string[]>("DIR") { Description = "The output folders of the shards.", Arity = ArgumentArity.OneOrMore };
@@ -58,11 +71,32 @@ internal static class SweepCommand
         var command = new Command("merge", "Merge the output folders of a sweep's shards: the same results as one run.") { directories, output, force, json };
         command.SetAction(parse => Cli.Guard(stderr, () =>
         {
+            Emit.OutputWriter.CheckName(parse.GetValue(output)!);
             var outcome = SweepRunner.Merge(parse.GetValue(directories)!, parse.GetValue(output)!, parse.GetValue(force));
             Report(stdout, outcome, null, parse.GetValue(json));
             return outcome.Passed ? Cli.Success : Cli.CheckFailed;
         }));
         return command;
+    }
+
+    /// <summary>SWEEP and -o, which every run but <c>--slurm --resume DIR</c> needs.</summary>
+    private static void RequireSweepAndOutput(string? sweepFile, string? output)
+    {
+        var errors = new List<ConfigError>();
+        if (sweepFile is null)
+        {
+            errors.Add(new ConfigError("command line", 0, 0, "SWEEP", "give the sweep file"));
+        }
+
+        if (output is null)
+        {
+            errors.Add(new ConfigError("command line", 0, 0, "-o", "give the output folder (option '--output' is required)"));
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ConfigException(errors);
+        }
     }
 
     /// <summary><c>I/N</c> with 1 ≤ I ≤ N; none is 1/1.</summary>
@@ -131,34 +165,17 @@ internal static class SweepCommand
         return outcome!;
     }
 
-    private static void Report(TextWriter stdout, SweepOutcome outcome, SweepOptions? options, bool json)
+    /// <summary>What <c>--json</c> prints of a run.</summary>
+    internal static SweepSummaryJson Summary(SweepOutcome outcome, SweepOptions? options) =>
+        SweepSummaryJson.From(outcome, options is null ? "1/1" : $"{options.Shard}/{options.Shards}");
+
+    internal static void Report(TextWriter stdout, SweepOutcome outcome, SweepOptions? options, bool json)
     {
         var results = outcome.Results;
         var spec = outcome.Definition.Spec;
         if (json)
         {
-            var summary = new JsonObject
-            {
-                ["sweep"] = spec.Name,
-                ["output"] = outcome.Directory,
-                ["shard"] = options is null ? "1/1" : $"{options.Shard}/{options.Shards}",
-                ["points"] = outcome.Points,
-                ["reused"] = outcome.Reused,
-                ["computed"] = outcome.Computed,
-                ["invalid"] = outcome.Invalid,
-                ["feasible"] = results?.Feasible.Count(),
-                ["pareto"] = results is null ? null : new JsonArray([.. results.Pareto.Select(r => (JsonNode)new JsonObject
-                {
-                    ["index"] = r.Record.Index,
-                    ["values"] = new JsonObject(spec.Axes.Select((a, i) => KeyValuePair.Create(a.Key, (JsonNode?)r.Record.Values[i]))),
-                    ["objectives"] = new JsonObject(results.Objectives.Select((o, i) => KeyValuePair.Create(o.Name, (JsonNode?)r.Objectives[i]))),
-                })]),
-                ["verified"] = new JsonArray([.. outcome.Verified.Select(i => (JsonNode)i)]),
-                ["verify_failures"] = new JsonArray([.. outcome.VerifyFailures.Select(f => (JsonNode)f)]),
-                ["files"] = new JsonArray([.. outcome.Files.Select(f => (JsonNode)f)]),
-                ["seconds"] = outcome.Seconds,
-            };
-            stdout.WriteLine(summary.ToJsonString(JsonOptions));
+            stdout.WriteLine(HwGenJson.Write(Summary(outcome, options)));
             return;
         }
 

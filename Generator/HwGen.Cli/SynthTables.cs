@@ -9,7 +9,7 @@ internal static class SynthTables
 {
     public static void Write(IAnsiConsole console, SynthesisResult result, string directory)
     {
-        var build = result.Build;
+        var build = result.Build!;
         var table = new Table().Title($"[bold]{build.Name}[/] on the {Markup.Escape(build.Board.Description)} ({build.Board.Part}): {Markup.Escape(result.Flow)}");
         foreach (var column in new[] { "resource", "used", "available", "utilization" })
         {
@@ -58,5 +58,5 @@ internal static class SynthTables
 
     private static string N(double value) => value.ToString(value == Math.Floor(value) ? "N0" : "N1", CultureInfo.InvariantCulture);
 
-    private static string Snake(Configuration.MemoryStyle style) => Emit.ConfigWriter.Snake(style);
+    private static string Snake(Configuration.MemoryStyle style) => Configuration.ConfigNames.Snake(style);
 }

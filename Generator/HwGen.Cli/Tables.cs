@@ -1,6 +1,6 @@
 using System.Globalization;
+using HwGen.Compression;
 using HwGen.Model;
-using HwGen.Reports;
 using HwGen.Simulation;
 using Spectre.Console;
 
@@ -12,7 +12,7 @@ internal static class Tables
     public static void Estimate(IAnsiConsole console, EstimateReport report)
     {
         var network = report.Network;
-        var table = new Table().Title($"[bold]{network.Name}[/]: {network.Pes} PEs, FIFO {network.Config.Hardware.FifoDepth}, {report.ClockMhz:0.#} MHz");
+        var table = new Table().Title($"[bold]{network.Name}[/]: {network.Pes} PEs, FIFO {network.Spec.FifoDepth}, {report.ClockMhz:0.#} MHz");
         foreach (var column in new[] { "layer", "rows×cols", "density", "non-zeros", "padding", "kbit", "ratio", "Huffman", "model cycles", "ideal", "efficiency", "stalls" })
         {
             table.AddColumn(new TableColumn(column).RightAligned());
@@ -86,7 +86,7 @@ internal static class Tables
         }
 
         console.WriteLine($"Mismatches: {result.Mismatches} of {result.Vectors} vector(s); cycle-model disagreements: {result.CycleMismatches}.");
-        console.WriteLine($"Load efficiency {result.LoadEfficiency:P1}; {result.Cycles.Average():F0} cycles = {result.Cycles.Average() / design.Config.Hardware.ClockMhz:F2} µs at {design.Config.Hardware.ClockMhz:0.#} MHz.");
+        console.WriteLine($"Load efficiency {result.LoadEfficiency:P1}; {result.Cycles.Average():F0} cycles = {result.Cycles.Average() / design.Network.Spec.ClockMhz:F2} µs at {design.Network.Spec.ClockMhz:0.#} MHz.");
         console.WriteLine($"Build {(result.Rebuilt ? $"{result.BuildSeconds:F1} s" : "up to date")}, run {result.RunSeconds:F2} s ({result.SimulatedCyclesPerSecond:F0} simulated cycles/s).");
         if (result.FirstMismatch is { } m)
         {

@@ -12,7 +12,10 @@ namespace HwGen.Tests;
 /// <param name="Key">The dotted key the error must name.</param>
 /// <param name="MessagePart">Text the message must contain (what is wrong or allowed).</param>
 /// <param name="Data">Writes the data files the config names.</param>
-internal sealed record MalformedInput(string Name, string Yaml, string Key, string MessagePart, Action<TempFolder>? Data = null)
+/// <param name="Encode">Turns the text into the file's bytes (UTF-8 when null), for encodings, line ends and bad bytes.</param>
+/// <param name="FileName">The file the YAML is written to.</param>
+internal sealed record MalformedInput(
+    string Name, string Yaml, string Key, string MessagePart, Action<TempFolder>? Data = null, Func<string, byte[]>? Encode = null, string FileName = "config.yaml")
 {
     private const string Marker = "# <--";
 
@@ -27,11 +30,17 @@ internal sealed record MalformedInput(string Name, string Yaml, string Key, stri
         }
     }
 
-    /// <summary>Writes the data files and <c>config.yaml</c> into the folder; returns the config's path.</summary>
+    /// <summary>Writes the data files and the YAML file into the folder; returns the YAML file's path.</summary>
     public string Arrange(TempFolder folder)
     {
         Data?.Invoke(folder);
-        return folder.Write("config.yaml", Yaml);
+        string path = folder.Write(FileName, Yaml);
+        if (Encode is not null)
+        {
+            File.WriteAllBytes(path, Encode(Yaml));
+        }
+
+        return path;
     }
 
     public override string ToString() => Name;
@@ -455,6 +464,8 @@ internal static class MalformedInputs
             """,
             "input.key", "has shape (9,); the input needs (8,) or (vectors, 8)",
             folder => Npz(folder.File("x.npz"), ("x", Floats(9)))),
+
+        .. HostileConfigs.Configs,
     ];
 
     /// <summary>The case names, for xunit theories.</summary>

@@ -4,6 +4,7 @@ using System.Text;
 using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Data;
+using HwGen.IO;
 using HwGen.Model;
 using HwGen.Reports;
 
@@ -53,6 +54,62 @@ public sealed record EieRow(
     /// <summary>EIE's theoretical / measured time: its own load efficiency.</summary>
     public double? EieEfficiency => EieTheoreticalUs / EieMeasuredUs;
 }
+
+/// <summary><c>hwgen bench eie --json</c>: the benchmark table and the files written.</summary>
+/// <param name="Layers">One row per layer.</param>
+/// <param name="Seconds">Seconds the benchmark took.</param>
+/// <param name="Files">The files written (eie.md, eie.csv, the figures).</param>
+public sealed record EieBenchmarkJson(IReadOnlyList<EieRowJson> Layers, double Seconds, IReadOnlyList<string> Files)
+{
+    public static EieBenchmarkJson From(EieBenchmarkResult result, IReadOnlyList<string> files) => new(
+        [.. result.Rows.Select(r => new EieRowJson(
+            r.Name, r.Rows, r.Cols, r.WeightDensity, r.ActivationDensity, r.UsefulMacs, r.Padding, r.EntriesProcessed, r.IdealCycles, r.WorkCycles,
+            r.Cycles, r.BalanceEfficiency, r.LoadEfficiency, r.TimeUs, r.EieMeasuredUs, r.EieTheoreticalUs, r.EieEfficiency, r.BalancedCycles,
+            r.LoadBalancedCycles))],
+        result.Seconds,
+        files);
+}
+
+/// <summary>One layer of <see cref="EieBenchmarkJson"/> on 64 PEs, FIFO depth 8.</summary>
+/// <param name="Layer">The layer's name as in the paper, or <c>alex8 (real)</c>.</param>
+/// <param name="Rows">Outputs.</param>
+/// <param name="Cols">Inputs.</param>
+/// <param name="WeightDensity">Fraction of weights kept.</param>
+/// <param name="ActivationDensity">Fraction of non-zero input activations.</param>
+/// <param name="UsefulMacs">Non-zero weight × non-zero activation products.</param>
+/// <param name="Padding">Padding entries of the layer.</param>
+/// <param name="EntriesProcessed">Entries of the non-zero activations' columns, padding included.</param>
+/// <param name="IdealCycles">useful_macs / N, rounded up.</param>
+/// <param name="WorkCycles">entries_processed / N, rounded up: the bound EIE's theoretical time uses.</param>
+/// <param name="ModelCycles">Cycles of the cycle model.</param>
+/// <param name="BalanceEfficiency">work_cycles / model_cycles: the load balance alone.</param>
+/// <param name="LoadEfficiency">ideal_cycles / model_cycles.</param>
+/// <param name="TimeUs">model_cycles at 800 MHz, in µs.</param>
+/// <param name="EieMeasuredUs">EIE's measured time, in µs; null for the real alex8 layer.</param>
+/// <param name="EieTheoreticalUs">EIE's theoretical time, in µs; null for the real alex8 layer.</param>
+/// <param name="EieEfficiency">EIE's theoretical / measured time; null for the real alex8 layer.</param>
+/// <param name="BalancedCycles">Cycles with the balanced row assignment.</param>
+/// <param name="LoadBalancedCycles">Cycles with load-balance-aware pruning; 0 for precompressed weights.</param>
+public sealed record EieRowJson(
+    string Layer,
+    int Rows,
+    int Cols,
+    double WeightDensity,
+    double ActivationDensity,
+    long UsefulMacs,
+    long Padding,
+    long EntriesProcessed,
+    long IdealCycles,
+    long WorkCycles,
+    long ModelCycles,
+    double BalanceEfficiency,
+    double LoadEfficiency,
+    double TimeUs,
+    double? EieMeasuredUs,
+    double? EieTheoreticalUs,
+    double? EieEfficiency,
+    long BalancedCycles,
+    long LoadBalancedCycles);
 
 /// <summary>Everything the benchmark measured, and the design-space figures.</summary>
 public sealed record EieBenchmarkResult(
@@ -213,17 +270,17 @@ public static class EieBenchmark
     }
 
     /// <summary>The benchmark table as CSV.</summary>
-    public static string Csv(EieBenchmarkResult result)
-    {
-        var csv = new StringBuilder("layer,cols,rows,weight_density,activation_density,useful_macs,padding,entries_processed,ideal_cycles,work_cycles,model_cycles,load_efficiency,time_us_800mhz,eie_measured_us,eie_theoretical_us,eie_efficiency,balanced_cycles,balanced_efficiency,load_balanced_cycles,load_balanced_efficiency\n");
-        foreach (var r in result.Rows)
-        {
-            csv.Append(CultureInfo.InvariantCulture,
-                $"{r.Name},{r.Cols},{r.Rows},{r.WeightDensity:R},{r.ActivationDensity:R},{r.UsefulMacs},{r.Padding},{r.EntriesProcessed},{r.IdealCycles},{r.WorkCycles},{r.Cycles},{r.LoadEfficiency:R},{r.TimeUs:R},{Opt(r.EieMeasuredUs, "R")},{Opt(r.EieTheoreticalUs, "R")},{Opt(r.EieEfficiency, "R")},{r.BalancedCycles},{r.BalancedEfficiency:R},{r.LoadBalancedCycles},{r.LoadBalancedEfficiency:R}\n");
-        }
-
-        return csv.ToString();
-    }
+    public static string Csv(EieBenchmarkResult result) => new CsvTable(
+        ["layer", "cols", "rows", "weight_density", "activation_density", "useful_macs", "padding", "entries_processed", "ideal_cycles", "work_cycles",
+            "model_cycles", "load_efficiency", "time_us_800mhz", "eie_measured_us", "eie_theoretical_us", "eie_efficiency", "balanced_cycles",
+            "balanced_efficiency", "load_balanced_cycles", "load_balanced_efficiency"],
+        [.. result.Rows.Select(r => (IReadOnlyList<string>)
+        [
+            r.Name, Cell(r.Cols), Cell(r.Rows), Cell(r.WeightDensity), Cell(r.ActivationDensity), Cell(r.UsefulMacs), Cell(r.Padding),
+            Cell(r.EntriesProcessed), Cell(r.IdealCycles), Cell(r.WorkCycles), Cell(r.Cycles), Cell(r.LoadEfficiency), Cell(r.TimeUs),
+            Opt(r.EieMeasuredUs, "R"), Opt(r.EieTheoreticalUs, "R"), Opt(r.EieEfficiency, "R"), Cell(r.BalancedCycles), Cell(r.BalancedEfficiency),
+            Cell(r.LoadBalancedCycles), Cell(r.LoadBalancedEfficiency),
+        ])]).Write();
 
     /// <summary>Writes eie.md, eie.csv and the figures (CSV + SVG) into <paramref name="directory"/>.</summary>
     public static IReadOnlyList<string> Write(EieBenchmarkResult result, string directory)
@@ -241,10 +298,12 @@ public static class EieBenchmark
         Save("eie.csv", Csv(result));
         if (result.FifoSweep.Count > 0)
         {
-            Save("fifo_depth.csv", "layer,fifo_depth,load_efficiency\n" + string.Concat(result.FifoSweep.Select(f => string.Create(CultureInfo.InvariantCulture, $"{f.Layer},{f.FifoDepth},{f.LoadEfficiency:R}\n"))));
+            Save("fifo_depth.csv", new CsvTable(["layer", "fifo_depth", "load_efficiency"],
+                [.. result.FifoSweep.Select(f => (IReadOnlyList<string>)[f.Layer, Cell(f.FifoDepth), Cell(f.LoadEfficiency)])]).Write());
             Save("fifo_depth.svg", new SvgChart("Load efficiency vs FIFO depth (EIE Fig. 8)", "FIFO depth", "load efficiency",
                 Group(result.FifoSweep.Select(f => (f.Layer, (double)f.FifoDepth, f.LoadEfficiency)))) { LogX = true, YMin = 0, YMax = 1 }.Render());
-            Save("pe_scaling.csv", "layer,pes,model_cycles,speedup,real_work_fraction\n" + string.Concat(result.PeSweep.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Layer},{p.Pes},{p.Cycles},{p.Speedup:R},{p.RealWorkFraction:R}\n"))));
+            Save("pe_scaling.csv", new CsvTable(["layer", "pes", "model_cycles", "speedup", "real_work_fraction"],
+                [.. result.PeSweep.Select(p => (IReadOnlyList<string>)[p.Layer, Cell(p.Pes), Cell(p.Cycles), Cell(p.Speedup), Cell(p.RealWorkFraction)])]).Write());
             Save("pe_scaling.svg", new SvgChart("Speedup vs PE count (EIE Fig. 11)", "PEs", "speedup over 1 PE",
                 Group(result.PeSweep.Select(p => (p.Layer, (double)p.Pes, p.Speedup)))) { LogX = true, LogY = true }.Render());
             Save("padding.svg", new SvgChart("Real work / total work vs PE count (EIE Fig. 12)", "PEs", "non-zeros / entries",
@@ -258,4 +317,9 @@ public static class EieBenchmark
         points.GroupBy(p => p.Name).Select(g => new ChartSeries(g.Key, g.Select(p => (p.X, p.Y)).ToList())).ToList();
 
     private static string Opt(double? value, string format) => value?.ToString(format, CultureInfo.InvariantCulture) ?? "";
+
+    /// <summary>A CSV cell: the shortest exact invariant text of a number.</summary>
+    private static string Cell(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string Cell(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

@@ -1,23 +1,23 @@
-using HwGen.Configuration;
-
 namespace HwGen.Compression;
 
 /// <summary>
 /// The single source of truth for everything downstream of compression (DESIGN §1): the golden
-/// model, the cycle model, the emitters and the simulators read only this.
+/// model, the cycle model, the emitters and the simulators read only this, never the config.
 /// </summary>
 public sealed record CompressedNetwork
 {
-    public required HwGenConfig Config { get; init; }
+    /// <summary>The design's name: it names the top module and the output files.</summary>
+    public required string Name { get; init; }
+
+    /// <summary>The hardware the network is encoded for.</summary>
+    public required HardwareSpec Spec { get; init; }
 
     public required FixedPointFormat Format { get; init; }
 
     public required IReadOnlyList<CompressedLayer> Layers { get; init; }
 
-    public string Name => Config.Name;
-
     /// <summary>N, the processing elements.</summary>
-    public int Pes => Config.Hardware.Pes;
+    public int Pes => Spec.Pes;
 
     public int InputSize => Layers[0].Cols;
 

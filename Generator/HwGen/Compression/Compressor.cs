@@ -89,7 +89,8 @@ public static class Compressor
 
         return new CompressedNetwork
         {
-            Config = config,
+            Name = config.Name,
+            Spec = HardwareSpec.FromConfig(config),
             Format = format,
             Layers = layers,
             Statistics = new NetworkStatistics { Layers = layers.Select(x => x.Statistics).ToList() },

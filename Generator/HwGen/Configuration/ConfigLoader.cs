@@ -1,38 +1,34 @@
+using System.Buffers;
+using System.Text;
+
 namespace HwGen.Configuration;
 
 /// <summary>
-/// Reads a HwGen config (YAML, DESIGN §10, docs/config.md) into a validated <see cref="HwGenConfig"/>.
-/// Every problem is reported at once, each with the file, line, column and dotted key, in one
-/// <see cref="ConfigException"/>: YAML syntax, unknown or duplicate keys, values of the wrong type,
-/// enum values that are not allowed, missing required keys, and everything
-/// <see cref="ConfigValidator"/> checks (ranges, names, data sources, data files that must exist).
+/// Reads a HwGen config (YAML, DESIGN §10, docs/config.md) into a validated <see cref="HwGenConfig"/>
+/// by <see cref="ConfigSchema"/>. Every problem is reported at once, each with the file, line,
+/// column and dotted key, in one <see cref="ConfigException"/>: the file itself (missing, too
+/// large, not UTF-8), YAML syntax, everything the schema checks (unknown or duplicate keys, types,
+/// enum values, missing keys) and everything <see cref="ConfigValidator"/> checks.
 /// </summary>
 public static class ConfigLoader
 {
+    /// <summary>The characters YAML allows in a file (its c-printable set, as UTF-16 code units).</summary>
+    private static readonly SearchValues<char> Printable = SearchValues.Create(
+        "\t\n\r" + string.Concat(Enumerable.Range(0x20, 0x7F - 0x20).Select(c => (char)c)) + "\u0085"
+        + string.Concat(Enumerable.Range(0xA0, 0xFFFE - 0xA0).Select(c => (char)c)));
+
+    /// <summary>What bytes that are not text decode to: a noncharacter, outside <see cref="Printable"/>.</summary>
+    private const string NotText = "\uFFFF";
+
+    /// <summary>Largest config or sweep file read: a config of 1000 layers, every key written, is about 200 kB.</summary>
+    public const int MaxFileBytes = 4 << 20;
+
     /// <summary>Loads a config file; relative data paths in it resolve against its folder.</summary>
     /// <param name="path">The config file, as the user named it (messages repeat it as given).</param>
     /// <exception cref="ConfigException">The file is unreadable or the config is invalid.</exception>
     public static HwGenConfig Load(string path)
     {
-        if (Directory.Exists(path))
-        {
-            throw new ConfigException(new ConfigError(path, 0, 0, string.Empty, "is a folder, not a config file"));
-        }
-
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw new ConfigException(new ConfigError(path, 0, 0, string.Empty, "config file not found"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw new ConfigException(new ConfigError(path, 0, 0, string.Empty, $"cannot read the config file: {e.Message}"));
-        }
-
+        string text = ReadText(path, "config file");
         string directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? Directory.GetCurrentDirectory();
         return LoadFromText(text, path, directory);
     }
@@ -44,43 +40,11 @@ public static class ConfigLoader
     /// <exception cref="ConfigException">The config is invalid.</exception>
     public static HwGenConfig LoadFromText(string yaml, string fileName, string baseDirectory)
     {
-        YNode? root;
-        try
-        {
-            root = YamlTree.Parse(yaml);
-        }
-        catch (YamlSyntaxException e)
-        {
-            throw new ConfigException(new ConfigError(fileName, e.Line, e.Column, e.Key, $"YAML syntax error: {e.Message}"));
-        }
-
-        var context = new ConfigReadContext(fileName);
-        var rootAt = root is null ? new ConfigLocation(1, 1) : new ConfigLocation(root.Line, root.Column);
-        context.Locations[string.Empty] = rootAt;
-        var top = new ConfigSection(context, root, string.Empty, string.Empty, rootAt);
-
-        var defaults = new HwGenConfig();
-        var config = new HwGenConfig
-        {
-            Name = top.String("name", "a name such as 'lenet300'") ?? defaults.Name,
-            Seed = top.Int("seed", ConfigRanges.Seed) ?? defaults.Seed,
-            Input = ReadInput(top),
-            Layers = ReadLayers(top, context),
-            Compression = ReadCompression(top.Section("compression", "compression")),
-            Quantization = ReadQuantization(top.Section("quantization", "quantization")),
-            Hardware = ReadHardware(top.Section("hardware", "hardware")),
-            BaseDirectory = baseDirectory,
-            SourceFile = fileName,
-            Locations = new ConfigLocations(context.Locations),
-        };
-
-        var errors = InFileOrder(context.Errors.Concat(ConfigValidator.Validate(config, context.Rejected)));
-        if (errors.Count > 0)
-        {
-            throw new ConfigException(errors);
-        }
-
-        return config;
+        var reader = new SchemaReader(fileName, ConfigSchema.Root);
+        var config = (HwGenConfig)reader.Read(Parse(yaml, fileName), new HwGenConfig());
+        config = config with { BaseDirectory = baseDirectory, SourceFile = fileName, Locations = new ConfigLocations(reader.Locations) };
+        var errors = InFileOrder(reader.Errors.Concat(ConfigValidator.Validate(config, reader.Rejected)));
+        return errors.Count > 0 ? throw new ConfigException(errors) : config;
     }
 
     /// <summary>Errors sorted by line and column (errors without a line last), otherwise in the order found.</summary>
@@ -92,123 +56,79 @@ public static class ConfigLoader
             .ThenBy(e => e.order)
             .Select(e => e.error)];
 
-    private static InputConfig ReadInput(ConfigSection top)
+    /// <summary>The YAML tree of a config or sweep file (a leading byte-order mark is dropped).</summary>
+    /// <exception cref="ConfigException">A YAML syntax error, located.</exception>
+    internal static YNode? Parse(string yaml, string fileName)
     {
-        var input = top.Section("input", "input");
-        var defaults = new InputConfig();
-        if (!input.Has("size"))
+        yaml = yaml.StartsWith('\uFEFF') ? yaml[1..] : yaml;
+        YNode? root = null;
+        YamlSyntaxException? syntax = null;
+        try
         {
-            input.Missing("size", $"missing: give the length of the input vector ({ConfigRanges.InputSize.Text}) as input.size");
+            root = YamlTree.Parse(yaml);
+        }
+        catch (YamlSyntaxException e)
+        {
+            syntax = e;
         }
 
-        return new InputConfig
+        // YAML text holds no control characters other than tab and line breaks; YamlDotNet lets some through.
+        int bad = yaml.AsSpan().IndexOfAnyExcept(Printable);
+        if (bad >= 0)
         {
-            Size = input.Int("size", ConfigRanges.InputSize) ?? defaults.Size,
-            Source = input.Enum<DataSource>("source") ?? defaults.Source,
-            Density = input.Double("density", ConfigRanges.InputDensity) ?? defaults.Density,
-            Signed = input.Bool("signed") ?? defaults.Signed,
-            Path = input.String("path", "a file path"),
-            Key = input.String("key", "an array name") ?? defaults.Key,
-        };
+            int lineStart = bad == 0 ? 0 : yaml.LastIndexOf('\n', bad - 1) + 1;
+            int line = 1 + yaml.AsSpan(0, lineStart).Count('\n');
+            int column = bad - lineStart + 1;
+            string problem = yaml[bad] == NotText[0] ? "is not UTF-8 text here; save the file as UTF-8" : $"holds the control character U+{(int)yaml[bad]:X4}; a config or sweep file is plain text";
+            throw new ConfigException(new ConfigError(fileName, line, column, YamlTree.KeyAt(root, line, column), problem));
+        }
+
+        return syntax is null ? root : throw new ConfigException(new ConfigError(fileName, syntax.Line, syntax.Column, syntax.Key, $"YAML syntax error: {syntax.Message}"));
     }
 
-    private static List<LayerConfig> ReadLayers(ConfigSection top, ConfigReadContext context)
+    /// <summary>
+    /// A config or sweep file's text: UTF-8 (or UTF-16 with a byte-order mark), at most
+    /// <see cref="MaxFileBytes"/>. A file that cannot be read is a <see cref="ConfigException"/> naming it.
+    /// </summary>
+    /// <param name="path">The file as the user named it.</param>
+    /// <param name="what">What it is in messages, e.g. <c>config file</c>.</param>
+    internal static string ReadText(string path, string what)
     {
-        var items = top.List("layers", "layers (each a mapping with name, outputs, activation, weights)");
-        if (items is null)
+        ConfigException Problem(string message) => new(new ConfigError(path, 0, 0, string.Empty, message));
+
+        if (Directory.Exists(path))
         {
-            if (!top.Has("layers"))
+            throw Problem($"is a folder, not a {what}");
+        }
+
+        var bytes = new MemoryStream();
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var buffer = new byte[81920];
+            int read;
+            while (bytes.Length <= MaxFileBytes && (read = stream.Read(buffer)) > 0)
             {
-                top.Missing("layers", "missing: give at least one layer, e.g. layers: [{name: fc1, outputs: 10}]");
-                context.Rejected.Add("layers");
+                bytes.Write(buffer, 0, read);
             }
-
-            return [];
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw Problem($"{what} not found");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
+        {
+            throw Problem($"cannot read the {what}: {e.Message}");
         }
 
-        if (items.Count == 0)
+        if (bytes.Length > MaxFileBytes)
         {
-            context.Error(top.Location("layers"), "layers", "needs at least one layer, e.g. layers: [{name: fc1, outputs: 10}]");
-            context.Rejected.Add("layers");
-            return [];
+            throw Problem($"is larger than {MaxFileBytes >> 20} MiB; a {what} is a short text file");
         }
 
-        var layers = new List<LayerConfig>();
-        for (var i = 0; i < items.Count; i++)
-        {
-            var item = items[i];
-            string path = $"layers[{i}]";
-            var at = new ConfigLocation(item.Line, item.Column);
-            context.Locations[path] = at;
-            var layer = new ConfigSection(context, item, path, "layers[]", at);
-            if (!layer.Has("outputs"))
-            {
-                layer.Missing("outputs", $"missing: give the layer's number of outputs ({ConfigRanges.LayerOutputs.Text})");
-            }
-
-            var defaults = new LayerConfig();
-            layers.Add(new LayerConfig
-            {
-                Name = layer.String("name", "a layer name such as 'fc1'") ?? $"fc{i + 1}",
-                Outputs = layer.Int("outputs", ConfigRanges.LayerOutputs) ?? defaults.Outputs,
-                Activation = layer.Enum<LayerActivation>("activation") ?? defaults.Activation,
-                Weights = ReadWeights(layer.Section("weights", "layers[].weights")),
-            });
-        }
-
-        return layers;
-    }
-
-    private static WeightsConfig ReadWeights(ConfigSection weights)
-    {
-        var defaults = new WeightsConfig();
-        return new WeightsConfig
-        {
-            Source = weights.Enum<DataSource>("source") ?? defaults.Source,
-            Density = weights.Double("density", ConfigRanges.WeightsDensity) ?? defaults.Density,
-            Path = weights.String("path", "a file path"),
-            WeightsKey = weights.String("weights", "an array name"),
-            BiasKey = weights.String("bias", "an array name"),
-            CodesKey = weights.String("codes", "an array name"),
-            CodebookKey = weights.String("codebook", "an array name"),
-        };
-    }
-
-    private static CompressionConfig ReadCompression(ConfigSection section)
-    {
-        var defaults = new CompressionConfig();
-        return new CompressionConfig
-        {
-            Pruning = section.Enum<PruningMethod>("pruning") ?? defaults.Pruning,
-            CodebookBits = section.Int("codebook_bits", ConfigRanges.CodebookBits) ?? defaults.CodebookBits,
-            IndexBits = section.Int("index_bits", ConfigRanges.IndexBits) ?? defaults.IndexBits,
-            RowAssignment = section.Enum<RowAssignmentMethod>("row_assignment") ?? defaults.RowAssignment,
-            KMeansIterations = section.Int("kmeans_iterations", ConfigRanges.KMeansIterations) ?? defaults.KMeansIterations,
-        };
-    }
-
-    private static QuantizationConfig ReadQuantization(ConfigSection section)
-    {
-        var defaults = new QuantizationConfig();
-        return new QuantizationConfig
-        {
-            ActivationBits = section.Int("activation_bits", ConfigRanges.ActivationBits) ?? defaults.ActivationBits,
-            ActivationFrac = section.Int("activation_frac", ConfigRanges.ActivationFrac) ?? defaults.ActivationFrac,
-            WeightBits = section.Int("weight_bits", ConfigRanges.WeightBits) ?? defaults.WeightBits,
-        };
-    }
-
-    private static HardwareConfig ReadHardware(ConfigSection section)
-    {
-        var defaults = new HardwareConfig();
-        return new HardwareConfig
-        {
-            Pes = section.Int("pes", ConfigRanges.Pes) ?? defaults.Pes,
-            FifoDepth = section.Int("fifo_depth", ConfigRanges.FifoDepth) ?? defaults.FifoDepth,
-            SpmatLineEntries = section.Int("spmat_line_entries", ConfigRanges.SpmatLineEntries) ?? defaults.SpmatLineEntries,
-            ClockMhz = section.Double("clock_mhz", ConfigRanges.ClockMhz) ?? defaults.ClockMhz,
-            SpmatMemory = section.Enum<MemoryStyle>("spmat_memory") ?? defaults.SpmatMemory,
-            ActMemory = section.Enum<MemoryStyle>("act_memory") ?? defaults.ActMemory,
-        };
+        // Bytes that are not text become U+FFFF, which Parse reports at its line and column.
+        var data = bytes.GetBuffer().AsSpan(0, (int)bytes.Length);
+        int codePage = data.StartsWith((byte[])[0xFF, 0xFE]) ? 1200 : data.StartsWith((byte[])[0xFE, 0xFF]) ? 1201 : 65001;
+        return Encoding.GetEncoding(codePage, EncoderFallback.ExceptionFallback, new DecoderReplacementFallback(NotText)).GetString(data);
     }
 }

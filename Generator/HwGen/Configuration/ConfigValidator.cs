@@ -1,15 +1,16 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace HwGen.Configuration;
 
 /// <summary>
-/// The rules a config must satisfy beyond types: ranges (<see cref="ConfigRanges"/>), names,
-/// what each data source needs, data files that exist, and rules between keys. It checks the
-/// finished record, so a config derived in code (<c>config with { … }</c>) is checked by the same
-/// rules as one loaded from YAML; errors point at the YAML line through <see cref="HwGenConfig.Locations"/>.
+/// The rules a config must satisfy beyond types: each key's range, name rule and list length from
+/// the schema (<see cref="ConfigSchema"/>), then the rules between keys: what each data source
+/// needs, data files that exist, unique layer names, sizes, <c>activation_frac</c> below
+/// <c>activation_bits</c>. It checks the finished record, so a config derived in code
+/// (<c>config with { … }</c>) is checked by the same rules as one loaded from YAML; errors point
+/// at the YAML line through <see cref="HwGenConfig.Locations"/>.
 /// </summary>
-public static partial class ConfigValidator
+public static class ConfigValidator
 {
     /// <summary>Every problem of the config; empty when it is valid.</summary>
     public static IReadOnlyList<ConfigError> Validate(HwGenConfig config) =>
@@ -25,8 +26,8 @@ public static partial class ConfigValidator
         }
     }
 
-    /// <summary>Whether <paramref name="name"/> is a valid design or layer name (<c>[a-z][a-z0-9_]*</c>).</summary>
-    public static bool IsValidName(string name) => NamePattern().IsMatch(name);
+    /// <summary>Whether <paramref name="name"/> is a valid design or layer name (<see cref="ConfigNames.IsName"/>).</summary>
+    public static bool IsValidName(string name) => ConfigNames.IsName(name);
 
     /// <summary>
     /// What is wrong with a data-file path from the config (empty, missing, a folder), or null when
@@ -63,50 +64,77 @@ public static partial class ConfigValidator
     /// <param name="rejected">Keys whose written value the loader already rejected; rules that depend on them are skipped.</param>
     internal static List<ConfigError> Validate(HwGenConfig config, IReadOnlySet<string> rejected)
     {
-        var check = new Checker(config, rejected);
-
-        check.Name("name", config.Name, "design_");
-        check.Range("seed", config.Seed, ConfigRanges.Seed);
-        CheckInput(check, config);
-        CheckLayers(check, config);
-
-        var compression = config.Compression;
-        check.Range("compression.codebook_bits", compression.CodebookBits, ConfigRanges.CodebookBits);
-        check.Range("compression.index_bits", compression.IndexBits, ConfigRanges.IndexBits);
-        check.Range("compression.kmeans_iterations", compression.KMeansIterations, ConfigRanges.KMeansIterations);
+        var check = new Checker(config.SourceFile, config.Locations, rejected);
+        CheckKeys(ConfigSchema.Root, config, string.Empty, check);
 
         var quantization = config.Quantization;
-        check.Range("quantization.activation_bits", quantization.ActivationBits, ConfigRanges.ActivationBits);
-        check.Range("quantization.weight_bits", quantization.WeightBits, ConfigRanges.WeightBits);
         int bits = quantization.ActivationBits;
         int frac = quantization.ActivationFrac;
-        if (ConfigRanges.ActivationBits.Contains(bits) && check.Ok("quantization.activation_bits", "quantization.activation_frac"))
+        if (frac > bits - 1 && ConfigSchema.Key("quantization.activation_bits").Range!.Contains(bits)
+            && ConfigSchema.Key("quantization.activation_frac").Range!.Contains(frac)
+            && check.Ok("quantization.activation_bits", "quantization.activation_frac"))
         {
-            if (frac < 0 || frac > bits - 1)
+            check.Error("quantization.activation_frac", $"must be in 0..{bits - 1} (activation_bits - 1, one bit is the sign), got {frac}");
+        }
+
+        CheckInput(check, config);
+        CheckLayers(check, config);
+        return check.Errors;
+    }
+
+    /// <summary>
+    /// The per-key rules of a schema on a finished record: numbers in their range, names, list
+    /// lengths; keys that have no effect on their record (<c>when</c>) are skipped.
+    /// </summary>
+    internal static void CheckKeys(ConfigKey section, object record, string path, Checker check)
+    {
+        foreach (var key in section.Keys)
+        {
+            string keyPath = path.Length == 0 ? key.Name : $"{path}.{key.Name}";
+            if (key.When?.Invoke(record) == false || !check.Ok(keyPath) || key.GetIn(record) is not { } value)
             {
-                check.Error(
-                    "quantization.activation_frac",
-                    $"must be in 0..{bits - 1} (activation_bits - 1, one bit is the sign), got {frac}");
+                continue;
+            }
+
+            switch (key.Type)
+            {
+                case ConfigType.Integer or ConfigType.Real when key.Range is { } range:
+                    double number = Convert.ToDouble(value, CultureInfo.InvariantCulture);
+                    if (!range.Contains(number))
+                    {
+                        check.Error(keyPath, $"must be in {range.Text}, got {number.ToString("R", CultureInfo.InvariantCulture)}");
+                    }
+
+                    break;
+
+                case ConfigType.Name:
+                    check.Name(keyPath, (string)value, (key.Parent?.Parent?.Noun is { } noun && noun != "item" ? noun : "design") + "_");
+                    break;
+
+                case ConfigType.Section:
+                    CheckKeys(key, value, keyPath, check);
+                    break;
+
+                case ConfigType.List:
+                    var items = ((System.Collections.IEnumerable)value).Cast<object>().ToList();
+                    if (SchemaReader.CountProblem(key, items.Count) is { } problem)
+                    {
+                        check.Error(keyPath, problem);
+                    }
+
+                    for (var i = 0; i < items.Count && key.Item!.Type == ConfigType.Section; i++)
+                    {
+                        CheckKeys(key.Item, items[i], $"{keyPath}[{i}]", check);
+                    }
+
+                    break;
             }
         }
-        else
-        {
-            check.Range("quantization.activation_frac", frac, ConfigRanges.ActivationFrac);
-        }
-
-        var hardware = config.Hardware;
-        check.Range("hardware.pes", hardware.Pes, ConfigRanges.Pes);
-        check.Range("hardware.fifo_depth", hardware.FifoDepth, ConfigRanges.FifoDepth);
-        check.Range("hardware.spmat_line_entries", hardware.SpmatLineEntries, ConfigRanges.SpmatLineEntries);
-        check.Range("hardware.clock_mhz", hardware.ClockMhz, ConfigRanges.ClockMhz);
-
-        return check.Errors;
     }
 
     private static void CheckInput(Checker check, HwGenConfig config)
     {
         var input = config.Input;
-        check.Range("input.size", input.Size, ConfigRanges.InputSize);
         if (!check.Ok("input.source"))
         {
             return;
@@ -114,7 +142,6 @@ public static partial class ConfigValidator
 
         if (input.Source == DataSource.Random)
         {
-            check.Range("input.density", input.Density, ConfigRanges.InputDensity);
             if (input.Path is not null)
             {
                 check.Error("input.path", "is only used with source: npy or npz, but input.source is random; set input.source or remove path");
@@ -123,7 +150,7 @@ public static partial class ConfigValidator
             return;
         }
 
-        check.DataPath("input.path", input.Path, input.Source);
+        check.DataPath(config, "input.path", input.Path, input.Source);
         if (input.Source == DataSource.Npz && string.IsNullOrWhiteSpace(input.Key))
         {
             check.Error("input.key", "must name an array of the .npz archive");
@@ -132,19 +159,16 @@ public static partial class ConfigValidator
 
     private static void CheckLayers(Checker check, HwGenConfig config)
     {
-        if (config.Layers.Count == 0 && check.Ok("layers"))
-        {
-            check.Error("layers", "needs at least one layer, e.g. layers: [{name: fc1, outputs: 10}]");
-        }
-
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
         long inputs = config.Input.Size;
+        long total = 0;
+        bool totalReported = false;
         for (var i = 0; i < config.Layers.Count; i++)
         {
             var layer = config.Layers[i];
             string prefix = $"layers[{i}]";
             string nameKey = $"{prefix}.name";
-            if (check.Name(nameKey, layer.Name, "layer_") && check.Ok(nameKey))
+            if (IsValidName(layer.Name) && check.Ok(nameKey))
             {
                 if (names.TryGetValue(layer.Name, out int first))
                 {
@@ -158,21 +182,27 @@ public static partial class ConfigValidator
                 }
             }
 
-            check.Range($"{prefix}.outputs", layer.Outputs, ConfigRanges.LayerOutputs);
             long weightCount = layer.Outputs * inputs;
+            total += weightCount;
             if (weightCount > Array.MaxLength && check.Ok($"{prefix}.outputs"))
             {
+                totalReported = true;
                 check.Error(
                     $"{prefix}.outputs",
                     $"gives the layer {weightCount} weights ({layer.Outputs} outputs × {inputs} inputs); HwGen holds at most {Array.MaxLength} weights per layer");
             }
+            else if (total > Array.MaxLength && !totalReported && check.Ok($"{prefix}.outputs"))
+            {
+                totalReported = true;
+                check.Error($"{prefix}.outputs", $"brings the network to {total} weights; HwGen holds at most {Array.MaxLength} weights in all layers together");
+            }
 
             inputs = layer.Outputs;
-            CheckWeights(check, layer.Weights, $"{prefix}.weights");
+            CheckWeights(check, config, layer.Weights, $"{prefix}.weights");
         }
     }
 
-    private static void CheckWeights(Checker check, WeightsConfig weights, string prefix)
+    private static void CheckWeights(Checker check, HwGenConfig config, WeightsConfig weights, string prefix)
     {
         if (!check.Ok($"{prefix}.source"))
         {
@@ -187,7 +217,6 @@ public static partial class ConfigValidator
         switch (weights.Source)
         {
             case DataSource.Random:
-                check.Range($"{prefix}.density", weights.Density, ConfigRanges.WeightsDensity);
                 if (weights.Path is not null)
                 {
                     check.Error($"{prefix}.path", $"is only used with source: npy or npz, but this layer's weights are random; set {prefix}.source or remove path");
@@ -201,8 +230,7 @@ public static partial class ConfigValidator
                 return;
 
             case DataSource.Npy:
-                check.Range($"{prefix}.density", weights.Density, ConfigRanges.WeightsDensity);
-                check.DataPath($"{prefix}.path", weights.Path, DataSource.Npy);
+                check.DataPath(config, $"{prefix}.path", weights.Path, DataSource.Npy);
                 foreach (var (key, value) in arrayKeys.Where(k => k.Value is not null))
                 {
                     check.Error($"{prefix}.{key}", "is only used with source: npz (a .npy file holds one array: the float weights)");
@@ -211,7 +239,7 @@ public static partial class ConfigValidator
                 return;
 
             default:
-                check.DataPath($"{prefix}.path", weights.Path, DataSource.Npz);
+                check.DataPath(config, $"{prefix}.path", weights.Path, DataSource.Npz);
                 foreach (var (key, value) in arrayKeys.Where(k => k.Value is not null && string.IsNullOrWhiteSpace(k.Value)))
                 {
                     check.Error($"{prefix}.{key}", "must name an array of the .npz archive");
@@ -235,12 +263,6 @@ public static partial class ConfigValidator
                     check.Error($"{prefix}.codebook", "is only used with codes (a precompressed layer)");
                 }
 
-                // Density is meaningless for a precompressed layer: its codes are already pruned.
-                if (!weights.IsPrecompressed)
-                {
-                    check.Range($"{prefix}.density", weights.Density, ConfigRanges.WeightsDensity);
-                }
-
                 return;
         }
     }
@@ -248,7 +270,7 @@ public static partial class ConfigValidator
     /// <summary>Suggests a valid name for an invalid one: lowercase, other characters as '_'.</summary>
     private static string? SuggestName(string name, string prefix)
     {
-        string fixedName = InvalidNameCharacter().Replace(name.ToLowerInvariant(), "_");
+        string fixedName = new([.. name.ToLowerInvariant().Select(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) ? c : '_')]);
         if (fixedName.Length > 0 && !char.IsAsciiLetterLower(fixedName[0]))
         {
             fixedName = prefix + fixedName.TrimStart('_');
@@ -257,13 +279,8 @@ public static partial class ConfigValidator
         return IsValidName(fixedName) && fixedName != name ? fixedName : null;
     }
 
-    [GeneratedRegex("^[a-z][a-z0-9_]*$")]
-    private static partial Regex NamePattern();
-
-    [GeneratedRegex("[^a-z0-9_]")]
-    private static partial Regex InvalidNameCharacter();
-
-    private sealed class Checker(HwGenConfig config, IReadOnlySet<string> rejected)
+    /// <summary>Collects the errors of one validation, each located through the record's <see cref="ConfigLocations"/>.</summary>
+    internal sealed class Checker(string file, ConfigLocations locations, IReadOnlySet<string> rejected)
     {
         public List<ConfigError> Errors { get; } = [];
 
@@ -277,67 +294,44 @@ public static partial class ConfigValidator
                 return;
             }
 
-            var at = config.Locations.Find(key);
-            Errors.Add(new ConfigError(config.SourceFile, at.Line, at.Column, key, message));
+            var at = locations.Find(key);
+            Errors.Add(new ConfigError(file, at.Line, at.Column, key, message));
         }
 
-        public void Range(string key, double value, ConfigRange range)
+        /// <summary>Checks a design or layer name.</summary>
+        public void Name(string key, string name, string prefix)
         {
-            if (!Ok(key))
-            {
-                return;
-            }
-
-            bool integral = !range.IsInteger || value == Math.Floor(value);
-            if (!range.Contains(value) || !integral)
-            {
-                Error(key, $"must be in {range.Text}, got {value.ToString("R", CultureInfo.InvariantCulture)}");
-            }
-        }
-
-        /// <summary>Checks a name; true when it is valid.</summary>
-        public bool Name(string key, string name, string prefix)
-        {
-            if (!Ok(key))
-            {
-                return true;
-            }
-
-            if (IsValidName(name))
-            {
-                if (!SystemVerilogKeywords.Contains(name))
-                {
-                    return true;
-                }
-
-                Error(key, $"'{name}' is a SystemVerilog keyword; names become Verilog identifiers, so choose another, e.g. '{name}1'");
-                return false;
-            }
-
             if (name.Length == 0)
             {
                 Error(key, "must not be empty; use a lowercase letter followed by lowercase letters, digits or '_'");
-                return false;
             }
-
-            string hint = SuggestName(name, prefix) is { } suggestion ? $", e.g. '{suggestion}'" : string.Empty;
-            Error(key, $"'{name}' is not a valid name: use a lowercase letter followed by lowercase letters, digits or '_' (names become Verilog identifiers and file names){hint}");
-            return false;
+            else if (name.Length > ConfigNames.MaxNameLength)
+            {
+                Error(key, $"is {name.Length} characters long; names become module and file names, so at most {ConfigNames.MaxNameLength} are allowed");
+            }
+            else if (!IsValidName(name))
+            {
+                string shown = name.Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal).Replace("\t", "\\t", StringComparison.Ordinal);
+                string hint = SuggestName(name, prefix) is { } suggestion ? $", e.g. '{suggestion}'" : string.Empty;
+                Error(key, $"'{shown}' is not a valid name: use a lowercase letter followed by lowercase letters, digits or '_' (names become Verilog identifiers and file names){hint}");
+            }
+            else if (SystemVerilogKeywords.Contains(name))
+            {
+                Error(key, $"'{name}' is a SystemVerilog keyword; names become Verilog identifiers, so choose another, e.g. '{name}1'");
+            }
         }
+    }
 
-        public void DataPath(string key, string? path, DataSource source)
+    private static void DataPath(this Checker check, HwGenConfig config, string key, string? path, DataSource source)
+    {
+        string kind = source == DataSource.Npy ? ".npy file" : ".npz archive";
+        if (path is null)
         {
-            string kind = source == DataSource.Npy ? ".npy file" : ".npz archive";
-            if (path is null)
-            {
-                Error(key, $"is required with source: {ConfigSection.SnakeCase(source.ToString())}: give the {kind}, relative to the config file");
-                return;
-            }
-
-            if (DataFileProblem(config, path) is { } problem)
-            {
-                Error(key, problem);
-            }
+            check.Error(key, $"is required with source: {ConfigNames.Snake(source)}: give the {kind}, relative to the config file");
+        }
+        else if (DataFileProblem(config, path) is { } problem)
+        {
+            check.Error(key, problem);
         }
     }
 }

@@ -1,6 +1,7 @@
 using System.Globalization;
 using HwGen.Configuration;
 using HwGen.IO;
+using HwGen.Platform;
 
 namespace HwGen.Data;
 
@@ -33,6 +34,7 @@ public static class NetworkLoader
     public static NetworkData Load(HwGenConfig config)
     {
         ConfigValidator.ThrowIfInvalid(config);
+        CheckMemory(config);
         using var files = new DataFiles(config);
 
         var layers = new List<LayerData?>();
@@ -58,6 +60,35 @@ public static class NetworkLoader
     }
 
     /// <summary>
+    /// Refuses a network whose dense weights need more memory than the machine gives HwGen
+    /// (<see cref="MemoryBudget"/>), naming its largest layer, before anything is allocated.
+    /// </summary>
+    private static void CheckMemory(HwGenConfig config)
+    {
+        long total = 0;
+        int largest = 0;
+        long inputs = config.Input.Size;
+        var sizes = new long[config.Layers.Count];
+        for (var i = 0; i < config.Layers.Count; i++)
+        {
+            sizes[i] = config.Layers[i].Outputs * inputs;
+            total += sizes[i];
+            largest = sizes[i] > sizes[largest] ? i : largest;
+            inputs = config.Layers[i].Outputs;
+        }
+
+        long needed = total * MemoryBudget.BytesPerWeight;
+        if (needed > MemoryBudget.AvailableBytes)
+        {
+            string key = $"layers[{largest}].outputs";
+            var at = config.Locations.Find(key);
+            throw new ConfigException(new ConfigError(config.SourceFile, at.Line, at.Column, key, string.Create(CultureInfo.InvariantCulture,
+                $"the network has {total:N0} weights (layer '{config.Layers[largest].Name}' {sizes[largest]:N0}, the largest); compressing them needs about {MemoryBudget.Size(needed)} " +
+                $"({MemoryBudget.BytesPerWeight} bytes per weight), more than {MemoryBudget.Available}: use smaller layers or a machine with more memory")));
+        }
+    }
+
+    /// <summary>
     /// Draws <paramref name="count"/> random input vectors with the config's input size, density and
     /// sign (whatever its input source), vector <c>v</c> from stream <c>(seed, "input", v)</c>. With
     /// <c>seed = config.Seed</c>, vector 0 is the one <see cref="Load"/> uses for a random input.
@@ -67,9 +98,10 @@ public static class NetworkLoader
         ArgumentOutOfRangeException.ThrowIfNegative(count);
         var input = config.Input;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(input.Size);
-        if (!ConfigRanges.InputDensity.Contains(input.Density))
+        var density = ConfigSchema.Key("input.density").Range!;
+        if (!density.Contains(input.Density))
         {
-            throw new ArgumentOutOfRangeException(nameof(config), input.Density, $"input.density must be in {ConfigRanges.InputDensity.Text}");
+            throw new ArgumentOutOfRangeException(nameof(config), input.Density, $"input.density must be in {density.Text}");
         }
 
         var vectors = new double[count][];
@@ -161,7 +193,7 @@ public static class NetworkLoader
 
         if (weights.Source == DataSource.Npy)
         {
-            var array = files.ReadNpy(pathKey, weights.Path!);
+            var array = files.ReadNpy(pathKey, weights.Path!, (long)rows * cols);
             var values = array is null ? null : files.Values(pathKey, weights.Path!, array, [rows, cols], needs);
             return values is null ? null : new LayerData { Name = layer.Name, Rows = rows, Cols = cols, Weights = values, Bias = new double[rows] };
         }
@@ -172,7 +204,7 @@ public static class NetworkLoader
         if (weights.BiasKey is { } biasName)
         {
             string biasKey = $"{prefix}.bias";
-            var array = files.ReadNpz(pathKey, path, biasKey, biasName);
+            var array = files.ReadNpz(pathKey, path, biasKey, biasName, rows);
             bias = array is null ? null : files.Values(biasKey, Member(path, biasName), array, [rows], $"the bias needs (outputs,) = ({rows},)");
             ok &= bias is not null;
         }
@@ -180,7 +212,7 @@ public static class NetworkLoader
         if (!weights.IsPrecompressed)
         {
             string valuesKey = $"{prefix}.weights";
-            var array = files.ReadNpz(pathKey, path, valuesKey, weights.WeightsKey!);
+            var array = files.ReadNpz(pathKey, path, valuesKey, weights.WeightsKey!, (long)rows * cols);
             var values = array is null ? null : files.Values(valuesKey, Member(path, weights.WeightsKey!), array, [rows, cols], needs);
             return ok && values is not null
                 ? new LayerData { Name = layer.Name, Rows = rows, Cols = cols, Weights = values, Bias = bias! }
@@ -189,8 +221,8 @@ public static class NetworkLoader
 
         string codesKey = $"{prefix}.codes";
         string codebookKey = $"{prefix}.codebook";
-        var codesArray = files.ReadNpz(pathKey, path, codesKey, weights.CodesKey!);
-        var codebookArray = files.ReadNpz(pathKey, path, codebookKey, weights.CodebookKey!);
+        var codesArray = files.ReadNpz(pathKey, path, codesKey, weights.CodesKey!, (long)rows * cols);
+        var codebookArray = files.ReadNpz(pathKey, path, codebookKey, weights.CodebookKey!, 1L << config.Compression.CodebookBits);
         byte[]? codes = codesArray is null ? null : files.Codes(codesKey, Member(path, weights.CodesKey!), codesArray, rows, cols, needs);
         double[]? codebook = codebookArray is null
             ? null
@@ -219,13 +251,13 @@ public static class NetworkLoader
         {
             key = "input.path";
             where = path;
-            array = files.ReadNpy(key, path);
+            array = files.ReadNpy(key, path, MaxInputValues);
         }
         else
         {
             key = "input.key";
             where = Member(path, input.Key);
-            array = files.ReadNpz("input.path", path, key, input.Key);
+            array = files.ReadNpz("input.path", path, key, input.Key, MaxInputValues);
         }
 
         if (array is null)
@@ -239,6 +271,13 @@ public static class NetworkLoader
         if (!fits)
         {
             files.Error(key, $"{where} has shape {array.ShapeText}; the input needs ({size},) or (vectors, {size}), {size} being input.size");
+            return null;
+        }
+
+        if (!array.HasData)
+        {
+            files.Error(key, string.Create(CultureInfo.InvariantCulture,
+                $"{where} has shape {array.ShapeText}: {array.Length:N0} values, which need about {MemoryBudget.Size((double)array.Length * BytesPerInputValue)} to read, more than {MemoryBudget.Available}; use fewer vectors"));
             return null;
         }
 
@@ -260,6 +299,12 @@ public static class NetworkLoader
 
     private static string Member(string path, string name) => $"{path}['{name}']";
 
+    /// <summary>Memory per input value read from a file: the raw element, the double it becomes and its copy per vector.</summary>
+    private const long BytesPerInputValue = 24;
+
+    /// <summary>The most input values (vectors × size) a data file may hold: what fits the memory HwGen has.</summary>
+    private static long MaxInputValues => MemoryBudget.AvailableBytes / BytesPerInputValue;
+
     /// <summary>
     /// Opens each data file once per load, reads arrays on demand, and collects errors at the
     /// config key that named the file or the array.
@@ -279,7 +324,7 @@ public static class NetworkLoader
             Errors.Add(new ConfigError(config.SourceFile, at.Line, at.Column, key, message));
         }
 
-        public NpyArray? ReadNpy(string pathKey, string path)
+        public NpyArray? ReadNpy(string pathKey, string path, long maxElements)
         {
             string full = config.ResolvePath(path);
             if (!_arrays.TryGetValue(full, out var array))
@@ -287,7 +332,7 @@ public static class NetworkLoader
                 try
                 {
                     using var stream = File.OpenRead(full);
-                    array = Npy.Read(stream, path);
+                    array = Npy.Read(stream, path, maxElements);
                 }
                 catch (NpyFormatException e)
                 {
@@ -305,7 +350,7 @@ public static class NetworkLoader
             return array;
         }
 
-        public NpyArray? ReadNpz(string pathKey, string path, string memberKey, string member)
+        public NpyArray? ReadNpz(string pathKey, string path, string memberKey, string member, long maxElements)
         {
             string full = config.ResolvePath(path);
             if (!_archives.TryGetValue(full, out var archive))
@@ -353,7 +398,7 @@ public static class NetworkLoader
             {
                 try
                 {
-                    array = archive.Read(member);
+                    array = archive.Read(member, maxElements);
                 }
                 catch (NpyFormatException e)
                 {
@@ -380,6 +425,12 @@ public static class NetworkLoader
             if (!array.Shape.SequenceEqual(shape))
             {
                 Error(key, $"{where} has shape {array.ShapeText}; {needs}");
+                return null;
+            }
+
+            if (!array.HasData)
+            {
+                Error(key, TooLarge(where, array));
                 return null;
             }
 
@@ -421,6 +472,11 @@ public static class NetworkLoader
             if (!array.Shape.SequenceEqual([rows, cols]))
             {
                 Error(key, $"{where} has shape {array.ShapeText}; {needs}");
+                ok = false;
+            }
+            else if (!array.HasData)
+            {
+                Error(key, TooLarge(where, array));
                 ok = false;
             }
 
@@ -527,6 +583,9 @@ public static class NetworkLoader
         }
 
         private static string TypeName(NpyType type) => type.ToString().ToLowerInvariant();
+
+        private static string TooLarge(string where, NpyArray array) => string.Create(CultureInfo.InvariantCulture,
+            $"{where} has shape {array.ShapeText}: {array.Length:N0} {TypeName(array.Type)} values, more than HwGen can read into one array or than {MemoryBudget.Available}");
 
         private static string Index(int flat, int[] shape)
         {

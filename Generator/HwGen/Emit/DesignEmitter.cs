@@ -5,9 +5,10 @@ using HwGen.Hardware;
 namespace HwGen.Emit;
 
 /// <summary>
-/// Writes a whole design from its compressed network: the RTL library (copied verbatim), the
-/// generated package and top, memory images, testbench, file list and scripts. One ordered entry
-/// point; the output depends only on the network, so the same config gives the same bytes.
+/// The core RTL and simulation parts of <see cref="DesignWriter"/>: the RTL library (copied
+/// verbatim), the generated package and top, the memory images and the file list; the
+/// testbench, the simulation scripts and the load script. The output depends only on the
+/// network, so the same config gives the same bytes.
 /// </summary>
 public static class DesignEmitter
 {
@@ -35,6 +36,9 @@ public static class DesignEmitter
     /// <summary>RTL sources of a design with inferred memories in dependency order, relative to the design folder.</summary>
     public static IReadOnlyList<string> RtlSources(string name) => RtlSources(name, MemoryPlan.Inferred);
 
+    /// <summary>RTL sources of the network's design in dependency order, relative to the design folder.</summary>
+    public static IReadOnlyList<string> RtlSources(CompressedNetwork network) => RtlSources(network.Name, network.Spec.Memory);
+
     /// <summary>RTL sources of the design in dependency order, relative to the design folder.</summary>
     public static IReadOnlyList<string> RtlSources(string name, MemoryPlan plan) =>
         [$"rtl/{name}_pkg.sv", .. Library(plan).Select(f => $"rtl/{f}"), $"rtl/{name}_top.sv"];
@@ -44,46 +48,72 @@ public static class DesignEmitter
         plan.UsesSpram ? [SpramWrapper, .. RtlLibrary] : RtlLibrary;
 
     /// <summary>
-    /// Every file of the design, in a fixed order. With <paramref name="bakeWeights"/> false the
-    /// memories start empty and must be loaded through the memory-load port (sim/load.hex), as
-    /// memories in SPRAM always must. <paramref name="plan"/> defaults to the config's own
-    /// (<see cref="MemoryPlan.FromConfig"/>).
+    /// The core: package, library, top, memory images and <c>sources.f</c>. With
+    /// <paramref name="bakeWeights"/> false the memories start empty and must be loaded through the
+    /// memory-load port (sim/load.hex), as memories in SPRAM always must.
     /// </summary>
-    public static IReadOnlyList<GeneratedFile> Emit(CompressedNetwork network, bool bakeWeights = true, TemplateRenderer? renderer = null, MemoryPlan? plan = null)
+    public static IEnumerable<GeneratedFile> Core(HardwareLayout layout, bool bakeWeights, TemplateRenderer renderer)
     {
-        renderer ??= new TemplateRenderer();
-        plan ??= MemoryPlan.FromConfig(network.Config.Hardware);
-        var layout = HardwareLayout.For(network);
-        string name = network.Name;
-        var model = TemplateModel(layout, name, bakeWeights, plan);
-
-        var files = new List<GeneratedFile>
+        var network = layout.Network;
+        var model = TemplateModel(layout, bakeWeights);
+        yield return GeneratedFile.Text($"rtl/{network.Name}_pkg.sv", renderer.Render("rtl/package.sv.hbs", model));
+        foreach (var file in Library(network.Spec.Memory))
         {
-            GeneratedFile.Text($"rtl/{name}_pkg.sv", renderer.Render("rtl/package.sv.hbs", model)),
-        };
-        foreach (var file in Library(plan))
-        {
-            files.Add(GeneratedFile.Text($"rtl/{file}", File.ReadAllText(Path.Combine(HwGenInfo.RtlDir, file))));
+            yield return GeneratedFile.Text($"rtl/{file}", File.ReadAllText(Path.Combine(HwGenInfo.RtlDir, file)));
         }
 
-        files.Add(GeneratedFile.Text($"rtl/{name}_top.sv", renderer.Render("rtl/top.sv.hbs", model)));
-        files.AddRange(MemoryImages.Emit(layout, name));
-        foreach (var file in TestbenchFiles)
+        yield return GeneratedFile.Text($"rtl/{network.Name}_top.sv", renderer.Render("rtl/top.sv.hbs", model));
+        foreach (var memory in MemoryMap.Contents(layout))
         {
-            files.Add(GeneratedFile.Text($"tb/{Path.GetFileName(file)}", File.ReadAllText(Path.Combine(HwGenInfo.TestbenchesDir, file))));
+            // The $readmemh image: one word per line, fixed-width lowercase hex.
+            string words = string.Concat(memory.Words.Select(w => MemoryMap.Hex(w, memory.Bits) + "\n"));
+            yield return GeneratedFile.Text($"mem/{network.Name}_{memory.Name}.mem", words);
         }
 
-        files.Add(GeneratedFile.Text("sources.f", string.Join('\n', RtlSources(name, plan))));
-        files.Add(GeneratedFile.Text("build_sim.sh", renderer.Render("sim/build_sim.sh.hbs", model), executable: true));
-        files.Add(GeneratedFile.Text("run_sim.sh", renderer.Render("sim/run_sim.sh.hbs", model), executable: true));
-        files.Add(GeneratedFile.Text("sim/load.hex", MemoryImages.LoadScript(layout)));
-        return files;
+        yield return GeneratedFile.Text("sources.f", string.Join('\n', RtlSources(network)));
     }
 
-    /// <summary>The variables the templates see.</summary>
-    public static Dictionary<string, object> TemplateModel(HardwareLayout layout, string name, bool bakeWeights = true, MemoryPlan? plan = null)
+    /// <summary>The simulation part: testbench and harness, <c>build_sim.sh</c>, <c>run_sim.sh</c> and <c>sim/load.hex</c>.</summary>
+    public static IEnumerable<GeneratedFile> Simulation(HardwareLayout layout, TemplateRenderer renderer)
     {
-        plan ??= MemoryPlan.FromConfig(layout.Network.Config.Hardware);
+        foreach (var file in TestbenchFiles)
+        {
+            yield return GeneratedFile.Text($"tb/{Path.GetFileName(file)}", File.ReadAllText(Path.Combine(HwGenInfo.TestbenchesDir, file)));
+        }
+
+        var model = TemplateModel(layout, bakeWeights: true);
+        yield return GeneratedFile.Text("build_sim.sh", renderer.Render("sim/build_sim.sh.hbs", model), executable: true);
+        yield return GeneratedFile.Text("run_sim.sh", renderer.Render("sim/run_sim.sh.hbs", model), executable: true);
+        yield return GeneratedFile.Text("sim/load.hex", MemoryMap.LoadScript(layout));
+    }
+
+    /// <summary>The yosys script of the iCE40 flow, for a board build and for the core alone.</summary>
+    public const string Ice40SynthesisTemplate = "synth/ice40.ys.hbs";
+
+    /// <summary>The core-synthesis part's script: the core alone (no board) through the iCE40 flow's yosys script.</summary>
+    public const string CoreSynthesisScript = "synth_ice40.ys";
+
+    /// <summary>
+    /// The core-synthesis part: <see cref="CoreSynthesisScript"/>, the iCE40 flow's yosys script for
+    /// the core's top without a board, which <c>hwgen sweep --synth</c> runs for every point and the
+    /// resource model is calibrated against.
+    /// </summary>
+    public static GeneratedFile CoreSynthesis(HardwareLayout layout, TemplateRenderer renderer)
+    {
+        var model = TemplateModel(layout);
+        model["target"] = "alone, without a board";
+        model["runBy"] = $"Run: yosys -q -l yosys.log -s {CoreSynthesisScript}";
+        model["sources"] = RtlSources(layout.Network);
+        model["top"] = $"{layout.Network.Name}_top";
+        model["netlist"] = false;
+        return GeneratedFile.Text(CoreSynthesisScript, renderer.Render(Ice40SynthesisTemplate, model));
+    }
+
+    /// <summary>The variables the templates see, the memory-load address map among them.</summary>
+    public static Dictionary<string, object> TemplateModel(HardwareLayout layout, bool bakeWeights = true)
+    {
+        var network = layout.Network;
+        var plan = network.Spec.Memory;
         var layers = layout.Layers;
         string Table(Func<LayerTableEntry, long> field) =>
             "{" + string.Join(", ", layers.Reverse().Select(l => "32'd" + field(l).ToString(CultureInfo.InvariantCulture))) + "}";
@@ -92,7 +122,7 @@ public static class DesignEmitter
         return new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["version"] = HwGenInfo.Version,
-            ["name"] = name,
+            ["name"] = network.Name,
             ["pes"] = layout.Pes,
             ["actBits"] = layout.ActivationBits,
             ["weightBits"] = layout.WeightBits,
@@ -109,10 +139,22 @@ public static class DesignEmitter
             ["colBits"] = layout.ColBits,
             ["shiftBits"] = layout.ShiftBits,
             ["numLayers"] = layers.Count,
-            ["inputSize"] = layout.Network.InputSize,
-            ["outputSize"] = layout.Network.OutputSize,
+            ["inputSize"] = network.InputSize,
+            ["outputSize"] = network.OutputSize,
             ["ldBits"] = layout.LoadBits,
-            ["layerNames"] = string.Join(", ", layout.Network.Layers.Select(l => l.Name)),
+            ["ld"] = new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["region"] = Field(MemoryMap.Region),
+                ["pe"] = Field(MemoryMap.Pe),
+                ["word"] = Field(MemoryMap.Word),
+            },
+            ["regions"] = MemoryMap.Regions.Select(r => new Dictionary<string, object>(StringComparer.Ordinal)
+            {
+                ["name"] = r.ToString(),
+                ["upper"] = MemoryMap.Kind(r).ToUpperInvariant(),
+                ["code"] = (int)r,
+            }).ToList(),
+            ["layerNames"] = string.Join(", ", network.Layers.Select(l => l.Name)),
             ["layerGroups"] = Table(l => l.Groups),
             ["layerLastPes"] = Table(l => l.LastGroupPes),
             ["layerLocalRows"] = Table(l => l.LocalRows),
@@ -120,10 +162,18 @@ public static class DesignEmitter
             ["layerBiasBase"] = Table(l => l.BiasBase),
             ["layerShift"] = Table(l => l.Shift),
             ["layerRelu"] = $"{layers.Count}'b{relu}",
-            ["memPrefix"] = bakeWeights ? $"mem/{name}_" : "",
+            ["memPrefix"] = bakeWeights ? $"mem/{network.Name}_" : "",
             ["spmatStyle"] = MemoryPlan.RtlStyle(plan.Spmat),
             ["actStyle"] = MemoryPlan.RtlStyle(plan.Act),
             ["usesSpram"] = plan.UsesSpram,
         };
     }
+
+    private static Dictionary<string, object> Field(AddressField field) => new(StringComparer.Ordinal)
+    {
+        ["lsb"] = field.Lsb,
+        ["msb"] = field.Msb,
+        ["bits"] = field.Bits,
+        ["mask"] = field.Mask.ToString("x", CultureInfo.InvariantCulture),
+    };
 }

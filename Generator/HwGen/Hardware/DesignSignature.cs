@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using HwGen.Emit;
 
 namespace HwGen.Hardware;
 
@@ -18,7 +17,7 @@ public static class DesignSignature
             $"{layout.Network.Name} {layout.Pes} {layout.ActivationBits} {layout.WeightBits} {layout.AccumulatorBits} ");
         text.Append(CultureInfo.InvariantCulture,
             $"{layout.CodeBits} {layout.IndexBits} {layout.LineEntries} {layout.FifoDepth} {layout.Network.InputSize} {layout.Network.OutputSize}\n");
-        text.Append(MemoryImages.LoadScript(layout));
+        text.Append(MemoryMap.LoadScript(layout));
         uint hash = 2166136261;
         foreach (byte b in Encoding.UTF8.GetBytes(text.ToString()))
         {

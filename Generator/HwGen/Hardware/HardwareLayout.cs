@@ -12,13 +12,12 @@ public sealed class HardwareLayout
     private HardwareLayout(CompressedNetwork network)
     {
         Network = network;
-        var hw = network.Config.Hardware;
-        var compression = network.Config.Compression;
-        Pes = hw.Pes;
-        FifoDepth = hw.FifoDepth;
-        LineEntries = hw.SpmatLineEntries;
-        CodeBits = compression.CodebookBits;
-        IndexBits = compression.IndexBits;
+        var spec = network.Spec;
+        Pes = spec.Pes;
+        FifoDepth = spec.FifoDepth;
+        LineEntries = spec.LineEntries;
+        CodeBits = spec.CodeBits;
+        IndexBits = spec.IndexBits;
         ActivationBits = network.Format.ActivationBits;
         WeightBits = network.Format.WeightBits;
         AccumulatorBits = network.Format.AccumulatorBits;

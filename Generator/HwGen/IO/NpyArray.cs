@@ -20,9 +20,9 @@ public enum NpyType
 /// <summary>A NumPy array read from a .npy file or an .npz member, in C order.</summary>
 public sealed class NpyArray
 {
-    private readonly byte[] _data;
+    private readonly byte[]? _data;
 
-    internal NpyArray(NpyType type, int[] shape, byte[] data)
+    internal NpyArray(NpyType type, int[] shape, byte[]? data)
     {
         Type = type;
         Shape = shape;
@@ -33,24 +33,32 @@ public sealed class NpyArray
 
     public int[] Shape { get; }
 
-    public long Length => Shape.Aggregate(1L, (a, b) => a * b);
+    /// <summary>The element count (saturating at <see cref="long.MaxValue"/> for a header that claims more).</summary>
+    public long Length => Shape.Aggregate(1L, (a, b) => b == 0 ? 0 : a > long.MaxValue / b ? long.MaxValue : a * b);
 
     public string ShapeText => "(" + string.Join(", ", Shape) + (Shape.Length == 1 ? ",)" : ")");
+
+    /// <summary>
+    /// False when only the header was read: the array is larger than the reader was asked to hold
+    /// (see <see cref="Npy.Read"/>), so its shape can be reported but its elements were never read.
+    /// </summary>
+    public bool HasData => _data is not null;
 
     /// <summary>All elements as doubles, whatever the stored type.</summary>
     public double[] ToDoubles()
     {
+        byte[] data = Data;
         var result = new double[Length];
         for (var i = 0; i < result.Length; i++)
         {
             result[i] = Type switch
             {
-                NpyType.Float32 => BinaryPrimitives.ReadSingleLittleEndian(_data.AsSpan(i * 4)),
-                NpyType.Float64 => BinaryPrimitives.ReadDoubleLittleEndian(_data.AsSpan(i * 8)),
-                NpyType.UInt8 => _data[i],
-                NpyType.Int8 => (sbyte)_data[i],
-                NpyType.Int16 => BinaryPrimitives.ReadInt16LittleEndian(_data.AsSpan(i * 2)),
-                NpyType.Int32 => BinaryPrimitives.ReadInt32LittleEndian(_data.AsSpan(i * 4)),
+                NpyType.Float32 => BinaryPrimitives.ReadSingleLittleEndian(data.AsSpan(i * 4)),
+                NpyType.Float64 => BinaryPrimitives.ReadDoubleLittleEndian(data.AsSpan(i * 8)),
+                NpyType.UInt8 => data[i],
+                NpyType.Int8 => (sbyte)data[i],
+                NpyType.Int16 => BinaryPrimitives.ReadInt16LittleEndian(data.AsSpan(i * 2)),
+                NpyType.Int32 => BinaryPrimitives.ReadInt32LittleEndian(data.AsSpan(i * 4)),
                 _ => throw new InvalidOperationException(),
             };
         }
@@ -60,8 +68,11 @@ public sealed class NpyArray
 
     /// <summary>All elements as bytes; only for uint8 arrays.</summary>
     public byte[] ToBytes() => Type == NpyType.UInt8
-        ? (byte[])_data.Clone()
+        ? (byte[])Data.Clone()
         : throw new InvalidOperationException($"array is {Type}, not uint8");
+
+    /// <summary>The raw little-endian elements (for the writer).</summary>
+    internal byte[] Data => _data ?? throw new InvalidOperationException($"only the header of this {ShapeText} array was read");
 
     public bool IsInteger => Type is NpyType.UInt8 or NpyType.Int8 or NpyType.Int16 or NpyType.Int32;
 }
@@ -111,8 +122,21 @@ public static partial class Npy
         }
     }
 
-    /// <summary>Reads one array from a stream; <paramref name="origin"/> names it in messages.</summary>
-    public static NpyArray Read(Stream stream, string origin)
+    /// <summary>The largest header HwGen reads: NumPy writes a few hundred bytes (and refuses to load more than 10,000 by default).</summary>
+    public const int MaxHeaderBytes = 1 << 20;
+
+    /// <summary>The most dimensions an array may have (NumPy 2's NPY_MAXDIMS).</summary>
+    public const int MaxDimensions = 64;
+
+    /// <summary>
+    /// Reads one array from a stream; <paramref name="origin"/> names it in messages. The header is
+    /// checked before anything is allocated for the data, and an array of more than
+    /// <paramref name="maxElements"/> elements (or more bytes than one .NET array or the machine's
+    /// memory holds) is returned header only (<see cref="NpyArray.HasData"/> false): its shape can be
+    /// reported, but its data is never read — nor, in an .npz, inflated.
+    /// </summary>
+    /// <exception cref="NpyFormatException">Not a NumPy array, a malformed or unsupported header, or truncated data.</exception>
+    public static NpyArray Read(Stream stream, string origin, long maxElements = long.MaxValue)
     {
         using var reader = new BinaryReader(stream, Encoding.ASCII, leaveOpen: true);
         byte[] magic = reader.ReadBytes(6);
@@ -121,22 +145,34 @@ public static partial class Npy
             throw new NpyFormatException($"{origin}: not a NumPy .npy array (bad magic)");
         }
 
-        int major = reader.ReadByte();
-        reader.ReadByte();
-        int headerLength = major switch
+        byte[] version = reader.ReadBytes(2);
+        int major = version.Length == 2 ? version[0] : throw new NpyFormatException($"{origin}: truncated .npy header");
+        byte[] lengthBytes = reader.ReadBytes(major == 1 ? 2 : 4);
+        long headerLength = major switch
         {
-            1 => reader.ReadUInt16(),
-            2 or 3 => checked((int)reader.ReadUInt32()),
+            1 when lengthBytes.Length == 2 => BinaryPrimitives.ReadUInt16LittleEndian(lengthBytes),
+            2 or 3 when lengthBytes.Length == 4 => BinaryPrimitives.ReadUInt32LittleEndian(lengthBytes),
+            1 or 2 or 3 => throw new NpyFormatException($"{origin}: truncated .npy header"),
             _ => throw new NpyFormatException($"{origin}: unsupported .npy format version {major}"),
         };
-        string header = Encoding.UTF8.GetString(reader.ReadBytes(headerLength));
+        if (headerLength > MaxHeaderBytes)
+        {
+            throw new NpyFormatException($"{origin}: the .npy header claims {headerLength} bytes; NumPy writes a few hundred and HwGen reads at most {MaxHeaderBytes}");
+        }
 
+        byte[] headerBytes = reader.ReadBytes((int)headerLength);
+        if (headerBytes.Length != headerLength)
+        {
+            throw new NpyFormatException($"{origin}: truncated .npy header ({headerBytes.Length} of {headerLength} bytes)");
+        }
+
+        string header = (major == 3 ? Encoding.UTF8 : Encoding.Latin1).GetString(headerBytes);
         var descr = DescrPattern().Match(header);
         var fortran = FortranPattern().Match(header);
         var shapeMatch = ShapePattern().Match(header);
         if (!descr.Success || !fortran.Success || !shapeMatch.Success)
         {
-            throw new NpyFormatException($"{origin}: malformed .npy header: {header.Trim()}");
+            throw new NpyFormatException($"{origin}: malformed .npy header: {Shorten(header.Trim())}");
         }
 
         if (fortran.Groups[1].Value == "True")
@@ -153,18 +189,25 @@ public static partial class Npy
             "<i2" => (NpyType.Int16, 2),
             "<i4" => (NpyType.Int32, 4),
             var other => throw new NpyFormatException(
-                $"{origin}: dtype '{other}' is not supported (use little-endian float32, float64, uint8, int8, int16 or int32)"),
+                $"{origin}: dtype '{Shorten(other)}' is not supported (use little-endian float32, float64, uint8, int8, int16 or int32)"),
         };
 
-        int[] shape = shapeMatch.Groups[1].Value
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .Select(s => int.Parse(s.TrimEnd('L'), CultureInfo.InvariantCulture))
-            .ToArray();
-        long count = shape.Aggregate(1L, (a, b) => a * b);
-        long bytes = count * size;
-        if (bytes > int.MaxValue)
+        int[] shape = ParseShape(shapeMatch.Groups[1].Value, origin);
+        long count = 1;
+        foreach (int dimension in shape)
         {
-            throw new NpyFormatException($"{origin}: array of {count} elements is too large");
+            count = dimension == 0 || count <= long.MaxValue / size / dimension ? count * dimension : long.MaxValue / size;
+        }
+
+        long bytes = count * size;
+        if (count > maxElements || bytes > Array.MaxLength || bytes > Platform.MemoryBudget.AvailableBytes)
+        {
+            return new NpyArray(type, shape, null);
+        }
+
+        if (stream.CanSeek && stream.Length - stream.Position < bytes)
+        {
+            throw new NpyFormatException($"{origin}: truncated: shape {new NpyArray(type, shape, null).ShapeText} needs {bytes} data bytes, the file has {stream.Length - stream.Position}");
         }
 
         byte[] data = reader.ReadBytes((int)bytes);
@@ -174,6 +217,55 @@ public static partial class Npy
         }
 
         return new NpyArray(type, shape, data);
+    }
+
+    /// <summary>The dimensions of a shape tuple's text ("4, 8", "300,", ""): each a whole number from 0 to 2^31 − 1.</summary>
+    private static int[] ParseShape(string text, string origin)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        if (parts.Length > 1 && parts[^1].Length == 0)
+        {
+            parts = parts[..^1];
+        }
+
+        if (parts.Length == 1 && parts[0].Length == 0)
+        {
+            return [];
+        }
+
+        if (parts.Length > MaxDimensions)
+        {
+            throw new NpyFormatException($"{origin}: the shape has {parts.Length} dimensions; NumPy allows at most {MaxDimensions}");
+        }
+
+        var shape = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            string part = parts[i].EndsWith('L') ? parts[i][..^1] : parts[i];
+            if (part.StartsWith('-') && part.Length > 1 && part[1..].All(char.IsAsciiDigit))
+            {
+                throw new NpyFormatException($"{origin}: the shape ({Shorten(text)}) has a negative dimension, {Shorten(part)}");
+            }
+
+            if (part.Length == 0 || !part.All(char.IsAsciiDigit))
+            {
+                throw new NpyFormatException($"{origin}: the shape ({Shorten(text)}) has '{Shorten(part)}' where a whole number belongs");
+            }
+
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out shape[i]))
+            {
+                throw new NpyFormatException($"{origin}: the shape ({Shorten(text)}) has a dimension of {Shorten(part)}, more than the {int.MaxValue} HwGen handles");
+            }
+        }
+
+        return shape;
+    }
+
+    /// <summary>Header text as messages quote it: at most 80 characters, one line.</summary>
+    private static string Shorten(string text)
+    {
+        text = text.ReplaceLineEndings(" ");
+        return text.Length <= 80 ? text : text[..77] + "...";
     }
 
     [GeneratedRegex(@"'descr'\s*:\s*'([^']*)'")]

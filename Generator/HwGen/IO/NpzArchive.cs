@@ -52,8 +52,12 @@ public sealed class NpzArchive : IDisposable
 
     public bool Contains(string name) => _entries.ContainsKey(name);
 
-    /// <summary>Parses one array. Throws <see cref="KeyNotFoundException"/> when there is no such array.</summary>
-    public NpyArray Read(string name)
+    /// <summary>
+    /// Parses one array, inflating no more of the member than its header and, for an array of at
+    /// most <paramref name="maxElements"/> elements, its data (see <see cref="Npy.Read"/>). Throws
+    /// <see cref="KeyNotFoundException"/> when there is no such array.
+    /// </summary>
+    public NpyArray Read(string name, long maxElements = long.MaxValue)
     {
         if (!_entries.TryGetValue(name, out var entry))
         {
@@ -63,7 +67,7 @@ public sealed class NpzArchive : IDisposable
         try
         {
             using var stream = entry.Open();
-            return Npy.Read(stream, $"{Path}['{name}']");
+            return Npy.Read(stream, $"{Path}['{name}']", maxElements);
         }
         catch (InvalidDataException e)
         {

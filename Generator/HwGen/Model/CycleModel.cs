@@ -45,7 +45,7 @@ public static class CycleModel
                 nonZero[h] = source[hwColToCol[h]] != 0;
             }
 
-            layers[l] = RunLayer(layer, network.Pes, network.Config.Hardware.FifoDepth, nonZero);
+            layers[l] = RunLayer(layer, network.Pes, network.Spec.FifoDepth, nonZero);
         }
 
         return new CycleReport(layers);

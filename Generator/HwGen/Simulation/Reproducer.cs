@@ -1,5 +1,5 @@
+using HwGen.Compression;
 using HwGen.Configuration;
-using HwGen.Emit;
 using HwGen.IO;
 
 namespace HwGen.Simulation;
@@ -23,7 +23,7 @@ public static class Reproducer
             BaseDirectory = folder,
         };
         string path = Path.Combine(folder, "config.yaml");
-        string yaml = ConfigWriter.ToYaml(config, resolvePaths: true, header: "Reproducer written by hwgen simulate: the design and the first vector that mismatched.");
+        string yaml = ConfigYaml.Write(config, resolvePaths: true, header: "Reproducer written by hwgen simulate: the design and the first vector that mismatched.");
         File.WriteAllText(path, yaml);
         return path;
     }

@@ -28,12 +28,15 @@ public sealed record SimulationOptions
     /// <summary>Build the memories empty and load the weights through the memory-load port.</summary>
     public bool LoadThroughPort { get; init; }
 
-    /// <summary>Write into a non-empty folder HwGen did not write.</summary>
-    public bool Force { get; init; }
-
     public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
     public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Whether the run loads the weights through the port: asked for, or memories in SPRAM (never initialised).</summary>
+    public bool LoadsThroughPort(CompressedNetwork network) => LoadThroughPort || network.Spec.Memory.NeedsRuntimeLoad;
+
+    /// <summary>The design folder this simulation runs, for <see cref="DesignWriter"/>.</summary>
+    public DesignRequest Design(CompressedNetwork network) => new(network) { BakeWeights = !LoadsThroughPort(network) };
 }
 
 /// <summary>The first output that differs between the RTL and the golden model.</summary>
@@ -92,13 +95,16 @@ public sealed record SimulationResult
 }
 
 /// <summary>
-/// Co-simulates a generated design: writes it, builds it (only when its sources changed), runs
-/// the vectors, and compares every layer's output with the golden model bit for bit and every
+/// Co-simulates a design folder written by <see cref="DesignWriter"/> (with
+/// <see cref="SimulationOptions.Design"/>): builds it (only when its sources changed), runs the
+/// vectors, and compares every layer's output with the golden model bit for bit and every
 /// vector's cycle count with the cycle model.
 /// </summary>
 public static class Simulator
 {
-    /// <summary>Runs <paramref name="inputs"/> (float vectors) through the design in <paramref name="directory"/>.</summary>
+    /// <summary>Runs <paramref name="inputs"/> (float vectors) through the design written in <paramref name="directory"/>.</summary>
+    /// <exception cref="ToolException">The simulator failed to build or run.</exception>
+    /// <exception cref="InvalidOperationException">The folder holds no design of this network (a caller's defect).</exception>
     public static SimulationResult Run(
         CompressedNetwork network,
         IReadOnlyList<double[]> inputs,
@@ -107,10 +113,11 @@ public static class Simulator
         Action<string>? progress = null)
     {
         progress ??= _ => { };
-        // Memories in SPRAM cannot be initialised: such designs are always loaded through the port.
-        bool loadThroughPort = options.LoadThroughPort || MemoryPlan.FromConfig(network.Config.Hardware).NeedsRuntimeLoad;
-        var files = DesignEmitter.Emit(network, bakeWeights: !loadThroughPort);
-        OutputWriter.Write(directory, files, options.Force);
+        bool loadThroughPort = options.LoadsThroughPort(network);
+        if (!File.Exists(Path.Combine(directory, "rtl", $"{network.Name}_pkg.sv")))
+        {
+            throw new InvalidOperationException($"{directory} holds no design {network.Name}: write it with DesignWriter first");
+        }
 
         // Expected outputs and cycles.
         var quantized = inputs.Select(x => GoldenModel.QuantizeInput(network.Format, x)).ToList();
@@ -245,7 +252,7 @@ public static class Simulator
         {
             foreach (long value in vector)
             {
-                text.Append(MemoryImages.Hex([(ulong)value], bits)).Append('\n');
+                text.Append(MemoryMap.Hex([(ulong)value], bits)).Append('\n');
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using HwGen.Hardware;
+using HwGen.IO;
 
 namespace HwGen.Sweep;
 
@@ -8,7 +9,7 @@ namespace HwGen.Sweep;
 /// <param name="Values">The point's axis values.</param>
 /// <param name="Layout">Its hardware layout (what the model reads).</param>
 /// <param name="Yosys">yosys synth_ice40 -dsp's cell counts.</param>
-public sealed record CalibrationPoint(string Name, string Values, HardwareLayout Layout, ResourceEstimate Yosys);
+public sealed record CalibrationPoint(string Name, string Values, HardwareLayout Layout, Ice40Resources Yosys);
 
 /// <summary>How far the model is from yosys over the calibration designs, per resource.</summary>
 /// <param name="Resource">luts, ffs, brams or dsps.</param>
@@ -39,13 +40,11 @@ public static class ResourceCalibration
             }
 
             var definition = SweepDefinition.Load(sweep, synth: true);
-            var lines = File.ReadAllLines(csv);
-            var header = SweepTables.SplitCsvLine(lines[0]).ToList();
-            int Column(string name) => header.IndexOf(name) is var i && i >= 0 ? i : throw new InvalidDataException($"{csv}: no column {name}");
+            var table = CsvTable.Read(csv);
+            int Column(string name) => table.Header.Contains(name) ? table.Column(name) : throw new InvalidDataException($"{csv}: no column {name}");
             var evaluator = new SweepEvaluator(definition.Spec.Vectors, []);
-            foreach (string line in lines.Skip(1).Where(l => l.Length > 0))
+            foreach (var cells in table.Rows)
             {
-                var cells = SweepTables.SplitCsvLine(line);
                 int index = int.Parse(cells[Column("index")], CultureInfo.InvariantCulture);
                 var point = definition.Points[index];
                 string values = SweepDefinition.Describe(definition.Spec, point.Values);
@@ -61,7 +60,7 @@ public static class ResourceCalibration
 
                 long Cell(string name) => long.Parse(cells[Column(name)], CultureInfo.InvariantCulture);
                 var layout = HardwareLayout.For(evaluator.Build(point.Config).Point.Design.Network);
-                var yosys = new ResourceEstimate(Cell("synth_luts"), Cell("synth_ffs"), Cell("synth_brams"), Cell("synth_dsps"));
+                var yosys = new Ice40Resources(Cell("synth_luts"), Cell("synth_ffs"), Cell("synth_brams"), Cell("synth_dsps"));
                 points.Add(new CalibrationPoint($"{Path.GetFileNameWithoutExtension(sweep)}#{index}", values, layout, yosys));
             }
         }
@@ -70,11 +69,11 @@ public static class ResourceCalibration
     }
 
     /// <summary>The model's error against yosys, per resource.</summary>
-    public static IReadOnlyList<CalibrationError> Errors(IReadOnlyList<CalibrationPoint> points, Func<HardwareLayout, ResourceEstimate>? model = null)
+    public static IReadOnlyList<CalibrationError> Errors(IReadOnlyList<CalibrationPoint> points, Func<HardwareLayout, Ice40Resources>? model = null)
     {
         model ??= ResourceModel.Estimate;
         var estimates = points.Select(p => model(p.Layout)).ToList();
-        CalibrationError Error(string name, Func<ResourceEstimate, long> get)
+        CalibrationError Error(string name, Func<Ice40Resources, long> get)
         {
             var errors = points.Select((p, i) => Percent(get(estimates[i]), get(p.Yosys))).ToList();
             int exact = points.Where((p, i) => get(estimates[i]) == get(p.Yosys)).Count();

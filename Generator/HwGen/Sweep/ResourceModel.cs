@@ -1,24 +1,6 @@
-using HwGen.Configuration;
 using HwGen.Hardware;
 
 namespace HwGen.Sweep;
-
-/// <summary>iCE40 resources of a design: LUT4s, flip-flops, 4-kbit block RAMs, MAC16 DSPs, 256-kbit SPRAMs.</summary>
-public sealed record ResourceEstimate(long Luts, long Ffs, long Brams, long Dsps, long Sprams = 0);
-
-/// <summary>How yosys maps one of the generated RAMs (hwgen_ram_1r1w) on iCE40.</summary>
-/// <param name="Name">Which memory.</param>
-/// <param name="Width">Bits per word.</param>
-/// <param name="Depth">Words.</param>
-/// <param name="Brams">SB_RAM40_4K cells when it goes to block RAM, else 0.</param>
-/// <param name="Sprams">SB_SPRAM256KA cells when the config puts it in iCE40 SPRAM (hwgen_ram_ice40_spram), else 0.</param>
-public sealed record MemoryMapping(string Name, int Width, int Depth, int Brams, int Sprams = 0)
-{
-    /// <summary>Whether yosys keeps it in flip-flops and LUT multiplexers.</summary>
-    public bool InLogic => Brams == 0 && Sprams == 0;
-
-    public long Bits => (long)Width * Depth;
-}
 
 /// <summary>
 /// The structural counts the resource model is built from, for one design: what the RTL
@@ -77,16 +59,13 @@ public static class ResourceModel
     /// <summary>LUT4s of the sequencer, scanner and host interface (fitted).</summary>
     public const double LutsCore = 343;
 
-    /// <summary>Block RAM geometries of SB_RAM40_4K: (width, depth).</summary>
-    private static readonly (int Width, int Depth)[] BramModes = [(16, 256), (8, 512), (4, 1024), (2, 2048)];
-
     /// <summary>The estimate for a design.</summary>
-    public static ResourceEstimate Estimate(HardwareLayout layout)
+    public static Ice40Resources Estimate(HardwareLayout layout)
     {
         var t = Terms(layout);
         double luts = (LutsPerMuxInput * t.MuxInputs) + (LutsPerArithmeticBit * t.ArithmeticBits)
             + (LutsPerBramPortBit * t.BramPortBits) + LutsCore;
-        return new ResourceEstimate((long)Math.Round(luts), t.RegisterBits, t.Brams, t.Dsps, t.Sprams);
+        return new Ice40Resources((long)Math.Round(luts), t.RegisterBits, t.Brams, t.Dsps, t.Sprams);
     }
 
     /// <summary>The structural counts of a design (see <see cref="ResourceTerms"/>).</summary>
@@ -116,18 +95,9 @@ public static class ResourceModel
         int prodBits = a + w;
         int prodRegister = Math.Min(prodBits, acc);
 
-        // The sparse-matrix and activation memories go to iCE40 SPRAM when the config asks for it
-        // (auto means inferred outside a board flow, as in the generated design).
-        var plan = MemoryPlan.FromConfig(layout.Network.Config.Hardware);
-        var memories = new List<MemoryMapping>
-        {
-            Map("ptr_even", layout.PtrBits, layout.PtrDepth),
-            Map("ptr_odd", layout.PtrBits, layout.PtrDepth),
-            plan.Spmat == MemoryStyle.Ice40Spram ? Spram("spmat", layout.LineBits, layout.SpmatDepth) : Map("spmat", layout.LineBits, layout.SpmatDepth),
-            Map("bias", acc, layout.BiasDepth),
-            Map("acc", acc, layout.AccDepth),
-            plan.Act == MemoryStyle.Ice40Spram ? Spram("act", a, 2 * layout.ActDepth) : Map("act", a, 2 * layout.ActDepth),
-        };
+        // The sparse-matrix and activation memories are where the spec puts them (auto is inferred
+        // outside a board flow, as in the generated design).
+        var memories = Ice40Memory.PeMemories(layout, layout.Network.Spec.Memory).ToList();
 
         // Per PE.
         double mux = ((double)w * (cbEntries - 1)) + ((double)entryBits * (lineEntries - 1)) + ((double)queueBits * (fifo - 1))
@@ -193,40 +163,6 @@ public static class ResourceModel
         memories.Add(new MemoryMapping("codebook", w, cbEntries, 0));
         return new ResourceTerms(mux, arithmetic, bramPort, registers, n, brams, dspsPerPe * n, sprams, memories);
     }
-    /// <summary>
-    /// How yosys (memory_libmap with ice40/brams.txt) maps an inferred memory (hwgen_ram_1r1w): to
-    /// block RAM when that costs less than logic, at 64 per RAM plus 2 per emulated port feature (3
-    /// for these RAMs, whose read-during-write is marked don't-care) against 1 per bit in logic.
-    /// </summary>
-    public static MemoryMapping Map(string name, int width, int depth)
-    {
-        int brams = BramCount(width, depth);
-        double bramCost = (64.0 * brams) + (2.0 * 3);
-        double logicCost = (double)width * depth;
-        return new MemoryMapping(name, width, depth, logicCost <= bramCost ? 0 : brams);
-    }
-
-    /// <summary>A memory in iCE40 SPRAM: 16-bit columns × 16K-word rows of SB_SPRAM256KA.</summary>
-    public static MemoryMapping Spram(string name, int width, int depth) =>
-        new(name, width, depth, 0, Ceil(width, 16) * Ceil(depth, 16384));
-
-    /// <summary>Fewest SB_RAM40_4K cells for a width × depth memory: slices of 16, 8, 4 or 2 bits, each as deep as needed.</summary>
-    public static int BramCount(int width, int depth)
-    {
-        var best = new int[width + 1];
-        for (int bits = 1; bits <= width; bits++)
-        {
-            best[bits] = int.MaxValue;
-            foreach (var (sliceWidth, sliceDepth) in BramModes)
-            {
-                int cost = Ceil(depth, sliceDepth) + best[Math.Max(0, bits - sliceWidth)];
-                best[bits] = Math.Min(best[bits], cost);
-            }
-        }
-
-        return best[width];
-    }
-
     private static int AddrBits(int depth) => depth > 1 ? Clog2(depth) : 1;
 
     private static int Clog2(int value)

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Data;
-using HwGen.Emit;
 using HwGen.Hardware;
 using HwGen.Model;
 
@@ -54,10 +53,13 @@ public sealed class SweepEvaluator
     {
         string compressionKey = CompressionKey(config);
         var shared = _compressed.Get(compressionKey, () => Compress(config));
-        var encoded = _encoded.Get(EncodedKey(compressionKey, config), () => EncodingKey(config) == EncodingKey(shared.Network.Config)
+        var encoded = _encoded.Get(EncodedKey(compressionKey, config), () => EncodingKey(config) == EncodingKey(shared.Config)
             ? shared.Network
             : Reencode(shared, config));
-        var network = encoded with { Config = config };
+
+        // The encoding is shared; the name and the hardware it does not depend on (FIFO depth, line
+        // entries, clock, memories) are the point's own.
+        var network = encoded with { Name = config.Name, Spec = HardwareSpec.FromConfig(config) };
         var cycles = new List<CycleReport>(shared.Quantized.Count);
         for (var v = 0; v < shared.Quantized.Count; v++)
         {
@@ -78,19 +80,20 @@ public sealed class SweepEvaluator
         var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
         var texts = new Dictionary<string, string>(StringComparer.Ordinal);
 
-        var hw = config.Hardware;
-        var c = config.Compression;
+        var hw = network.Spec;
         numbers["pes"] = hw.Pes;
         numbers["fifo_depth"] = hw.FifoDepth;
-        numbers["line_entries"] = hw.SpmatLineEntries;
+        numbers["line_entries"] = hw.LineEntries;
         numbers["clock_mhz"] = hw.ClockMhz;
-        numbers["codebook_bits"] = c.CodebookBits;
-        numbers["index_bits"] = c.IndexBits;
-        numbers["activation_bits"] = config.Quantization.ActivationBits;
-        numbers["weight_bits"] = config.Quantization.WeightBits;
+        numbers["codebook_bits"] = hw.CodeBits;
+        numbers["index_bits"] = hw.IndexBits;
+        numbers["activation_bits"] = network.Format.ActivationBits;
+        numbers["weight_bits"] = network.Format.WeightBits;
         numbers["accumulator_bits"] = network.Format.AccumulatorBits;
-        texts["row_assignment"] = ConfigWriter.Snake(c.RowAssignment);
-        texts["pruning"] = ConfigWriter.Snake(c.Pruning);
+
+        // How the point was compressed: the sweep's own choice, echoed from the config it built.
+        texts["row_assignment"] = ConfigNames.Snake(config.Compression.RowAssignment);
+        texts["pruning"] = ConfigNames.Snake(config.Compression.Pruning);
 
         var s = network.Statistics;
         long weights = network.Layers.Sum(l => (long)l.Rows * l.Cols);
@@ -99,7 +102,7 @@ public sealed class SweepEvaluator
         numbers["density"] = weights == 0 ? 0 : (double)s.NonZeros / weights;
         numbers["padding"] = s.Padding;
         numbers["entries"] = s.Entries;
-        numbers["bits_per_weight"] = s.NonZeros == 0 ? 0 : (double)s.Entries * (c.CodebookBits + c.IndexBits) / s.NonZeros;
+        numbers["bits_per_weight"] = s.NonZeros == 0 ? 0 : (double)s.Entries * (hw.CodeBits + hw.IndexBits) / s.NonZeros;
         numbers["compressed_bits"] = s.CompressedBits;
         numbers["huffman_bits"] = s.HuffmanCompressedBits;
         numbers["compression_ratio"] = s.CompressionRatio;
@@ -156,7 +159,7 @@ public sealed class SweepEvaluator
             Compression = new CompressionConfig { CodebookBits = config.Compression.CodebookBits },
             Hardware = new HardwareConfig(),
         };
-        return ConfigWriter.ToYaml(normal, resolvePaths: true);
+        return ConfigYaml.Write(normal, resolvePaths: true);
     }
 
     /// <summary>
@@ -174,7 +177,7 @@ public sealed class SweepEvaluator
             // Load-balance-aware pruning prunes each PE's rows to the same density: it depends on N.
             Hardware = new HardwareConfig { Pes = c.Pruning == PruningMethod.LoadBalanced ? config.Hardware.Pes : 1 },
         };
-        return ConfigWriter.ToYaml(normal, resolvePaths: true);
+        return ConfigYaml.Write(normal, resolvePaths: true);
     }
 
     /// <summary>Points with the same compressed weights and the same encoding share one encoded network (they differ in FIFO depth, line entries or clock).</summary>
@@ -223,7 +226,7 @@ public sealed class SweepEvaluator
             Inputs = loaded.Data.Inputs,
         };
         return new CompressedBase(
-            loaded.Data, network, precompressed, loaded.Vectors, quantized, golden,
+            config, loaded.Data, network, precompressed, loaded.Vectors, quantized, golden,
             Accuracy: error.ArgmaxAgreement,
             SharingAccuracy: sharing.ArgmaxAgreement,
             ErrorMax: error.MaxAbsError,
@@ -268,13 +271,14 @@ public sealed class SweepEvaluator
             KMeansIterations = shared.Network.Layers[l].KMeansIterations,
             KMeansConverged = shared.Network.Layers[l].KMeansConverged,
         }).ToList();
-        return network with { Config = config, Layers = layers };
+        return network with { Layers = layers };
     }
 
     private sealed record LoadedData(NetworkData Data, IReadOnlyList<double[]> Vectors);
 }
 
 /// <summary>What points with one compression key share.</summary>
+/// <param name="Config">The config of the first such point, which <paramref name="Network"/> was compressed for.</param>
 /// <param name="Data">The loaded data.</param>
 /// <param name="Network">The network compressed for the first such point.</param>
 /// <param name="Precompressed">Its codes and codebook as precompressed data, for re-encoding.</param>
@@ -288,6 +292,7 @@ public sealed class SweepEvaluator
 /// <param name="RelativeError">Mean absolute error / mean |reference output|.</param>
 /// <param name="Reference">"dense" or "shared".</param>
 public sealed record CompressedBase(
+    HwGenConfig Config,
     NetworkData Data,
     CompressedNetwork Network,
     NetworkData Precompressed,

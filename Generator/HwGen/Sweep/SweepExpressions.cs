@@ -29,6 +29,12 @@ public sealed class SweepExpressions
 
     private static readonly HashSet<string> MathConstants = new(StringComparer.Ordinal) { "PI", "E" };
 
+    /// <summary>The longest expression accepted (the examples' are under 60 characters).</summary>
+    public const int MaxLength = 2000;
+
+    /// <summary>The deepest nesting of brackets accepted: deeper ones would exhaust the compiler's stack.</summary>
+    public const int MaxNesting = 50;
+
     private readonly Func<double[], string[], bool>[] _constraints;
     private readonly Func<double[], string[], double>[] _objectives;
 
@@ -170,6 +176,12 @@ public sealed class SweepExpressions
     private static List<ConfigError> CheckSyntax(SweepSpec spec, SweepExpression expression, IReadOnlyList<MetricDefinition> metrics)
     {
         var errors = new List<ConfigError>();
+        if (CheckShape(expression.Text) is { } shape)
+        {
+            errors.Add(At(spec, expression, shape.Offset, 1, shape.Problem));
+            return errors;
+        }
+
         var parsed = SyntaxFactory.ParseExpression(expression.Text, options: new CSharpParseOptions(LanguageVersion.Latest));
         foreach (var diagnostic in parsed.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).Take(1))
         {
@@ -212,6 +224,67 @@ public sealed class SweepExpressions
         return errors;
     }
 
+    /// <summary>
+    /// What must be refused before the text reaches the C# parser: more than <see cref="MaxLength"/>
+    /// characters, a preprocessor directive (a line starting with '#': the expression is pasted into
+    /// generated source, where <c>#if</c> would change what compiles around it), or brackets nested
+    /// deeper than <see cref="MaxNesting"/> (the compiler recurses once per level and would overflow
+    /// its stack, ending the process).
+    /// </summary>
+    private static (int Offset, string Problem)? CheckShape(string text)
+    {
+        if (text.Length > MaxLength)
+        {
+            return (0, $"the expression is {text.Length} characters long; sweep expressions may have at most {MaxLength}");
+        }
+
+        int depth = 0;
+        bool lineStart = true;
+        char quote = '\0';
+        for (var i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (quote != '\0')
+            {
+                if (c == '\\')
+                {
+                    i++;
+                }
+                else if (c == quote || c == '\n')
+                {
+                    quote = '\0';
+                }
+
+                continue;
+            }
+
+            if (c == '#' && lineStart)
+            {
+                return (i, "preprocessor directives (#if, #define, #pragma, …) are not allowed in a sweep expression");
+            }
+
+            lineStart = c == '\n' || (lineStart && char.IsWhiteSpace(c));
+            switch (c)
+            {
+                case '"' or '\'':
+                    quote = c;
+                    break;
+                case '(' or '[' or '{':
+                    if (++depth > MaxNesting)
+                    {
+                        return (i, $"brackets are nested more than {MaxNesting} deep");
+                    }
+
+                    break;
+                case ')' or ']' or '}':
+                    depth = Math.Max(0, depth - 1);
+                    break;
+            }
+        }
+
+        return null;
+    }
+
     private static string? CheckIdentifier(IdentifierNameSyntax identifier, HashSet<string> names, IReadOnlyList<MetricDefinition> metrics)
     {
         string name = identifier.Identifier.Text;
@@ -235,7 +308,7 @@ public sealed class SweepExpressions
             return $"the metric '{name}' comes from yosys: run the sweep with --synth to use it";
         }
 
-        return ConfigSection.Closest(name, metrics.Select(m => m.Name)) is { } near
+        return ConfigNames.Closest(name, metrics.Select(m => m.Name)) is { } near
             ? $"unknown metric '{name}'; did you mean '{near}'?"
             : $"unknown metric '{name}' (metrics: {string.Join(", ", metrics.Select(m => m.Name))}; docs/sweeps.md describes them)";
     }
@@ -335,6 +408,14 @@ public sealed class SweepExpressions
         int lineEnd = text.IndexOf('\n', offset);
         string line = (lineEnd < 0 ? text[lineStart..] : text[lineStart..lineEnd]).TrimEnd('\r');
         int column = offset - lineStart;
+        if (line.Length > 100)
+        {
+            // Quote 100 characters around the position, not a whole overlong line.
+            int from = Math.Clamp(column - 50, 0, line.Length - 100);
+            line = string.Concat(from > 0 ? "…" : string.Empty, line.AsSpan(from, 100), from + 100 < line.Length ? "…" : string.Empty);
+            column = column - from + (from > 0 ? 1 : 0);
+        }
+
         int width = Math.Clamp(length, 1, Math.Max(1, line.Length - column));
         string caret = new string(' ', column) + new string('^', width);
         string where = expression.Exact ? string.Empty : $" (at character {offset + 1} of the expression)";

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using HwGen.Configuration;
-using HwGen.Emit;
 
 namespace HwGen.Sweep;
 
@@ -23,7 +22,7 @@ public sealed class SweepPointKeys(int vectors)
             .Append(HwGenInfo.Version).Append('\n')
             .Append(ResourceModel.Version).Append('\n')
             .Append("vectors ").Append(vectors).Append('\n')
-            .Append(ConfigWriter.ToYaml(config));
+            .Append(ConfigYaml.Write(config));
         foreach (string path in DataFiles(config))
         {
             text.Append("file ").Append(_fileHashes.GetOrAdd(config.ResolvePath(path), FileHash)).Append('\n');

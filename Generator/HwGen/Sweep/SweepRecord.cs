@@ -1,6 +1,6 @@
 using System.Globalization;
-using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace HwGen.Sweep;
 
@@ -28,103 +28,47 @@ public sealed record SweepRecord
     /// <summary>The axis values, as written.</summary>
     public required IReadOnlyList<string> Values { get; init; }
 
-    /// <summary><see cref="Ok"/>, or <see cref="Invalid"/> when the point's config is impossible.</summary>
+    /// <summary><c>ok</c>, or <c>invalid</c> when the point's config is impossible.</summary>
     public required string Status { get; init; }
 
     /// <summary>Why the point is invalid.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Error { get; init; }
 
+    /// <summary>The numeric metrics (docs/sweeps.md), by name; none for an invalid point.</summary>
     public IReadOnlyDictionary<string, double> Numbers { get; init; } = new Dictionary<string, double>();
 
+    /// <summary>The text metrics, by name; none for an invalid point.</summary>
     public IReadOnlyDictionary<string, string> Texts { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Null when not co-simulated; <see cref="VerifyPassed"/>; or what failed.</summary>
+    /// <summary>Null when not co-simulated; <c>passed</c>; or what failed.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Verified { get; init; }
 
+    [JsonIgnore]
     public bool IsOk => Status == Ok;
 
     /// <summary>Whether the yosys metrics are present.</summary>
+    [JsonIgnore]
     public bool HasSynth => Numbers.ContainsKey("synth_luts");
 
-    /// <summary>One JSON line (keys sorted, numbers round-trip exact).</summary>
-    public string ToJsonLine()
-    {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+    /// <summary>One JSON line (metrics sorted by name, numbers round-trip exact).</summary>
+    public string ToJsonLine() => JsonSerializer.Serialize(
+        this with
         {
-            json.WriteStartObject();
-            json.WriteNumber("index", Index);
-            json.WriteString("key", Key);
-            json.WriteStartArray("values");
-            foreach (string value in Values)
-            {
-                json.WriteStringValue(value);
-            }
-
-            json.WriteEndArray();
-            json.WriteString("status", Status);
-            if (Error is not null)
-            {
-                json.WriteString("error", Error);
-            }
-
-            json.WriteStartObject("numbers");
-            foreach (var (name, value) in Numbers.OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                json.WriteNumber(name, value);
-            }
-
-            json.WriteEndObject();
-            json.WriteStartObject("texts");
-            foreach (var (name, value) in Texts.OrderBy(p => p.Key, StringComparer.Ordinal))
-            {
-                json.WriteString(name, value);
-            }
-
-            json.WriteEndObject();
-            if (Verified is not null)
-            {
-                json.WriteString("verified", Verified);
-            }
-
-            json.WriteEndObject();
-        }
-
-        return Encoding.UTF8.GetString(buffer.ToArray());
-    }
+            Numbers = new SortedDictionary<string, double>(new Dictionary<string, double>(Numbers), StringComparer.Ordinal),
+            Texts = new SortedDictionary<string, string>(new Dictionary<string, string>(Texts), StringComparer.Ordinal),
+        },
+        HwGenJson.Line);
 
     /// <summary>Reads one JSON line; null when it is not a complete record (a run stopped mid-write).</summary>
     public static SweepRecord? FromJsonLine(string line)
     {
         try
         {
-            using var document = JsonDocument.Parse(line);
-            var root = document.RootElement;
-            var numbers = new Dictionary<string, double>(StringComparer.Ordinal);
-            foreach (var property in root.GetProperty("numbers").EnumerateObject())
-            {
-                numbers[property.Name] = property.Value.GetDouble();
-            }
-
-            var texts = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var property in root.GetProperty("texts").EnumerateObject())
-            {
-                texts[property.Name] = property.Value.GetString() ?? string.Empty;
-            }
-
-            return new SweepRecord
-            {
-                Index = root.GetProperty("index").GetInt32(),
-                Key = root.GetProperty("key").GetString()!,
-                Values = [.. root.GetProperty("values").EnumerateArray().Select(v => v.GetString()!)],
-                Status = root.GetProperty("status").GetString()!,
-                Error = root.TryGetProperty("error", out var error) ? error.GetString() : null,
-                Numbers = numbers,
-                Texts = texts,
-                Verified = root.TryGetProperty("verified", out var verified) ? verified.GetString() : null,
-            };
+            return JsonSerializer.Deserialize<SweepRecord>(line, HwGenJson.Line);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (JsonException)
         {
             return null;
         }

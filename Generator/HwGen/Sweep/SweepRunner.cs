@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using HwGen.Configuration;
 using HwGen.Emit;
 using HwGen.Simulation;
+using HwGen.Synthesis;
 using HwGen.Tools;
 
 namespace HwGen.Sweep;
@@ -35,7 +35,7 @@ public sealed record SweepOptions
 
     public TimeSpan SynthTimeout { get; init; } = TimeSpan.FromHours(4);
 
-    public SimulationOptions Simulation { get; init; } = new() { Force = true };
+    public SimulationOptions Simulation { get; init; } = new();
 }
 
 /// <summary>Progress of a running sweep: <paramref name="Done"/> of <paramref name="Total"/> in a phase.</summary>
@@ -196,6 +196,7 @@ public static class SweepRunner
                     var (point, _) = verifier.Build(definition.Points[index].Config!);
                     string simDir = Path.Combine(dir, "verify", $"point-{index:D5}");
                     log($"co-simulating point {index} ({SweepDefinition.Describe(spec, definition.Points[index].Values)}) in {simDir}");
+                    DesignWriter.Write(simDir, options.Simulation.Design(point.Design.Network), force: true);
                     var result = Simulator.Run(point.Design.Network, point.Vectors, simDir, options.Simulation);
                     string verdict = result.Passed
                         ? SweepRecord.VerifyPassed
@@ -255,11 +256,15 @@ public static class SweepRunner
 
         var states = directories.Select(d => (Dir: d, State: ReadState(d))).ToList();
         var reference = states[0];
+        var shared = new (string Field, Func<SweepStateJson, object> Value)[]
+        {
+            ("sweep_text", s => s.SweepText), ("vectors", s => s.Vectors), ("synth", s => s.Synth), ("points", s => s.Points), ("generator", s => s.Generator),
+        };
         foreach (var (dir, state) in states.Skip(1))
         {
-            foreach (string field in new[] { "sweep_text", "vectors", "synth", "points", "generator" })
+            foreach (var (field, value) in shared)
             {
-                if (state[field]?.ToJsonString() != reference.State[field]?.ToJsonString())
+                if (!value(state).Equals(value(reference.State)))
                 {
                     throw new ConfigException(new ConfigError(Path.Combine(dir, StateFile), 0, 0, field,
                         $"differs from {Path.Combine(reference.Dir, StateFile)}: the folders are not shards of one sweep run with the same options"));
@@ -286,12 +291,9 @@ public static class SweepRunner
             }
         }
 
-        string sweepFile = reference.State["sweep_file"]!.GetValue<string>();
-        string text = reference.State["sweep_text"]!.GetValue<string>();
-        bool synth = reference.State["synth"]!.GetValue<bool>();
-        var spec = SweepLoader.LoadFromText(text, sweepFile, Path.GetDirectoryName(Path.GetFullPath(sweepFile)) ?? ".");
-        var baseValues = reference.State["base_values"] is JsonArray stored ? stored.Select(v => v?.GetValue<string>()).ToList() : null;
-        var definition = SweepDefinition.Prepare(spec, null, synth, baseValues);
+        var stored = reference.State;
+        var spec = SweepLoader.LoadFromText(stored.SweepText, stored.SweepFile, Path.GetDirectoryName(Path.GetFullPath(stored.SweepFile)) ?? ".");
+        var definition = SweepDefinition.Prepare(spec, null, stored.Synth, stored.BaseValues);
         var missing = Enumerable.Range(0, definition.Points.Count).Where(i => !records.ContainsKey(i)).ToList();
         if (missing.Count > 0)
         {
@@ -350,7 +352,7 @@ public static class SweepRunner
         }
 
         if (!force && Directory.Exists(directory) && !File.Exists(Path.Combine(directory, StateFile))
-            && Directory.EnumerateFileSystemEntries(directory).Any())
+            && !SlurmSweep.IsSlurmRun(directory) && Directory.EnumerateFileSystemEntries(directory).Any())
         {
             throw new ConfigException(new ConfigError(directory, 0, 0, "-o",
                 "holds files that are not a sweep's; choose an empty or new folder, or pass --force to write into it"));
@@ -407,7 +409,7 @@ public static class SweepRunner
             if (options.Synth)
             {
                 built ??= evaluator.Build(point.Config!).Point;
-                var synth = Synthesize(built, Path.Combine(dir, "synth"), point.Index, options.SynthTimeout);
+                var synth = Synthesize(built, Path.Combine(dir, "synth"), point.Index, options.SynthTimeout).Ice40Cells!;
                 numbers["synth_luts"] = synth.Luts;
                 numbers["synth_ffs"] = synth.Ffs;
                 numbers["synth_brams"] = synth.Brams;
@@ -427,13 +429,14 @@ public static class SweepRunner
         }
     }
 
-    /// <summary>Synthesizes a point in a scratch folder and keeps only yosys's statistics, as synth/point-NNNNN.stat.txt.</summary>
+    /// <summary>Synthesizes a point's core in a scratch folder and keeps only yosys's statistics, as synth/point-NNNNN.stat.json.</summary>
     private static SynthesisResult Synthesize(EvaluatedPoint point, string synthDir, int index, TimeSpan timeout)
     {
         // A failing run keeps its folder (design and yosys.log) to look at.
         string work = Path.Combine(synthDir, $"point-{index:D5}");
-        var result = SweepSynthesis.Run(point.Design.Network, work, timeout);
-        File.Copy(Path.Combine(work, "stat.txt"), Path.Combine(synthDir, $"point-{index:D5}.stat.txt"), overwrite: true);
+        DesignWriter.Write(work, new DesignRequest(point.Design.Network) { CoreSynthesis = true }, force: true);
+        var result = Synthesizer.RunCore(work, timeout);
+        File.Copy(Path.Combine(work, "yosys_stat.json"), Path.Combine(synthDir, $"point-{index:D5}.stat.json"), overwrite: true);
         Directory.Delete(work, recursive: true);
         return result;
     }
@@ -467,41 +470,32 @@ public static class SweepRunner
 
     private static void WriteState(string dir, SweepDefinition definition, int shard, int shards)
     {
-        var state = new JsonObject
-        {
-            ["format"] = StateFormat,
-            ["generator"] = $"HwGen {HwGenInfo.Version}",
-            ["sweep_file"] = definition.Spec.SourceFile,
-            ["sweep_text"] = definition.Spec.Text,
-            ["points"] = definition.Points.Count,
-            ["shard"] = shard,
-            ["shards"] = shards,
-            ["vectors"] = definition.Spec.Vectors,
-            ["synth"] = definition.Synth,
-            ["base_values"] = new JsonArray([.. definition.BaseValues.Select(v => (JsonNode?)v)]),
-        };
-        OutputWriter.WriteIfChanged(Path.Combine(dir, StateFile), Encoding.UTF8.GetBytes(state.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) + "\n"));
+        var state = new SweepStateJson(StateFormat, $"HwGen {HwGenInfo.Version}", definition.Spec.SourceFile, definition.Spec.Text,
+            definition.Points.Count, shard, shards, definition.Spec.Vectors, definition.Synth, definition.BaseValues);
+        OutputWriter.WriteIfChanged(Path.Combine(dir, StateFile), Encoding.UTF8.GetBytes(HwGenJson.Write(state) + "\n"));
     }
 
-    private static JsonObject ReadState(string dir)
+    /// <summary>The <c>sweep.json</c> of a folder, or null when the folder has none that HwGen wrote in this format.</summary>
+    /// <exception cref="ConfigException">The file cannot be read or is not JSON of a sweep's state.</exception>
+    internal static SweepStateJson? TryReadState(string path)
     {
-        string path = Path.Combine(dir, StateFile);
         try
         {
-            var state = JsonNode.Parse(File.ReadAllText(path)) as JsonObject;
-            if (state?["format"]?.GetValue<string>() == StateFormat)
-            {
-                return state;
-            }
+            string text = File.ReadAllText(path);
+            return HwGenJson.Read<FormatJson>(text)?.Format == StateFormat ? HwGenJson.Read<SweepStateJson>(text) : null;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or InvalidOperationException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
         {
-            throw new ConfigException(new ConfigError(path, 0, 0, string.Empty, Directory.Exists(dir)
+            throw new ConfigException(new ConfigError(path, 0, 0, string.Empty, Directory.Exists(Path.GetDirectoryName(path))
                 ? $"not a sweep output folder (no readable {StateFile}: {e.Message})"
                 : "folder not found"));
         }
+    }
 
-        throw new ConfigException(new ConfigError(path, 0, 0, string.Empty, $"not a sweep output folder ({StateFile} is not HwGen's)"));
+    private static SweepStateJson ReadState(string dir)
+    {
+        string path = Path.Combine(dir, StateFile);
+        return TryReadState(path) ?? throw new ConfigException(new ConfigError(path, 0, 0, string.Empty, $"not a sweep output folder ({StateFile} is not HwGen's)"));
     }
 
     /// <summary>The records of a points file; an unreadable last line (a run stopped mid-write) is ignored.</summary>

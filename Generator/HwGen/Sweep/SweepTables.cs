@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using HwGen.IO;
 
 namespace HwGen.Sweep;
 
@@ -12,8 +10,6 @@ namespace HwGen.Sweep;
 /// </summary>
 public static class SweepTables
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-
     /// <summary>
     /// The columns: index, one per axis, status, feasible, pareto, the objectives that are not a
     /// metric themselves, the kept metrics, verified (when any point was co-simulated), error.
@@ -69,154 +65,51 @@ public static class SweepTables
     public static string Json(SweepResults results)
     {
         var spec = results.Spec;
-        var rows = new JsonArray();
-        foreach (var row in results.Rows)
+        var rows = results.Rows.Select(row =>
         {
             var r = row.Record;
-            var values = new JsonObject();
-            for (var a = 0; a < spec.Axes.Count; a++)
-            {
-                values[spec.Axes[a].Key] = Value(spec.Axes[a], r.Values[a]);
-            }
-
-            var metrics = new JsonObject();
-            foreach (var metric in results.Definition.Columns)
-            {
-                if (metric.Kind == MetricKind.Number && r.Numbers.TryGetValue(metric.Name, out double number))
-                {
-                    metrics[metric.Name] = number;
-                }
-                else if (metric.Kind == MetricKind.Text && r.Texts.TryGetValue(metric.Name, out string? text))
-                {
-                    metrics[metric.Name] = text;
-                }
-            }
-
-            var objectives = new JsonObject();
-            for (var o = 0; o < results.Objectives.Count; o++)
-            {
-                objectives[results.Objectives[o].Name] = r.IsOk && double.IsFinite(row.Objectives[o]) ? row.Objectives[o] : null;
-            }
-
-            rows.Add(new JsonObject
-            {
-                ["index"] = r.Index,
-                ["values"] = values,
-                ["status"] = r.Status,
-                ["feasible"] = row.Feasible,
-                ["pareto"] = row.Pareto,
-                ["objectives"] = objectives,
-                ["metrics"] = metrics,
-                ["verified"] = r.Verified,
-                ["error"] = r.Error,
-            });
-        }
-
-        var root = new JsonObject
-        {
-            ["sweep"] = spec.Name,
-            ["generator"] = $"HwGen {HwGenInfo.Version}",
-            ["base"] = spec.BasePath,
-            ["sampling"] = spec.Sampling == SweepSampling.Grid ? "grid" : "random",
-            ["vectors"] = spec.Vectors,
-            ["axes"] = new JsonArray([.. spec.Axes.Select(a => (JsonNode)new JsonObject
-            {
-                ["key"] = a.Key,
-                ["values"] = new JsonArray([.. a.Values.Select(v => Value(a, v.Text))]),
-            })]),
-            ["constraints"] = new JsonArray([.. spec.Constraints.Select(c => (JsonNode)JsonValue.Create(c.Text))]),
-            ["objectives"] = new JsonArray([.. results.Objectives.Select(o => (JsonNode)new JsonObject
-            {
-                ["name"] = o.Name,
-                ["goal"] = o.Goal == ObjectiveGoal.Minimize ? "minimize" : "maximize",
-                ["expression"] = o.Expression.Text,
-            })]),
-            ["metrics"] = new JsonArray([.. results.Definition.Columns.Select(m => (JsonNode)new JsonObject
-            {
-                ["name"] = m.Name,
-                ["unit"] = m.Unit,
-                ["description"] = m.Description,
-            })]),
-            ["points"] = results.Rows.Count,
-            ["valid"] = results.Valid.Count(),
-            ["feasible"] = results.Feasible.Count(),
-            ["pareto"] = new JsonArray([.. results.Pareto.Select(r => (JsonNode)r.Record.Index)]),
-            ["rows"] = rows,
-        };
-        return root.ToJsonString(JsonOptions) + "\n";
+            var metrics = SweepSummaryJson.Map(results.Definition.Columns
+                .Select(m => (m.Name, Value: m.Kind == MetricKind.Number
+                    ? (r.Numbers.TryGetValue(m.Name, out double number) ? number : null)
+                    : (object?)r.Texts.GetValueOrDefault(m.Name)))
+                .Where(m => m.Value is not null)
+                .Select(m => (m.Name, m.Value!)));
+            return new PointJson(
+                r.Index,
+                SweepSummaryJson.Map(spec.Axes.Select((a, i) => (a.Key, Value(a, r.Values[i])))),
+                r.Status,
+                row.Feasible,
+                row.Pareto,
+                SweepSummaryJson.Map(results.Objectives.Select((o, i) => (o.Name, r.IsOk && double.IsFinite(row.Objectives[i]) ? row.Objectives[i] : (double?)null))),
+                metrics,
+                r.Verified,
+                r.Error);
+        }).ToList();
+        var json = new SweepResultsJson(
+            spec.Name,
+            $"HwGen {HwGenInfo.Version}",
+            spec.BasePath,
+            spec.Sampling == SweepSampling.Grid ? "grid" : "random",
+            spec.Vectors,
+            [.. spec.Axes.Select(a => new AxisJson(a.Key, [.. a.Values.Select(v => Value(a, v.Text))]))],
+            [.. spec.Constraints.Select(c => c.Text)],
+            [.. results.Objectives.Select(o => new ObjectiveJson(o.Name, o.Goal == ObjectiveGoal.Minimize ? "minimize" : "maximize", o.Expression.Text))],
+            [.. results.Definition.Columns.Select(m => new MetricJson(m.Name, m.Unit, m.Description))],
+            results.Rows.Count,
+            results.Valid.Count(),
+            results.Feasible.Count(),
+            [.. results.Pareto.Select(r => r.Record.Index)],
+            rows);
+        return HwGenJson.Write(json) + "\n";
     }
 
-    /// <summary>Quotes a CSV cell when it holds a comma, a quote or a line break (RFC 4180).</summary>
-    public static string Escape(string cell) =>
-        cell.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + cell.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : cell;
+    /// <summary>A table of the rows (cells on one line each: a line break in a cell becomes a space).</summary>
+    private static string Csv(SweepResults results, IEnumerable<SweepRow> rows) =>
+        new CsvTable(Header(results), [.. rows.Select(row => (IReadOnlyList<string>)[.. Cells(results, row).Select(c => c.Replace('\n', ' '))])]).Write();
 
-    /// <summary>Splits one CSV line (as <see cref="Escape"/> writes them; no line breaks in cells).</summary>
-    public static IReadOnlyList<string> SplitCsvLine(string line)
-    {
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        bool quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            char c = line[i];
-            if (quoted)
-            {
-                if (c == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    cell.Append('"');
-                    i++;
-                }
-                else if (c == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    cell.Append(c);
-                }
-            }
-            else if (c == '"')
-            {
-                quoted = true;
-            }
-            else if (c == ',')
-            {
-                cells.Add(cell.ToString());
-                cell.Clear();
-            }
-            else
-            {
-                cell.Append(c);
-            }
-        }
-
-        cells.Add(cell.ToString());
-        return cells;
-    }
-
-    private static string Csv(SweepResults results, IEnumerable<SweepRow> rows)
-    {
-        var csv = new StringBuilder();
-        csv.Append(string.Join(',', Header(results).Select(Escape))).Append('\n');
-        foreach (var row in rows)
-        {
-            csv.Append(string.Join(',', Cells(results, row).Select(c => Escape(c.Replace('\n', ' '))))).Append('\n');
-        }
-
-        return csv.ToString();
-    }
-
-    private static JsonNode? Value(SweepAxis axis, string text)
-    {
-        var value = axis.Values.FirstOrDefault(v => v.Text == text);
-        return value?.Value switch
-        {
-            int i => i,
-            double d => d,
-            bool b => b,
-            _ => text,
-        };
-    }
+    /// <summary>An axis value for JSON: numbers and booleans as such, the rest as written.</summary>
+    private static object Value(SweepAxis axis, string text) =>
+        axis.Values.FirstOrDefault(v => v.Text == text)?.Value is { } value and (int or double or bool) ? value : text;
 
     private static string Bool(bool value) => value ? "true" : "false";
 }

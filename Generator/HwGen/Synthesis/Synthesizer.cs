@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using HwGen.Emit;
+using HwGen.Hardware;
 using HwGen.Tools;
 
 namespace HwGen.Synthesis;
@@ -21,26 +22,31 @@ public sealed record ResourceUse(string Name, double Used, double Available)
 /// <summary>How to synthesize.</summary>
 public sealed record SynthesisOptions
 {
-    /// <summary>Write into a non-empty folder HwGen did not write.</summary>
-    public bool Force { get; init; }
-
     public TimeSpan SynthTimeout { get; init; } = TimeSpan.FromMinutes(60);
 
     public TimeSpan PlaceRouteTimeout { get; init; } = TimeSpan.FromMinutes(60);
 }
 
-/// <summary>The outcome of <c>hwgen synth</c>.</summary>
+/// <summary>
+/// The outcome of a synthesis flow: <c>hwgen synth</c>'s on a board (<see cref="Synthesizer.Run"/>), or
+/// the core's alone for iCE40 (<see cref="Synthesizer.RunCore"/>, <c>hwgen sweep --synth</c>).
+/// </summary>
 public sealed record SynthesisResult
 {
-    public required BoardBuild Build { get; init; }
+    /// <summary>The board build; null for the core synthesized alone.</summary>
+    public BoardBuild? Build { get; init; }
 
-    /// <summary>The tools that ran, e.g. <c>yosys synth_ice40 + nextpnr-ice40 + icepack</c>.</summary>
+    /// <summary>The tools that ran, e.g. <c>yosys synth_ice40 -dsp + nextpnr-ice40 + icepack</c>.</summary>
     public required string Flow { get; init; }
 
     /// <summary>True when the numbers come from yosys only (Xilinx): an estimate, not Vivado's result.</summary>
     public required bool IsEstimate { get; init; }
 
+    /// <summary>The board's resources, used and available; empty for the core alone.</summary>
     public required IReadOnlyList<ResourceUse> Resources { get; init; }
+
+    /// <summary>iCE40 flows: yosys's cells after synthesis (before place and route); null for Xilinx.</summary>
+    public Ice40Resources? Ice40Cells { get; init; }
 
     /// <summary>Whether every resource fits the part.</summary>
     public bool Fits => Resources.All(r => r.Fits);
@@ -51,8 +57,8 @@ public sealed record SynthesisResult
     /// <summary>The Fmax nextpnr reports for the core clock; null without place and route.</summary>
     public double? FmaxMhz { get; init; }
 
-    /// <summary>The clock the design is built for: the PLL's output (iCE40) or <c>hardware.clock_mhz</c>.</summary>
-    public double TargetMhz => Build.ClockMhz;
+    /// <summary>The clock the design is built for: the PLL's output (iCE40) or <c>hardware.clock_mhz</c>; 0 for the core alone.</summary>
+    public double TargetMhz => Build?.ClockMhz ?? 0;
 
     /// <summary>Whether Fmax reaches the target; null without place and route.</summary>
     public bool? TimingMet => FmaxMhz is { } fmax ? fmax >= TargetMhz : null;
@@ -74,9 +80,8 @@ public sealed record SynthesisResult
 }
 
 /// <summary>
-/// Runs a board's flow on a design: writes the build (RTL, board files, scripts, host code) and
-/// runs its scripts step by step through <see cref="ProcessRunner"/>, so a run can be repeated by
-/// hand. iCE40: yosys → fit check from the cell counts → nextpnr-ice40 (the clock constraint and
+/// Runs a board's flow on a build written by <see cref="DesignWriter"/> (<see cref="DesignRequest.For"/>):
+/// its scripts step by step through <see cref="ProcessRunner"/>, so a run can be repeated by hand. iCE40: yosys → fit check from the cell counts → nextpnr-ice40 (the clock constraint and
 /// the pins) → icepack, giving the utilization, Fmax and the .bin. Xilinx: yosys synth_xilinx for
 /// a resource estimate checked against the part; Vivado's script is written, not run.
 /// </summary>
@@ -90,16 +95,12 @@ public static partial class Synthesizer
         ["RAM64M8"] = 8, ["SRL16E"] = 1, ["SRLC16E"] = 1, ["SRLC32E"] = 1,
     };
 
-    /// <summary>Writes the build of <paramref name="network"/> for <paramref name="board"/> into <paramref name="directory"/> and runs its flow.</summary>
-    /// <exception cref="Configuration.ConfigException">The board cannot give what the config asks (clock, baud, memories), or the folder is not HwGen's.</exception>
+    /// <summary>Runs the flow of <paramref name="build"/>, written in <paramref name="directory"/>.</summary>
     /// <exception cref="ToolException">A tool failed for another reason than a full device.</exception>
-    public static SynthesisResult Run(Compression.CompressedNetwork network, Board board, string directory, SynthesisOptions options, Action<string>? progress = null)
+    public static SynthesisResult Run(BoardBuild build, string directory, SynthesisOptions options, Action<string>? progress = null)
     {
         progress ??= _ => { };
-        var build = BoardBuild.Prepare(network, board);
-        var files = build.Files();
-        OutputWriter.Write(directory, files, options.Force);
-        return board.Family == BoardFamily.Ice40
+        return build.Board.Family == BoardFamily.Ice40
             ? RunIce40(build, directory, options, progress)
             : RunXilinx(build, directory, options, progress);
     }
@@ -112,23 +113,19 @@ public static partial class Synthesizer
 
         progress("synthesizing with yosys (synth_ice40 -dsp)");
         Step(directory, "build_ice40.sh", "synth", options.SynthTimeout, seconds);
-        var cells = CellCounts(Path.Combine(directory, "yosys_stat.json"));
-        int Count(string prefix) => (int)cells.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(c => c.Value);
-        int luts = Count("SB_LUT4");
-        int flipFlops = Count("SB_DFF");
-        int carries = Count("SB_CARRY");
+        var cells = Ice40Cells(directory);
         var r = board.Resources;
         var synthesized = new List<ResourceUse>
         {
             // A logic cell holds one LUT4, its carry and one flip-flop: a lower bound before packing.
-            new("lc", Math.Max(luts, Math.Max(flipFlops, carries)), r.Luts),
-            new("ebr", Count("SB_RAM40_4K"), r.BlockRams),
-            new("spram", Count("SB_SPRAM256KA"), r.Spram),
-            new("dsp", Count("SB_MAC16"), r.Dsps),
+            new("lc", Math.Max(cells.Luts, Math.Max(cells.Ffs, cells.Carries)), r.Luts),
+            new("ebr", cells.Brams, r.BlockRams),
+            new("spram", cells.Sprams, r.Spram),
+            new("dsp", cells.Dsps, r.Dsps),
         };
         if (synthesized.Any(u => !u.Fits))
         {
-            return new SynthesisResult { Build = build, Flow = "yosys synth_ice40 -dsp (stopped before place and route)", IsEstimate = false, Resources = synthesized, Seconds = seconds };
+            return new SynthesisResult { Build = build, Flow = "yosys synth_ice40 -dsp (stopped before place and route)", IsEstimate = false, Resources = synthesized, Ice40Cells = cells, Seconds = seconds };
         }
 
         progress(string.Create(CultureInfo.InvariantCulture, $"placing and routing with nextpnr-ice40 at {build.ClockMhz:0.###} MHz"));
@@ -138,7 +135,7 @@ public static partial class Synthesizer
             var full = LoggedUtilization(Path.Combine(directory, "nextpnr.log"), pnr);
             if (full.Count > 0 && full.Any(u => !u.Fits))
             {
-                return new SynthesisResult { Build = build, Flow = "yosys synth_ice40 -dsp + nextpnr-ice40 (failed: device full)", IsEstimate = false, Resources = full, Seconds = seconds };
+                return new SynthesisResult { Build = build, Flow = "yosys synth_ice40 -dsp + nextpnr-ice40 (failed: device full)", IsEstimate = false, Resources = full, Ice40Cells = cells, Seconds = seconds };
             }
 
             throw new ToolException(pnr);
@@ -163,10 +160,35 @@ public static partial class Synthesizer
             Flow = Flow,
             IsEstimate = false,
             Resources = resources,
+            Ice40Cells = cells,
             FmaxMhz = fmax,
             Bitstream = $"{build.Name}.bin",
             Seconds = seconds,
         };
+    }
+
+    /// <summary>
+    /// Synthesizes the core alone for iCE40 with the iCE40 flow's yosys script, written in
+    /// <paramref name="directory"/> by <see cref="DesignWriter"/> with <see cref="DesignRequest.CoreSynthesis"/>:
+    /// the cells of <c>hwgen sweep --synth</c> and of the resource model's calibration.
+    /// </summary>
+    /// <exception cref="ToolException">yosys failed or timed out.</exception>
+    public static SynthesisResult RunCore(string directory, TimeSpan timeout)
+    {
+        var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
+        var stopwatch = Stopwatch.StartNew();
+        ProcessRunner.RunChecked("yosys", ["-q", "-l", "yosys.log", "-s", DesignEmitter.CoreSynthesisScript], directory, timeout);
+        seconds["synth"] = Math.Round(stopwatch.Elapsed.TotalSeconds, 1);
+        return new SynthesisResult { Flow = "yosys synth_ice40 -dsp (the core alone)", IsEstimate = false, Resources = [], Ice40Cells = Ice40Cells(directory), Seconds = seconds };
+    }
+
+    /// <summary>The iCE40 cells of the <c>yosys_stat.json</c> in <paramref name="directory"/>.</summary>
+    /// <exception cref="InvalidDataException">The file is missing or has no cell counts.</exception>
+    public static Ice40Resources Ice40Cells(string directory)
+    {
+        var cells = CellCounts(Path.Combine(directory, "yosys_stat.json"));
+        long Count(string prefix) => (long)cells.Where(c => c.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(c => c.Value);
+        return new Ice40Resources(Count("SB_LUT4"), Count("SB_DFF"), Count("SB_RAM40_4K"), Count("SB_MAC16"), Count("SB_SPRAM256KA"), Count("SB_CARRY"));
     }
 
     private static SynthesisResult RunXilinx(BoardBuild build, string directory, SynthesisOptions options, Action<string> progress)
@@ -218,8 +240,14 @@ public static partial class Synthesizer
     }
 
     /// <summary>The design's cells by type from <c>stat -json</c>.</summary>
+    /// <exception cref="InvalidDataException">The file is missing or has no cell counts.</exception>
     public static IReadOnlyDictionary<string, double> CellCounts(string statJson)
     {
+        if (!File.Exists(statJson))
+        {
+            throw new InvalidDataException($"{statJson}: yosys wrote no statistics");
+        }
+
         var json = JsonNode.Parse(File.ReadAllText(statJson))!;
         var byType = json["design"]?["num_cells_by_type"]?.AsObject()
             ?? throw new InvalidDataException($"{statJson}: no design.num_cells_by_type");

@@ -1,5 +1,5 @@
 using HwGen.Configuration;
-using HwGen.Synthesis;
+using HwGen.Hardware;
 
 namespace HwGen.Tests.Boards;
 

@@ -1,6 +1,7 @@
+using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Emit;
-using HwGen.Synthesis;
+using HwGen.Hardware;
 
 namespace HwGen.Tests.Boards;
 
@@ -37,7 +38,7 @@ internal static class BoardDesigns
     {
         var design = Design.FromConfig(config);
         var build = BoardBuild.Prepare(design.Network, BoardCatalog.Load(board));
-        OutputWriter.Write(directory, build.Files());
+        DesignWriter.Write(directory, DesignRequest.For(build));
         return build;
     }
 }

@@ -1,4 +1,7 @@
+using HwGen.Compression;
 using HwGen.Configuration;
+using HwGen.Emit;
+using HwGen.Hardware;
 using HwGen.Synthesis;
 using HwGen.Tools;
 using Xunit.Abstractions;
@@ -37,8 +40,8 @@ public class BoardFilesTests(ITestOutputHelper output)
     {
         var network = Design.FromConfig(BoardDesigns.Mini(MemoryStyle.Auto)).Network;
 
-        var first = BoardBuild.Prepare(network, BoardCatalog.Load(board)).Files();
-        var second = BoardBuild.Prepare(Design.FromConfig(BoardDesigns.Mini(MemoryStyle.Auto)).Network, BoardCatalog.Load(board)).Files();
+        var first = DesignWriter.Files(DesignRequest.For(BoardBuild.Prepare(network, BoardCatalog.Load(board))));
+        var second = DesignWriter.Files(DesignRequest.For(BoardBuild.Prepare(Design.FromConfig(BoardDesigns.Mini(MemoryStyle.Auto)).Network, BoardCatalog.Load(board))));
 
         second.Select(f => f.RelativePath).ShouldBe(first.Select(f => f.RelativePath));
         for (int i = 0; i < first.Count; i++)

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Emit;
 using HwGen.Model;
@@ -25,7 +26,7 @@ public class GateLevelTests(ITestOutputHelper output)
         var config = BoardDesigns.Mini(MemoryStyle.Inferred, name: "gate");
         var design = Design.FromConfig(config);
         var network = design.Network;
-        OutputWriter.Write(dir.Path, DesignEmitter.Emit(network));
+        DesignWriter.Write(dir.Path, new DesignRequest(network));
         string sources = string.Join(' ', DesignEmitter.RtlSources("gate"));
         ProcessRunner.RunChecked("yosys", ["-q", "-l", "yosys.log", "-p", $"read_verilog -sv {sources}; synth_ice40 -dsp -top gate_top; write_verilog -noattr netlist.v"], dir.Path, Timeout);
 

@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Globalization;
 using System.Text;
-using HwGen.Host;
+using HwGen.Hardware;
 using HwGen.Model;
 using HwGen.Tools;
 
@@ -48,7 +48,7 @@ public class HostCodeTests
         var run = ProcessRunner.RunChecked(dir.File("dump"), [], dir.Path, Timeout);
 
         var printed = Sections(run.Stdout);
-        var memories = HostFiles.Memories(build.Layout);
+        var memories = MemoryMap.Contents(build.Layout).ToList();
         printed.Select(p => p.Name).ShouldBe(memories.Select(m => m.Name));
         foreach (var (name, text) in printed)
         {
@@ -69,14 +69,14 @@ public class HostCodeTests
         warnings.ShouldBeEmpty();
         var driver = assembly.GetType("HwGen.Drivers.MiniDriver")!;
         var memories = ((IEnumerable)driver.GetProperty("Memories")!.GetValue(null)!).Cast<object>().ToList();
-        memories.Count.ShouldBe(HostFiles.Memories(build.Layout).Count);
+        memories.Count.ShouldBe(MemoryMap.Contents(build.Layout).Count());
         int ldWords = (int)driver.GetField("LdWords")!.GetValue(null)!;
         foreach (var memory in memories)
         {
             string name = (string)memory.GetType().GetProperty("Name")!.GetValue(memory)!;
             uint address = (uint)memory.GetType().GetProperty("Address")!.GetValue(memory)!;
             var words = (uint[])memory.GetType().GetProperty("Words")!.GetValue(memory)!;
-            var expected = HostFiles.Memories(build.Layout).Single(m => m.Name == name);
+            var expected = MemoryMap.Contents(build.Layout).Single(m => m.Name == name);
             address.ShouldBe(expected.Address, name);
             Image(words, ldWords, expected.Bits).ShouldBe(File.ReadAllText(dir.File($"mem/mini_{name}.mem")), $"{name} in the driver vs its .mem image");
         }

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
+using HwGen.Compression;
 using HwGen.Configuration;
-using HwGen.Synthesis;
+using HwGen.Emit;
+using HwGen.Hardware;
 using HwGen.Tools;
 
 namespace HwGen.Tests.Boards;
@@ -51,15 +53,15 @@ public partial class Ice40PllTests
     [Theory]
     [InlineData(8)]
     [InlineData(300)]
-    public void A_clock_the_icebreaker_pll_cannot_make_is_a_config_error(double mhz)
+    public void A_clock_the_icebreaker_pll_cannot_make_is_a_spec_error_at_the_clock_key(double mhz)
     {
         var config = BoardDesigns.Mini(MemoryStyle.Inferred) with { Hardware = BoardDesigns.Mini(MemoryStyle.Inferred).Hardware with { ClockMhz = mhz } };
         var network = Design.FromConfig(config).Network;
 
-        var error = Should.Throw<ConfigException>(() => BoardBuild.Prepare(network, BoardCatalog.Load("icebreaker")));
+        var error = Should.Throw<HardwareSpecException>(() => BoardBuild.Prepare(network, BoardCatalog.Load("icebreaker")));
 
-        error.Errors.Single().Key.ShouldBe("hardware.clock_mhz");
-        error.Errors.Single().Message.ShouldContain("16–275 MHz");
+        error.Key.ShouldBe("hardware.clock_mhz");
+        error.Message.ShouldContain("16–275 MHz");
     }
 
     [Fact]

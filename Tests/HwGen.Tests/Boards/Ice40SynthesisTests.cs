@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using HwGen.Configuration;
-using HwGen.Emit;
 using Xunit.Abstractions;
 
 namespace HwGen.Tests.Boards;
@@ -52,7 +51,7 @@ public class Ice40SynthesisTests(ITestOutputHelper output)
         using var dir = new TempFolder("synth-spram");
         var config = BoardDesigns.Mini() with { Hardware = BoardDesigns.Mini().Hardware with { ActMemory = MemoryStyle.Ice40Spram } };
         string path = dir.File("mini.yaml");
-        File.WriteAllText(path, ConfigWriter.ToYaml(config));
+        File.WriteAllText(path, ConfigYaml.Write(config));
 
         var (exit, stdout, stderr) = RunCli("synth", path, "--board", "icebreaker", "-o", dir.File("out"), "--json");
 
@@ -108,7 +107,7 @@ public class Ice40SynthesisTests(ITestOutputHelper output)
         }
 
         string path = dir.File("mini.yaml");
-        File.WriteAllText(path, ConfigWriter.ToYaml(config));
+        File.WriteAllText(path, ConfigYaml.Write(config));
 
         var (exit, _, stderr) = RunCli("synth", path, "--board", board, "-o", dir.File("out"));
 

@@ -1,6 +1,6 @@
+using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Hardware;
-using HwGen.Synthesis;
 
 namespace HwGen.Tests.Boards;
 
@@ -44,36 +44,14 @@ public class MemoryPlannerTests
     }
 
     [Fact]
-    public void Boards_without_spram_keep_auto_memories_inferred_and_refuse_ice40_spram()
+    public void Boards_without_spram_keep_auto_memories_inferred_and_refuse_ice40_spram_at_its_key()
     {
         var layout = HardwareLayout.For(Design.Load(Examples.Path("lenet-up5k.yaml")).Network);
         var config = BoardDesigns.Mini(MemoryStyle.Ice40Spram);
         var spramLayout = HardwareLayout.For(Design.FromConfig(config).Network);
 
         MemoryPlanner.Plan(layout, BoardCatalog.Load("arty-a7-100t")).ShouldBe(MemoryPlan.Inferred);
-        var error = Should.Throw<ConfigException>(() => MemoryPlanner.Plan(spramLayout, BoardCatalog.Load("zcu104")));
-        error.Errors.Single().Key.ShouldBe("hardware.spmat_memory");
-    }
-
-    [Theory]
-    [InlineData(13, 595, 3)]    // a LeNet pointer bank: 3 × 256×16
-    [InlineData(16, 392, 2)]    // activations of 2 banks
-    [InlineData(37, 75, 3)]     // 37-bit accumulators
-    [InlineData(8, 512, 1)]     // exactly one 512×8
-    [InlineData(2, 2048, 1)]
-    [InlineData(64, 3000, 48)]  // 12 × 4 in 256×16
-    public void Ebr_estimate_takes_the_cheapest_ice40_configuration(int width, int depth, int ebrs)
-    {
-        MemoryPlanner.EbrBlocks(width, depth).ShouldBe(ebrs);
-    }
-
-    [Theory]
-    [InlineData(16, 3397, 1)]
-    [InlineData(16, 16384, 1)]
-    [InlineData(16, 16385, 2)]
-    [InlineData(40, 20000, 6)]
-    public void Spram_count_is_columns_times_rows_of_16k_x_16(int width, int depth, int sprams)
-    {
-        MemoryPlanner.SpramBlocks(width, depth).ShouldBe(sprams);
+        var error = Should.Throw<HardwareSpecException>(() => MemoryPlanner.Plan(spramLayout, BoardCatalog.Load("zcu104")));
+        error.Key.ShouldBe("hardware.spmat_memory");
     }
 }

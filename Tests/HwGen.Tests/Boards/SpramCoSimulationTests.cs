@@ -1,3 +1,4 @@
+using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Emit;
 using HwGen.Simulation;
@@ -26,11 +27,13 @@ public class SpramCoSimulationTests(ITestOutputHelper output)
             Hardware = random.Hardware with { SpmatMemory = MemoryStyle.Ice40Spram, ActMemory = MemoryStyle.Ice40Spram },
         };
         using var dir = new TempFolder($"spram-{seed}");
-        File.WriteAllText(dir.File("config.yaml"), ConfigWriter.ToYaml(config));
+        File.WriteAllText(dir.File("config.yaml"), ConfigYaml.Write(config));
         output.WriteLine($"seed {seed}: {config.Hardware.Pes} PEs, line {config.Hardware.SpmatLineEntries} entries; config in {dir.File("config.yaml")}");
 
         var design = Design.FromConfig(config);
-        var result = Simulator.Run(design.Network, design.Vectors(3, seed), dir.File("design"), new SimulationOptions { Simulator = simulator });
+        var options = new SimulationOptions { Simulator = simulator };
+        DesignWriter.Write(dir.File("design"), options.Design(design.Network));
+        var result = Simulator.Run(design.Network, design.Vectors(3, seed), dir.File("design"), options);
 
         File.ReadAllText(dir.File("design/sources.f")).ShouldContain(DesignEmitter.SpramWrapper);
         result.FirstMismatch.ShouldBeNull($"seed {seed}: {result.FirstMismatch}");
@@ -42,7 +45,7 @@ public class SpramCoSimulationTests(ITestOutputHelper output)
     {
         var design = Design.Load(Examples.Path("tiny.yaml"));
 
-        var files = DesignEmitter.Emit(design.Network);
+        var files = DesignWriter.Files(new DesignRequest(design.Network));
 
         design.Config.Hardware.SpmatMemory.ShouldBe(MemoryStyle.Auto);
         files.Select(f => f.RelativePath).ShouldNotContain($"rtl/{DesignEmitter.SpramWrapper}");

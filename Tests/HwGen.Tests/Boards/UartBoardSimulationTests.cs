@@ -2,6 +2,7 @@ using System.Collections;
 using System.Net;
 using System.Net.Sockets;
 using System.Reflection;
+using HwGen.Compression;
 using HwGen.Model;
 using HwGen.Tools;
 using Xunit.Abstractions;
@@ -68,9 +69,9 @@ public class UartBoardSimulationTests(ITestOutputHelper output)
     {
         using var dir = new TempFolder("uart-lenet");
         var design = Design.Load(Examples.Path("lenet-up5k.yaml"));
-        var build = Synthesis.BoardBuild.Prepare(design.Network, Synthesis.BoardCatalog.Load("icebreaker"));
-        Emit.OutputWriter.Write(dir.Path, build.Files());
-        build.Plan.ShouldBe(new HwGen.Hardware.MemoryPlan(HwGen.Configuration.MemoryStyle.Ice40Spram, HwGen.Configuration.MemoryStyle.Ice40Spram));
+        var build = HwGen.Emit.BoardBuild.Prepare(design.Network, HwGen.Hardware.BoardCatalog.Load("icebreaker"));
+        HwGen.Emit.DesignWriter.Write(dir.Path, HwGen.Emit.DesignRequest.For(build));
+        build.Plan.ShouldBe(new MemoryPlan(HwGen.Configuration.MemoryStyle.Ice40Spram, HwGen.Configuration.MemoryStyle.Ice40Spram));
         ProcessRunner.RunChecked("sh", ["build_board_sim.sh", "8"], dir.Path, Timeout);
         var (assembly, _) = RoslynCompiler.Compile(File.ReadAllText(dir.File("host/LenetUp5kDriver.cs")), "LenetUp5kDriver");
         var x = GoldenModel.QuantizeInput(design.Network, design.Vectors(1, 1)[0]);

@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using HwGen.Configuration;
-using HwGen.Emit;
 using HwGen.Tools;
 using Xunit.Abstractions;
 
@@ -21,7 +20,7 @@ public class XilinxTests(ITestOutputHelper output)
     {
         using var dir = new TempFolder("xilinx-estimate");
         string path = dir.File("mini.yaml");
-        File.WriteAllText(path, ConfigWriter.ToYaml(BoardDesigns.Mini(MemoryStyle.Auto)));
+        File.WriteAllText(path, ConfigYaml.Write(BoardDesigns.Mini(MemoryStyle.Auto)));
 
         var (exit, stdout, stderr) = Ice40SynthesisTests.RunCli("synth", path, "--board", "arty-a7-100t", "-o", dir.File("out"), "--json");
 

@@ -76,6 +76,45 @@ public class CommandCliTests
         ((double)json["load_efficiency"]!).ShouldBeInRange(0.0, 1.0);
     }
 
+    [Fact]
+    public void Simulate_runs_the_folder_it_wrote_and_keeps_its_effective_config_and_report()
+    {
+        using var folder = new TempFolder();
+        string output = folder.File("sim");
+
+        var (first, _, firstErrors) = Run("simulate", Examples.Path("tiny.yaml"), "-o", output, "--simulator", "iverilog", "--json");
+        var written = File.ReadAllLines(Path.Combine(output, ".hwgen-manifest"));
+        var (second, json, secondErrors) = Run("simulate", Examples.Path("tiny.yaml"), "-o", output, "--simulator", "iverilog", "--json");
+
+        first.ShouldBe(CommandLine.Success, firstErrors);
+        second.ShouldBe(CommandLine.Success, secondErrors);
+        written.ShouldContain("config.yaml");
+        written.ShouldContain("report.json");
+        File.ReadAllText(Path.Combine(output, "config.yaml")).ShouldContain("name: tiny");
+        JsonNode.Parse(File.ReadAllText(Path.Combine(output, "report.json")))!["design"]!.GetValue<string>().ShouldBe("tiny");
+        File.ReadAllLines(Path.Combine(output, ".hwgen-manifest")).ShouldBe(written);
+        ((bool)json["rebuilt"]!).ShouldBeFalse("the second run finds the same sources, so the simulation is not built again");
+    }
+
+    [Theory]
+    [InlineData("spmat_memory: ice40_spram", "zcu104", "hardware.spmat_memory", "has none")]
+    [InlineData("clock_mhz: 8", "icebreaker", "hardware.clock_mhz", "16–275 MHz")]
+    public void Synth_of_what_the_board_cannot_give_exits_2_at_the_config_line_and_writes_nothing(string setting, string board, string key, string message)
+    {
+        using var folder = new TempFolder();
+        string config = folder.Write("config.yaml", File.ReadAllText(Examples.Path("tiny.yaml")) + $"  {setting}\n");
+        int line = File.ReadAllLines(config).Length;
+        string output = folder.File("out");
+
+        var (exit, _, errors) = Run("synth", config, "--board", board, "-o", output);
+
+        exit.ShouldBe(CommandLine.BadInput, errors);
+        errors.ShouldContain($"{config}:{line}:");
+        errors.ShouldContain(key);
+        errors.ShouldContain(message);
+        Directory.Exists(output).ShouldBeFalse();
+    }
+
     [Theory]
     [InlineData("iverilog", "trace.vcd")]
     [InlineData("verilator", "trace.fst")]

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using HwGen.Compression;
 
 namespace HwGen.Tests.Compression;
@@ -67,43 +68,44 @@ public class FixedPointTests
         worst.ShouldBe((Int128)Math.Max(1000 + (8 * 128) + 2, 7 + (15 * 128) + 2));
     }
 
-    [Fact]
-    public void The_chosen_weight_frac_never_overflows_and_is_the_largest_that_does_not()
+    [Property(Arbitrary = [typeof(FracCases)], MaxTest = 500)]
+    public void The_chosen_weight_frac_never_overflows_and_is_the_largest_that_does_not(FracCase c)
     {
-        var cases =
-            from seed in Gen.Choose(0, int.MaxValue)
-            from bits in Gen.Choose(2, 24)
-            from entries in Gen.Choose(1, 16)
-            from exponent in Gen.Choose(-40, 40)
-            select new FracCase(seed, bits, entries, exponent);
+        var random = new Random(c.Seed);
+        double[] codebook = [0.0, .. Enumerable.Range(0, c.Entries).Select(_ => (random.NextDouble() - 0.5) * Math.ScaleB(1, c.Exponent))];
 
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(500), Prop.ForAll(cases.ToArbitrary(), (FracCase c) =>
+        int frac = FixedPoint.ChooseWeightFrac(codebook, c.Bits);
+
+        frac.ShouldBeInRange(0, 2 * c.Bits, c.ToString());
+        if (FixedPoint.FitsWithoutSaturation(codebook, 0, c.Bits))
         {
-            var random = new Random(c.Seed);
-            double[] codebook = [0.0, .. Enumerable.Range(0, c.Entries).Select(_ => (random.NextDouble() - 0.5) * Math.ScaleB(1, c.Exponent))];
-
-            int frac = FixedPoint.ChooseWeightFrac(codebook, c.Bits);
-
-            frac.ShouldBeInRange(0, 2 * c.Bits, c.ToString());
-            if (FixedPoint.FitsWithoutSaturation(codebook, 0, c.Bits))
+            FixedPoint.FitsWithoutSaturation(codebook, frac, c.Bits).ShouldBeTrue(c.ToString());
+            if (frac < 2 * c.Bits)
             {
-                FixedPoint.FitsWithoutSaturation(codebook, frac, c.Bits).ShouldBeTrue(c.ToString());
-                if (frac < 2 * c.Bits)
-                {
-                    FixedPoint.FitsWithoutSaturation(codebook, frac + 1, c.Bits).ShouldBeFalse(c.ToString());
-                }
+                FixedPoint.FitsWithoutSaturation(codebook, frac + 1, c.Bits).ShouldBeFalse(c.ToString());
+            }
 
-                double max = codebook.MaxBy(Math.Abs);
-                double represented = FixedPoint.Quantize(max, frac, c.Bits) / Math.ScaleB(1, frac);
-                Math.Abs(represented - max).ShouldBeLessThanOrEqualTo(Math.ScaleB(1, -frac - 1), c.ToString());
-            }
-            else
-            {
-                frac.ShouldBe(0, c.ToString());
-            }
-        }));
+            double max = codebook.MaxBy(Math.Abs);
+            double represented = FixedPoint.Quantize(max, frac, c.Bits) / Math.ScaleB(1, frac);
+            Math.Abs(represented - max).ShouldBeLessThanOrEqualTo(Math.ScaleB(1, -frac - 1), c.ToString());
+        }
+        else
+        {
+            frac.ShouldBe(0, c.ToString());
+        }
     }
 
     /// <summary>A random codebook of magnitude about 2^Exponent: printed by FsCheck when a property fails.</summary>
     public sealed record FracCase(int Seed, int Bits, int Entries, int Exponent);
+
+    /// <summary>The random cases of one property; FsCheck prints the failing case and the seed to replay it.</summary>
+    public static class FracCases
+    {
+        public static Arbitrary<FracCase> Cases() =>
+            (from seed in Gen.Choose(0, int.MaxValue)
+             from bits in Gen.Choose(2, 24)
+             from entries in Gen.Choose(1, 16)
+             from exponent in Gen.Choose(-40, 40)
+             select new FracCase(seed, bits, entries, exponent)).ToArbitrary();
+    }
 }

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using HwGen.Compression;
 using HwGen.Configuration;
 
@@ -80,42 +81,43 @@ public class KMeansTests
         KMeans.Cluster([], 3, 10).Centroids.ShouldBe([0.0, 0.0, 0.0]);
     }
 
-    [Fact]
-    public void Shared_weights_have_at_most_2_pow_b_minus_1_centroids_and_each_kept_weight_gets_its_nearest()
+    [Property(Arbitrary = [typeof(ShareCases)], MaxTest = 200)]
+    public void Shared_weights_have_at_most_2_pow_b_minus_1_centroids_and_each_kept_weight_gets_its_nearest(ShareCase c)
     {
-        var cases =
-            from seed in Gen.Choose(0, int.MaxValue)
-            from rows in Gen.Choose(1, 30)
-            from cols in Gen.Choose(1, 30)
-            from codebookBits in Gen.Choose(1, 5)
-            from densityPercent in Gen.Choose(0, 100)
-            from iterations in Gen.Elements(0, 1, 5, 100)
-            select new ShareCase(seed, rows, cols, codebookBits, densityPercent / 100.0, iterations);
+        var weights = Networks.Normal(new Random(c.Seed), c.Rows * c.Cols, 0.1);
+        var layer = Networks.Float("fc", c.Rows, c.Cols, weights);
+        var compression = new CompressionConfig { CodebookBits = c.CodebookBits, KMeansIterations = c.Iterations };
+        var config = Networks.Config([layer], 3, compression, density: c.Density);
 
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(200), Prop.ForAll(cases.ToArbitrary(), (ShareCase c) =>
+        var compressed = Compressor.Compress(config, Networks.Data(layer)).Layers[0];
+
+        compressed.Codebook.Length.ShouldBe(1 << c.CodebookBits, c.ToString());
+        compressed.Codebook[0].ShouldBe(0.0, c.ToString());
+        compressed.Codebook.Skip(1).Count(x => x != 0).ShouldBeLessThanOrEqualTo((1 << c.CodebookBits) - 1);
+        compressed.Codebook.Skip(1).ShouldBeInOrder(SortDirection.Ascending, c.ToString());
+        int[] kept = Pruning.Magnitude(weights, c.Density);
+        compressed.Codes.Count(x => x != 0).ShouldBe(kept.Length, c.ToString());
+        foreach (int i in kept)
         {
-            var weights = Networks.Normal(new Random(c.Seed), c.Rows * c.Cols, 0.1);
-            var layer = Networks.Float("fc", c.Rows, c.Cols, weights);
-            var compression = new CompressionConfig { CodebookBits = c.CodebookBits, KMeansIterations = c.Iterations };
-            var config = Networks.Config([layer], 3, compression, density: c.Density);
-
-            var compressed = Compressor.Compress(config, Networks.Data(layer)).Layers[0];
-
-            compressed.Codebook.Length.ShouldBe(1 << c.CodebookBits, c.ToString());
-            compressed.Codebook[0].ShouldBe(0.0, c.ToString());
-            compressed.Codebook.Skip(1).Count(x => x != 0).ShouldBeLessThanOrEqualTo((1 << c.CodebookBits) - 1);
-            compressed.Codebook.Skip(1).ShouldBeInOrder(SortDirection.Ascending, c.ToString());
-            int[] kept = Pruning.Magnitude(weights, c.Density);
-            compressed.Codes.Count(x => x != 0).ShouldBe(kept.Length, c.ToString());
-            foreach (int i in kept)
-            {
-                double own = Math.Abs(weights[i] - compressed.Codebook[compressed.Codes[i]]);
-                double nearest = compressed.Codebook.Skip(1).Min(x => Math.Abs(weights[i] - x));
-                own.ShouldBe(nearest, c.ToString());
-            }
-        }));
+            double own = Math.Abs(weights[i] - compressed.Codebook[compressed.Codes[i]]);
+            double nearest = compressed.Codebook.Skip(1).Min(x => Math.Abs(weights[i] - x));
+            own.ShouldBe(nearest, c.ToString());
+        }
     }
 
     /// <summary>One random weight-sharing case: printed by FsCheck when a property fails.</summary>
     public sealed record ShareCase(int Seed, int Rows, int Cols, int CodebookBits, double Density, int Iterations);
+
+    /// <summary>The random cases of one property; FsCheck prints the failing case and the seed to replay it.</summary>
+    public static class ShareCases
+    {
+        public static Arbitrary<ShareCase> Cases() =>
+            (from seed in Gen.Choose(0, int.MaxValue)
+             from rows in Gen.Choose(1, 30)
+             from cols in Gen.Choose(1, 30)
+             from codebookBits in Gen.Choose(1, 5)
+             from densityPercent in Gen.Choose(0, 100)
+             from iterations in Gen.Elements(0, 1, 5, 100)
+             select new ShareCase(seed, rows, cols, codebookBits, densityPercent / 100.0, iterations)).ToArbitrary();
+    }
 }

@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using HwGen.Compression;
 
 namespace HwGen.Tests.Compression;
@@ -58,55 +59,33 @@ public class PruningTests
         Pruning.LoadBalanced(weights, rows: 4, cols: 3, density: 0.5, pes: 2).ShouldBe([0, 1, 2, 9, 10, 11]);
     }
 
-    [Fact]
-    public void Magnitude_pruning_matches_a_naive_sort_on_random_matrices_with_ties_and_zeros()
+    [Property(Arbitrary = [typeof(MagnitudeCases)], MaxTest = 300)]
+    public void Magnitude_pruning_matches_a_naive_sort_on_random_matrices_with_ties_and_zeros(PruneCase c)
     {
-        var cases =
-            from seed in Gen.Choose(0, int.MaxValue)
-            from size in Gen.Choose(0, 200)
-            from levels in Gen.Elements(3, 10, 1000)
-            from densityPercent in Gen.Choose(0, 100)
-            select new PruneCase(seed, 1, size, 1, levels, densityPercent / 100.0);
+        double[] weights = c.Weights();
 
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(cases.ToArbitrary(), (PruneCase c) =>
-        {
-            double[] weights = c.Weights();
+        int[] kept = Pruning.Magnitude(weights, c.Density);
 
-            int[] kept = Pruning.Magnitude(weights, c.Density);
-
-            kept.ShouldBe(NaiveKeep(weights, Enumerable.Range(0, weights.Length), Pruning.KeepCount(c.Density, weights.Length)), c.ToString());
-            long nonZeros = weights.Count(w => w != 0);
-            kept.Length.ShouldBe((int)Math.Min(Pruning.KeepCount(c.Density, weights.Length), nonZeros), c.ToString());
-        }));
+        kept.ShouldBe(NaiveKeep(weights, Enumerable.Range(0, weights.Length), Pruning.KeepCount(c.Density, weights.Length)), c.ToString());
+        long nonZeros = weights.Count(w => w != 0);
+        kept.Length.ShouldBe((int)Math.Min(Pruning.KeepCount(c.Density, weights.Length), nonZeros), c.ToString());
     }
 
-    [Fact]
-    public void Load_balanced_pruning_matches_a_naive_sort_of_each_pes_rows()
+    [Property(Arbitrary = [typeof(BalancedCases)], MaxTest = 300)]
+    public void Load_balanced_pruning_matches_a_naive_sort_of_each_pes_rows(PruneCase c)
     {
-        var cases =
-            from seed in Gen.Choose(0, int.MaxValue)
-            from rows in Gen.Choose(1, 20)
-            from cols in Gen.Choose(1, 12)
-            from pes in Gen.Choose(1, 6)
-            from levels in Gen.Elements(3, 1000)
-            from densityPercent in Gen.Choose(0, 100)
-            select new PruneCase(seed, rows, cols, pes, levels, densityPercent / 100.0);
+        double[] weights = c.Weights();
 
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(cases.ToArbitrary(), (PruneCase c) =>
+        int[] kept = Pruning.LoadBalanced(weights, c.Rows, c.Cols, c.Density, c.Pes);
+
+        var expected = new List<int>();
+        for (var pe = 0; pe < c.Pes; pe++)
         {
-            double[] weights = c.Weights();
+            var indices = Enumerable.Range(0, weights.Length).Where(i => i / c.Cols % c.Pes == pe).ToList();
+            expected.AddRange(NaiveKeep(weights, indices, Pruning.KeepCount(c.Density, indices.Count)));
+        }
 
-            int[] kept = Pruning.LoadBalanced(weights, c.Rows, c.Cols, c.Density, c.Pes);
-
-            var expected = new List<int>();
-            for (var pe = 0; pe < c.Pes; pe++)
-            {
-                var indices = Enumerable.Range(0, weights.Length).Where(i => i / c.Cols % c.Pes == pe).ToList();
-                expected.AddRange(NaiveKeep(weights, indices, Pruning.KeepCount(c.Density, indices.Count)));
-            }
-
-            kept.ShouldBe(expected.Order().ToArray(), c.ToString());
-        }));
+        kept.ShouldBe(expected.Order().ToArray(), c.ToString());
     }
 
     /// <summary>A random matrix whose values come from a few levels (so ties and zeros are common).</summary>
@@ -127,4 +106,28 @@ public class PruningTests
             .Take((int)k)
             .Order()
             .ToArray();
+
+    /// <summary>The random cases of one property; FsCheck prints the failing case and the seed to replay it.</summary>
+    public static class MagnitudeCases
+    {
+        public static Arbitrary<PruneCase> Cases() =>
+            (from seed in Gen.Choose(0, int.MaxValue)
+             from size in Gen.Choose(0, 200)
+             from levels in Gen.Elements(3, 10, 1000)
+             from densityPercent in Gen.Choose(0, 100)
+             select new PruneCase(seed, 1, size, 1, levels, densityPercent / 100.0)).ToArbitrary();
+    }
+
+    /// <summary>The random cases of one property; FsCheck prints the failing case and the seed to replay it.</summary>
+    public static class BalancedCases
+    {
+        public static Arbitrary<PruneCase> Cases() =>
+            (from seed in Gen.Choose(0, int.MaxValue)
+             from rows in Gen.Choose(1, 20)
+             from cols in Gen.Choose(1, 12)
+             from pes in Gen.Choose(1, 6)
+             from levels in Gen.Elements(3, 1000)
+             from densityPercent in Gen.Choose(0, 100)
+             select new PruneCase(seed, rows, cols, pes, levels, densityPercent / 100.0)).ToArbitrary();
+    }
 }

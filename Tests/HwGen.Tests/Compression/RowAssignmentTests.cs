@@ -1,5 +1,6 @@
 using FsCheck;
 using FsCheck.Fluent;
+using FsCheck.Xunit;
 using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Model;
@@ -54,40 +55,29 @@ public class RowAssignmentTests(ITestOutputHelper output)
         after.ShouldBe(new LoadBalance(6, 5, 10, 2));
     }
 
-    [Fact]
-    public void Balanced_assignment_is_a_count_preserving_permutation_never_worse_than_interleaving()
+    [Property(Arbitrary = [typeof(AssignCases)], MaxTest = 300)]
+    public void Balanced_assignment_is_a_count_preserving_permutation_never_worse_than_interleaving(AssignCase c)
     {
-        var cases =
-            from seed in Gen.Choose(0, int.MaxValue)
-            from rows in Gen.Choose(1, 60)
-            from cols in Gen.Choose(1, 30)
-            from pes in Gen.Choose(1, 12)
-            from densityPercent in Gen.Elements(0, 5, 20, 50, 90)
-            select new AssignCase(seed, rows, cols, pes, densityPercent / 100.0);
+        byte[] codes = Networks.RandomCodes(new Random(c.Seed), c.Rows, c.Cols, c.Density, 15);
 
-        Check.One(Config.QuickThrowOnFailure.WithMaxTest(300), Prop.ForAll(cases.ToArbitrary(), (AssignCase c) =>
+        int[] hwRowToRow = RowAssignment.Balanced(codes, c.Rows, c.Cols, c.Pes);
+
+        RowAssignment.Balanced(codes, c.Rows, c.Cols, c.Pes).ShouldBe(hwRowToRow, c.ToString());
+        hwRowToRow.Order().ShouldBe(Enumerable.Range(0, c.Rows), c.ToString());
+        for (var pe = 0; pe < c.Pes; pe++)
         {
-            byte[] codes = Networks.RandomCodes(new Random(c.Seed), c.Rows, c.Cols, c.Density, 15);
+            int owned = Enumerable.Range(0, c.Rows).Count(h => h % c.Pes == pe);
+            owned.ShouldBe(CompressedLayer.LocalRows(c.Rows, c.Pes, pe), c.ToString());
+        }
 
-            int[] hwRowToRow = RowAssignment.Balanced(codes, c.Rows, c.Cols, c.Pes);
+        var before = RowAssignment.Measure(codes, c.Rows, c.Cols, c.Pes, RowAssignment.Interleaved(c.Rows));
+        var after = RowAssignment.Measure(codes, c.Rows, c.Cols, c.Pes, hwRowToRow);
+        (after.SumOfColumnMax < before.SumOfColumnMax
+            || (after.SumOfColumnMax == before.SumOfColumnMax && after.MaxPeTotal <= before.MaxPeTotal)).ShouldBeTrue(c.ToString());
 
-            RowAssignment.Balanced(codes, c.Rows, c.Cols, c.Pes).ShouldBe(hwRowToRow, c.ToString());
-            hwRowToRow.Order().ShouldBe(Enumerable.Range(0, c.Rows), c.ToString());
-            for (var pe = 0; pe < c.Pes; pe++)
-            {
-                int owned = Enumerable.Range(0, c.Rows).Count(h => h % c.Pes == pe);
-                owned.ShouldBe(CompressedLayer.LocalRows(c.Rows, c.Pes, pe), c.ToString());
-            }
-
-            var before = RowAssignment.Measure(codes, c.Rows, c.Cols, c.Pes, RowAssignment.Interleaved(c.Rows));
-            var after = RowAssignment.Measure(codes, c.Rows, c.Cols, c.Pes, hwRowToRow);
-            (after.SumOfColumnMax < before.SumOfColumnMax
-                || (after.SumOfColumnMax == before.SumOfColumnMax && after.MaxPeTotal <= before.MaxPeTotal)).ShouldBeTrue(c.ToString());
-
-            // The incremental bookkeeping (exact swap deltas) agrees with a recount.
-            var (unchecked_, tracked) = RowAssignment.BalancedUnchecked(codes, c.Rows, c.Cols, c.Pes);
-            tracked.ShouldBe(NaiveObjective(codes, c.Rows, c.Cols, c.Pes, unchecked_), c.ToString());
-        }));
+        // The incremental bookkeeping (exact swap deltas) agrees with a recount.
+        var (unchecked_, tracked) = RowAssignment.BalancedUnchecked(codes, c.Rows, c.Cols, c.Pes);
+        tracked.ShouldBe(NaiveObjective(codes, c.Rows, c.Cols, c.Pes, unchecked_), c.ToString());
     }
 
     [Fact]
@@ -151,7 +141,7 @@ public class RowAssignmentTests(ITestOutputHelper output)
         LayerCycles Run(RowAssignmentMethod assignment)
         {
             var network = Alex8.Compress(pes, assignment: assignment);
-            network.Config.Hardware.FifoDepth.ShouldBe(8);
+            network.Spec.FifoDepth.ShouldBe(8);
             var layer = network.Layers[0];
             long[] input = GoldenModel.QuantizeInput(network, Alex8.Input);
             bool[] nonZero = [.. layer.HwColToCol.Select(col => input[col] != 0)];
@@ -202,4 +192,16 @@ public class RowAssignmentTests(ITestOutputHelper output)
 
     /// <summary>One random assignment case: printed by FsCheck when a property fails.</summary>
     public sealed record AssignCase(int Seed, int Rows, int Cols, int Pes, double Density);
+
+    /// <summary>The random cases of one property; FsCheck prints the failing case and the seed to replay it.</summary>
+    public static class AssignCases
+    {
+        public static Arbitrary<AssignCase> Cases() =>
+            (from seed in Gen.Choose(0, int.MaxValue)
+             from rows in Gen.Choose(1, 60)
+             from cols in Gen.Choose(1, 30)
+             from pes in Gen.Choose(1, 12)
+             from densityPercent in Gen.Elements(0, 5, 20, 50, 90)
+             select new AssignCase(seed, rows, cols, pes, densityPercent / 100.0)).ToArbitrary();
+    }
 }

@@ -25,7 +25,7 @@ public class MalformedConfigTests
         error.Column.ShouldBeGreaterThan(0);
         error.Key.ShouldBe(input.Key, error.ToString());
         error.Message.ShouldContain(input.MessagePart, Case.Sensitive, error.ToString());
-        error.ToString().ShouldStartWith($"{configPath}:{input.Line}:{error.Column}: {input.Key}: ");
+        error.ToString().ShouldStartWith($"{configPath}:{input.Line}:{error.Column}: {(input.Key.Length > 0 ? $"{input.Key}: " : string.Empty)}");
     }
 
     [Fact]
@@ -34,5 +34,15 @@ public class MalformedConfigTests
         MalformedInputs.All.Count.ShouldBeGreaterThanOrEqualTo(16);
         MalformedInputs.All.Select(c => c.Name).ShouldBeUnique();
         MalformedInputs.All.ShouldAllBe(c => c.Line > 0);
+    }
+
+    [Fact]
+    public void The_hostile_config_and_sweep_files_are_at_least_forty_distinct_cases()
+    {
+        var cases = HostileConfigs.Configs.Concat(HostileConfigs.Sweeps).ToList();
+
+        cases.Count.ShouldBeGreaterThanOrEqualTo(40);
+        cases.Select(c => $"{c.FileName}/{c.Name}").ShouldBeUnique();
+        cases.ShouldAllBe(c => c.Line > 0);
     }
 }

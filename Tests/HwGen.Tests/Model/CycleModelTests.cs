@@ -1,3 +1,4 @@
+using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Model;
 using HwGen.Tests.Rtl;

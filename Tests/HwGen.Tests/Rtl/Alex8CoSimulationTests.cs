@@ -1,4 +1,6 @@
+using HwGen.Compression;
 using HwGen.Configuration;
+using HwGen.Emit;
 using HwGen.Simulation;
 using Xunit.Abstractions;
 
@@ -39,7 +41,9 @@ public class Alex8CoSimulationTests(ITestOutputHelper output)
         design.Config.Hardware.FifoDepth.ShouldBe(8);
         using var dir = new TempFolder($"alex8-{assignment}");
 
-        var result = Simulator.Run(design.Network, design.Vectors(1, 1), dir.Path, new SimulationOptions());
+        var options = new SimulationOptions();
+        DesignWriter.Write(dir.Path, options.Design(design.Network));
+        var result = Simulator.Run(design.Network, design.Vectors(1, 1), dir.Path, options);
 
         ideal = result.IdealCycles[0];
         output.WriteLine($"alex8 {assignment}: RTL {result.Cycles[0]} cycles, model {result.ModelCycles[0]}, ideal {ideal}, "

@@ -1,3 +1,5 @@
+using HwGen.Compression;
+using HwGen.Configuration;
 using HwGen.Emit;
 using HwGen.Simulation;
 using Xunit.Abstractions;
@@ -49,14 +51,15 @@ public class CoSimulationTests(ITestOutputHelper output)
         var config = RandomDesigns.Create(seed);
         using var dir = new TempFolder($"cosim-{seed}");
         string configPath = dir.File("config.yaml");
-        File.WriteAllText(configPath, ConfigWriter.ToYaml(config));
+        File.WriteAllText(configPath, ConfigYaml.Write(config));
         output.WriteLine($"seed {seed}: {config.Hardware.Pes} PEs, FIFO {config.Hardware.FifoDepth}, layers "
             + string.Join("-", new[] { config.Input.Size }.Concat(config.Layers.Select(l => l.Outputs)))
             + $", config written to {configPath} (set HWGEN_KEEP_TEST_OUTPUT=1 to keep it)");
 
         var design = Design.FromConfig(config);
-        var result = Simulator.Run(design.Network, design.Vectors(vectors, seed), dir.File("design"),
-            new SimulationOptions { Simulator = simulator, LoadThroughPort = loadThroughPort });
+        var options = new SimulationOptions { Simulator = simulator, LoadThroughPort = loadThroughPort };
+        DesignWriter.Write(dir.File("design"), options.Design(design.Network));
+        var result = Simulator.Run(design.Network, design.Vectors(vectors, seed), dir.File("design"), options);
 
         output.WriteLine($"cycles {string.Join(",", result.Cycles)}; model {string.Join(",", result.ModelCycles)}; ideal {string.Join(",", result.IdealCycles)}");
         result.FirstMismatch.ShouldBeNull($"seed {seed}: {result.FirstMismatch}");

@@ -1,6 +1,7 @@
+using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Emit;
-using HwGen.Reports;
+using HwGen.Model;
 using HwGen.Tools;
 using Xunit.Abstractions;
 
@@ -74,8 +75,8 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     [Fact]
     public void Same_config_generates_byte_identical_files()
     {
-        var first = DesignFiles.All(Design.Load(Examples.Path("demo.yaml")), Estimate("demo.yaml"));
-        var second = DesignFiles.All(Design.Load(Examples.Path("demo.yaml")), Estimate("demo.yaml"));
+        var first = Files("demo.yaml");
+        var second = Files("demo.yaml");
 
         second.Select(f => f.RelativePath).ShouldBe(first.Select(f => f.RelativePath));
         for (int i = 0; i < first.Count; i++)
@@ -87,7 +88,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     [Fact]
     public void Generated_files_carry_no_timestamp_absolute_path_or_trailing_space()
     {
-        var files = DesignFiles.All(Design.Load(Examples.Path("tiny.yaml")), Estimate("tiny.yaml"));
+        var files = Files("tiny.yaml");
 
         foreach (var file in files)
         {
@@ -106,7 +107,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     [InlineData("demo.yaml")]
     public void Generated_tree_matches_the_approved_snapshot(string example)
     {
-        var files = DesignFiles.All(Design.Load(Examples.Path(example)), Estimate(example));
+        var files = Files(example);
         var text = new System.Text.StringBuilder();
         foreach (var file in files)
         {
@@ -137,8 +138,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     public void Regenerating_rewrites_only_changed_files_and_removes_stale_ones()
     {
         using var dir = new TempFolder("regen");
-        var design = Design.Load(Examples.Path("tiny.yaml"));
-        var files = DesignFiles.All(design, Estimate("tiny.yaml"));
+        var files = Files("tiny.yaml");
         OutputWriter.Write(dir.Path, files);
         File.WriteAllText(dir.File("mem/tiny_stale.mem"), "0\n");
         File.AppendAllText(dir.File(OutputWriter.ManifestName), "mem/tiny_stale.mem\n");
@@ -149,14 +149,16 @@ public class GeneratedRtlTests(ITestOutputHelper output)
         File.Exists(dir.File("mem/tiny_stale.mem")).ShouldBeFalse();
     }
 
-    private static EstimateReport Estimate(string example)
+    /// <summary>What <c>hwgen generate</c> writes for an example.</summary>
+    private static IReadOnlyList<GeneratedFile> Files(string example)
     {
         var design = Design.Load(Examples.Path(example));
-        return EstimateReport.Build(design.Network, design.Vectors(1, design.Config.Seed));
+        var estimate = EstimateReport.Build(design.Network, design.Vectors(1, design.Config.Seed));
+        return DesignWriter.Files(new DesignRequest(design.Network) { Report = new DesignReport(design, estimate) });
     }
 
     private static void Generate(Design design, string dir) =>
-        OutputWriter.Write(dir, DesignFiles.All(design, EstimateReport.Build(design.Network, design.Vectors(1, 1))));
+        DesignWriter.Write(dir, new DesignRequest(design.Network));
 
     private string Yosys(string dir, string script)
     {

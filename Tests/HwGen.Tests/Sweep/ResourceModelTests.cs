@@ -1,54 +1,15 @@
+using HwGen.Emit;
+using HwGen.Hardware;
 using HwGen.Sweep;
+using HwGen.Synthesis;
 using Xunit.Abstractions;
 
 namespace HwGen.Tests.Sweep;
 
-/// <summary>The resource model against yosys: its memory-mapping rules and its calibration.</summary>
+/// <summary>The resource model against yosys: its calibration (the memory mapping is Hardware/Ice40MemoryTests').</summary>
 public class ResourceModelTests(ITestOutputHelper output)
 {
     private static string CalibrationDir => Path.Combine(TestData.RepoRoot, "Generator", "HwGen", "Sweep", "Calibration");
-
-    /// <summary>
-    /// Measured with yosys 0.23 on hwgen_ram_1r1w alone (synth_ice40, Width × Depth; read-during-write
-    /// marked don't-care): 0 where yosys kept the memory in flip-flops.
-    /// </summary>
-    [Theory]
-    [InlineData(4, 16, 0)]
-    [InlineData(4, 32, 1)]
-    [InlineData(4, 1100, 2)]
-    [InlineData(16, 4, 0)]
-    [InlineData(16, 6, 1)]
-    [InlineData(16, 256, 1)]
-    [InlineData(16, 300, 2)]
-    [InlineData(16, 600, 3)]
-    [InlineData(16, 1100, 5)]
-    [InlineData(34, 4, 0)]
-    [InlineData(34, 6, 3)]
-    [InlineData(34, 8, 3)]
-    [InlineData(34, 300, 5)]
-    [InlineData(34, 600, 7)]
-    [InlineData(34, 1100, 11)]
-    [InlineData(64, 4, 0)]
-    [InlineData(64, 6, 4)]
-    [InlineData(64, 600, 12)]
-    [InlineData(64, 1100, 20)]
-    public void Memories_map_to_block_rams_as_yosys_maps_them(int width, int depth, int brams)
-    {
-        ResourceModel.Map("ram", width, depth).Brams.ShouldBe(brams);
-    }
-
-    [Theory]
-    [InlineData(64, 100, 4)]
-    [InlineData(16, 16384, 1)]
-    [InlineData(40, 20000, 6)]
-    public void Memories_the_config_puts_in_spram_take_16_bit_columns_of_16k_words(int width, int depth, int sprams)
-    {
-        var mapping = ResourceModel.Spram("spmat", width, depth);
-
-        mapping.Sprams.ShouldBe(sprams);
-        mapping.Brams.ShouldBe(0);
-        mapping.InLogic.ShouldBeFalse();
-    }
 
     [Fact]
     public void The_model_matches_the_stored_yosys_results_of_the_calibration_designs_within_the_documented_error()
@@ -80,28 +41,31 @@ public class ResourceModelTests(ITestOutputHelper output)
         var point = ResourceCalibration.Load(CalibrationDir).MinBy(p => p.Yosys.Luts)!;
         using var dir = new TempFolder("calibration");
 
-        var result = SweepSynthesis.Run(point.Layout.Network, dir.Path, TimeSpan.FromMinutes(20));
+        DesignWriter.Write(dir.Path, new DesignRequest(point.Layout.Network) { CoreSynthesis = true });
+        var cells = Synthesizer.RunCore(dir.Path, TimeSpan.FromMinutes(20)).Ice40Cells!;
 
-        output.WriteLine($"{point.Name} ({point.Values}): stored {point.Yosys}, now {result}");
-        new ResourceEstimate(result.Luts, result.Ffs, result.Brams, result.Dsps).ShouldBe(point.Yosys, point.Name);
+        output.WriteLine($"{point.Name} ({point.Values}): stored {point.Yosys}, now {cells}");
+        (cells with { Carries = 0 }).ShouldBe(point.Yosys, point.Name);
     }
 
     [Fact]
-    public void Stat_output_is_read_cell_by_cell()
+    public void Yosys_statistics_are_read_cell_by_cell()
     {
-        const string stat = """
-               Number of cells:               6626
-                 SB_CARRY                      482
-                 SB_DFF                        132
-                 SB_DFFE                      1910
-                 SB_DFFER                      237
-                 SB_DFFR                       315
-                 SB_LUT4                      3517
-                 SB_MAC16                        3
-                 SB_RAM40_4K                    30
-            """;
+        using var dir = new TempFolder();
+        dir.Write("yosys_stat.json", """
+            {
+              "modules": {},
+              "design": {
+                "num_cells": 6627,
+                "num_cells_by_type": {
+                  "SB_CARRY": 482, "SB_DFF": 132, "SB_DFFE": 1910, "SB_DFFER": 237, "SB_DFFR": 315,
+                  "SB_LUT4": 3517, "SB_MAC16": 3, "SB_RAM40_4K": 30, "SB_SPRAM256KA": 1
+                }
+              }
+            }
+            """);
 
-        SweepSynthesis.Parse(stat).ShouldBe(new SynthesisResult(3517, 2594, 30, 3, 482));
+        Synthesizer.Ice40Cells(dir.Path).ShouldBe(new Ice40Resources(3517, 2594, 30, 3, Sprams: 1, Carries: 482));
     }
 
     // The measured error docs/sweeps.md states, rounded up: 4.0 % and 9.8 % for LUTs, 0.4 % and 2.0 % for flip-flops.

@@ -1,7 +1,7 @@
+using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Hardware;
 using HwGen.Model;
-using HwGen.Reports;
 using HwGen.Sweep;
 
 namespace HwGen.Tests.Sweep;

@@ -32,12 +32,29 @@ public class SweepFileTests
     }
 
     [Fact]
-    public void Every_scalar_key_of_the_config_can_be_an_axis()
+    public void Every_value_key_of_the_config_schema_can_be_an_axis_and_sections_cannot()
     {
-        var scalars = ConfigKeys.AllKeys.Where(k => !ConfigKeys.Sections.ContainsKey(k) && k != "layers").ToList();
+        var values = ConfigSchema.ByPath.Values.Where(k => k.Type is not (ConfigType.Section or ConfigType.List)).ToList();
 
-        scalars.ShouldNotBeEmpty();
-        scalars.Where(k => !ConfigKeyTable.ByPath.ContainsKey(k)).ShouldBeEmpty("a config key the sweep cannot set");
+        values.Count.ShouldBeGreaterThan(25);
+        values.Where(k => ConfigKeyPath.Parse(k.Path.Replace("[]", "[0]", StringComparison.Ordinal), out _) is null).ShouldBeEmpty("a config key the sweep cannot set");
+        ConfigKeyPath.Parse("layers[0].weights", out string? problem).ShouldBeNull();
+        problem!.ShouldContain("is a section, not a value");
+    }
+
+    [Fact]
+    public void A_layer_axis_sets_and_reads_the_key_of_the_layer_it_names_through_the_schema()
+    {
+        var config = new HwGenConfig { Layers = [new LayerConfig { Name = "a" }, new LayerConfig { Name = "b" }] };
+        var second = ConfigKeyPath.Parse("layers[1].weights.density", out _)!;
+        var every = ConfigKeyPath.Parse("layers[*].activation", out _)!;
+
+        var changed = every.Apply(second.Apply(config, 0.25), LayerActivation.None);
+
+        changed.Layers.Select(l => l.Weights.Density).ShouldBe([0.1, 0.25]);
+        changed.Layers.ShouldAllBe(l => l.Activation == LayerActivation.None);
+        second.Read(changed).ShouldBe(0.25);
+        config.Layers[1].Weights.Density.ShouldBe(0.1, "the records are immutable");
     }
 
     [Fact]
@@ -225,6 +242,24 @@ public class SweepFileTests
         error.Line.ShouldBe(SweepFiles.LineOf(yaml, "# <--"), error.ToString());
         error.Key.ShouldBe(key, error.ToString());
         error.Message.ShouldContain(message, Case.Sensitive, error.ToString());
+    }
+
+    public static TheoryData<string> HostileSweeps => [.. HostileConfigs.Sweeps.Select(c => c.Name)];
+
+    [Theory]
+    [MemberData(nameof(HostileSweeps))]
+    public void A_hostile_sweep_file_gives_one_error_naming_file_line_and_key(string name)
+    {
+        var input = HostileConfigs.Sweeps.Single(c => c.Name == name);
+        using var folder = new TempFolder();
+        string path = input.Arrange(folder);
+
+        var exception = Should.Throw<ConfigException>(() => SweepDefinition.Load(path, synth: false));
+
+        var error = exception.Errors.ShouldHaveSingleItem(exception.Message);
+        (error.File, error.Line, error.Key).ShouldBe((path, input.Line, input.Key), error.ToString());
+        error.Column.ShouldBeGreaterThan(0);
+        error.Message.ShouldContain(input.MessagePart, Case.Sensitive, error.ToString());
     }
 
     [Fact]

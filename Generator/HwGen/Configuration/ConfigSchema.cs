@@ -1,0 +1,157 @@
+namespace HwGen.Configuration;
+
+/// <summary>
+/// Every key of a HwGen config (DESIGN §10), in one table: its path, type, range or choices,
+/// default (the record's), unit, doc, and how to read and set it on <see cref="HwGenConfig"/>.
+/// The loader, the validator's per-key checks, the effective config.yaml, the keys a sweep may set
+/// and the key tables of docs/config.md all come from it. A new key is one entry here plus the
+/// record property and the code that uses it.
+/// </summary>
+public static class ConfigSchema
+{
+    private const string ArrayName = "an array of the archive";
+
+    /// <summary>The document: every key of a config below it.</summary>
+    public static ConfigKey Root { get; } = KeysOf<HwGenConfig>.Document(
+        "config file",
+        null,
+        KeysOf<HwGenConfig>.Name(
+            "name", c => c.Name, (c, v) => c with { Name = v },
+            "Design name: names the top module and the output files."),
+        KeysOf<HwGenConfig>.Int(
+            "seed", c => c.Seed, (c, v) => c with { Seed = v }, 0, int.MaxValue,
+            "Seed of every random choice: random weights and inputs (and anything later stages draw)."),
+        KeysOf<HwGenConfig>.Section(
+            "input", c => c.Input, (c, v) => c with { Input = v },
+            "The input vector(s); see below. `input.size` is required.",
+            KeysOf<InputConfig>.Int(
+                "size", i => i.Size, (i, v) => i with { Size = v }, 1, 1_000_000,
+                "Length of an input vector: the first layer's number of inputs.", required: true, example: "size: 784"),
+            KeysOf<InputConfig>.Enum(
+                "source", i => i.Source, (i, v) => i with { Source = v },
+                "Where the input vectors come from."),
+            KeysOf<InputConfig>.Real(
+                "density", i => i.Density, (i, v) => i with { Density = v }, 0, 1,
+                "`random` only: fraction of non-zero activations (exactly round(density × size) non-zeros).",
+                when: i => i.Source == DataSource.Random),
+            KeysOf<InputConfig>.Bool(
+                "signed", i => i.Signed, (i, v) => i with { Signed = v },
+                "`random` only: `false` draws non-negative values (post-ReLU activations), `true` both signs.",
+                when: i => i.Source == DataSource.Random),
+            KeysOf<InputConfig>.Text(
+                "path", i => i.Path, (i, v) => i with { Path = v }, "an existing file",
+                "`npy`/`npz`: the data file, relative to the config file. Required for those sources; an error with `random`.", path: true),
+            KeysOf<InputConfig>.Text(
+                "key", i => i.Key, (i, v) => i with { Key = v }, ArrayName,
+                "`npz`: the name of the array.", when: i => i.Source == DataSource.Npz)),
+        KeysOf<HwGenConfig>.List(
+            "layers", c => c.Layers, (c, v) => c with { Layers = v },
+            KeysOf<LayerConfig>.Item(
+                i => new LayerConfig { Name = $"fc{i + 1}" },
+                KeysOf<LayerConfig>.Name(
+                    "name", l => l.Name, (l, v) => l with { Name = v },
+                    "Layer name, used in generated module, signal and file names.",
+                    allowed: "`[a-z][a-z0-9_]*`, at most 64 characters, unique, not a SystemVerilog keyword",
+                    defaultText: "`fc1`, `fc2`, … by position"),
+                KeysOf<LayerConfig>.Int(
+                    "outputs", l => l.Outputs, (l, v) => l with { Outputs = v }, 1, 1_000_000,
+                    "Number of outputs (rows of the weight matrix); outputs × inputs may not exceed 2147483591 weights.",
+                    required: true, example: "outputs: 10"),
+                KeysOf<LayerConfig>.Enum(
+                    "activation", l => l.Activation, (l, v) => l with { Activation = v },
+                    "Applied after rounding and saturation; `none` for a last layer that produces logits."),
+                KeysOf<LayerConfig>.Section(
+                    "weights", l => l.Weights, (l, v) => l with { Weights = v },
+                    "Where the weights come from; see below. Without it, random weights at density 0.1.",
+                    KeysOf<WeightsConfig>.Enum(
+                        "source", w => w.Source, (w, v) => w with { Source = v },
+                        "Where the weights come from."),
+                    KeysOf<WeightsConfig>.Real(
+                        "density", w => w.Density, (w, v) => w with { Density = v }, 0, 1,
+                        "Fraction of weights kept by pruning: round(density × outputs × inputs) weights. Ignored for a precompressed layer (`codes`), whose codes are already pruned.",
+                        when: w => !w.IsPrecompressed),
+                    KeysOf<WeightsConfig>.Text(
+                        "path", w => w.Path, (w, v) => w with { Path = v }, "an existing file",
+                        "`npy`/`npz`: the data file, relative to the config file. Required for those sources; an error with `random`.", path: true),
+                    KeysOf<WeightsConfig>.Text(
+                        "weights", w => w.WeightsKey, (w, v) => w with { WeightsKey = v }, ArrayName,
+                        "`npz`: float weights, shape (outputs, inputs), which HwGen prunes and weight-shares."),
+                    KeysOf<WeightsConfig>.Text(
+                        "bias", w => w.BiasKey, (w, v) => w with { BiasKey = v }, ArrayName,
+                        "`npz`: optional float bias, shape (outputs,). Without it the bias is zero."),
+                    KeysOf<WeightsConfig>.Text(
+                        "codes", w => w.CodesKey, (w, v) => w with { CodesKey = v }, ArrayName,
+                        "`npz`: precompressed alternative to `weights`: uint8 codebook indices, shape (outputs, inputs), 0 = pruned. The layer skips pruning and k-means."),
+                    KeysOf<WeightsConfig>.Text(
+                        "codebook", w => w.CodebookKey, (w, v) => w with { CodebookKey = v }, ArrayName,
+                        "`npz`, required with `codes`: the float codebook, 1-D, at most 2^codebook_bits entries, entry 0 = 0.0."))),
+            "The fully connected layers, in order; see below.",
+            min: 1, max: MaxLayers, noun: "layer", example: "layers: [{name: fc1, outputs: 10}]", required: true,
+            allowed: "a list of layers, each a mapping with name, outputs, activation, weights"),
+        KeysOf<HwGenConfig>.Section(
+            "compression", c => c.Compression, (c, v) => c with { Compression = v },
+            "How weights are pruned, shared and encoded (DESIGN §3).",
+            KeysOf<CompressionConfig>.Enum(
+                "pruning", c => c.Pruning, (c, v) => c with { Pruning = v },
+                "`magnitude` keeps the layer's largest-magnitude weights; `load_balanced` (ESE) prunes each PE's sub-matrix to the same density."),
+            KeysOf<CompressionConfig>.Int(
+                "codebook_bits", c => c.CodebookBits, (c, v) => c with { CodebookBits = v }, 1, 8,
+                "Bits per code: 2^b − 1 shared weights plus the reserved zero.", unit: "bits"),
+            KeysOf<CompressionConfig>.Int(
+                "index_bits", c => c.IndexBits, (c, v) => c with { IndexBits = v }, 1, 8,
+                "Bits of the relative row index of the sparse encoding; longer zero runs get padding entries.", unit: "bits"),
+            KeysOf<CompressionConfig>.Enum(
+                "row_assignment", c => c.RowAssignment, (c, v) => c with { RowAssignment = v },
+                "`interleaved`: row i goes to PE i mod N (EIE); `balanced`: a row permutation, computed from the weights alone, that evens out the work per column and along the column order (docs/microarchitecture.md)."),
+            KeysOf<CompressionConfig>.Int(
+                "kmeans_iterations", c => c.KMeansIterations, (c, v) => c with { KMeansIterations = v }, 1, 10_000,
+                "Upper bound on k-means iterations (it stops earlier when assignments settle).")),
+        KeysOf<HwGenConfig>.Section(
+            "quantization", c => c.Quantization, (c, v) => c with { Quantization = v },
+            "Fixed-point widths (DESIGN §4).",
+            KeysOf<QuantizationConfig>.Int(
+                "activation_bits", q => q.ActivationBits, (q, v) => q with { ActivationBits = v }, 2, 24,
+                "A: activation width in bits, signed two's complement.", unit: "bits"),
+            KeysOf<QuantizationConfig>.Int(
+                "activation_frac", q => q.ActivationFrac, (q, v) => q with { ActivationFrac = v }, 0, 23,
+                "Fa: fractional bits of activations (one bit is always the sign).", unit: "bits", bound: "0..activation_bits-1"),
+            KeysOf<QuantizationConfig>.Int(
+                "weight_bits", q => q.WeightBits, (q, v) => q with { WeightBits = v }, 2, 24,
+                "W: width of the shared weights (codebook entries); their fractional bits are chosen per layer.", unit: "bits")),
+        KeysOf<HwGenConfig>.Section(
+            "hardware", c => c.Hardware, (c, v) => c with { Hardware = v },
+            "The accelerator's shape (DESIGN §5).",
+            KeysOf<HardwareConfig>.Int(
+                "pes", h => h.Pes, (h, v) => h with { Pes = v }, 1, 1024,
+                "N: processing elements (any N, not only powers of two)."),
+            KeysOf<HardwareConfig>.Int(
+                "fifo_depth", h => h.FifoDepth, (h, v) => h with { FifoDepth = v }, 1, 1024,
+                "Activation queue depth per PE.", unit: "entries"),
+            KeysOf<HardwareConfig>.Int(
+                "spmat_line_entries", h => h.SpmatLineEntries, (h, v) => h with { SpmatLineEntries = v }, 1, 64,
+                "Sparse-matrix entries per memory word.", unit: "entries"),
+            KeysOf<HardwareConfig>.Real(
+                "clock_mhz", h => h.ClockMhz, (h, v) => h with { ClockMhz = v }, 0, 1000,
+                "Target clock, for time estimates and constraints.", minExclusive: true, unit: "MHz"),
+            KeysOf<HardwareConfig>.Enum(
+                "spmat_memory", h => h.SpmatMemory, (h, v) => h with { SpmatMemory = v },
+                "Where each PE's sparse-matrix memory lives: `inferred` block RAM initialised from its image, or iCE40 UltraPlus SPRAM loaded at run time. `auto` is `inferred`, except that `hwgen synth` for a board with SPRAM moves it there when block RAM does not suffice ([boards](boards.md#memory-placement))."),
+            KeysOf<HardwareConfig>.Enum(
+                "act_memory", h => h.ActMemory, (h, v) => h with { ActMemory = v },
+                "The same choice for each PE's activation memory (it needs no initialisation).")));
+
+    /// <summary>Most layers a config may have: far more than any network HwGen targets, and a bound on what a small file can make HwGen allocate.</summary>
+    public const int MaxLayers = 1000;
+
+    /// <summary>Every key by generic path (<c>layers[].weights.density</c>), sections and lists included.</summary>
+    public static IReadOnlyDictionary<string, ConfigKey> ByPath { get; } =
+        Root.Descendants().Where(k => k.Path.Length > 0).ToDictionary(k => k.Path, StringComparer.Ordinal);
+
+    /// <summary>The keys that hold one value (not sections or lists): what a sweep axis may set.</summary>
+    public static IReadOnlyList<ConfigKey> Values { get; } =
+        [.. Root.Descendants().Where(k => k.Type is not (ConfigType.Section or ConfigType.List or ConfigType.Map))];
+
+    /// <summary>The key at a generic path.</summary>
+    /// <exception cref="KeyNotFoundException">No such key.</exception>
+    public static ConfigKey Key(string path) => ByPath[path];
+}

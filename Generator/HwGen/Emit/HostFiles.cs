@@ -1,0 +1,135 @@
+using System.Globalization;
+using System.Text;
+using HwGen.Hardware;
+
+namespace HwGen.Emit;
+
+/// <summary>
+/// The host part of <see cref="DesignWriter"/>, from the same layout and memory map as the hardware
+/// (Gemmini's way): a C header with the register map, the memory-load address map, the memory
+/// layout and the weights packed as memory-load words; and, for UART boards, a C# driver class
+/// that speaks the UART protocol.
+/// </summary>
+public static class HostFiles
+{
+    /// <summary>AXI4-Lite register offsets of hwgen_axi_host.</summary>
+    public static IReadOnlyList<(string Name, int Offset, string Meaning)> Registers { get; } =
+    [
+        ("ID", 0x000, "\"HWG1\" = 0x31475748"),
+        ("SIGNATURE", 0x004, "the design's signature"),
+        ("INPUT_SIZE", 0x008, "activations per inference"),
+        ("OUTPUT_SIZE", 0x00c, "results per inference"),
+        ("CONFIG", 0x010, "{LdWords[31:24], ActBits[23:16], NumPes[15:0]}"),
+        ("STATUS", 0x014, "{ld_ready[2], done[1], busy[0]}"),
+        ("CYCLES", 0x018, "cycles of the last inference"),
+        ("LD_ADDR", 0x01c, "memory-load address of the next word (read-write, +1 per word)"),
+        ("LD_DATA", 0x100, "LD_DATA[k] at 0x100 + 4k; writing the last word loads the word"),
+    ];
+
+    /// <summary>32-bit words per memory-load word.</summary>
+    public static int LoadWords(HardwareLayout layout) => (layout.LoadBits + 31) / 32;
+
+    /// <summary>The C# driver's class name: <c>lenet_up5k</c> → <c>LenetUp5kDriver</c>.</summary>
+    public static string DriverClass(string name) =>
+        string.Concat(name.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(p => char.ToUpperInvariant(p[0]) + p[1..])) + "Driver";
+
+    /// <summary>The header of a board build (<c>host/NAME.h</c>), and the C# driver when the board talks UART.</summary>
+    public static IEnumerable<GeneratedFile> Emit(BoardBuild build, TemplateRenderer renderer)
+    {
+        var model = Model(build.Layout, build.Signature, build.Board.Description);
+        yield return GeneratedFile.Text($"host/{build.Name}.h", renderer.Render("host/header.h.hbs", model));
+        if (build.Board.Family == BoardFamily.Ice40)
+        {
+            yield return GeneratedFile.Text($"host/{DriverClass(build.Name)}.cs", renderer.Render("host/driver.cs.hbs", model));
+        }
+    }
+
+    /// <summary>The variables the host templates see (the design's, the memory map among them, and the host's).</summary>
+    public static Dictionary<string, object> Model(HardwareLayout layout, uint signature, string boardDescription)
+    {
+        var network = layout.Network;
+        string name = network.Name;
+        int ldWords = LoadWords(layout);
+        var memories = MemoryMap.Contents(layout).ToList();
+        var layers = new List<Dictionary<string, object>>();
+        for (int l = 0; l < layout.Layers.Count; l++)
+        {
+            var t = layout.Layers[l];
+            layers.Add(new Dictionary<string, object>
+            {
+                ["name"] = network.Layers[l].Name,
+                ["rows"] = t.Rows,
+                ["cols"] = t.Cols,
+                ["localRows"] = t.LocalRows,
+                ["ptrBase"] = t.PtrBase,
+                ["biasBase"] = t.BiasBase,
+                ["shift"] = t.Shift,
+                ["relu"] = t.Relu ? 1 : 0,
+            });
+        }
+
+        // Strict templates: the host templates see the design's variables (the memory map among them) and their own.
+        var model = DesignEmitter.TemplateModel(layout);
+        model["upper"] = name.ToUpperInvariant();
+        model["className"] = DriverClass(name);
+        model["boardDescription"] = boardDescription;
+        model["signature"] = signature.ToString("x8", CultureInfo.InvariantCulture);
+        model["actFrac"] = network.Format.ActivationFrac;
+        model["actBytes"] = (layout.ActivationBits + 7) / 8;
+        model["entryBits"] = layout.EntryBits;
+        model["lineBits"] = layout.LineBits;
+        model["offBits"] = layout.OffBits;
+        model["ptrBits"] = layout.PtrBits;
+        model["ldBytes"] = (layout.LoadBits + 7) / 8;
+        model["ldWords"] = ldWords;
+        model["layers"] = layers;
+        model["registers"] = Registers.Select(r => new Dictionary<string, object>
+        {
+            ["name"] = r.Name,
+            ["offset"] = r.Offset.ToString("x3", CultureInfo.InvariantCulture),
+            ["meaning"] = r.Meaning,
+        }).ToList();
+        model["memoryCount"] = memories.Count;
+        model["memories"] = memories.Select(m => new Dictionary<string, object>
+        {
+            ["name"] = m.Name,
+            ["region"] = (int)m.Region,
+            ["pe"] = m.Pe,
+            ["address"] = m.Address.ToString("x8", CultureInfo.InvariantCulture),
+            ["count"] = m.Words.Count,
+            ["bits"] = m.Bits,
+            ["words"] = Numbers(Hex(m.LoadWords(ldWords)), "  "),
+            ["csWords"] = Numbers(Hex(m.LoadWords(ldWords)), "                "),
+        }).ToList();
+        model["outputRows"] = Numbers(network.Layers[^1].HwRowToRow.Select(Decimal), "  ");
+        model["csOutputRows"] = Numbers(network.Layers[^1].HwRowToRow.Select(Decimal), "            ");
+        return model;
+    }
+
+    private static IEnumerable<string> Hex(uint[] words) => words.Select(w => "0x" + w.ToString("x8", CultureInfo.InvariantCulture) + "u");
+
+    private static string Decimal(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Comma-separated values, eight to a line, each line indented.</summary>
+    private static string Numbers(IEnumerable<string> values, string indent)
+    {
+        var text = new StringBuilder();
+        int i = 0;
+        foreach (var value in values)
+        {
+            if (i % 8 == 0)
+            {
+                text.Append(i == 0 ? "" : "\n").Append(indent);
+            }
+            else
+            {
+                text.Append(' ');
+            }
+
+            text.Append(value).Append(',');
+            i++;
+        }
+
+        return text.ToString();
+    }
+}

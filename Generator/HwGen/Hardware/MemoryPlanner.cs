@@ -1,0 +1,61 @@
+using HwGen.Compression;
+using HwGen.Configuration;
+
+namespace HwGen.Hardware;
+
+/// <summary>
+/// Resolves <c>auto</c> memory styles for a board. On an iCE40 UltraPlus the 30 EBRs (4 kbit) run
+/// out long before the 4 SPRAMs (256 kbit): when the EBRs do not suffice, <c>auto</c> moves every
+/// PE's sparse-matrix memory, then its activation memory, into SPRAM while the SPRAMs last. Other
+/// boards keep every memory inferred. The counts are <see cref="Ice40Memory"/>'s (yosys's mapping);
+/// synthesis gives the real ones.
+/// </summary>
+public static class MemoryPlanner
+{
+    /// <summary>The memory plan of a design on a board (or without one).</summary>
+    /// <exception cref="HardwareSpecException">The spec asks for iCE40 SPRAM on a board that has none.</exception>
+    public static MemoryPlan Plan(HardwareLayout layout, Board? board)
+    {
+        var requested = layout.Network.Spec.Requested;
+        if (board is not null && board.Resources.Spram == 0)
+        {
+            foreach (var (key, style) in new[] { ("hardware.spmat_memory", requested.Spmat), ("hardware.act_memory", requested.Act) })
+            {
+                if (style == MemoryStyle.Ice40Spram)
+                {
+                    throw new HardwareSpecException(key,
+                        $"ice40_spram needs an iCE40 UltraPlus board with SPRAM; {board.Name} ({board.Part}) has none: use auto or inferred");
+                }
+            }
+        }
+
+        var plan = requested.WithoutAuto();
+        if (board is null || board.Resources.Spram == 0)
+        {
+            return plan;
+        }
+
+        // auto: move memories to SPRAM, sparse matrix first, while the EBRs do not suffice.
+        foreach (var move in new Func<MemoryPlan, MemoryPlan?>[]
+        {
+            p => requested.Spmat == MemoryStyle.Auto ? p with { Spmat = MemoryStyle.Ice40Spram } : null,
+            p => requested.Act == MemoryStyle.Auto ? p with { Act = MemoryStyle.Ice40Spram } : null,
+        })
+        {
+            if (Ebrs(layout, plan) > board.Resources.BlockRams && move(plan) is { } moved && Sprams(layout, moved) <= board.Resources.Spram)
+            {
+                plan = moved;
+            }
+        }
+
+        return plan;
+    }
+
+    /// <summary>SB_RAM40_4K blocks of the PEs' memories (yosys's mapping; the codebook stays in logic).</summary>
+    public static int Ebrs(HardwareLayout layout, MemoryPlan plan) =>
+        layout.Pes * Ice40Memory.PeMemories(layout, plan).Sum(m => m.Brams);
+
+    /// <summary>SB_SPRAM256KA blocks of the whole design (exact: hwgen_ram_ice40_spram instantiates them).</summary>
+    public static int Sprams(HardwareLayout layout, MemoryPlan plan) =>
+        layout.Pes * Ice40Memory.PeMemories(layout, plan).Sum(m => m.Sprams);
+}
