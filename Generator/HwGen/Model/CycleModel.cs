@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using HwGen.Compression;
 
 namespace HwGen.Model;
@@ -59,116 +62,182 @@ public static class CycleModel
     /// for the first) and fires at the first cycle ≥ avail_k at which every PE is ready (queue count
     /// + pending &lt; depth); a PE with work in the column takes it at
     /// <c>max(b_k + 1, end of its previous column)</c> (straight from the pointer read when its queue
-    /// is empty) and issues one entry per cycle after that; the
-    /// phase ends once the scanner has passed the last group and every PE's pipeline has drained.
+    /// is empty) and issues one entry per cycle after that; the phase ends once the scanner has
+    /// passed the last group and every PE's pipeline has drained.
     /// </para>
     /// <para>
-    /// A PE's readiness for the next broadcast depends only on when its column D − 1 (and D) places
-    /// back in its own queue order popped, so each PE keeps the pop times of its last D columns in
-    /// a ring. The loop is O(broadcasts × PEs) with a handful of integer operations per step and no
-    /// allocation. <see cref="RunLayerStepped"/> is the cycle-by-cycle reference it is tested against.
+    /// Each step updates every PE at once, eight PEs per vector operation: when it takes the column,
+    /// when its work ends, and two history rows (its end time, and the broadcast of its previous
+    /// column) from which the pop time of any of its recent columns can be read back. Whether a PE
+    /// delays the next broadcast depends on when its column D − 1 places back in its own order popped
+    /// (D = FIFO depth); that needs the history only for a PE whose work still to do exceeds what
+    /// its last D broadcasts brought (otherwise those columns have popped), which a vector compare
+    /// finds, so only such PEs are followed one by one. <see cref="RunLayerStepped"/> is the
+    /// cycle-by-cycle reference it is tested against.
     /// </para>
     /// </remarks>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static LayerCycles RunLayer(CompressedLayer layer, int pes, int fifoDepth, bool[] nonZero)
     {
-        var table = ColumnTables.GetValue(layer, l => new ColumnTable(l, pes));
-        int localRows = (layer.Rows + pes - 1) / pes;
-        int groups = (layer.Cols + pes - 1) / pes;
+        var table = ColumnTables.GetValue(layer, l => WorkTable.For(l, pes));
+        return Run(table, layer.Name, layer.Rows, fifoDepth, nonZero);
+    }
+
+    /// <summary>
+    /// <see cref="RunLayer"/> on a work table: what a search over row assignments can evaluate
+    /// without encoding a layer.
+    /// </summary>
+    /// <param name="table">Entries per PE and hardware column, and useful entries per column.</param>
+    /// <param name="name">Layer name for the result.</param>
+    /// <param name="rows">Rows of the layer (its writeback length is ceil(rows / N)).</param>
+    /// <param name="fifoDepth">Activation queue depth.</param>
+    /// <param name="nonZero">Which hardware columns are broadcast.</param>
+    /// <param name="peEnd">When given, receives each PE's last issue cycle (−1 for a PE without work).</param>
+    /// <param name="stallBy">
+    /// When given (one per broadcast), receives for each broadcast the PE whose full queue delayed it
+    /// (the latest of them), or −1 when it fired as soon as the scanner offered it.
+    /// </param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static LayerCycles Run(WorkTable table, string name, int rows, int fifoDepth, bool[] nonZero, Span<int> peEnd = default, Span<int> stallBy = default)
+    {
+        int pes = table.Pes;
+        int stride = table.Stride;
+        int localRows = (rows + pes - 1) / pes;
+        int groups = (table.Cols + pes - 1) / pes;
         int depth = fifoDepth;
         var work = table.Work;
 
-        var scratch = Scratch.For(pes, depth);
-        var lastEnd = scratch.LastEnd;
-        var count = scratch.Count;
-        var slot = scratch.Slot;
-        var ring = scratch.Ring;
-        scratch.Reset(pes);
-
-        long previous = 0;
-        int previousGroup = -1;
-        long stallCycles = 0;
+        var s = Scratch.For(stride, table.Cols);
+        var cols = s.Columns;
+        int broadcasts = 0;
         long usefulMacs = 0;
-        long entries = 0;
-        long first = -1;
-        long readyMax = 0;
-        int k = 0;
-        for (int j = 0; j < layer.Cols; j++)
+        for (int j = 0; j < table.Cols; j++)
         {
-            if (!nonZero[j])
+            if (nonZero[j])
             {
-                continue;
+                cols[broadcasts++] = j;
+                usefulMacs += table.Useful[j];
             }
+        }
 
+        s.Begin(pes, stride, broadcasts, table.MaxCycles);
+        var lastEnd = s.LastEnd;
+        var count = s.Count;
+        var window = s.Window;
+        var lastK = s.LastK;
+        var ends = s.Ends;
+        var prev = s.Prev;
+        var stallPrefix = s.StallPrefix;
+
+        ref int workRef = ref MemoryMarshal.GetArrayDataReference(work);
+        ref int lastEndRef = ref MemoryMarshal.GetArrayDataReference(lastEnd);
+        ref int countRef = ref MemoryMarshal.GetArrayDataReference(count);
+        ref int windowRef = ref MemoryMarshal.GetArrayDataReference(window);
+        ref int lastKRef = ref MemoryMarshal.GetArrayDataReference(lastK);
+        ref int endsRef = ref MemoryMarshal.GetArrayDataReference(ends);
+        ref int prevRef = ref MemoryMarshal.GetArrayDataReference(prev);
+
+        var entries = Vector256<int>.Zero;
+        var eligibleFrom = Vector256.Create(depth - 2);
+        int previous = 0;
+        int previousGroup = -1;
+        int readyMax = 0;
+        int readyMaxPe = -1;
+        long stallCycles = 0;
+        long stallIdle = 0;
+        int starvedBefore = 0;
+        int filled = 0;
+        int first = -1;
+        for (int k = 0; k < broadcasts; k++)
+        {
+            int j = cols[k];
             int group = j / pes;
-            long avail = k == 0 ? 1 + group : previous + 1 + Math.Max(0, group - previousGroup - 1);
-            long fire = k == 0 ? avail : Math.Max(avail, readyMax);
-            if (fire > avail)
+            int avail = k == 0 ? 1 + group : previous + 1 + Math.Max(0, group - previousGroup - 1);
+            int fire = k == 0 ? avail : Math.Max(avail, readyMax);
+            if (!stallBy.IsEmpty)
             {
-                stallCycles += fire - avail;
-                scratch.MarkStall(avail, fire);
+                stallBy[k] = fire > avail ? readyMaxPe : -1;
             }
 
-            usefulMacs += table.Useful[j];
-            int row = j * pes;
-            long ready = fire + 1;
-            bool anyWork = false;
-            for (int p = 0; p < pes; p++)
+            stallCycles += fire - avail;
+
+            // Stalled cycles so far, and the PE-cycles idled in them (see StallIdle).
+            for (int t = filled + 1; t <= fire; t++)
             {
-                int w = work[row + p];
-                int c = count[p];
-                int s = slot[p];
-                int ringBase = p * depth;
-                if (w > 0)
-                {
-                    long end = lastEnd[p];
-                    long pop = fire + 1 > end ? fire + 1 : end;
-                    if (pop > end)
-                    {
-                        // The PE idles in (end, pop]; before its first column, from the layer's first issue.
-                        if (c > 0)
-                        {
-                            scratch.AddGap(end, pop);
-                        }
-                        else if (first >= 0)
-                        {
-                            scratch.AddGap(first - 1, pop);
-                        }
-                    }
+                stallPrefix[t] = stallPrefix[t - 1] + (t >= avail && t < fire ? 1 : 0);
+            }
 
-                    ring[ringBase + s] = pop;
-                    slot[p] = s + 1 == depth ? 0 : s + 1;
-                    count[p] = c + 1;
-                    lastEnd[p] = pop + w;
-                    entries += w;
-                    anyWork = true;
+            filled = Math.Max(filled, fire);
+            if (fire > avail && first >= 0)
+            {
+                // Only from the layer's first issue on (a queue of depth 1 stalls the broadcast
+                // in the cycle after any other, work or not).
+                stallIdle += IdleDuring(Math.Max(avail, first), fire, stride, lastEnd);
+                if (avail == previous + 1)
+                {
+                    stallIdle += starvedBefore;
+                }
+            }
+
+            var fire1 = Vector256.Create(fire + 1);
+            var kVector = Vector256.Create(k);
+            int rowBase = j * stride;
+            int oldBase = k >= depth ? cols[k - depth] * stride : -1;
+            int historyBase = k * stride;
+            int ready = depth == 1 ? fire + 2 : fire + 1;
+            int readyPe = -1;
+            bool anyWork = false;
+            int starvedNow = 0;
+            for (int o = 0; o < stride; o += Lanes)
+            {
+                var w = Vector256.LoadUnsafe(ref workRef, (nuint)(rowBase + o));
+                var le = Vector256.LoadUnsafe(ref lastEndRef, (nuint)o);
+                var c = Vector256.LoadUnsafe(ref countRef, (nuint)o);
+                var has = Vector256.GreaterThan(w, Vector256<int>.Zero);
+                var pop = Vector256.Max(fire1, le);
+                var newEnd = Vector256.ConditionalSelect(has, pop + w, le);
+                var win = Vector256.LoadUnsafe(ref windowRef, (nuint)o) + w;
+                if (oldBase >= 0)
+                {
+                    win -= Vector256.LoadUnsafe(ref workRef, (nuint)(oldBase + o));
                 }
 
-                // Ready again once the column D − 1 places back in this PE's queue order has popped
-                // (in the cycle after the broadcast the pointer read counts as one queued column).
-                if (c >= depth - 1)
-                {
-                    int m1Slot = s + 1 == depth ? 0 : s + 1;
-                    long p1 = w > 0 || depth > 1 ? ring[ringBase + m1Slot] : long.MaxValue;
-                    if (p1 > fire)
-                    {
-                        long r;
-                        if (w > 0)
-                        {
-                            r = p1 + 1;
-                        }
-                        else
-                        {
-                            long p0 = c - depth + 1 >= 1 ? ring[ringBase + s] + 1 : long.MinValue;
-                            r = Math.Max(fire + 2, p0);
-                        }
+                var lk = Vector256.LoadUnsafe(ref lastKRef, (nuint)o);
+                newEnd.StoreUnsafe(ref lastEndRef, (nuint)o);
+                newEnd.StoreUnsafe(ref endsRef, (nuint)(historyBase + o));
+                lk.StoreUnsafe(ref prevRef, (nuint)(historyBase + o));
+                Vector256.ConditionalSelect(has, kVector, lk).StoreUnsafe(ref lastKRef, (nuint)o);
+                (c - has).StoreUnsafe(ref countRef, (nuint)o);
+                win.StoreUnsafe(ref windowRef, (nuint)o);
+                entries += w;
 
-                        if (r > ready)
-                        {
-                            ready = r;
-                        }
+                // PEs that may not be ready for the next broadcast, with or without work in this
+                // column (see the remarks).
+                var suspect = Vector256.GreaterThanOrEqual(newEnd - fire1, win) & Vector256.GreaterThan(c, eligibleFrom);
+                uint suspects = suspect.ExtractMostSignificantBits();
+                while (suspects != 0)
+                {
+                    int lane = BitOperations.TrailingZeroCount(suspects);
+                    suspects &= suspects - 1;
+                    int r = ReadyTime(o + lane, work[rowBase + o + lane] > 0, fire, depth, stride, cols, work, ends, prev, lastK);
+                    if (r > ready)
+                    {
+                        ready = r;
+                        readyPe = o + lane;
                     }
                 }
+
+                if (has.ExtractMostSignificantBits() == 0)
+                {
+                    continue;
+                }
+
+                anyWork = true;
+
+                // PEs that idled until now: (end of their previous column, fire + 1], or from the
+                // layer's first issue before their first column. Whether cycle fire + 1 stalls is
+                // known at the next broadcast.
+                var counted = first >= 0 ? Vector256<int>.AllBitsSet : Vector256.GreaterThan(c, Vector256<int>.Zero);
+                starvedNow += BitOperations.PopCount((has & Vector256.GreaterThan(fire1, le) & counted).ExtractMostSignificantBits());
             }
 
             if (anyWork && first < 0)
@@ -177,16 +246,17 @@ public static class CycleModel
             }
 
             readyMax = ready;
+            readyMaxPe = readyPe;
             previous = fire;
             previousGroup = group;
-            k++;
+            starvedBefore = starvedNow;
         }
 
         // The scanner is done one cycle after it exhausts the last group; pending and the
         // pipelines (issue, line read, accumulate) drain three cycles after a PE's last issue.
-        long done = k == 0 ? groups + 1 : previous + (groups - 1 - previousGroup) + 1;
+        long done = broadcasts == 0 ? groups + 1 : previous + (groups - 1 - previousGroup) + 1;
         long phaseEnd = done;
-        if (k > 0)
+        if (broadcasts > 0)
         {
             phaseEnd = Math.Max(phaseEnd, previous + 2);
         }
@@ -205,14 +275,23 @@ public static class CycleModel
             }
         }
 
-        long window = 0;
+        // Stalled cycles after a PE's last issue are column tails, not broadcast stalls.
+        if (first >= 0)
+        {
+            int stalledTotal = stallPrefix[filled];
+            for (int p = 0; p < pes; p++)
+            {
+                stallIdle -= stalledTotal - stallPrefix[Math.Min(count[p] > 0 ? lastEnd[p] : first - 1, filled)];
+            }
+        }
+
+        long issueWindow = 0;
         long tail = 0;
-        long stallIdle = 0;
         if (first >= 0)
         {
             phaseEnd = Math.Max(phaseEnd, last + 3);
-            window = last - first + 1;
-            tail = idleWithout * window;
+            issueWindow = last - first + 1;
+            tail = idleWithout * issueWindow;
             for (int p = 0; p < pes; p++)
             {
                 if (count[p] > 0)
@@ -220,58 +299,101 @@ public static class CycleModel
                     tail += last - lastEnd[p];
                 }
             }
-
-            stallIdle = scratch.StalledInGaps(phaseEnd);
         }
 
+        long entryCount = Vector256.Sum(entries);
         long compute = phaseEnd + 1;
+        for (int p = 0; p < peEnd.Length && p < pes; p++)
+        {
+            peEnd[p] = count[p] > 0 ? lastEnd[p] : -1;
+        }
+
         return new LayerCycles(
-            Name: layer.Name,
+            Name: name,
             Pes: pes,
             ComputeCycles: compute,
             WritebackCycles: localRows + WritebackLatency - 1,
             UsefulMacs: usefulMacs,
-            Entries: entries,
-            Broadcasts: k,
+            Entries: entryCount,
+            Broadcasts: broadcasts,
             IdealCycles: (usefulMacs + pes - 1) / pes,
             StallCycles: stallCycles,
-            IdlePeCycles: (phaseEnd * pes) - entries,
-            SwitchCycles: compute - window,
+            IdlePeCycles: (phaseEnd * pes) - entryCount,
+            SwitchCycles: compute - issueWindow,
             StallIdlePeCycles: stallIdle,
             TailIdlePeCycles: tail,
-            ScanIdlePeCycles: (window * pes) - entries - tail - stallIdle);
+            ScanIdlePeCycles: (issueWindow * pes) - entryCount - tail - stallIdle);
+    }
+
+    /// <summary>
+    /// PE-cycles in which PEs idle during the stall [<paramref name="from"/>, <paramref name="to"/>):
+    /// a PE whose work ends at e idles from e + 1 on. PEs that will have no more work are counted
+    /// too and taken off at the end of the layer; a PE that took its latest column straight after
+    /// a gap also idles in the cycle it took it, which the caller adds.
+    /// </summary>
+    private static long IdleDuring(int from, int to, int stride, int[] lastEnd)
+    {
+        var from1 = Vector256.Create(from - 1);
+        var to1 = Vector256.Create(to);
+        var sum = Vector256<int>.Zero;
+        ref int lastEndRef = ref MemoryMarshal.GetArrayDataReference(lastEnd);
+        for (int o = 0; o < stride; o += Lanes)
+        {
+            var idleFrom = Vector256.Max(from1, Vector256.LoadUnsafe(ref lastEndRef, (nuint)o)) + Vector256<int>.One;
+            sum += Vector256.Max(Vector256<int>.Zero, to1 - idleFrom);
+        }
+
+        return Vector256.Sum(sum);
+    }
+
+    /// <summary>Vector lanes: PEs updated per operation.</summary>
+    internal const int Lanes = 8;
+
+    /// <summary>
+    /// The first cycle after broadcast <paramref name="fire"/> at which PE <paramref name="pe"/> has
+    /// room for another column: when its column D − 1 places back (D places when it has work in the
+    /// current column) has popped, read back through its history rows.
+    /// </summary>
+    private static int ReadyTime(int pe, bool hasWork, int fire, int depth, int stride, int[] cols, int[] work, int[] ends, int[] prev, int[] lastK)
+    {
+        // The n-th most recent column of the PE (1 = its latest), as a broadcast index.
+        int Recent(int n)
+        {
+            int k = lastK[pe];
+            for (int i = 1; i < n; i++)
+            {
+                k = prev[(k * stride) + pe];
+            }
+
+            return k;
+        }
+
+        int PopOf(int k) => ends[(k * stride) + pe] - work[(cols[k] * stride) + pe];
+
+        if (hasWork)
+        {
+            int p1 = PopOf(Recent(depth));
+            return p1 > fire ? p1 + 1 : fire + 1;
+        }
+
+        if (depth == 1)
+        {
+            int latest = lastK[pe];
+            return Math.Max(fire + 2, latest < 0 ? int.MinValue : PopOf(latest) + 1);
+        }
+
+        int k1 = Recent(depth - 1);
+        if (PopOf(k1) <= fire)
+        {
+            return fire + 1;
+        }
+
+        int k0 = prev[(k1 * stride) + pe];
+        return Math.Max(fire + 2, k0 < 0 ? int.MinValue : PopOf(k0) + 1);
     }
 
     /// <summary>Per layer: what the input does not change, laid out for the event loop.</summary>
-    private static readonly ConditionalWeakTable<CompressedLayer, ColumnTable> ColumnTables = new();
-
-    /// <summary>Entries of each PE in each column (column-major) and useful entries per column.</summary>
-    private sealed class ColumnTable
-    {
-        public ColumnTable(CompressedLayer layer, int pes)
-        {
-            Work = new int[layer.Cols * pes];
-            Useful = new long[layer.Cols];
-            for (int p = 0; p < pes; p++)
-            {
-                var encoding = layer.PeEncodings[p];
-                for (int j = 0; j < layer.Cols; j++)
-                {
-                    int start = encoding.ColumnPointers[j];
-                    int end = encoding.ColumnPointers[j + 1];
-                    Work[(j * pes) + p] = end - start;
-                    for (int e = start; e < end; e++)
-                    {
-                        Useful[j] += encoding.EntryCodes[e] != 0 ? 1 : 0;
-                    }
-                }
-            }
-        }
-
-        public int[] Work { get; }
-
-        public long[] Useful { get; }
-    }
+    private static readonly ConditionalWeakTable<CompressedLayer, WorkTable> ColumnTables = new();
 
     /// <summary>Per-thread buffers of the event loop, reused from call to call.</summary>
     private sealed class Scratch
@@ -282,17 +404,24 @@ public static class CycleModel
         [ThreadStatic]
         private static bool[]? _nonZero;
 
-        private int[] _stallMark = new int[64];
-        private int[] _gapQuery = new int[64];
-        private long _highest;
+        public int[] Columns { get; private set; } = [];
 
-        public long[] LastEnd { get; private set; } = [];
+        public int[] LastEnd { get; private set; } = [];
 
         public int[] Count { get; private set; } = [];
 
-        public int[] Slot { get; private set; } = [];
+        public int[] Window { get; private set; } = [];
 
-        public long[] Ring { get; private set; } = [];
+        public int[] LastK { get; private set; } = [];
+
+        /// <summary>Per broadcast and PE: the PE's end time after it (its column's end where it had work).</summary>
+        public int[] Ends { get; private set; } = [];
+
+        /// <summary>Per broadcast and PE: the broadcast of the PE's previous column (−1 for none).</summary>
+        public int[] Prev { get; private set; } = [];
+
+        /// <summary>Stalled cycles in [0, t].</summary>
+        public int[] StallPrefix { get; private set; } = [];
 
         public static bool[] NonZero(int length)
         {
@@ -304,77 +433,45 @@ public static class CycleModel
             return _nonZero;
         }
 
-        public static Scratch For(int pes, int depth)
+        public static Scratch For(int stride, int cols)
         {
             var s = _current ??= new Scratch();
-            if (s.LastEnd.Length < pes)
+            if (s.Columns.Length < cols)
             {
-                s.LastEnd = new long[pes];
-                s.Count = new int[pes];
-                s.Slot = new int[pes];
+                s.Columns = new int[cols];
             }
 
-            if (s.Ring.Length < pes * depth)
+            if (s.LastEnd.Length < stride)
             {
-                s.Ring = new long[pes * depth];
+                s.LastEnd = new int[stride];
+                s.Count = new int[stride];
+                s.Window = new int[stride];
+                s.LastK = new int[stride];
             }
 
             return s;
         }
 
-        public void Reset(int pes)
+        public void Begin(int pes, int stride, int broadcasts, int maxCycles)
         {
-            Array.Fill(LastEnd, long.MinValue / 4, 0, pes);
-            Array.Clear(Count, 0, pes);
-            Array.Clear(Slot, 0, pes);
-            Array.Clear(_stallMark, 0, (int)Math.Min(_highest + 2, _stallMark.Length));
-            Array.Clear(_gapQuery, 0, (int)Math.Min(_highest + 2, _gapQuery.Length));
-            _highest = 0;
-        }
-
-        /// <summary>Cycles [from, to) are broadcast stalls.</summary>
-        public void MarkStall(long from, long to)
-        {
-            Grow(to);
-            _stallMark[from]++;
-            _stallMark[to]--;
-        }
-
-        /// <summary>A PE idles in cycles (after, upTo]: count the stalled ones among them.</summary>
-        public void AddGap(long after, long upTo)
-        {
-            Grow(upTo);
-            _gapQuery[upTo]++;
-            _gapQuery[after]--;
-        }
-
-        /// <summary>Σ over the gaps of the stalled cycles in them.</summary>
-        public long StalledInGaps(long phaseEnd)
-        {
-            long limit = Math.Min(_highest, phaseEnd);
-            long stalled = 0;
-            long running = 0;
-            long total = 0;
-            for (long t = 0; t <= limit; t++)
+            long history = Math.Max(1L, (long)broadcasts * stride);
+            if (Ends.Length < history)
             {
-                running += _stallMark[t];
-                stalled += running;
-                total += _gapQuery[t] * stalled;
+                Ends = new int[Math.Max(history, 2L * Ends.Length)];
+                Prev = new int[Ends.Length];
             }
 
-            return total;
-        }
-
-        private void Grow(long index)
-        {
-            if (index + 1 >= _stallMark.Length)
+            if (StallPrefix.Length < maxCycles + 2)
             {
-                int size = (int)Math.Max(index + 2, 2L * _stallMark.Length);
-                Array.Resize(ref _stallMark, size);
-                Array.Resize(ref _gapQuery, size);
+                StallPrefix = new int[maxCycles + 2];
             }
 
-            _highest = Math.Max(_highest, index);
+            // Padding lanes beyond the last PE are never idle and never get work.
+            Array.Fill(LastEnd, int.MinValue / 4, 0, pes);
+            Array.Fill(LastEnd, int.MaxValue / 4, pes, stride - pes);
+            Array.Clear(Count, 0, stride);
+            Array.Clear(Window, 0, stride);
+            Array.Fill(LastK, -1, 0, stride);
         }
     }
 
@@ -621,6 +718,87 @@ public static class CycleModel
             StallIdlePeCycles: stallAtLast,
             TailIdlePeCycles: tailAtLast,
             ScanIdlePeCycles: scanAtLast);
+    }
+}
+
+/// <summary>
+/// Entries of each PE in each hardware column (column-major, each column padded to a whole number
+/// of vectors with lanes that have no work) and useful entries per column: what the cycle model's
+/// event loop reads, and all it needs of a layer besides its row count.
+/// </summary>
+internal sealed class WorkTable
+{
+    /// <summary>An empty table for <paramref name="pes"/> PEs and <paramref name="cols"/> columns.</summary>
+    public WorkTable(int pes, int cols)
+    {
+        Pes = pes;
+        Cols = cols;
+        Stride = (pes + CycleModel.Lanes - 1) / CycleModel.Lanes * CycleModel.Lanes;
+        Work = new int[(cols * Stride) + CycleModel.Lanes];
+        Useful = new long[cols];
+    }
+
+    public int Pes { get; }
+
+    public int Cols { get; }
+
+    /// <summary>PEs rounded up to whole vectors.</summary>
+    public int Stride { get; }
+
+    /// <summary>Entries (padding included) of PE p in hardware column j at [j × Stride + p].</summary>
+    public int[] Work { get; }
+
+    /// <summary>Entries with a non-zero code in hardware column j, all PEs.</summary>
+    public long[] Useful { get; }
+
+    /// <summary>No cycle of the compute phase can exceed this.</summary>
+    public int MaxCycles { get; private set; }
+
+    /// <summary>The table of an encoded layer.</summary>
+    public static WorkTable For(CompressedLayer layer, int pes)
+    {
+        var table = new WorkTable(pes, layer.Cols);
+        for (int p = 0; p < pes; p++)
+        {
+            var encoding = layer.PeEncodings[p];
+            for (int j = 0; j < layer.Cols; j++)
+            {
+                int start = encoding.ColumnPointers[j];
+                int end = encoding.ColumnPointers[j + 1];
+                table.Work[(j * table.Stride) + p] = end - start;
+                for (int e = start; e < end; e++)
+                {
+                    table.Useful[j] += encoding.EntryCodes[e] != 0 ? 1 : 0;
+                }
+            }
+        }
+
+        table.Seal(layer.Name);
+        return table;
+    }
+
+    /// <summary>
+    /// Sets <see cref="MaxCycles"/> from the work, plus <paramref name="extraEntries"/> that later
+    /// changes of <see cref="Work"/> may add.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The layer could need more cycles than the model's 32-bit times hold.</exception>
+    public void Seal(string name, long extraEntries = 0)
+    {
+        long entries = 0;
+        foreach (int w in Work)
+        {
+            entries += w;
+        }
+
+        // Every entry and every group in turn, and each broadcast waiting for its pointer read and
+        // the pipelines.
+        long bound = entries + extraEntries + (4L * Cols) + 64;
+        if (bound > int.MaxValue / 2)
+        {
+            throw new NotSupportedException($"layer '{name}' is too large for the cycle model ({bound:N0} cycles could overflow)");
+        }
+
+        MaxCycles = (int)bound;
     }
 }
 
