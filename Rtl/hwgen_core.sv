@@ -2,10 +2,12 @@
 // interface (input stream, output stream, busy/done, memory-load port).
 //
 // One inference: the host streams InputSize activations in (x[j] goes to PE j mod N, word
-// j div N of bank 0); every layer then runs a compute phase (bias init, broadcast of each
-// non-zero source activation to all PEs, accumulate) and a writeback phase (round, saturate,
-// ReLU into the destination bank); the banks swap; finally OutputSize results stream out in
-// hardware row order. `perf_cycles_o` counts the cycles of all compute and writeback phases.
+// j div N of bank 0); every layer then runs a compute phase (broadcast of each non-zero source
+// activation to all PEs, accumulate) and a writeback phase (add the bias, round, saturate, ReLU
+// into the destination bank, clear the accumulators); the banks swap; finally OutputSize results
+// stream out in hardware row order. `perf_cycles_o` counts the cycles of all compute and
+// writeback phases. After reset the accumulators are cleared (AccDepth cycles) before the first
+// input is accepted.
 module hwgen_core #(
   parameter int NumPes = 4,
   parameter int ActBits = 16,
@@ -21,7 +23,6 @@ module hwgen_core #(
   parameter int AccDepth = 1,
   parameter int ActDepth = 1,
   parameter int ColBits = 1,
-  parameter int ShiftBits = 5,
   parameter int NumLayers = 1,
   parameter int InputSize = 1,
   parameter int OutputSize = 1,
@@ -63,7 +64,9 @@ module hwgen_core #(
   localparam int LayerBits = (NumLayers > 1) ? $clog2(NumLayers) : 1,
   localparam int CbEntries = NumLayers << CodeBits,
   localparam int CbAddrBits = $clog2(CbEntries),
-  localparam int LdBits = (LineBits > AccBits) ? LineBits : AccBits
+  localparam int LdBits = (LineBits > AccBits) ? LineBits : AccBits,
+  // Counts rows during the reset clear and the writeback (LocalRows + 4 cycles).
+  localparam int RowCntBits = $clog2(AccDepth + 5)
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -95,13 +98,19 @@ module hwgen_core #(
     StIdle    = 3'd0,
     StCompute = 3'd1,
     StWrite   = 3'd2,
-    StOutput  = 3'd3
+    StOutput  = 3'd3,
+    StClear   = 3'd4
   } state_e;
+
+  // Writeback: accumulator r is read in cycle r (row 0 in the compute phase's last cycle, the bias
+  // one cycle earlier), its activation is written in cycle r + WbLatency; the phase ends with the
+  // last write.
+  localparam int WbLatency = 3;
 
   state_e                 state_q, state_d;
   logic [LayerBits-1:0]   layer_q, layer_d;
   logic                   start_q, start_d;
-  logic [AccAddrBits:0]   rowcnt_q, rowcnt_d;
+  logic [RowCntBits-1:0] rowcnt_q, rowcnt_d;
   logic                   done_q, done_d;
   logic [31:0]            perf_q, perf_d;
 
@@ -113,19 +122,17 @@ module hwgen_core #(
 
   // Current layer's table entries.
   logic [31:0]             cur_groups, cur_last_pes;
-  logic [AccAddrBits:0]    cur_rows;
+  logic [RowCntBits-1:0]   cur_rows;
   logic [PtrIndexBits-1:0] cur_ptr_base;
   logic [BiasAddrBits-1:0] cur_bias_base;
-  logic [ShiftBits-1:0]    cur_shift;
   logic                   cur_relu, src_bank;
   logic [ActAddrBits-1:0] src_base, dst_base;
 
   assign cur_groups    = LayerGroups[layer_q*32 +: 32];
   assign cur_last_pes  = LayerLastPes[layer_q*32 +: 32];
-  assign cur_rows      = LayerLocalRows[layer_q*32 +: AccAddrBits + 1];
+  assign cur_rows      = LayerLocalRows[layer_q*32 +: RowCntBits];
   assign cur_ptr_base  = LayerPtrBase[layer_q*32 +: PtrIndexBits];
   assign cur_bias_base = LayerBiasBase[layer_q*32 +: BiasAddrBits];
-  assign cur_shift     = LayerShift[layer_q*32 +: ShiftBits];
   assign cur_relu      = LayerRelu[layer_q];
   assign src_bank      = layer_q[0];
   assign src_base      = src_bank ? ActAddrBits'(ActDepth) : '0;
@@ -141,7 +148,8 @@ module hwgen_core #(
   logic                      all_ready, all_idle;
   logic                      act_re;
   logic [ActAddrBits-1:0]    act_raddr;
-  logic                      init_re, issue_en, wb_re;
+  logic                      clr, issue_en, wb_re, compute_end;
+  logic [AccAddrBits-1:0]    bias_row;
 
   assign all_ready = &pe_ready;
   assign all_idle  = &pe_idle;
@@ -242,6 +250,9 @@ module hwgen_core #(
   assign in_fire  = (state_q == StIdle) && in_valid_i;
   assign out_fire = out_valid_q && out_ready_i;
 
+  // scan_done_q still holds the previous layer's value in a layer's first cycle (start_q).
+  assign compute_end = !start_q && scan_done_q && all_idle;
+
   always_comb begin
     state_d     = state_q;
     layer_d     = layer_q;
@@ -253,13 +264,22 @@ module hwgen_core #(
     io_word_d   = io_word_q;
     io_count_d  = io_count_q;
     out_valid_d = out_valid_q;
-    init_re     = 1'b0;
+    clr         = 1'b0;
     issue_en    = 1'b0;
+    bias_row    = rowcnt_q[AccAddrBits-1:0] + 1'b1;
     wb_re       = 1'b0;
     act_re      = scan_re;
     act_raddr   = scan_raddr;
 
     unique case (state_q)
+      StClear: begin
+        clr      = 1'b1;
+        rowcnt_d = rowcnt_q + 1'b1;
+        if (rowcnt_q == RowCntBits'(AccDepth - 1)) begin
+          state_d  = StIdle;
+          rowcnt_d = '0;
+        end
+      end
       StIdle: begin
         if (in_fire) begin
           done_d     = 1'b0;
@@ -280,33 +300,35 @@ module hwgen_core #(
         end
       end
       StCompute: begin
-        perf_d = perf_q + 1;
-        if (rowcnt_q != cur_rows) begin
-          init_re  = 1'b1;
-          rowcnt_d = rowcnt_q + 1'b1;
-        end else begin
-          issue_en = 1'b1;
-          if (scan_done_q && all_idle) begin
-            state_d  = StWrite;
-            rowcnt_d = '0;
-          end
+        // The last cycle reads accumulator 0 (the pipelines are empty: its last write has landed)
+        // and bias 1; the others read bias 0.
+        perf_d   = perf_q + 1;
+        issue_en = 1'b1;
+        bias_row = AccAddrBits'(compute_end);
+        if (compute_end) begin
+          state_d  = StWrite;
+          rowcnt_d = RowCntBits'(1);
+          wb_re    = 1'b1;
         end
       end
       StWrite: begin
-        perf_d = perf_q + 1;
-        if (rowcnt_q != cur_rows) begin
-          wb_re    = 1'b1;
-          rowcnt_d = rowcnt_q + 1'b1;
-        end else if (layer_q == LayerBits'(NumLayers - 1)) begin
-          state_d    = StOutput;
-          io_pe_d    = '0;
-          io_word_d  = '0;
-          io_count_d = '0;
-        end else begin
-          state_d  = StCompute;
-          layer_d  = layer_q + 1'b1;
-          start_d  = 1'b1;
+        // Cycle r reads accumulator r and bias r + 1; the phase ends with the last activation
+        // write, WbLatency cycles after the last read.
+        perf_d   = perf_q + 1;
+        rowcnt_d = rowcnt_q + 1'b1;
+        wb_re    = rowcnt_q < cur_rows;
+        if (rowcnt_q == cur_rows + RowCntBits'(WbLatency - 1)) begin
           rowcnt_d = '0;
+          if (layer_q == LayerBits'(NumLayers - 1)) begin
+            state_d    = StOutput;
+            io_pe_d    = '0;
+            io_word_d  = '0;
+            io_count_d = '0;
+          end else begin
+            state_d = StCompute;
+            layer_d = layer_q + 1'b1;
+            start_d = 1'b1;
+          end
         end
       end
       StOutput: begin
@@ -345,7 +367,7 @@ module hwgen_core #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      state_q     <= StIdle;
+      state_q     <= StClear;
       layer_q     <= '0;
       start_q     <= 1'b0;
       rowcnt_q    <= '0;
@@ -375,7 +397,7 @@ module hwgen_core #(
   assign busy_o        = (state_q != StIdle);
   assign done_o        = done_q;
   assign perf_cycles_o = perf_q;
-  assign ld_ready_o    = (state_q == StIdle);
+  assign ld_ready_o    = (state_q == StIdle) || (state_q == StClear);
 
   // ---------------------------------------------------------------------------------------------
   // Codebook: one table of 2^CodeBits values per layer, shared by all PEs
@@ -385,7 +407,7 @@ module hwgen_core #(
   logic [LdRegionBits-1:0] ld_region;
   logic [LdPeBits-1:0]     ld_pe;
 
-  assign ld_fire   = ld_valid_i && (state_q == StIdle);
+  assign ld_fire   = ld_valid_i && ld_ready_o;
   assign ld_region = ld_addr_i[LdRegionLsb +: LdRegionBits];
   assign ld_pe     = ld_addr_i[LdPeLsb +: LdPeBits];
 
@@ -434,7 +456,8 @@ module hwgen_core #(
       .AccDepth   (AccDepth),
       .ActDepth   (ActDepth),
       .ColBits    (ColBits),
-      .ShiftBits  (ShiftBits),
+      .NumLayers  (NumLayers),
+      .LayerShift (LayerShift),
       .MemPrefix  (MemPrefix),
       .SpmatStyle (SpmatStyle),
       .ActStyle   (ActStyle)
@@ -443,12 +466,13 @@ module hwgen_core #(
       .rst_ni       (rst_ni),
       .ptr_base_i   (cur_ptr_base),
       .bias_base_i  (cur_bias_base),
+      .layer_i      (layer_q),
       .row_i        (rowcnt_q[AccAddrBits-1:0]),
-      .init_re_i    (init_re),
+      .clr_i        (clr),
       .issue_en_i   (issue_en),
       .wb_re_i      (wb_re),
       .wb_addr_i    (dst_base + ActAddrBits'(rowcnt_q)),
-      .shift_i      (cur_shift),
+      .bias_row_i   (bias_row),
       .relu_i       (cur_relu),
       .code_o       (pe_code[p*CodeBits +: CodeBits]),
       .weight_i     (pe_weight[p*WeightBits +: WeightBits]),

@@ -5,9 +5,18 @@
 //   t+1  entry (code, z) selected, row = prev + z + 1, accumulator read, codebook decode, a x c
 //   t+2  accumulate (with a bypass of the write of t+1) and accumulator write
 // A broadcast column j fired at cycle b reads p[j] and p[j+1] at b (even/odd banks) and, when the
-// PE has entries in column j, enters the activation queue at b+1. `ready_o` counts that pending
-// push, so it depends on registers only. The issue stage pops the next column in the cycle that
-// issues the current column's last entry, so columns run back to back.
+// PE has entries in column j, enters the activation queue at b+1 — or, when the queue is empty and
+// the issue stage takes a column in that cycle, goes straight to the issue stage. `ready_o` counts
+// that pending column, so it depends on registers only. The issue stage takes the next column in
+// the cycle that issues the current column's last entry, so columns run back to back.
+//
+// Accumulators hold only the sum of products: they are zero when a layer starts (cleared after
+// reset and by every writeback), and the bias is added in the output stage. Writeback of local
+// row r (cycle c = the read of accumulator r; bias r was read at c-1 and the layer's rounding term
+// added to it at c):
+//   c+1  s = acc + (bias + 2^(Fw-1)), and accumulator r is cleared
+//   c+2  >>> Fw, saturation to A bits, ReLU
+//   c+3  activation write
 module hwgen_pe #(
   /// This PE's index (names its memory images).
   parameter int Pe = 0,
@@ -37,8 +46,9 @@ module hwgen_pe #(
   parameter int ActDepth = 1,
   /// Bits of a column index.
   parameter int ColBits = 1,
-  /// Bits of the output shift Fw.
-  parameter int ShiftBits = 5,
+  /// Layers, and each layer's output shift Fw (32 bits per layer, layer 0 in the low bits).
+  parameter int NumLayers = 1,
+  parameter logic [NumLayers*32-1:0] LayerShift = '0,
   /// Prefix of the memory images, e.g. "mem/tiny_"; "" for none.
   parameter MemPrefix = "",
   /// Sparse-matrix memory: 0 = inferred RAM (hwgen_ram_1r1w, initialised from its image),
@@ -61,19 +71,24 @@ module hwgen_pe #(
   localparam int ProdBits = ActBits + WeightBits,
   // Every product fits the accumulator by construction (its width covers the worst-case row).
   localparam int ProdRegBits = (ProdBits < AccBits) ? ProdBits : AccBits,
-  localparam int LdBits = (LineBits > AccBits) ? LineBits : AccBits
+  localparam int LdBits = (LineBits > AccBits) ? LineBits : AccBits,
+  localparam int LayerBits = (NumLayers > 1) ? $clog2(NumLayers) : 1
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
   // Layer control (from the sequencer)
   input  logic [PtrIndexBits-1:0]  ptr_base_i,
   input  logic [BiasAddrBits-1:0]  bias_base_i,
+  input  logic [LayerBits-1:0]     layer_i,
   input  logic [AccAddrBits-1:0]   row_i,
-  input  logic                     init_re_i,
+  // Clear accumulator row_i (after reset)
+  input  logic                     clr_i,
   input  logic                     issue_en_i,
+  // Writeback of row_i into activation word wb_addr_i (clears the accumulator too); the bias of
+  // bias_row_i is read every cycle, one row ahead of the accumulator.
   input  logic                     wb_re_i,
   input  logic [ActAddrBits-1:0]   wb_addr_i,
-  input  logic [ShiftBits-1:0]     shift_i,
+  input  logic [AccAddrBits-1:0]   bias_row_i,
   input  logic                     relu_i,
   // Codebook lookup (the table is shared by all PEs)
   output logic [CodeBits-1:0]      code_o,
@@ -180,11 +195,16 @@ module hwgen_pe #(
   localparam int QueueBits = ActBits + 2 * PtrBits;
   localparam int CountBits = $clog2(FifoDepth + 1);
 
-  logic                 q_push, q_pop, q_empty;
-  logic [QueueBits-1:0] q_head;
+  logic                 col_push, q_push, q_pop, q_empty, take;
+  logic [QueueBits-1:0] q_head, col_next;
   logic [CountBits-1:0] q_count;
 
-  assign q_push = pend_q && (col_start != col_end);
+  // The column whose pointers were read last cycle, if the PE has entries in it; it bypasses an
+  // empty queue when the issue stage takes a column now.
+  assign col_push = pend_q && (col_start != col_end);
+  assign q_push   = col_push && !(take && q_empty);
+  assign q_pop    = take && !q_empty;
+  assign col_next = q_empty ? {pend_act_q, col_start, col_end} : q_head;
 
   hwgen_fifo #(
     .Width(QueueBits),
@@ -211,7 +231,7 @@ module hwgen_pe #(
   logic [OffBits-1:0]      off_q, off_d, off_next;
   logic [PtrBits-1:0]      end_q, end_d;
   logic [ActBits-1:0]      act_q, act_d;
-  logic                    last, load;
+  logic                    last;
 
   always_comb begin
     line_next = line_q;
@@ -222,9 +242,8 @@ module hwgen_pe #(
     end
   end
 
-  assign last  = busy_q && ({line_next, off_next} == end_q);
-  assign load  = issue_en_i && !q_empty && (!busy_q || last);
-  assign q_pop = load;
+  assign last = busy_q && ({line_next, off_next} == end_q);
+  assign take = issue_en_i && (!q_empty || col_push) && (!busy_q || last);
 
   always_comb begin
     busy_d  = busy_q;
@@ -233,10 +252,10 @@ module hwgen_pe #(
     off_d   = off_q;
     end_d   = end_q;
     act_d   = act_q;
-    if (load) begin
+    if (take) begin
       busy_d  = 1'b1;
       first_d = 1'b1;
-      {act_d, line_d, off_d, end_d} = q_head;
+      {act_d, line_d, off_d, end_d} = col_next;
     end else if (busy_q) begin
       busy_d = !last;
       line_d = line_next;
@@ -357,8 +376,8 @@ module hwgen_pe #(
   end
 
   logic [AccBits-1:0]     acc_rdata, acc_old, acc_sum, bias_rdata;
-  logic                   init_we_q;
-  logic [AccAddrBits-1:0] init_row_q;
+  logic                   clr_q;
+  logic [AccAddrBits-1:0] clr_row_q;
   logic                   acc_we;
   logic [AccAddrBits-1:0] acc_waddr, acc_raddr;
   logic [AccBits-1:0]     acc_wdata;
@@ -366,15 +385,12 @@ module hwgen_pe #(
   assign acc_old = (fwd_valid_q && fwd_row_q == s2_row_q) ? fwd_data_q : acc_rdata;
   assign acc_sum = acc_old + AccBits'(s2_prod_q);
 
+  // Accumulate, or clear a row one cycle after it was read (never both: the core clears only
+  // while the pipeline is empty).
   always_comb begin
-    acc_we    = s2_valid_q;
-    acc_waddr = s2_row_q;
-    acc_wdata = acc_sum;
-    if (init_we_q) begin
-      acc_we    = 1'b1;
-      acc_waddr = init_row_q;
-      acc_wdata = bias_rdata;
-    end
+    acc_we    = s2_valid_q || clr_q;
+    acc_waddr = clr_q ? clr_row_q : s2_row_q;
+    acc_wdata = clr_q ? '0 : acc_sum;
     acc_raddr = wb_re_i ? row_i : row;
   end
 
@@ -387,8 +403,8 @@ module hwgen_pe #(
     .we_i   (ld_bias_i),
     .waddr_i(ld_addr_i[BiasAddrBits-1:0]),
     .wdata_i(ld_data_i[AccBits-1:0]),
-    .re_i   (init_re_i),
-    .raddr_i(bias_base_i + BiasAddrBits'(row_i)),
+    .re_i   (1'b1),
+    .raddr_i(bias_base_i + BiasAddrBits'(bias_row_i)),
     .rdata_o(bias_rdata)
   );
 
@@ -408,14 +424,14 @@ module hwgen_pe #(
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
-      init_we_q   <= 1'b0;
-      init_row_q  <= '0;
+      clr_q       <= 1'b0;
+      clr_row_q   <= '0;
       fwd_valid_q <= 1'b0;
       fwd_row_q   <= '0;
       fwd_data_q  <= '0;
     end else begin
-      init_we_q   <= init_re_i;
-      init_row_q  <= row_i;
+      clr_q       <= clr_i || wb_re_i;
+      clr_row_q   <= row_i;
       fwd_valid_q <= s2_valid_q;
       fwd_row_q   <= s2_row_q;
       fwd_data_q  <= acc_sum;
@@ -423,32 +439,121 @@ module hwgen_pe #(
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Output stage (writeback): y = sat_A((acc + 2^(Fw-1)) >>> Fw), then ReLU
+  // Output stage (writeback), one register per step: y = sat_A((acc + bias + 2^(Fw-1)) >>> Fw),
+  // then ReLU. Fw is a per-layer constant, so each layer's shift and saturation bound is wiring
+  // and the layer selects among them.
   // ---------------------------------------------------------------------------------------------
-  logic                     wb_we_q;
-  logic [ActAddrBits-1:0]   wb_addr_q;
-  // Wide enough for the accumulator plus the rounding term, and for the saturation bounds even
-  // when a small design's accumulator is narrower than an activation.
-  localparam int OutBits = ((AccBits > ActBits) ? AccBits : ActBits) + 1;
-  localparam logic signed [OutBits-1:0] ActMax = OutBits'((1 << (ActBits - 1)) - 1);
-  // Not -OutBits'(...): yosys 0.23 parses that as a cast to a negative width.
-  localparam logic signed [OutBits-1:0] ActMin = -ActMax - 1;
+  // Wide enough for accumulator + bias + rounding term, and for the saturation bounds even when a
+  // small design's accumulator is narrower than an activation.
+  localparam int OutBits = ((AccBits > ActBits) ? AccBits : ActBits) + 2;
 
-  logic signed [OutBits-1:0] rounded, shifted;
-  logic [ActBits-1:0]        y;
+  // Each register carries its valid flag and the destination word along.
+  logic                      rd_valid_q, sum_valid_q, wb_we_q;
+  logic [ActAddrBits-1:0]    rd_addr_q, sum_addr_q, wb_addr_q;
+  logic signed [OutBits-1:0] bias_rnd_q, sum_q;
+  logic [ActBits-1:0]        y, y_q;
+
+  // The layer's rounding term 2^(Fw-1) (none when Fw = 0).
+  function automatic logic [OutBits-1:0] round_of(input int unsigned shift);
+    round_of = (shift == 0) ? '0 : (OutBits'(1) << (shift - 1));
+  endfunction
+
+  logic [OutBits-1:0] round_term;
+
+  if (NumLayers == 1) begin : gen_round_one
+    // One layer: the layer index is always 0.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic unused_layer;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign unused_layer = ^layer_i;
+    assign round_term   = round_of(LayerShift[31:0]);
+  end else begin : gen_round_layers
+    logic [OutBits-1:0] rounds [NumLayers];
+    for (genvar l = 0; l < NumLayers; l++) begin : gen_layer
+      assign rounds[l] = round_of(LayerShift[l*32 +: 32]);
+    end
+    assign round_term = rounds[layer_i];
+  end
+
+  // Stage 0: bias + rounding term, every cycle, one row ahead of the accumulator.
+  always_ff @(posedge clk_i) begin
+    bias_rnd_q <= OutBits'($signed(bias_rdata)) + $signed(round_term);
+  end
+
+  // Stage 1: accumulator + (bias + rounding term).
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      rd_valid_q  <= 1'b0;
+      rd_addr_q   <= '0;
+      sum_valid_q <= 1'b0;
+      sum_addr_q  <= '0;
+    end else begin
+      rd_valid_q  <= wb_re_i;
+      rd_addr_q   <= wb_addr_i;
+      sum_valid_q <= rd_valid_q;
+      sum_addr_q  <= rd_addr_q;
+    end
+  end
+
+  always_ff @(posedge clk_i) begin
+    if (rd_valid_q) begin
+      sum_q <= OutBits'($signed(acc_rdata)) + bias_rnd_q;
+    end
+  end
+
+  // Stage 2: shift, saturate, ReLU (the layer and its ReLU flag hold until the last write).
+  localparam logic signed [OutBits-1:0] ActMax = OutBits'((1 << (ActBits - 1)) - 1);
+
+  // Bits [OutBits-1 : Fw + A - 1] of the rounded sum all equal its sign exactly when the shifted
+  // value fits A bits.
+  function automatic logic fits(input logic signed [OutBits-1:0] x, input int unsigned shift);
+    logic same;
+    same = 1'b1;
+    for (int b = 0; b < OutBits; b++) begin
+      if (b >= shift + ActBits - 1 && x[b] != x[OutBits-1]) begin
+        same = 1'b0;
+      end
+    end
+    fits = same;
+  endfunction
+
+  logic [ActBits-1:0] shifted;
+  logic               in_range;
+
+  if (NumLayers == 1) begin : gen_shift_one
+    localparam int Shift = LayerShift[31:0];
+    logic signed [OutBits-1:0] full;
+    // Bits below the shift and above the activation are dropped (saturation covers the latter).
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic signed [OutBits-1:0] full_shifted;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign full         = sum_q;
+    assign full_shifted = full >>> Shift;
+    assign shifted      = full_shifted[ActBits-1:0];
+    assign in_range     = fits(full, Shift);
+  end else begin : gen_shift_layers
+    logic [ActBits-1:0] shifts [NumLayers];
+    logic [NumLayers-1:0] ranges;
+    for (genvar l = 0; l < NumLayers; l++) begin : gen_layer
+      localparam int Shift = LayerShift[l*32 +: 32];
+      /* verilator lint_off UNUSEDSIGNAL */
+      logic signed [OutBits-1:0] full_shifted;
+      /* verilator lint_on UNUSEDSIGNAL */
+      assign full_shifted = sum_q >>> Shift;
+      assign shifts[l]    = full_shifted[ActBits-1:0];
+      assign ranges[l]    = fits(sum_q, Shift);
+    end
+    assign shifted  = shifts[layer_i];
+    assign in_range = ranges[layer_i];
+  end
 
   always_comb begin
-    rounded = OutBits'($signed(acc_rdata));
-    if (shift_i != '0) begin
-      rounded = rounded + (OutBits'(1) <<< (shift_i - 1'b1));
-    end
-    shifted = rounded >>> shift_i;
-    if (shifted > ActMax) begin
-      y = ActMax[ActBits-1:0];
-    end else if (shifted < ActMin) begin
-      y = ActMin[ActBits-1:0];
+    if (in_range) begin
+      y = shifted;
+    end else if (sum_q[OutBits-1]) begin
+      y = {1'b1, {(ActBits - 1){1'b0}}};
     end else begin
-      y = shifted[ActBits-1:0];
+      y = ActMax[ActBits-1:0];
     end
     if (relu_i && y[ActBits-1]) begin
       y = '0;
@@ -459,9 +564,13 @@ module hwgen_pe #(
     if (!rst_ni) begin
       wb_we_q   <= 1'b0;
       wb_addr_q <= '0;
+      y_q       <= '0;
     end else begin
-      wb_we_q   <= wb_re_i;
-      wb_addr_q <= wb_addr_i;
+      wb_we_q   <= sum_valid_q;
+      wb_addr_q <= sum_addr_q;
+      if (sum_valid_q) begin
+        y_q <= y;
+      end
     end
   end
 
@@ -473,7 +582,7 @@ module hwgen_pe #(
       .clk_i  (clk_i),
       .we_i   (wb_we_q || act_we_i),
       .waddr_i(wb_we_q ? wb_addr_q : act_waddr_i),
-      .wdata_i(wb_we_q ? y : act_wdata_i),
+      .wdata_i(wb_we_q ? y_q : act_wdata_i),
       .re_i   (act_re_i),
       .raddr_i(act_raddr_i),
       .rdata_o(act_rdata_o)
@@ -487,7 +596,7 @@ module hwgen_pe #(
       .clk_i  (clk_i),
       .we_i   (wb_we_q || act_we_i),
       .waddr_i(wb_we_q ? wb_addr_q : act_waddr_i),
-      .wdata_i(wb_we_q ? y : act_wdata_i),
+      .wdata_i(wb_we_q ? y_q : act_wdata_i),
       .re_i   (act_re_i),
       .raddr_i(act_raddr_i),
       .rdata_o(act_rdata_o)
@@ -501,6 +610,7 @@ module hwgen_pe #(
     if (rst_ni) begin
       assert (!(bc_fire_i && !ready_o)) else $error("hwgen_pe %0d: broadcast while not ready", Pe);
       assert (!(wb_re_i && s1_valid_q)) else $error("hwgen_pe %0d: writeback during compute", Pe);
+      assert (!(clr_q && s2_valid_q)) else $error("hwgen_pe %0d: clear during compute", Pe);
     end
   end
 `endif

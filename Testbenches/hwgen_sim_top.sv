@@ -56,9 +56,12 @@ module hwgen_sim_top
 
   for (genvar p = 0; p < NumPes; p++) begin : gen_monitor
     always @(posedge clk_i) begin
+      // The layer holds until its last activation write; the word is the local row in the
+      // destination bank.
       if (layer_fd != 0 && u_top.u_core.gen_pe[p].u_pe.wb_we_q) begin
-        $fwrite(layer_fd, "%0d %0d %0d %0d\n", u_top.u_core.layer_q, u_top.u_core.rowcnt_q - 1,
-                p, $signed(u_top.u_core.gen_pe[p].u_pe.y));
+        $fwrite(layer_fd, "%0d %0d %0d %0d\n", u_top.u_core.layer_q,
+                u_top.u_core.gen_pe[p].u_pe.wb_addr_q - u_top.u_core.dst_base,
+                p, $signed(u_top.u_core.gen_pe[p].u_pe.y_q));
       end
     end
   end

@@ -76,6 +76,7 @@ module hwgen_tb
         ld_addr  <= addr;
         ld_data  <= data;
         @(posedge clk);
+        while (!ld_ready) @(posedge clk);
       end
       ld_valid <= 1'b0;
       $fclose(load_fd);

@@ -43,6 +43,7 @@ internal static class BenchRunner
         new AssignBenchmark(),
         new EieBenchmarkRun(),
         new CosimSpeedBenchmark(),
+        new ModelBenchmark(),
         new SweepBenchmark(),
         new EvaluatorBenchmark(),
         new RetrainBenchmark(),

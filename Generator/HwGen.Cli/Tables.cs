@@ -32,6 +32,7 @@ internal static class Tables
         table.AddRow("[bold]total[/]", "", "", N(t.NonZeros), N(t.Padding), $"{t.CompressedBits / 1000.0:F1}",
             $"{t.CompressionRatio:F1}×", $"{t.HuffmanCompressionRatio:F1}×", N(f.Cycles), N(f.IdealCycles), $"{f.LoadEfficiency:P1}", N(f.StallCycles));
         console.Write(table);
+        console.Write(Losses(report));
 
         var fixedPoint = report.Accuracy.For(AccuracyStage.FixedPoint).VersusPrevious;
         console.WriteLine($"Latency {report.LatencyUs:F2} µs at {report.ClockMhz:0.#} MHz; dense fp32 {t.DenseFp32Bits / 8000.0:F1} kB → {t.CompressedBits / 8000.0:F1} kB ({t.HuffmanCompressedBits / 8000.0:F1} kB with Huffman).");
@@ -63,6 +64,25 @@ internal static class Tables
                 yield return $"warning: layer '{layer.Name}': {N(accuracy.SaturatedOutputs[l])} of {N((long)accuracy.Vectors * layer.Rows)} outputs saturate to {range}; raise quantization.activation_bits or lower activation_frac";
             }
         }
+    }
+
+    /// <summary>Where each layer's cycles beyond the ideal go (cycle model, first vector).</summary>
+    private static Table Losses(EstimateReport report)
+    {
+        var table = new Table().Title("where the cycles go (cycle model, first vector; cycles = useful/N + the rest)");
+        foreach (var column in new[] { "layer", "cycles", "useful/N", "padding", "broadcast stalls", "column tails", "scan", "layer switch", "writeback" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        foreach (var c in report.First.Layers)
+        {
+            table.AddRow(c.Name, N(c.Cycles), F(c.UsefulCycles), F(c.PaddingLoss), F(c.StallLoss), F(c.TailLoss), F(c.ScanLoss), N(c.SwitchCycles), N(c.WritebackCycles));
+        }
+
+        var f = report.First;
+        table.AddRow("[bold]total[/]", N(f.Cycles), F(f.Layers.Sum(l => l.UsefulCycles)), F(f.PaddingLoss), F(f.StallLoss), F(f.TailLoss), F(f.ScanLoss), N(f.SwitchCycles), N(f.WritebackCycles));
+        return table;
     }
 
     public static void Simulation(IAnsiConsole console, Design design, SimulationResult result, SimulationOptions options, string? reproducer)
@@ -108,4 +128,6 @@ internal static class Tables
     }
 
     private static string N(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static string F(double value) => value.ToString("N1", CultureInfo.InvariantCulture);
 }

@@ -138,6 +138,8 @@ int main(int argc, char** argv) {
       top->ld_valid_i = 1;
       top->ld_addr_i = static_cast<uint32_t>(std::stoul(addr, nullptr, 16));
       set_port(top->ld_data_i, parse_hex_words(data));
+      top->eval();
+      while (!top->ld_ready_o) tick();
       tick();
     }
     top->ld_valid_i = 0;

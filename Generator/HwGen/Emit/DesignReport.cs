@@ -72,7 +72,7 @@ public sealed record EstimateJson(
         var layers = network.Layers.Select((layer, l) => EstimateLayerJson.From(layer, first.Layers[l])).ToList();
         var total = new EstimateTotalJson(
             t.NonZeros, t.Padding, t.Entries, t.CompressedBits, t.HuffmanCompressedBits, t.DenseFp32Bits, t.CompressionRatio, t.HuffmanCompressionRatio,
-            first.UsefulMacs, first.Cycles, first.IdealCycles, first.LoadEfficiency, first.StallCycles, first.IdlePeCycles, report.LatencyUs);
+            first.UsefulMacs, first.Cycles, first.IdealCycles, first.LoadEfficiency, first.StallCycles, first.IdlePeCycles, CycleLossesJson.From(first), report.LatencyUs);
         return new EstimateJson(network.Name, network.Pes, network.Spec.FifoDepth, report.ClockMhz, network.Format.AccumulatorBits, layers, total,
             report.Cycles.Count, [.. report.Cycles.Select(c => c.Cycles)], [.. report.Cycles.Select(c => c.IdealCycles)], AccuracyJson.From(report.Accuracy));
     }
@@ -108,6 +108,7 @@ public sealed record EstimateJson(
 /// <param name="LoadEfficiency">ideal_cycles / model_cycles.</param>
 /// <param name="StallCycles">Cycles a non-zero activation waited for a full queue.</param>
 /// <param name="IdlePeCycles">PE-cycles without work during the compute phase.</param>
+/// <param name="Losses">Where the layer's cycles go: useful_cycles plus the losses add up to model_cycles.</param>
 public sealed record EstimateLayerJson(
     string Name,
     int Rows,
@@ -137,7 +138,8 @@ public sealed record EstimateLayerJson(
     long IdealCycles,
     double LoadEfficiency,
     long StallCycles,
-    long IdlePeCycles)
+    long IdlePeCycles,
+    CycleLossesJson Losses)
 {
     public static EstimateLayerJson From(CompressedLayer layer, LayerCycles c)
     {
@@ -146,7 +148,8 @@ public sealed record EstimateLayerJson(
             s.Name, s.Rows, s.Cols, s.Density, s.NonZeros, s.Padding, s.Entries, s.CodeBitsPerEntry, s.IndexBitsPerEntry, s.BitsPerWeight,
             s.PointerBits, s.CodebookBits, s.CompressedBits, s.HuffmanCodeBits, s.HuffmanIndexBits, s.HuffmanCompressedBits, s.DenseFp32Bits,
             s.CompressionRatio, s.HuffmanCompressionRatio, layer.WeightFrac,
-            c.UsefulMacs, c.Broadcasts, c.Cycles, c.ComputeCycles, c.WritebackCycles, c.IdealCycles, c.LoadEfficiency, c.StallCycles, c.IdlePeCycles);
+            c.UsefulMacs, c.Broadcasts, c.Cycles, c.ComputeCycles, c.WritebackCycles, c.IdealCycles, c.LoadEfficiency, c.StallCycles, c.IdlePeCycles,
+            CycleLossesJson.From(c));
     }
 }
 
@@ -165,6 +168,7 @@ public sealed record EstimateLayerJson(
 /// <param name="LoadEfficiency">ideal_cycles / model_cycles.</param>
 /// <param name="StallCycles">Cycles a non-zero activation waited for a full queue.</param>
 /// <param name="IdlePeCycles">PE-cycles without work during the compute phases.</param>
+/// <param name="Losses">Where the inference's cycles go, summed over the layers: useful_cycles plus the losses add up to model_cycles.</param>
 /// <param name="LatencyUs">model_cycles / clock_mhz, in µs.</param>
 public sealed record EstimateTotalJson(
     long Nonzeros,
@@ -181,7 +185,37 @@ public sealed record EstimateTotalJson(
     double LoadEfficiency,
     long StallCycles,
     long IdlePeCycles,
+    CycleLossesJson Losses,
     double LatencyUs);
+
+/// <summary>
+/// Where a layer's (or the inference's) cycles go, in cycles (cycle model, first vector):
+/// <c>model_cycles = useful_cycles + padding + broadcast_stalls + column_tails + scan + layer_switch + writeback</c>.
+/// </summary>
+/// <param name="UsefulCycles">Useful MACs / N: the cycles a perfectly balanced, stall-free engine would need.</param>
+/// <param name="Padding">(Entries processed − useful MACs) / N: cycles spent on padding entries.</param>
+/// <param name="BroadcastStalls">Idle PE-cycles / N of PEs starved while the broadcast waits for another PE's full queue.</param>
+/// <param name="ColumnTails">Idle PE-cycles / N of PEs done with the layer while the last PE finishes.</param>
+/// <param name="Scan">Idle PE-cycles / N of PEs waiting for the scanner's next non-zero column (broadcast-bound).</param>
+/// <param name="LayerSwitch">Compute cycles outside the issue window: scanner start, pointer read, pipeline drain.</param>
+/// <param name="Writeback">Cycles of the writeback phases: local rows + 2 per layer.</param>
+public sealed record CycleLossesJson(
+    double UsefulCycles,
+    double Padding,
+    double BroadcastStalls,
+    double ColumnTails,
+    double Scan,
+    long LayerSwitch,
+    long Writeback)
+{
+    /// <summary>One layer's losses.</summary>
+    public static CycleLossesJson From(LayerCycles c) =>
+        new(c.UsefulCycles, c.PaddingLoss, c.StallLoss, c.TailLoss, c.ScanLoss, c.SwitchCycles, c.WritebackCycles);
+
+    /// <summary>The inference's losses, summed over the layers.</summary>
+    public static CycleLossesJson From(CycleReport r) =>
+        new(r.Layers.Sum(l => l.UsefulCycles), r.PaddingLoss, r.StallLoss, r.TailLoss, r.ScanLoss, r.SwitchCycles, r.WritebackCycles);
+}
 
 /// <summary>Accuracy in <see cref="EstimateJson"/>: each compression stage against the dense float network and the stage before it, and top-1 against the labels.</summary>
 /// <param name="Vectors">Vectors evaluated (every vector of the test set unless --vectors says fewer).</param>

@@ -1,4 +1,7 @@
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using HwGen.Compression;
 
 namespace HwGen.Model;
@@ -10,14 +13,21 @@ namespace HwGen.Model;
 /// count the RTL's <c>perf_cycles_o</c> reports.
 /// </summary>
 /// <remarks>
-/// Per layer: a compute phase (cycle 0 starts the scanner and the bias initialisation of
-/// LocalRows cycles; the issue stages run from cycle LocalRows; the phase ends in the first cycle
-/// in which the scanner is done and every PE is idle) followed by a writeback phase of
-/// LocalRows + 1 cycles. The rules each state variable follows are the RTL's, line for line;
-/// see docs/microarchitecture.md.
+/// Per layer: a compute phase (cycle 0 starts the scanner; every PE may issue from cycle 0 on,
+/// since its accumulators were cleared; the phase ends in the first cycle in which the scanner is
+/// done and every PE is idle) followed by a writeback phase of LocalRows + 2 cycles. The rules each state variable follows are the RTL's, line for line; see
+/// docs/microarchitecture.md. Besides the cycles, each layer's result says where the cycles
+/// beyond the ideal go (<see cref="LayerCycles"/>).
 /// </remarks>
 public static class CycleModel
 {
+    /// <summary>Cycles from the read of a row's accumulator to the write of its activation.</summary>
+    /// <remarks>
+    /// The first row is read in the compute phase's last cycle, so the writeback phase lasts
+    /// LocalRows − 1 + WritebackLatency = LocalRows + 2 cycles.
+    /// </remarks>
+    public const int WritebackLatency = 3;
+
     /// <summary>
     /// Predicts the cycles of one inference.
     /// </summary>
@@ -26,18 +36,19 @@ public static class CycleModel
     /// <param name="layerOutputs">Every layer's output in original order (from the golden model).</param>
     public static CycleReport Run(CompressedNetwork network, long[] input, IReadOnlyList<long[]> layerOutputs)
     {
-        var layers = new List<LayerCycles>(network.Layers.Count);
+        var layers = new LayerCycles[network.Layers.Count];
         for (int l = 0; l < network.Layers.Count; l++)
         {
             var layer = network.Layers[l];
             var source = l == 0 ? input : layerOutputs[l - 1];
-            var nonZero = new bool[layer.Cols];
+            var nonZero = Scratch.NonZero(layer.Cols);
+            var hwColToCol = layer.HwColToCol;
             for (int h = 0; h < layer.Cols; h++)
             {
-                nonZero[h] = source[layer.HwColToCol[h]] != 0;
+                nonZero[h] = source[hwColToCol[h]] != 0;
             }
 
-            layers.Add(RunLayer(layer, network.Pes, network.Spec.FifoDepth, nonZero));
+            layers[l] = RunLayer(layer, network.Pes, network.Spec.FifoDepth, nonZero);
         }
 
         return new CycleReport(layers);
@@ -45,158 +56,423 @@ public static class CycleModel
 
     /// <summary>One layer, given which hardware columns of its source activations are non-zero.</summary>
     /// <remarks>
-    /// Event form of the RTL's rules, O(broadcasts × PEs): with R local rows, broadcast k of a
-    /// column in group g_k is offered by the scanner at
-    /// <c>avail_k = b_{k−1} + 1 + (g_k − g_{k−1} − 1)⁺</c> (<c>1 + g_0</c> for the first) and fires at
-    /// the first cycle ≥ avail_k at which every PE is ready (queue count + pending &lt; depth); a PE
-    /// with work in the column pops it at <c>max(b_k + 2, R, end of its previous column)</c> and
-    /// issues one entry per cycle after that; the phase ends once the scanner has passed the last
-    /// group and every PE's pipeline has drained. <see cref="RunLayerStepped"/> is the
+    /// <para>
+    /// Event form of the RTL's rules, one step per broadcast: broadcast k of a column in group g_k is
+    /// offered by the scanner at <c>avail_k = b_{k−1} + 1 + (g_k − g_{k−1} − 1)⁺</c> (<c>1 + g_0</c>
+    /// for the first) and fires at the first cycle ≥ avail_k at which every PE is ready (queue count
+    /// + pending &lt; depth); a PE with work in the column takes it at
+    /// <c>max(b_k + 1, end of its previous column)</c> (straight from the pointer read when its queue
+    /// is empty) and issues one entry per cycle after that; the phase ends once the scanner has
+    /// passed the last group and every PE's pipeline has drained.
+    /// </para>
+    /// <para>
+    /// Each step updates every PE at once, eight PEs per vector operation: when it takes the column,
+    /// when its work ends, and two history rows (its end time, and the broadcast of its previous
+    /// column) from which the pop time of any of its recent columns can be read back. Whether a PE
+    /// delays the next broadcast depends on when its column D − 1 places back in its own order popped
+    /// (D = FIFO depth); that needs the history only for a PE whose work still to do exceeds what
+    /// its last D broadcasts brought (otherwise those columns have popped), which a vector compare
+    /// finds, so only such PEs are followed one by one. <see cref="RunLayerStepped"/> is the
     /// cycle-by-cycle reference it is tested against.
+    /// </para>
     /// </remarks>
     public static LayerCycles RunLayer(CompressedLayer layer, int pes, int fifoDepth, bool[] nonZero)
     {
-        var table = ColumnTables.GetValue(layer, l => new ColumnTable(l, pes));
-        int localRows = (layer.Rows + pes - 1) / pes;
-        int groups = (layer.Cols + pes - 1) / pes;
+        var table = ColumnTables.GetValue(layer, l => WorkTable.For(l, pes));
+        return Run(table, layer.Name, layer.Rows, fifoDepth, nonZero);
+    }
+
+    /// <summary>
+    /// <see cref="RunLayer"/> on a work table: what a search over row assignments can evaluate
+    /// without encoding a layer.
+    /// </summary>
+    /// <param name="table">Entries per PE and hardware column, and useful entries per column.</param>
+    /// <param name="name">Layer name for the result.</param>
+    /// <param name="rows">Rows of the layer (its writeback length is ceil(rows / N)).</param>
+    /// <param name="fifoDepth">Activation queue depth.</param>
+    /// <param name="nonZero">Which hardware columns are broadcast.</param>
+    /// <param name="peEnd">When given, receives each PE's last issue cycle (−1 for a PE without work).</param>
+    /// <param name="stallBy">
+    /// When given (one per broadcast), receives for each broadcast the PE whose full queue delayed it
+    /// (the latest of them), or −1 when it fired as soon as the scanner offered it.
+    /// </param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static LayerCycles Run(WorkTable table, string name, int rows, int fifoDepth, bool[] nonZero, Span<int> peEnd = default, Span<int> stallBy = default)
+    {
+        int pes = table.Pes;
+        int stride = table.Stride;
+        int localRows = (rows + pes - 1) / pes;
+        int groups = (table.Cols + pes - 1) / pes;
+        int depth = fifoDepth;
         var work = table.Work;
 
-        // Per PE: pop times of its non-empty columns so far and when its last column ends; and the
-        // first cycle at which every PE has room for the next broadcast.
-        var pops = new long[pes][];
-        var popCount = new int[pes];
-        var lastEnd = new long[pes];
-        long readyMax = long.MinValue;
-        for (int p = 0; p < pes; p++)
+        var s = Scratch.For(stride, table.Cols);
+        var cols = s.Columns;
+        int broadcasts = 0;
+        long usefulMacs = 0;
+        for (int j = 0; j < table.Cols; j++)
         {
-            pops[p] = new long[16];
-            lastEnd[p] = long.MinValue / 2;
+            if (nonZero[j])
+            {
+                cols[broadcasts++] = j;
+                usefulMacs += table.Useful[j];
+            }
         }
 
-        long previous = 0;
-        int previousGroup = -1;
-        long stallCycles = 0;
-        long usefulMacs = 0;
-        long entries = 0;
-        int k = 0;
-        for (int j = 0; j < layer.Cols; j++)
-        {
-            if (!nonZero[j])
-            {
-                continue;
-            }
+        s.Begin(pes, stride, broadcasts, table.MaxCycles);
+        var lastEnd = s.LastEnd;
+        var count = s.Count;
+        var window = s.Window;
+        var lastK = s.LastK;
+        var ends = s.Ends;
+        var prev = s.Prev;
+        var stallPrefix = s.StallPrefix;
 
+        ref int workRef = ref MemoryMarshal.GetArrayDataReference(work);
+        ref int lastEndRef = ref MemoryMarshal.GetArrayDataReference(lastEnd);
+        ref int countRef = ref MemoryMarshal.GetArrayDataReference(count);
+        ref int windowRef = ref MemoryMarshal.GetArrayDataReference(window);
+        ref int lastKRef = ref MemoryMarshal.GetArrayDataReference(lastK);
+        ref int endsRef = ref MemoryMarshal.GetArrayDataReference(ends);
+        ref int prevRef = ref MemoryMarshal.GetArrayDataReference(prev);
+
+        var entries = Vector256<int>.Zero;
+        var eligibleFrom = Vector256.Create(depth - 2);
+        int previous = 0;
+        int previousGroup = -1;
+        int readyMax = 0;
+        int readyMaxPe = -1;
+        long stallCycles = 0;
+        long stallIdle = 0;
+        int starvedBefore = 0;
+        int filled = 0;
+        int first = -1;
+        for (int k = 0; k < broadcasts; k++)
+        {
+            int j = cols[k];
             int group = j / pes;
-            long avail = k == 0 ? 1 + group : previous + 1 + Math.Max(0, group - previousGroup - 1);
-            long fire = k == 0 ? avail : Math.Max(avail, readyMax);
+            int avail = k == 0 ? 1 + group : previous + 1 + Math.Max(0, group - previousGroup - 1);
+            int fire = k == 0 ? avail : Math.Max(avail, readyMax);
+            if (!stallBy.IsEmpty)
+            {
+                stallBy[k] = fire > avail ? readyMaxPe : -1;
+            }
 
             stallCycles += fire - avail;
-            usefulMacs += table.Useful[j];
-            int row = j * pes;
-            readyMax = long.MinValue;
-            for (int p = 0; p < pes; p++)
+
+            // Stalled cycles so far, and the PE-cycles idled in them (see StallIdle).
+            for (int t = filled + 1; t <= fire; t++)
             {
-                int w = work[row + p];
-                if (w > 0)
-                {
-                    entries += w;
-                    long pop = Math.Max(Math.Max(fire + 2, localRows), lastEnd[p]);
-                    if (popCount[p] == pops[p].Length)
-                    {
-                        Array.Resize(ref pops[p], pops[p].Length * 2);
-                    }
-
-                    pops[p][popCount[p]++] = pop;
-                    lastEnd[p] = pop + w;
-                }
-
-                readyMax = Math.Max(readyMax, ReadyTime(pops[p], popCount[p], w > 0, fire, fifoDepth));
+                stallPrefix[t] = stallPrefix[t - 1] + (t >= avail && t < fire ? 1 : 0);
             }
 
+            filled = Math.Max(filled, fire);
+            if (fire > avail && first >= 0)
+            {
+                // Only from the layer's first issue on (a queue of depth 1 stalls the broadcast
+                // in the cycle after any other, work or not).
+                stallIdle += IdleDuring(Math.Max(avail, first), fire, stride, lastEnd);
+                if (avail == previous + 1)
+                {
+                    stallIdle += starvedBefore;
+                }
+            }
+
+            var fire1 = Vector256.Create(fire + 1);
+            var kVector = Vector256.Create(k);
+            int rowBase = j * stride;
+            int oldBase = k >= depth ? cols[k - depth] * stride : -1;
+            int historyBase = k * stride;
+            int ready = depth == 1 ? fire + 2 : fire + 1;
+            int readyPe = -1;
+            bool anyWork = false;
+            int starvedNow = 0;
+            for (int o = 0; o < stride; o += Lanes)
+            {
+                var w = Vector256.LoadUnsafe(ref workRef, (nuint)(rowBase + o));
+                var le = Vector256.LoadUnsafe(ref lastEndRef, (nuint)o);
+                var c = Vector256.LoadUnsafe(ref countRef, (nuint)o);
+                var has = Vector256.GreaterThan(w, Vector256<int>.Zero);
+                var pop = Vector256.Max(fire1, le);
+                var newEnd = Vector256.ConditionalSelect(has, pop + w, le);
+                var win = Vector256.LoadUnsafe(ref windowRef, (nuint)o) + w;
+                if (oldBase >= 0)
+                {
+                    win -= Vector256.LoadUnsafe(ref workRef, (nuint)(oldBase + o));
+                }
+
+                var lk = Vector256.LoadUnsafe(ref lastKRef, (nuint)o);
+                newEnd.StoreUnsafe(ref lastEndRef, (nuint)o);
+                newEnd.StoreUnsafe(ref endsRef, (nuint)(historyBase + o));
+                lk.StoreUnsafe(ref prevRef, (nuint)(historyBase + o));
+                Vector256.ConditionalSelect(has, kVector, lk).StoreUnsafe(ref lastKRef, (nuint)o);
+                (c - has).StoreUnsafe(ref countRef, (nuint)o);
+                win.StoreUnsafe(ref windowRef, (nuint)o);
+                entries += w;
+
+                // PEs that may not be ready for the next broadcast, with or without work in this
+                // column (see the remarks).
+                var suspect = Vector256.GreaterThanOrEqual(newEnd - fire1, win) & Vector256.GreaterThan(c, eligibleFrom);
+                uint suspects = suspect.ExtractMostSignificantBits();
+                while (suspects != 0)
+                {
+                    int lane = BitOperations.TrailingZeroCount(suspects);
+                    suspects &= suspects - 1;
+                    int r = ReadyTime(o + lane, work[rowBase + o + lane] > 0, fire, depth, stride, cols, work, ends, prev, lastK);
+                    if (r > ready)
+                    {
+                        ready = r;
+                        readyPe = o + lane;
+                    }
+                }
+
+                if (has.ExtractMostSignificantBits() == 0)
+                {
+                    continue;
+                }
+
+                anyWork = true;
+
+                // PEs that idled until now: (end of their previous column, fire + 1], or from the
+                // layer's first issue before their first column. Whether cycle fire + 1 stalls is
+                // known at the next broadcast.
+                var counted = first >= 0 ? Vector256<int>.AllBitsSet : Vector256.GreaterThan(c, Vector256<int>.Zero);
+                starvedNow += BitOperations.PopCount((has & Vector256.GreaterThan(fire1, le) & counted).ExtractMostSignificantBits());
+            }
+
+            if (anyWork && first < 0)
+            {
+                first = fire + 2;
+            }
+
+            readyMax = ready;
+            readyMaxPe = readyPe;
             previous = fire;
             previousGroup = group;
-            k++;
+            starvedBefore = starvedNow;
         }
 
         // The scanner is done one cycle after it exhausts the last group; pending and the
         // pipelines (issue, line read, accumulate) drain three cycles after a PE's last issue.
-        long done = k == 0 ? groups + 1 : previous + (groups - 1 - previousGroup) + 1;
-        long end = Math.Max(localRows, done);
-        if (k > 0)
+        long done = broadcasts == 0 ? groups + 1 : previous + (groups - 1 - previousGroup) + 1;
+        long phaseEnd = done;
+        if (broadcasts > 0)
         {
-            end = Math.Max(end, previous + 2);
+            phaseEnd = Math.Max(phaseEnd, previous + 2);
         }
 
+        long last = long.MinValue;
+        long idleWithout = 0;
         for (int p = 0; p < pes; p++)
         {
-            if (popCount[p] > 0)
+            if (count[p] > 0)
             {
-                end = Math.Max(end, lastEnd[p] + 3);
+                last = Math.Max(last, lastEnd[p]);
+            }
+            else
+            {
+                idleWithout++;
             }
         }
 
-        return new LayerCycles(
-            Name: layer.Name,
-            ComputeCycles: end + 1,
-            WritebackCycles: localRows + 1,
-            UsefulMacs: usefulMacs,
-            Entries: entries,
-            Broadcasts: k,
-            IdealCycles: (usefulMacs + pes - 1) / pes,
-            StallCycles: stallCycles,
-            IdlePeCycles: ((end - localRows) * pes) - entries);
-    }
-
-    /// <summary>
-    /// The first cycle after broadcast <paramref name="previous"/> at which a PE with
-    /// <paramref name="count"/> queued-or-issued columns (popped at <paramref name="pops"/>) has room.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static long ReadyTime(long[] pops, int count, bool previousHadWork, long previous, int depth)
-    {
-        // In cycle previous + 1 the pointer read of the previous broadcast is pending (counted as one)
-        // and its push not yet visible: columns queued = count − [previous had work] − pops so far.
-        int queuedBefore = count - (previousHadWork ? 1 : 0);
-        int needed = queuedBefore + 2 - depth;
-        if (needed <= 0 || (needed <= count && pops[needed - 1] <= previous))
+        // Stalled cycles after a PE's last issue are column tails, not broadcast stalls.
+        if (first >= 0)
         {
-            return previous + 1;
-        }
-
-        // From previous + 2 on nothing is pending: need count − pops(≤ t − 1) < depth.
-        int m = count - depth + 1;
-        return m <= 0 ? previous + 2 : Math.Max(previous + 2, pops[m - 1] + 1);
-    }
-
-    /// <summary>Per layer: what the input does not change, laid out for the event loop.</summary>
-    private static readonly ConditionalWeakTable<CompressedLayer, ColumnTable> ColumnTables = new();
-
-    /// <summary>Entries of each PE in each column (column-major) and useful entries per column.</summary>
-    private sealed class ColumnTable
-    {
-        public ColumnTable(CompressedLayer layer, int pes)
-        {
-            Work = new int[layer.Cols * pes];
-            Useful = new long[layer.Cols];
+            int stalledTotal = stallPrefix[filled];
             for (int p = 0; p < pes; p++)
             {
-                var encoding = layer.PeEncodings[p];
-                for (int j = 0; j < layer.Cols; j++)
+                stallIdle -= stalledTotal - stallPrefix[Math.Min(count[p] > 0 ? lastEnd[p] : first - 1, filled)];
+            }
+        }
+
+        long issueWindow = 0;
+        long tail = 0;
+        if (first >= 0)
+        {
+            phaseEnd = Math.Max(phaseEnd, last + 3);
+            issueWindow = last - first + 1;
+            tail = idleWithout * issueWindow;
+            for (int p = 0; p < pes; p++)
+            {
+                if (count[p] > 0)
                 {
-                    int start = encoding.ColumnPointers[j];
-                    int end = encoding.ColumnPointers[j + 1];
-                    Work[(j * pes) + p] = end - start;
-                    for (int e = start; e < end; e++)
-                    {
-                        Useful[j] += encoding.EntryCodes[e] != 0 ? 1 : 0;
-                    }
+                    tail += last - lastEnd[p];
                 }
             }
         }
 
-        public int[] Work { get; }
+        long entryCount = Vector256.Sum(entries);
+        long compute = phaseEnd + 1;
+        for (int p = 0; p < peEnd.Length && p < pes; p++)
+        {
+            peEnd[p] = count[p] > 0 ? lastEnd[p] : -1;
+        }
 
-        public long[] Useful { get; }
+        return new LayerCycles(
+            Name: name,
+            Pes: pes,
+            ComputeCycles: compute,
+            WritebackCycles: localRows + WritebackLatency - 1,
+            UsefulMacs: usefulMacs,
+            Entries: entryCount,
+            Broadcasts: broadcasts,
+            IdealCycles: (usefulMacs + pes - 1) / pes,
+            StallCycles: stallCycles,
+            IdlePeCycles: (phaseEnd * pes) - entryCount,
+            SwitchCycles: compute - issueWindow,
+            StallIdlePeCycles: stallIdle,
+            TailIdlePeCycles: tail,
+            ScanIdlePeCycles: (issueWindow * pes) - entryCount - tail - stallIdle);
+    }
+
+    /// <summary>
+    /// PE-cycles in which PEs idle during the stall [<paramref name="from"/>, <paramref name="to"/>):
+    /// a PE whose work ends at e idles from e + 1 on. PEs that will have no more work are counted
+    /// too and taken off at the end of the layer; a PE that took its latest column straight after
+    /// a gap also idles in the cycle it took it, which the caller adds.
+    /// </summary>
+    private static long IdleDuring(int from, int to, int stride, int[] lastEnd)
+    {
+        var from1 = Vector256.Create(from - 1);
+        var to1 = Vector256.Create(to);
+        var sum = Vector256<int>.Zero;
+        ref int lastEndRef = ref MemoryMarshal.GetArrayDataReference(lastEnd);
+        for (int o = 0; o < stride; o += Lanes)
+        {
+            var idleFrom = Vector256.Max(from1, Vector256.LoadUnsafe(ref lastEndRef, (nuint)o)) + Vector256<int>.One;
+            sum += Vector256.Max(Vector256<int>.Zero, to1 - idleFrom);
+        }
+
+        return Vector256.Sum(sum);
+    }
+
+    /// <summary>Vector lanes: PEs updated per operation.</summary>
+    internal const int Lanes = 8;
+
+    /// <summary>
+    /// The first cycle after broadcast <paramref name="fire"/> at which PE <paramref name="pe"/> has
+    /// room for another column: when its column D − 1 places back (D places when it has work in the
+    /// current column) has popped, read back through its history rows.
+    /// </summary>
+    private static int ReadyTime(int pe, bool hasWork, int fire, int depth, int stride, int[] cols, int[] work, int[] ends, int[] prev, int[] lastK)
+    {
+        // The n-th most recent column of the PE (1 = its latest), as a broadcast index.
+        int Recent(int n)
+        {
+            int k = lastK[pe];
+            for (int i = 1; i < n; i++)
+            {
+                k = prev[(k * stride) + pe];
+            }
+
+            return k;
+        }
+
+        int PopOf(int k) => ends[(k * stride) + pe] - work[(cols[k] * stride) + pe];
+
+        if (hasWork)
+        {
+            int p1 = PopOf(Recent(depth));
+            return p1 > fire ? p1 + 1 : fire + 1;
+        }
+
+        if (depth == 1)
+        {
+            int latest = lastK[pe];
+            return Math.Max(fire + 2, latest < 0 ? int.MinValue : PopOf(latest) + 1);
+        }
+
+        int k1 = Recent(depth - 1);
+        if (PopOf(k1) <= fire)
+        {
+            return fire + 1;
+        }
+
+        int k0 = prev[(k1 * stride) + pe];
+        return Math.Max(fire + 2, k0 < 0 ? int.MinValue : PopOf(k0) + 1);
+    }
+
+    /// <summary>Per layer: what the input does not change, laid out for the event loop.</summary>
+    private static readonly ConditionalWeakTable<CompressedLayer, WorkTable> ColumnTables = new();
+
+    /// <summary>Per-thread buffers of the event loop, reused from call to call.</summary>
+    private sealed class Scratch
+    {
+        [ThreadStatic]
+        private static Scratch? _current;
+
+        [ThreadStatic]
+        private static bool[]? _nonZero;
+
+        public int[] Columns { get; private set; } = [];
+
+        public int[] LastEnd { get; private set; } = [];
+
+        public int[] Count { get; private set; } = [];
+
+        public int[] Window { get; private set; } = [];
+
+        public int[] LastK { get; private set; } = [];
+
+        /// <summary>Per broadcast and PE: the PE's end time after it (its column's end where it had work).</summary>
+        public int[] Ends { get; private set; } = [];
+
+        /// <summary>Per broadcast and PE: the broadcast of the PE's previous column (−1 for none).</summary>
+        public int[] Prev { get; private set; } = [];
+
+        /// <summary>Stalled cycles in [0, t].</summary>
+        public int[] StallPrefix { get; private set; } = [];
+
+        public static bool[] NonZero(int length)
+        {
+            if (_nonZero is null || _nonZero.Length < length)
+            {
+                _nonZero = new bool[Math.Max(length, 2 * (_nonZero?.Length ?? 0))];
+            }
+
+            return _nonZero;
+        }
+
+        public static Scratch For(int stride, int cols)
+        {
+            var s = _current ??= new Scratch();
+            if (s.Columns.Length < cols)
+            {
+                s.Columns = new int[cols];
+            }
+
+            if (s.LastEnd.Length < stride)
+            {
+                s.LastEnd = new int[stride];
+                s.Count = new int[stride];
+                s.Window = new int[stride];
+                s.LastK = new int[stride];
+            }
+
+            return s;
+        }
+
+        public void Begin(int pes, int stride, int broadcasts, int maxCycles)
+        {
+            long history = Math.Max(1L, (long)broadcasts * stride);
+            if (Ends.Length < history)
+            {
+                Ends = new int[Math.Max(history, 2L * Ends.Length)];
+                Prev = new int[Ends.Length];
+            }
+
+            if (StallPrefix.Length < maxCycles + 2)
+            {
+                StallPrefix = new int[maxCycles + 2];
+            }
+
+            // Padding lanes beyond the last PE are never idle and never get work.
+            Array.Fill(LastEnd, int.MinValue / 4, 0, pes);
+            Array.Fill(LastEnd, int.MaxValue / 4, pes, stride - pes);
+            Array.Clear(Count, 0, stride);
+            Array.Clear(Window, 0, stride);
+            Array.Fill(LastK, -1, 0, stride);
+        }
     }
 
     /// <summary>
@@ -221,6 +497,7 @@ public static class CycleModel
 
         int k = columns.Count;
         var work = new int[k * pes];
+        var remaining = new long[pes];
         long usefulMacs = 0;
         long entries = 0;
         for (int p = 0; p < pes; p++)
@@ -232,6 +509,7 @@ public static class CycleModel
                 int start = encoding.ColumnPointers[j];
                 int end = encoding.ColumnPointers[j + 1];
                 work[(i * pes) + p] = end - start;
+                remaining[p] += end - start;
                 entries += end - start;
                 for (int e = start; e < end; e++)
                 {
@@ -268,33 +546,30 @@ public static class CycleModel
         var head = new int[pes];
         var count = new int[pes];
         var busy = new bool[pes];
-        var remaining = new int[pes];
+        var left = new int[pes];
         var s1 = new bool[pes];
         var s2 = new bool[pes];
 
-        int rowCount = 0;
         long stallCycles = 0;
         long idlePeCycles = 0;
+
+        // Where the idle PE-cycles of the issue window (first to last issue) go, as of the last issue.
+        long firstIssue = -1;
+        long lastIssue = -1;
+        long tail = 0, stall = 0, scan = 0;
+        long tailAtLast = 0, stallAtLast = 0, scanAtLast = 0;
         long t = 0;
         for (; ; t++)
         {
-            bool issueEnable = rowCount == localRows;
-            if (issueEnable)
+            bool allIdle = done;
+            for (int p = 0; allIdle && p < pes; p++)
             {
-                bool allIdle = done;
-                for (int p = 0; allIdle && p < pes; p++)
-                {
-                    allIdle = !pend[p] && count[p] == 0 && !busy[p] && !s1[p] && !s2[p];
-                }
-
-                if (allIdle)
-                {
-                    break;
-                }
+                allIdle = !pend[p] && count[p] == 0 && !busy[p] && !s1[p] && !s2[p];
             }
-            else
+
+            if (allIdle)
             {
-                rowCount++;
+                break;
             }
 
             // LNZD scanner and broadcast.
@@ -306,10 +581,56 @@ public static class CycleModel
             }
 
             bool fire = broadcastValid && allReady;
+            bool stalled = broadcastValid && !allReady;
             int fired = next;
-            if (broadcastValid && !allReady)
+            if (stalled)
             {
                 stallCycles++;
+            }
+
+            // Idle PE-cycles by cause.
+            bool anyBusy = false;
+            int idleTail = 0, idleOther = 0;
+            for (int p = 0; p < pes; p++)
+            {
+                if (busy[p])
+                {
+                    anyBusy = true;
+                    remaining[p]--;
+                }
+                else if (remaining[p] == 0)
+                {
+                    idleTail++;
+                }
+                else
+                {
+                    idleOther++;
+                }
+            }
+
+            idlePeCycles += idleTail + idleOther;
+            if (anyBusy && firstIssue < 0)
+            {
+                firstIssue = t;
+            }
+
+            if (firstIssue >= 0)
+            {
+                tail += idleTail;
+                if (stalled)
+                {
+                    stall += idleOther;
+                }
+                else
+                {
+                    scan += idleOther;
+                }
+            }
+
+            if (anyBusy)
+            {
+                lastIssue = t;
+                (tailAtLast, stallAtLast, scanAtLast) = (tail, stall, scan);
             }
 
             if (t == 0)
@@ -338,32 +659,38 @@ public static class CycleModel
                 next = after;
             }
 
-            // Processing elements.
+            // Processing elements: the column whose pointers were read last cycle bypasses an empty
+            // queue when the issue stage takes a column now.
             for (int p = 0; p < pes; p++)
             {
-                if (issueEnable && !busy[p])
-                {
-                    idlePeCycles++;
-                }
-
-                bool last = busy[p] && remaining[p] == 1;
-                bool load = issueEnable && count[p] > 0 && (!busy[p] || last);
+                bool pushing = pend[p] && pendWork[p] > 0;
+                bool last = busy[p] && left[p] == 1;
+                bool take = (count[p] > 0 || pushing) && (!busy[p] || last);
                 s2[p] = s1[p];
                 s1[p] = busy[p];
-                if (load)
+                if (take)
                 {
-                    remaining[p] = queue[(p * fifoDepth) + head[p]];
-                    head[p] = (head[p] + 1) % fifoDepth;
-                    count[p]--;
+                    if (count[p] > 0)
+                    {
+                        left[p] = queue[(p * fifoDepth) + head[p]];
+                        head[p] = (head[p] + 1) % fifoDepth;
+                        count[p]--;
+                    }
+                    else
+                    {
+                        left[p] = pendWork[p];
+                        pushing = false;
+                    }
+
                     busy[p] = true;
                 }
                 else if (busy[p])
                 {
-                    remaining[p]--;
+                    left[p]--;
                     busy[p] = !last;
                 }
 
-                if (pend[p] && pendWork[p] > 0)
+                if (pushing)
                 {
                     queue[(p * fifoDepth) + ((head[p] + count[p]) % fifoDepth)] = pendWork[p];
                     count[p]++;
@@ -375,31 +702,132 @@ public static class CycleModel
         }
 
         long compute = t + 1;
+        long window = firstIssue < 0 ? 0 : lastIssue - firstIssue + 1;
         return new LayerCycles(
             Name: layer.Name,
+            Pes: pes,
             ComputeCycles: compute,
-            WritebackCycles: localRows + 1,
+            WritebackCycles: localRows + WritebackLatency - 1,
             UsefulMacs: usefulMacs,
             Entries: entries,
             Broadcasts: k,
             IdealCycles: (usefulMacs + pes - 1) / pes,
             StallCycles: stallCycles,
-            IdlePeCycles: idlePeCycles);
+            IdlePeCycles: idlePeCycles,
+            SwitchCycles: compute - window,
+            StallIdlePeCycles: stallAtLast,
+            TailIdlePeCycles: tailAtLast,
+            ScanIdlePeCycles: scanAtLast);
     }
 }
 
-/// <summary>Predicted cycles of one layer.</summary>
+/// <summary>
+/// Entries of each PE in each hardware column (column-major, each column padded to a whole number
+/// of vectors with lanes that have no work) and useful entries per column: what the cycle model's
+/// event loop reads, and all it needs of a layer besides its row count.
+/// </summary>
+internal sealed class WorkTable
+{
+    /// <summary>An empty table for <paramref name="pes"/> PEs and <paramref name="cols"/> columns.</summary>
+    public WorkTable(int pes, int cols)
+    {
+        Pes = pes;
+        Cols = cols;
+        Stride = (pes + CycleModel.Lanes - 1) / CycleModel.Lanes * CycleModel.Lanes;
+        Work = new int[(cols * Stride) + CycleModel.Lanes];
+        Useful = new long[cols];
+    }
+
+    public int Pes { get; }
+
+    public int Cols { get; }
+
+    /// <summary>PEs rounded up to whole vectors.</summary>
+    public int Stride { get; }
+
+    /// <summary>Entries (padding included) of PE p in hardware column j at [j × Stride + p].</summary>
+    public int[] Work { get; }
+
+    /// <summary>Entries with a non-zero code in hardware column j, all PEs.</summary>
+    public long[] Useful { get; }
+
+    /// <summary>No cycle of the compute phase can exceed this.</summary>
+    public int MaxCycles { get; private set; }
+
+    /// <summary>The table of an encoded layer.</summary>
+    public static WorkTable For(CompressedLayer layer, int pes)
+    {
+        var table = new WorkTable(pes, layer.Cols);
+        for (int p = 0; p < pes; p++)
+        {
+            var encoding = layer.PeEncodings[p];
+            for (int j = 0; j < layer.Cols; j++)
+            {
+                int start = encoding.ColumnPointers[j];
+                int end = encoding.ColumnPointers[j + 1];
+                table.Work[(j * table.Stride) + p] = end - start;
+                for (int e = start; e < end; e++)
+                {
+                    table.Useful[j] += encoding.EntryCodes[e] != 0 ? 1 : 0;
+                }
+            }
+        }
+
+        table.Seal(layer.Name);
+        return table;
+    }
+
+    /// <summary>
+    /// Sets <see cref="MaxCycles"/> from the work, plus <paramref name="extraEntries"/> that later
+    /// changes of <see cref="Work"/> may add.
+    /// </summary>
+    /// <exception cref="NotSupportedException">The layer could need more cycles than the model's 32-bit times hold.</exception>
+    public void Seal(string name, long extraEntries = 0)
+    {
+        long entries = 0;
+        foreach (int w in Work)
+        {
+            entries += w;
+        }
+
+        // Every entry and every group in turn, and each broadcast waiting for its pointer read and
+        // the pipelines.
+        long bound = entries + extraEntries + (4L * Cols) + 64;
+        if (bound > int.MaxValue / 2)
+        {
+            throw new NotSupportedException($"layer '{name}' is too large for the cycle model ({bound:N0} cycles could overflow)");
+        }
+
+        MaxCycles = (int)bound;
+    }
+}
+
+/// <summary>Predicted cycles of one layer, and where the cycles beyond the ideal go.</summary>
+/// <remarks>
+/// The compute phase splits into the <em>issue window</em> (from the first cycle any PE issues an
+/// entry to the last) and the rest (<see cref="SwitchCycles"/>: the scanner's start and the first
+/// pointer read before, the pipeline drain after). In the window every PE-cycle either issues an
+/// entry (useful or padding) or idles for one of three causes, so that
+/// <c>Cycles = UsefulMacs/N + PaddingLoss + StallLoss + TailLoss + ScanLoss + SwitchCycles + WritebackCycles</c>
+/// exactly (the losses are idle PE-cycles / N).
+/// </remarks>
 /// <param name="Name">Layer name.</param>
-/// <param name="ComputeCycles">Bias initialisation, broadcast and accumulate, until every PE is idle.</param>
-/// <param name="WritebackCycles">Output stage: LocalRows + 1.</param>
+/// <param name="Pes">N.</param>
+/// <param name="ComputeCycles">Broadcast and accumulate, until every PE is idle.</param>
+/// <param name="WritebackCycles">Writeback phase after the compute phase's last cycle: LocalRows + 2.</param>
 /// <param name="UsefulMacs">Non-zero weight × non-zero activation products.</param>
 /// <param name="Entries">Entries the PEs processed, padding included.</param>
 /// <param name="Broadcasts">Non-zero activations broadcast.</param>
 /// <param name="IdealCycles">ceil(UsefulMacs / N).</param>
 /// <param name="StallCycles">Cycles a non-zero activation waited because some PE's queue was full.</param>
-/// <param name="IdlePeCycles">PE-cycles without an entry to issue after bias initialisation.</param>
+/// <param name="IdlePeCycles">PE-cycles of the compute phase without an entry to issue (the last cycle excluded).</param>
+/// <param name="SwitchCycles">Compute cycles outside the issue window: the layer switch's start-up and drain.</param>
+/// <param name="StallIdlePeCycles">In the window: PEs with work left idling while the broadcast stalls on another PE's full queue.</param>
+/// <param name="TailIdlePeCycles">In the window: PEs that have issued all their entries, waiting for the last PE.</param>
+/// <param name="ScanIdlePeCycles">In the window: PEs with work left idling while the broadcast does not stall (the scanner has no column for them yet).</param>
 public sealed record LayerCycles(
     string Name,
+    int Pes,
     long ComputeCycles,
     long WritebackCycles,
     long UsefulMacs,
@@ -407,13 +835,32 @@ public sealed record LayerCycles(
     long Broadcasts,
     long IdealCycles,
     long StallCycles,
-    long IdlePeCycles)
+    long IdlePeCycles,
+    long SwitchCycles,
+    long StallIdlePeCycles,
+    long TailIdlePeCycles,
+    long ScanIdlePeCycles)
 {
     /// <summary>Cycles of the layer: compute + writeback.</summary>
     public long Cycles => ComputeCycles + WritebackCycles;
 
     /// <summary>Ideal / actual cycles.</summary>
     public double LoadEfficiency => Cycles == 0 ? 0 : (double)IdealCycles / Cycles;
+
+    /// <summary>UsefulMacs / N, not rounded: the lower bound the losses add up from.</summary>
+    public double UsefulCycles => (double)UsefulMacs / Pes;
+
+    /// <summary>Padding entries (relative indexing's filler) / N.</summary>
+    public double PaddingLoss => (double)(Entries - UsefulMacs) / Pes;
+
+    /// <summary>Broadcast stalls: <see cref="StallIdlePeCycles"/> / N.</summary>
+    public double StallLoss => (double)StallIdlePeCycles / Pes;
+
+    /// <summary>Column tails at the end of the layer: <see cref="TailIdlePeCycles"/> / N.</summary>
+    public double TailLoss => (double)TailIdlePeCycles / Pes;
+
+    /// <summary>Broadcast-rate bound (scanner, empty groups, pointer read): <see cref="ScanIdlePeCycles"/> / N.</summary>
+    public double ScanLoss => (double)ScanIdlePeCycles / Pes;
 }
 
 /// <summary>Predicted cycles of one inference.</summary>
@@ -430,4 +877,22 @@ public sealed record CycleReport(IReadOnlyList<LayerCycles> Layers)
     public long IdlePeCycles => Layers.Sum(l => l.IdlePeCycles);
 
     public double LoadEfficiency => Cycles == 0 ? 0 : (double)IdealCycles / Cycles;
+
+    /// <summary>Σ over layers of <see cref="LayerCycles.PaddingLoss"/>.</summary>
+    public double PaddingLoss => Layers.Sum(l => l.PaddingLoss);
+
+    /// <summary>Σ over layers of <see cref="LayerCycles.StallLoss"/>.</summary>
+    public double StallLoss => Layers.Sum(l => l.StallLoss);
+
+    /// <summary>Σ over layers of <see cref="LayerCycles.TailLoss"/>.</summary>
+    public double TailLoss => Layers.Sum(l => l.TailLoss);
+
+    /// <summary>Σ over layers of <see cref="LayerCycles.ScanLoss"/>.</summary>
+    public double ScanLoss => Layers.Sum(l => l.ScanLoss);
+
+    /// <summary>Σ over layers of <see cref="LayerCycles.SwitchCycles"/>.</summary>
+    public long SwitchCycles => Layers.Sum(l => l.SwitchCycles);
+
+    /// <summary>Σ over layers of <see cref="LayerCycles.WritebackCycles"/>.</summary>
+    public long WritebackCycles => Layers.Sum(l => l.WritebackCycles);
 }

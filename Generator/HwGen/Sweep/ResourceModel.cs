@@ -42,22 +42,22 @@ public sealed record ResourceTerms(
 public static class ResourceModel
 {
     /// <summary>Changes whenever the model or its coefficients change (part of a sweep point's identity).</summary>
-    public const string Version = "ice40-3";
+    public const string Version = "ice40-4";
 
     // The coefficients below were fitted to the 21 designs of Generator/HwGen/Sweep/Calibration/
     // (HwGen.Bench resource-fit; yosys 0.23, synth_ice40 -dsp). docs/sweeps.md gives the error.
 
     /// <summary>LUT4s per 2:1 multiplexer equivalent (fitted).</summary>
-    public const double LutsPerMuxInput = 0.821;
+    public const double LutsPerMuxInput = 0.8185;
 
     /// <summary>LUT4s per bit of arithmetic and data selection (fitted).</summary>
-    public const double LutsPerArithmeticBit = 0.566;
+    public const double LutsPerArithmeticBit = 0.649;
 
     /// <summary>LUT4s per read-data bit of a block-RAM memory: the glue yosys adds around each port (fitted).</summary>
-    public const double LutsPerBramPortBit = 0.049;
+    public const double LutsPerBramPortBit = 0.2217;
 
     /// <summary>LUT4s of the sequencer, scanner and host interface (fitted).</summary>
-    public const double LutsCore = 343;
+    public const double LutsCore = 358.6;
 
     /// <summary>The estimate for a design.</summary>
     public static Ice40Resources Estimate(HardwareLayout layout)
@@ -95,6 +95,12 @@ public static class ResourceModel
         int prodBits = a + w;
         int prodRegister = Math.Min(prodBits, acc);
 
+        // The registered output stage: bias + rounding and the sum are OutBits = max(acc, A) + 2
+        // wide; the sum's bits below the smallest shift feed nothing (the rounding is already in),
+        // so yosys drops them.
+        int outBits = Math.Max(acc, a) + 2;
+        int sumDropped = Math.Min(outBits, layout.Layers.Min(l => l.Shift));
+
         // The sparse-matrix and activation memories are where the spec puts them (auto is inferred
         // outside a board flow, as in the generated design).
         var memories = Ice40Memory.PeMemories(layout, layout.Network.Spec.Memory).ToList();
@@ -109,7 +115,8 @@ public static class ResourceModel
             + 2 + offRegister + a                                                      // stage 1
             + accAddr                                                                  // row
             + 1 + accAddr + prodRegister                                               // stage 2
-            + 1 + accAddr + acc;                                                       // bypass
+            + 1 + accAddr + acc                                                        // bypass
+            + outBits + (outBits - sumDropped) + a;                                    // output stage: bias + rounding, sum, y
         long bramPort = 0, brams = 0, sprams = 0;
         foreach (var memory in memories)
         {
@@ -145,8 +152,8 @@ public static class ResourceModel
             arithmetic += (double)prodBits * (dspsPerPe - 1);
         }
 
-        // The whole array; then what the PEs share and the core: the pending pointer read, bias
-        // initialisation and writeback registers (driven alike in every PE, so yosys keeps one), the
+        // The whole array; then what the PEs share and the core: the pending pointer read, the clear
+        // and writeback-pipeline registers (driven alike in every PE, so yosys keeps one), the
         // codebook, the broadcast and output selects, the LNZD, the scanner and the sequencer.
         mux *= n;
         arithmetic *= n;
@@ -156,10 +163,10 @@ public static class ResourceModel
         brams *= n;
         mux += 2.0 * a * (n - 1);
         arithmetic += cbEntries + (n * ((a / 3.0) + 6)) + (3 * 32) + layout.ColBits;
-        registers += (2 + a) + (1 + accAddr) + (1 + actAddr)                      // shared by the PEs
+        registers += (2 + a) + (1 + accAddr) + (3 * (1 + actAddr))                // shared by the PEs (pointer read, clear, writeback pipeline)
             + ((long)cbEntries * w)                                                 // codebook
             + 32 + layout.ColBits + 3 + n                                           // scanner
-            + 2 + layerRegister + 1 + (accAddr + 1) + 1 + 32 + peRegister + actAddr + 32 + 1; // sequencer
+            + 2 + layerRegister + 1 + Clog2(layout.AccDepth + 5) + 1 + 32 + peRegister + actAddr + 32 + 1; // sequencer
         memories.Add(new MemoryMapping("codebook", w, cbEntries, 0));
         return new ResourceTerms(mux, arithmetic, bramPort, registers, n, brams, dspsPerPe * n, sprams, memories);
     }

@@ -118,6 +118,12 @@ public sealed class SweepEvaluator
         numbers["latency_us"] = meanCycles / hw.ClockMhz;
         numbers["load_efficiency"] = totalCycles == 0 ? 0 : (double)cycles.Sum(r => r.IdealCycles) / totalCycles;
         numbers["stall_cycles"] = cycles.Average(r => (double)r.StallCycles);
+        numbers["loss_padding"] = cycles.Average(r => r.PaddingLoss);
+        numbers["loss_stalls"] = cycles.Average(r => r.StallLoss);
+        numbers["loss_tails"] = cycles.Average(r => r.TailLoss);
+        numbers["loss_scan"] = cycles.Average(r => r.ScanLoss);
+        numbers["switch_cycles"] = cycles.Average(r => (double)r.SwitchCycles);
+        numbers["writeback_cycles"] = cycles.Average(r => (double)r.WritebackCycles);
         numbers["useful_macs"] = usefulMacs;
         numbers["gops"] = meanCycles == 0 ? 0 : 2 * usefulMacs * hw.ClockMhz / meanCycles / 1000;
 

@@ -75,6 +75,12 @@ public static class SweepMetrics
         new("latency_us", MetricKind.Number, CyclesGroup, "µs", "cycles / clock_mhz", MetricGoal.Lower),
         new("load_efficiency", MetricKind.Number, CyclesGroup, "", "Σ ideal cycles / Σ cycles over the vectors (DESIGN §5)", MetricGoal.Higher),
         new("stall_cycles", MetricKind.Number, CyclesGroup, "cycles", "cycles a non-zero activation waited for a full queue, mean over the vectors", MetricGoal.Lower),
+        new("loss_padding", MetricKind.Number, CyclesGroup, "cycles", "cycles spent on padding entries: (entries processed − useful MACs) / N, Σ over layers, mean over the vectors", MetricGoal.Lower),
+        new("loss_stalls", MetricKind.Number, CyclesGroup, "cycles", "idle PE-cycles / N of PEs starved while the broadcast waits for another PE's full queue, Σ over layers, mean", MetricGoal.Lower),
+        new("loss_tails", MetricKind.Number, CyclesGroup, "cycles", "idle PE-cycles / N of PEs done with a layer while the last PE finishes, Σ over layers, mean", MetricGoal.Lower),
+        new("loss_scan", MetricKind.Number, CyclesGroup, "cycles", "idle PE-cycles / N of PEs waiting for the scanner's next column (broadcast-bound), Σ over layers, mean", MetricGoal.Lower),
+        new("switch_cycles", MetricKind.Number, CyclesGroup, "cycles", "compute cycles outside the issue window (scanner start, pointer read, pipeline drain), Σ over layers, mean", MetricGoal.Lower),
+        new("writeback_cycles", MetricKind.Number, CyclesGroup, "cycles", "writeback phases: Σ over layers of LocalRows + 2", MetricGoal.Lower),
         new("useful_macs", MetricKind.Number, CyclesGroup, "", "non-zero weight × non-zero activation products, mean over the vectors"),
         new("gops", MetricKind.Number, CyclesGroup, "GOP/s", "2 × useful_macs / latency: effective sparse throughput", MetricGoal.Higher),
 

@@ -54,7 +54,40 @@ public class CycleModelTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void A_layer_with_no_work_costs_bias_init_scan_and_writeback_only()
+    public void Losses_add_up_to_the_cycles_on_random_layers()
+    {
+        int cases = 0;
+        for (int seed = 1; seed <= 40; seed++)
+        {
+            var design = Design.FromConfig(RandomDesigns.Create(seed));
+            var random = new Random(seed);
+            foreach (var layer in design.Network.Layers)
+            {
+                int depth = random.Next(1, 9);
+                var nonZero = Enumerable.Range(0, layer.Cols).Select(_ => random.Next(3) > 0).ToArray();
+
+                var c = CycleModel.RunLayer(layer, design.Network.Pes, depth, nonZero);
+
+                double sum = c.UsefulCycles + c.PaddingLoss + c.StallLoss + c.TailLoss + c.ScanLoss + c.SwitchCycles + c.WritebackCycles;
+                sum.ShouldBe(c.Cycles, 1e-6, $"seed {seed}, layer {layer.Name}");
+                c.StallIdlePeCycles.ShouldBeGreaterThanOrEqualTo(0);
+                c.TailIdlePeCycles.ShouldBeGreaterThanOrEqualTo(0);
+                c.ScanIdlePeCycles.ShouldBeGreaterThanOrEqualTo(0);
+                c.SwitchCycles.ShouldBeGreaterThanOrEqualTo(c.Entries == 0 ? c.ComputeCycles : 6, $"seed {seed}, layer {layer.Name}: start-up ≥ 3, drain 3");
+                if (c.StallCycles == 0)
+                {
+                    c.StallIdlePeCycles.ShouldBe(0);
+                }
+
+                cases++;
+            }
+        }
+
+        output.WriteLine($"{cases} layers");
+    }
+
+    [Fact]
+    public void A_layer_with_no_work_costs_the_scan_and_the_writeback_only()
     {
         var design = Design.FromConfig(new HwGenConfig
         {
@@ -67,10 +100,12 @@ public class CycleModelTests(ITestOutputHelper output)
 
         var cycles = CycleModel.RunLayer(layer, 2, 8, new bool[10]);
 
-        // 3 local rows: the scanner passes 5 empty groups (done at cycle 6), compute ends at cycle 6
-        // (counted: 7 cycles), writeback 3 + 1.
+        // The scanner passes 5 empty groups (done at cycle 6), compute ends at cycle 6 (counted:
+        // 7 cycles) with the read of accumulator 0; 2 more reads, and the last activation write
+        // 3 cycles after the last read: 5 writeback cycles.
         cycles.ComputeCycles.ShouldBe(7);
-        cycles.WritebackCycles.ShouldBe(4);
+        cycles.WritebackCycles.ShouldBe(5);
         cycles.UsefulMacs.ShouldBe(0);
+        cycles.SwitchCycles.ShouldBe(7);
     }
 }
