@@ -198,24 +198,36 @@ public sealed class SweepEvaluator
         var network = Compressor.Compress(config, loaded.Data);
         var format = network.Format;
         var quantized = loaded.Vectors.Select(v => GoldenModel.QuantizeInput(format, v)).ToList();
-        var golden = quantized.Select(q => GoldenModel.Run(network, q).LayerOutputs).ToList();
+        // The fast evaluator (bit-exact with the golden model, tested so) on one thread: the sweep runs
+        // its points in parallel already.
+        var evaluation = new FastEvaluator(network).Run(quantized, allLayers: true, maxThreads: 1);
+        var golden = Enumerable.Range(0, quantized.Count)
+            .Select(v => (IReadOnlyList<long[]>)[.. evaluation.LayerOutputs.Select(layer => layer[v])])
+            .ToList();
+        var dataset = new Dataset
+        {
+            Origin = "sweep vectors",
+            Count = loaded.Vectors.Count,
+            Width = network.InputSize,
+            Inputs = loaded.Vectors.SelectMany(v => v).ToArray(),
+        };
 
         // Accuracy of the fixed-point network against the float reference: the dense network where its
         // weights exist, else (precompressed layers) the shared weights in float.
-        var report = AccuracyReport.Compute(network, loaded.Vectors);
+        var report = AccuracyReport.Compute(network, dataset, [], maxThreads: 1);
         bool dense = report.For(AccuracyStage.Dense).Available;
         var error = report.For(AccuracyStage.FixedPoint).VersusDense;
 
         // Against the pruned float network: the loss of weight sharing and fixed point alone.
         double scale = Math.ScaleB(1.0, -format.ActivationFrac);
         var fixedOutputs = golden.Select(g => g[^1].Select(y => y * scale).ToArray()).ToList();
-        var prunedOutputs = loaded.Vectors.Select(v => FloatReference.Run(network, v, WeightStage.Pruned).Output).ToList();
+        var prunedOutputs = FloatEvaluator.For(network, WeightStage.Pruned).Run(dataset, maxThreads: 1);
         var sharing = OutputError.Compare(fixedOutputs, prunedOutputs);
         double referenceMagnitude = 0;
         long outputs = 0;
-        foreach (var vector in loaded.Vectors)
+        foreach (double[] output in FloatEvaluator.For(network, dense ? WeightStage.Dense : WeightStage.Shared).Run(dataset, maxThreads: 1))
         {
-            foreach (double y in FloatReference.Run(network, vector, dense ? WeightStage.Dense : WeightStage.Shared).Output)
+            foreach (double y in output)
             {
                 referenceMagnitude += Math.Abs(y);
                 outputs++;
