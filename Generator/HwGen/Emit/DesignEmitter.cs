@@ -120,8 +120,7 @@ public static class DesignEmitter
     /// Whether some layer's activation is tanh or sigmoid: only then do the PEs' output stages hold
     /// the activation table (<c>hwgen_act_fn</c>); ReLU and identity designs have none.
     /// </summary>
-    public static bool UsesActivationTable(CompressedNetwork network) =>
-        network.Layers.Any(l => l.Activation is HwGen.Data.ActivationKind.Tanh or HwGen.Data.ActivationKind.Sigmoid);
+    public static bool UsesActivationTable(CompressedNetwork network) => network.UsesActivationTable;
 
     /// <summary>The activation table's image (<see cref="ActivationTable.HexImage"/>), relative to the design folder.</summary>
     public static string ActivationTablePath(CompressedNetwork network) => $"mem/{network.Name}_act_table.mem";
