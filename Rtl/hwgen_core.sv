@@ -3,14 +3,16 @@
 //
 // One inference: the host streams InputSize activations in (x[j] goes to PE j mod N, word
 // j div N of bank 0); every layer then runs a compute phase (broadcast of each non-zero source
-// activation to all PEs, accumulate) and a writeback phase (add the bias, round, saturate, ReLU
-// into the destination bank, clear the accumulators); the banks swap; finally OutputSize results
+// activation to all PEs, accumulate) and a writeback phase (add the bias, round, saturate, then
+// the layer's activation — identity, ReLU, tanh or sigmoid — into the destination bank, clear the accumulators); the banks swap; finally OutputSize results
 // stream out in hardware row order. `perf_cycles_o` counts the cycles of all compute and
 // writeback phases. After reset the accumulators are cleared (AccDepth cycles) before the first
 // input is accepted.
 module hwgen_core #(
   parameter int NumPes = 4,
   parameter int ActBits = 16,
+  /// Fa: fractional bits of activations (scale of the tanh/sigmoid table).
+  parameter int ActFrac = 8,
   parameter int WeightBits = 16,
   parameter int AccBits = 40,
   parameter int CodeBits = 4,
@@ -34,6 +36,11 @@ module hwgen_core #(
   parameter logic [NumLayers*32-1:0] LayerBiasBase = '0,
   parameter logic [NumLayers*32-1:0] LayerShift = '0,
   parameter logic [NumLayers-1:0]    LayerRelu = '0,
+  /// Each layer's activation, 2 bits per layer (0 identity, 1 ReLU, 2 tanh, 3 sigmoid).
+  parameter logic [NumLayers*2-1:0]  LayerFn = '0,
+  /// Image of the tanh/sigmoid table (see hwgen_act_fn); "" when no layer uses tanh or sigmoid,
+  /// and then the PEs have no table.
+  parameter ActTableFile = "",
   /// Prefix of the memory images, e.g. "mem/tiny_"; "" for none.
   parameter MemPrefix = "",
   /// Per-PE memory styles (see hwgen_pe): 0 = inferred RAM, 1 = iCE40 SPRAM.
@@ -126,6 +133,7 @@ module hwgen_core #(
   logic [PtrIndexBits-1:0] cur_ptr_base;
   logic [BiasAddrBits-1:0] cur_bias_base;
   logic                   cur_relu, src_bank;
+  logic [1:0]             cur_fn;
   logic [ActAddrBits-1:0] src_base, dst_base;
 
   assign cur_groups    = LayerGroups[layer_q*32 +: 32];
@@ -134,6 +142,7 @@ module hwgen_core #(
   assign cur_ptr_base  = LayerPtrBase[layer_q*32 +: PtrIndexBits];
   assign cur_bias_base = LayerBiasBase[layer_q*32 +: BiasAddrBits];
   assign cur_relu      = LayerRelu[layer_q];
+  assign cur_fn        = LayerFn[layer_q*2 +: 2];
   assign src_bank      = layer_q[0];
   assign src_base      = src_bank ? ActAddrBits'(ActDepth) : '0;
   assign dst_base      = src_bank ? '0 : ActAddrBits'(ActDepth);
@@ -444,6 +453,7 @@ module hwgen_core #(
     hwgen_pe #(
       .Pe         (p),
       .ActBits    (ActBits),
+      .ActFrac    (ActFrac),
       .WeightBits (WeightBits),
       .AccBits    (AccBits),
       .CodeBits   (CodeBits),
@@ -458,6 +468,7 @@ module hwgen_core #(
       .ColBits    (ColBits),
       .NumLayers  (NumLayers),
       .LayerShift (LayerShift),
+      .ActTableFile(ActTableFile),
       .MemPrefix  (MemPrefix),
       .SpmatStyle (SpmatStyle),
       .ActStyle   (ActStyle)
@@ -474,6 +485,7 @@ module hwgen_core #(
       .wb_addr_i    (dst_base + ActAddrBits'(rowcnt_q)),
       .bias_row_i   (bias_row),
       .relu_i       (cur_relu),
+      .fn_i         (cur_fn),
       .code_o       (pe_code[p*CodeBits +: CodeBits]),
       .weight_i     (pe_weight[p*WeightBits +: WeightBits]),
       .bc_fire_i    (bc_fire),

@@ -15,13 +15,16 @@
 // row r (cycle c = the read of accumulator r; bias r was read at c-1 and the layer's rounding term
 // added to it at c):
 //   c+1  s = acc + (bias + 2^(Fw-1)), and accumulator r is cleared
-//   c+2  >>> Fw, saturation to A bits, ReLU
-//   c+3  activation write
+//   c+2  >>> Fw, saturation to A bits, ReLU; with tanh/sigmoid (ActTableFile set), also the
+//        activation table read (hwgen_act_fn, Latency 1, whose registers replace the result's)
+//   c+3  activation write (after the table interpolation, when there is a table)
 module hwgen_pe #(
   /// This PE's index (names its memory images).
   parameter int Pe = 0,
   /// A: activation bits.
   parameter int ActBits = 16,
+  /// Fa: fractional bits of activations (the tanh/sigmoid table's scale).
+  parameter int ActFrac = 8,
   /// W: codebook value bits.
   parameter int WeightBits = 16,
   /// Accumulator bits.
@@ -49,6 +52,9 @@ module hwgen_pe #(
   /// Layers, and each layer's output shift Fw (32 bits per layer, layer 0 in the low bits).
   parameter int NumLayers = 1,
   parameter logic [NumLayers*32-1:0] LayerShift = '0,
+  /// $readmemh image of the tanh/sigmoid table (ActivationTable.HexImage); "" when every layer's
+  /// activation is ReLU or the identity, and then the output stage has no table and ignores fn_i.
+  parameter ActTableFile = "",
   /// Prefix of the memory images, e.g. "mem/tiny_"; "" for none.
   parameter MemPrefix = "",
   /// Sparse-matrix memory: 0 = inferred RAM (hwgen_ram_1r1w, initialised from its image),
@@ -90,6 +96,9 @@ module hwgen_pe #(
   input  logic [ActAddrBits-1:0]   wb_addr_i,
   input  logic [AccAddrBits-1:0]   bias_row_i,
   input  logic                     relu_i,
+  // The layer's activation (hwgen_act_fn's fn_i: 0 identity, 1 ReLU, 2 tanh, 3 sigmoid); used only
+  // with a table.
+  input  logic [1:0]               fn_i,
   // Codebook lookup (the table is shared by all PEs)
   output logic [CodeBits-1:0]      code_o,
   input  logic [WeightBits-1:0]    weight_i,
@@ -564,14 +573,43 @@ module hwgen_pe #(
     if (!rst_ni) begin
       wb_we_q   <= 1'b0;
       wb_addr_q <= '0;
-      y_q       <= '0;
     end else begin
       wb_we_q   <= sum_valid_q;
       wb_addr_q <= sum_addr_q;
-      if (sum_valid_q) begin
+    end
+  end
+
+  if (ActTableFile == "") begin : gen_out_plain
+    // ReLU and the identity only: the result register is the last step.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic unused_fn;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign unused_fn = ^fn_i;
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        y_q <= '0;
+      end else if (sum_valid_q) begin
         y_q <= y;
       end
     end
+  end else begin : gen_out_act_fn
+    // tanh and sigmoid: the saturated value (ReLU already applied on ReLU layers, and idempotent
+    // there) enters hwgen_act_fn, whose registered table read takes the place of the result
+    // register; its interpolation runs in the write cycle, so the writeback keeps its timing.
+    hwgen_act_fn #(
+      .ActBits  (ActBits),
+      .ActFrac  (ActFrac),
+      .TableFile(ActTableFile),
+      .Latency  (1)
+    ) u_act_fn (
+      .clk_i  (clk_i),
+      .rst_ni (rst_ni),
+      .fn_i   (fn_i),
+      .valid_i(sum_valid_q),
+      .x_i    (y),
+      .y_o    (y_q)
+    );
   end
 
   if (ActStyle == 1) begin : gen_act_spram

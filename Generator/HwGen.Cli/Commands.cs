@@ -76,7 +76,6 @@ internal static class Commands
             string dir = parse.GetValue(output)!;
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var design = Design.Load(parse.GetValue(config)!);
-            CheckRtlActivations(design);
             var report = EstimateReport.Build(design.Network, design.Vectors(1, design.Config.Seed));
             var files = DesignWriter.Files(new DesignRequest(design.Network) { Report = new DesignReport(design, report) });
             int changed = OutputWriter.Write(dir, files, parse.GetValue(force), Inputs(design));
@@ -118,7 +117,6 @@ internal static class Commands
             int seedValue = CheckSeed(parse.GetValue(seed));
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var design = Design.Load(parse.GetValue(config)!);
-            CheckRtlActivations(design);
             CheckVectorMemory(count, design);
 
             // Held for the whole run: no other HwGen writes here while this one builds and simulates.
@@ -166,7 +164,6 @@ internal static class Commands
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var target = BoardCatalog.Load(parse.GetValue(board)!);
             var design = Design.Load(parse.GetValue(config)!);
-            CheckRtlActivations(design);
             using var hold = OutputWriter.Lock(dir, Inputs(design));
             BoardBuild build;
             try
@@ -241,29 +238,6 @@ internal static class Commands
             return Cli.Success;
         }));
         return new Command("bench", "Benchmarks.") { eie };
-    }
-
-    /// <summary>
-    /// Refuses tanh and sigmoid layers for the RTL: the golden model, the fast evaluator and
-    /// estimate compute them (<c>FixedActivation</c>), and <c>hwgen_act_fn</c> implements them bit for
-    /// bit, but the generated core's output stage does not instantiate it yet.
-    /// </summary>
-    private static void CheckRtlActivations(Design design)
-    {
-        var config = design.Config;
-        var errors = config.Layers.Select((l, i) => (l, i))
-            .Where(p => p.l.Activation is Configuration.LayerActivation.Tanh or Configuration.LayerActivation.Sigmoid)
-            .Select(p =>
-            {
-                string key = $"layers[{p.i}].activation";
-                var at = config.Locations.Find(key);
-                return new Configuration.ConfigError(config.SourceFile, at.Line, at.Column, key,
-                    $"{Configuration.ConfigNames.Snake(p.l.Activation)} is computed by estimate (golden model) but the generated core does not have it yet; use relu or none to generate, simulate or synthesize");
-            }).ToList();
-        if (errors.Count > 0)
-        {
-            throw new Configuration.ConfigException(errors);
-        }
     }
 
     /// <summary>Refuses an output file that exists (unless forced), is a folder, or has the wrong extension.</summary>

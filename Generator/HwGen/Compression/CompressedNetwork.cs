@@ -23,6 +23,12 @@ public sealed record CompressedNetwork
 
     public int OutputSize => Layers[^1].Rows;
 
+    /// <summary>
+    /// Whether some layer's activation is tanh or sigmoid: only then do the PEs' output stages hold
+    /// the activation table (<see cref="ActivationTable"/>, <c>hwgen_act_fn</c>); ReLU and identity designs have none.
+    /// </summary>
+    public bool UsesActivationTable => Layers.Any(l => l.Activation is HwGen.Data.ActivationKind.Tanh or HwGen.Data.ActivationKind.Sigmoid);
+
     public required NetworkStatistics Statistics { get; init; }
 }
 

@@ -59,7 +59,7 @@ public static class ConfigSchema
                     required: true, example: "outputs: 10"),
                 KeysOf<LayerConfig>.Enum(
                     "activation", l => l.Activation, (l, v) => l with { Activation = v },
-                    "Applied after rounding and saturation; `none` for a last layer that produces logits. `tanh` and `sigmoid` (a fixed-point table the golden model and `hwgen_act_fn` share) are computed by `estimate`; the generated core does not have them yet, so `generate`, `simulate` and `synth` refuse them."),
+                    "Applied after rounding and saturation; `none` for a last layer that produces logits. `tanh` and `sigmoid` use a fixed-point table that the golden model and the core's output stage (`hwgen_act_fn`) share, bit for bit and with no extra cycle; a design with either holds the table in every PE (2 EBR per PE at `activation_frac: 8` on iCE40)."),
                 KeysOf<LayerConfig>.Section(
                     "weights", l => l.Weights, (l, v) => l with { Weights = v },
                     "Where the weights come from; see below. Without it, random weights at density 0.1.",

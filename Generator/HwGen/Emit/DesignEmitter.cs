@@ -19,6 +19,7 @@ public static class DesignEmitter
         "hwgen_fifo.sv",
         "hwgen_lnzd_node.sv",
         "hwgen_lnzd.sv",
+        "hwgen_act_fn.sv",
         "hwgen_pe.sv",
         "hwgen_core.sv",
     ];
@@ -70,6 +71,12 @@ public static class DesignEmitter
             yield return GeneratedFile.Text($"mem/{network.Name}_{memory.Name}.mem", words);
         }
 
+        if (UsesActivationTable(network))
+        {
+            // A ROM, always initialised from its image (never loaded through the load port).
+            yield return GeneratedFile.Text(ActivationTablePath(network), ActivationTable.For(network.Format.ActivationFrac).HexImage());
+        }
+
         yield return GeneratedFile.Text("sources.f", string.Join('\n', RtlSources(network)));
     }
 
@@ -109,6 +116,25 @@ public static class DesignEmitter
         return GeneratedFile.Text(CoreSynthesisScript, renderer.Render(Ice40SynthesisTemplate, model));
     }
 
+    /// <summary>
+    /// Whether some layer's activation is tanh or sigmoid: only then do the PEs' output stages hold
+    /// the activation table (<c>hwgen_act_fn</c>); ReLU and identity designs have none.
+    /// </summary>
+    public static bool UsesActivationTable(CompressedNetwork network) => network.UsesActivationTable;
+
+    /// <summary>The activation table's image (<see cref="ActivationTable.HexImage"/>), relative to the design folder.</summary>
+    public static string ActivationTablePath(CompressedNetwork network) => $"mem/{network.Name}_act_table.mem";
+
+    /// <summary>The output stage's function code of an activation (<c>hwgen_act_fn</c>'s <c>fn_i</c>).</summary>
+    public static int FunctionCode(HwGen.Data.ActivationKind kind) => kind switch
+    {
+        HwGen.Data.ActivationKind.None => 0,
+        HwGen.Data.ActivationKind.Relu => 1,
+        HwGen.Data.ActivationKind.Tanh => 2,
+        HwGen.Data.ActivationKind.Sigmoid => 3,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
     /// <summary>The variables the templates see, the memory-load address map among them.</summary>
     public static Dictionary<string, object> TemplateModel(HardwareLayout layout, bool bakeWeights = true)
     {
@@ -119,12 +145,14 @@ public static class DesignEmitter
             "{" + string.Join(", ", layers.Reverse().Select(l => "32'd" + field(l).ToString(CultureInfo.InvariantCulture))) + "}";
 
         string relu = string.Concat(layers.Reverse().Select(l => l.Relu ? '1' : '0'));
+        string functions = string.Concat(network.Layers.Reverse().Select(l => Convert.ToString(FunctionCode(l.Activation), 2).PadLeft(2, '0')));
         return new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["version"] = HwGenInfo.Version,
             ["name"] = network.Name,
             ["pes"] = layout.Pes,
             ["actBits"] = layout.ActivationBits,
+            ["actFrac"] = network.Format.ActivationFrac,
             ["weightBits"] = layout.WeightBits,
             ["accBits"] = layout.AccumulatorBits,
             ["codeBits"] = layout.CodeBits,
@@ -162,6 +190,8 @@ public static class DesignEmitter
             ["layerBiasBase"] = Table(l => l.BiasBase),
             ["layerShift"] = Table(l => l.Shift),
             ["layerRelu"] = $"{layers.Count}'b{relu}",
+            ["layerFn"] = $"{2 * layers.Count}'b{functions}",
+            ["actTableFile"] = UsesActivationTable(network) ? ActivationTablePath(network) : "",
             ["memPrefix"] = bakeWeights ? $"mem/{network.Name}_" : "",
             ["spmatStyle"] = MemoryPlan.RtlStyle(plan.Spmat),
             ["actStyle"] = MemoryPlan.RtlStyle(plan.Act),

@@ -34,7 +34,7 @@ public static class Ice40Memory
         MemoryMapping In(MemoryStyle style, string name, int width, int depth) =>
             style == MemoryStyle.Ice40Spram ? Spram(name, width, depth) : Map(name, width, depth);
 
-        return
+        List<MemoryMapping> memories =
         [
             Map("ptr_even", layout.PtrBits, layout.PtrDepth),
             Map("ptr_odd", layout.PtrBits, layout.PtrDepth),
@@ -43,6 +43,14 @@ public static class Ice40Memory
             Map("acc", layout.AccumulatorBits, layout.AccDepth),
             In(plan.Act, "act", layout.ActivationBits, 2 * layout.ActDepth),
         ];
+        if (layout.Network.UsesActivationTable)
+        {
+            // hwgen_act_fn's ROM in every PE's output stage (initialised from its image, never loaded).
+            var table = ActivationTable.For(layout.Network.Format.ActivationFrac);
+            memories.Add(Map("act_table", table.WordBits, table.Entries));
+        }
+
+        return memories;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using HwGen.Compression;
 using HwGen.Hardware;
 
 namespace HwGen.Sweep;
@@ -58,6 +59,9 @@ public static class ResourceModel
 
     /// <summary>LUT4s of the sequencer, scanner and host interface (fitted).</summary>
     public const double LutsCore = 358.6;
+
+    /// <summary>LUT4s of one PE's tanh/sigmoid output stage beside its table and multiply, measured with yosys (16-16-10, 2 PEs, A = 16, Fa = 8: 2,784 against 2,522 with ReLU).</summary>
+    public const double LutsPerActivationFunction = 131;
 
     /// <summary>The estimate for a design.</summary>
     public static Ice40Resources Estimate(HardwareLayout layout)
@@ -150,6 +154,27 @@ public static class ResourceModel
         else if (dspsPerPe > 1)
         {
             arithmetic += (double)prodBits * (dspsPerPe - 1);
+        }
+
+        // tanh/sigmoid: the table's ROM is among the memories above; its interpolation multiply
+        // (a step times the position within a segment) takes a MAC16 when 11 bits or wider, like the
+        // product; the rest of hwgen_act_fn (mirror, sigmoid's halving, the interpolation add, the
+        // saturation) is counted as the LUT4s yosys gave it per PE on a 16-bit, Fa = 8 design
+        // (docs/microarchitecture.md), not fitted across sizes.
+        if (layout.Network.UsesActivationTable)
+        {
+            var table = ActivationTable.For(layout.Network.Format.ActivationFrac);
+            int positionBits = Math.Max(0, layout.Network.Format.ActivationFrac - table.SegmentBits);
+            if (positionBits > 0 && table.DeltaBits + positionBits >= 11)
+            {
+                dspsPerPe++;
+            }
+            else
+            {
+                arithmetic += (double)table.DeltaBits * positionBits;
+            }
+
+            arithmetic += LutsPerActivationFunction / LutsPerArithmeticBit;
         }
 
         // The whole array; then what the PEs share and the core: the pending pointer read, the clear

@@ -61,6 +61,53 @@ public class CommandCliTests
         Directory.GetFiles(Path.GetDirectoryName(foreign)!).ShouldBe([foreign]);
     }
 
+    /// <summary>A network whose hidden layers are tanh and sigmoid, in the config format.</summary>
+    private const string TanhSigmoidConfig = """
+        name: smooth
+        input:
+          size: 12
+          signed: true
+        layers:
+          - outputs: 10
+            activation: tanh
+          - outputs: 7
+            activation: sigmoid
+          - outputs: 5
+            activation: none
+        hardware:
+          pes: 3
+        """;
+
+    [Fact]
+    public void Generate_of_tanh_and_sigmoid_layers_writes_the_activation_table_and_the_layer_functions()
+    {
+        using var folder = new TempFolder();
+        string output = folder.File("design");
+
+        var (exit, _, errors) = Run("generate", folder.Write("config.yaml", TanhSigmoidConfig), "-o", output, "--json");
+
+        exit.ShouldBe(CommandLine.Success, errors);
+        File.ReadAllText(Path.Combine(output, "mem", "smooth_act_table.mem")).ShouldBe(HwGen.Compression.ActivationTable.For(8).HexImage());
+        string package = File.ReadAllText(Path.Combine(output, "rtl", "smooth_pkg.sv"));
+        package.ShouldContain("parameter logic [NumLayers*2-1:0] LayerFn = 6'b001110;");
+        package.ShouldContain("parameter ActTableFile = \"mem/smooth_act_table.mem\";");
+        File.ReadAllLines(Path.Combine(output, "sources.f")).ShouldContain("rtl/hwgen_act_fn.sv");
+    }
+
+    [Fact]
+    [Trait("Category", "Tools")]
+    public void Simulate_of_tanh_and_sigmoid_layers_is_bit_exact_and_cycle_exact()
+    {
+        using var folder = new TempFolder();
+
+        var (exit, json, errors) = Run("simulate", folder.Write("config.yaml", TanhSigmoidConfig), "-o", folder.File("sim"), "--vectors", "3", "--simulator", "iverilog", "--json");
+
+        exit.ShouldBe(CommandLine.Success, errors);
+        ((int)json["vectors"]!).ShouldBe(3);
+        ((int)json["mismatches"]!).ShouldBe(0);
+        json["cycles"]!.AsArray().Select(c => (long)c!).ShouldBe(json["model_cycles"]!.AsArray().Select(c => (long)c!));
+    }
+
     [Fact]
     [Trait("Category", "Tools")]
     public void Simulate_json_reports_vectors_mismatches_and_cycles_from_rtl_and_model()

@@ -30,6 +30,40 @@ public class GeneratedRtlTests(ITestOutputHelper output)
         result.Stderr.ShouldNotContain("%Warning");
     }
 
+    [Theory]
+    [Trait("Category", "Tools")]
+    [InlineData(203)]
+    [InlineData(205)]
+    public void Design_with_tanh_and_sigmoid_layers_is_clean_under_verilator_lint_wall(int seed)
+    {
+        using var dir = new TempFolder("lint-act");
+        var design = Design.FromConfig(RandomDesigns.CreateWithTableActivations(seed));
+        Generate(design, dir.Path);
+
+        var result = ProcessRunner.Run("verilator", ["--lint-only", "-Wall", "-f", "sources.f", "--top-module", $"{design.Network.Name}_top"], dir.Path, ToolTimeout);
+
+        output.WriteLine(result.Stderr);
+        result.ExitCode.ShouldBe(0, $"seed {seed}: {string.Join('\n', result.ErrorLines)}");
+        result.Stderr.ShouldNotContain("%Warning");
+    }
+
+    [Fact]
+    [Trait("Category", "Tools")]
+    public void Design_with_tanh_and_sigmoid_layers_synthesizes_in_yosys_without_latches()
+    {
+        using var dir = new TempFolder("yosys-act");
+        var design = Design.FromConfig(RandomDesigns.CreateWithTableActivations(212));
+        Generate(design, dir.Path);
+
+        var log = Yosys(dir.Path, $"synth -top {design.Network.Name}_top; check -assert; stat");
+
+        LatchLines(log).ShouldBeEmpty();
+        log.Split('\n').ShouldContain(
+            l => l.Contains("Used module:", StringComparison.Ordinal) && l.Contains("$paramod", StringComparison.Ordinal) && l.TrimEnd().EndsWith("\\hwgen_act_fn", StringComparison.Ordinal),
+            "the PEs instantiate the activation function");
+        CellCount(log, "$_DLATCH").ShouldBe(0);
+    }
+
     [Fact]
     [Trait("Category", "Tools")]
     public void Real_alex8_design_is_clean_under_verilator_lint_wall()

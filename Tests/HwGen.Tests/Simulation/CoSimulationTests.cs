@@ -47,14 +47,31 @@ public class CoSimulationTests(ITestOutputHelper output)
         RunAndCheck(7, SimulatorKind.Verilator, vectors: 2, loadThroughPort: true);
     }
 
-    private void RunAndCheck(int seed, SimulatorKind simulator, int vectors, bool loadThroughPort = false)
+    /// <summary>Designs with tanh and sigmoid layers: 1, 3 and 5 PEs (seed mod 7 picks the count).</summary>
+    [Theory]
+    [InlineData(203)]
+    [InlineData(205)]
+    [InlineData(207)]
+    public void Random_design_with_tanh_and_sigmoid_layers_is_bit_exact_and_cycle_exact_in_verilator(int seed)
     {
-        var config = RandomDesigns.Create(seed);
+        RunAndCheck(seed, SimulatorKind.Verilator, vectors: 4, tableActivations: true);
+    }
+
+    [Fact]
+    public void Random_design_with_tanh_and_sigmoid_layers_is_bit_exact_and_cycle_exact_in_icarus()
+    {
+        RunAndCheck(212, SimulatorKind.Iverilog, vectors: 2, tableActivations: true);
+    }
+
+    private void RunAndCheck(int seed, SimulatorKind simulator, int vectors, bool loadThroughPort = false, bool tableActivations = false)
+    {
+        var config = tableActivations ? RandomDesigns.CreateWithTableActivations(seed) : RandomDesigns.Create(seed);
         using var dir = new TempFolder($"cosim-{seed}");
         string configPath = dir.File("config.yaml");
         File.WriteAllText(configPath, ConfigYaml.Write(config));
         output.WriteLine($"seed {seed}: {config.Hardware.Pes} PEs, FIFO {config.Hardware.FifoDepth}, layers "
             + string.Join("-", new[] { config.Input.Size }.Concat(config.Layers.Select(l => l.Outputs)))
+            + $", A {config.Quantization.ActivationBits} Fa {config.Quantization.ActivationFrac}, activations " + string.Join("-", config.Layers.Select(l => ConfigNames.Snake(l.Activation)))
             + $", config written to {configPath} (set HWGEN_KEEP_TEST_OUTPUT=1 to keep it)");
 
         var design = Design.FromConfig(config);

@@ -102,10 +102,6 @@ internal static class HostileInputs
             f => ["estimate", OnnxConfig(f, Dataset(f, width: 4, label: 0), layer: "fc9")],
             "layers[0].weights.layer", "has no layer 'fc9'"),
 
-        new("generate_of_a_tanh_layer_that_the_core_does_not_have_yet",
-            f => ["generate", f.Write("config.yaml", Plain + "\n    activation: tanh\n"), "-o", f.File("out")],
-            "layers[0].activation", "the generated core does not have it yet"),
-
         new("retraining_without_a_training_set",
             f => ["estimate", f.Write("config.yaml", Plain + "\ncompression:\n  retrain:\n    epochs: 2\n")],
             "compression.retrain.epochs", "retraining needs a labelled training set"),

@@ -72,4 +72,30 @@ internal static class RandomDesigns
             },
         };
     }
+
+    /// <summary>
+    /// <see cref="Create"/>'s design with each layer's activation drawn from tanh, sigmoid, ReLU and
+    /// the identity (the output stage's table path): layer 0 tanh or sigmoid and layer 1 the other,
+    /// so that the table is always there and both functions run when there are two layers; the draw
+    /// uses its own generator, so the rest of the design is Create's.
+    /// </summary>
+    public static HwGenConfig CreateWithTableActivations(int seed)
+    {
+        var config = Create(seed);
+        var random = new Random(seed ^ 0x5eed);
+        LayerActivation[] kinds = [LayerActivation.Tanh, LayerActivation.Sigmoid, LayerActivation.Relu, LayerActivation.None];
+        int first = random.Next(2);
+        var layers = config.Layers
+            .Select((l, i) => l with
+            {
+                Activation = i switch
+                {
+                    0 => kinds[first],
+                    1 => kinds[1 - first],
+                    _ => kinds[random.Next(kinds.Length)],
+                },
+            })
+            .ToList();
+        return config with { Name = $"act{seed}", Layers = layers };
+    }
 }

@@ -1,3 +1,4 @@
+using HwGen.Compression;
 using HwGen.Emit;
 using HwGen.Hardware;
 using HwGen.Sweep;
@@ -47,6 +48,31 @@ public class ResourceModelTests(ITestOutputHelper output)
 
         output.WriteLine($"{point.Name} ({point.Values}): stored {point.Yosys}, now {cells}");
         (cells with { Carries = 0 }).ShouldBe(point.Yosys, point.Name);
+    }
+
+    [Fact]
+    [Trait("Category", "Tools")]
+    public void A_tanh_design_costs_what_the_model_says_its_table_ebrs_and_mac16s_exactly_and_its_luts_within_the_documented_error()
+    {
+        using var dir = new TempFolder("tanh-resources");
+        string config = dir.Write("small_tanh.yaml", """
+            name: small_tanh
+            input: { size: 16, signed: true }
+            layers:
+              - { outputs: 16, activation: tanh }
+              - { outputs: 10, activation: none }
+            hardware: { pes: 2 }
+            """);
+        var network = Design.Load(config).Network;
+        var model = ResourceModel.Estimate(HardwareLayout.For(network));
+
+        DesignWriter.Write(dir.File("design"), new DesignRequest(network) { CoreSynthesis = true });
+        var cells = Synthesizer.RunCore(dir.File("design"), TimeSpan.FromMinutes(20)).Ice40Cells!;
+
+        output.WriteLine($"model {model}, yosys {cells}");
+        model.Brams.ShouldBe(cells.Brams);
+        model.Dsps.ShouldBe(cells.Dsps);
+        (Math.Abs(model.Luts - cells.Luts) * 100.0 / cells.Luts).ShouldBeLessThanOrEqualTo(LutMaxPercent);
     }
 
     [Fact]
