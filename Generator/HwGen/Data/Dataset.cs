@@ -35,6 +35,15 @@ public sealed record Dataset
 
     public bool IsLabelled => Labels is not null;
 
+    /// <summary>Unlabelled in-memory vectors, each <paramref name="width"/> long, as a dataset.</summary>
+    public static Dataset FromVectors(string origin, IReadOnlyList<double[]> vectors, int width) => new()
+    {
+        Origin = origin,
+        Count = vectors.Count,
+        Width = width,
+        Inputs = vectors.SelectMany(v => v).ToArray(),
+    };
+
     /// <summary>Vector <paramref name="index"/>.</summary>
     public ReadOnlySpan<double> Input(int index) => Inputs.AsSpan(index * Width, Width);
 

@@ -71,7 +71,7 @@ public static class DesignEmitter
             yield return GeneratedFile.Text($"mem/{network.Name}_{memory.Name}.mem", words);
         }
 
-        if (UsesActivationTable(network))
+        if (network.UsesActivationTable)
         {
             // A ROM, always initialised from its image (never loaded through the load port).
             yield return GeneratedFile.Text(ActivationTablePath(network), ActivationTable.For(network.Format.ActivationFrac).HexImage());
@@ -115,12 +115,6 @@ public static class DesignEmitter
         model["netlist"] = false;
         return GeneratedFile.Text(CoreSynthesisScript, renderer.Render(Ice40SynthesisTemplate, model));
     }
-
-    /// <summary>
-    /// Whether some layer's activation is tanh or sigmoid: only then do the PEs' output stages hold
-    /// the activation table (<c>hwgen_act_fn</c>); ReLU and identity designs have none.
-    /// </summary>
-    public static bool UsesActivationTable(CompressedNetwork network) => network.UsesActivationTable;
 
     /// <summary>The activation table's image (<see cref="ActivationTable.HexImage"/>), relative to the design folder.</summary>
     public static string ActivationTablePath(CompressedNetwork network) => $"mem/{network.Name}_act_table.mem";
@@ -191,7 +185,7 @@ public static class DesignEmitter
             ["layerShift"] = Table(l => l.Shift),
             ["layerRelu"] = $"{layers.Count}'b{relu}",
             ["layerFn"] = $"{2 * layers.Count}'b{functions}",
-            ["actTableFile"] = UsesActivationTable(network) ? ActivationTablePath(network) : "",
+            ["actTableFile"] = network.UsesActivationTable ? ActivationTablePath(network) : "",
             ["memPrefix"] = bakeWeights ? $"mem/{network.Name}_" : "",
             ["spmatStyle"] = MemoryPlan.RtlStyle(plan.Spmat),
             ["actStyle"] = MemoryPlan.RtlStyle(plan.Act),

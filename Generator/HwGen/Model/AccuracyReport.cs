@@ -112,14 +112,7 @@ public sealed record AccuracyReport(
     /// <summary>Runs the float stages and the fixed-point network on every input and compares their outputs.</summary>
     public static AccuracyReport Compute(CompressedNetwork network, IReadOnlyList<double[]> inputs)
     {
-        var data = new Dataset
-        {
-            Origin = "input vectors",
-            Count = inputs.Count,
-            Width = network.InputSize,
-            Inputs = inputs.SelectMany(v => v).ToArray(),
-        };
-        return Compute(network, data, []);
+        return Compute(network, Dataset.FromVectors("input vectors", inputs, network.InputSize), []);
     }
 
     /// <summary>

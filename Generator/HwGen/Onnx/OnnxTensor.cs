@@ -79,62 +79,48 @@ internal sealed class OnnxTensor
         {
             case TensorProto.Types.DataType.Float:
                 return FromFloats(hasRaw
-                    ? Decode(raw, 4, count, b => BinaryPrimitives.ReadSingleLittleEndian(b))
+                    ? Decode<double>(raw, 4, count, b => BinaryPrimitives.ReadSingleLittleEndian(b))
                     : Check(tensor.FloatData.Select(f => (double)f).ToArray(), count), shape);
             case TensorProto.Types.DataType.Double:
                 return FromFloats(hasRaw
-                    ? Decode(raw, 8, count, BinaryPrimitives.ReadDoubleLittleEndian)
+                    ? Decode<double>(raw, 8, count, BinaryPrimitives.ReadDoubleLittleEndian)
                     : Check(tensor.DoubleData.ToArray(), count), shape);
             case TensorProto.Types.DataType.Float16:
                 return FromFloats(hasRaw
-                    ? Decode(raw, 2, count, b => (double)BinaryPrimitives.ReadHalfLittleEndian(b))
+                    ? Decode<double>(raw, 2, count, b => (double)BinaryPrimitives.ReadHalfLittleEndian(b))
                     : Check(tensor.Int32Data.Select(v => (double)BitConverter.UInt16BitsToHalf((ushort)v)).ToArray(), count), shape);
             case TensorProto.Types.DataType.Int64:
                 return FromInts(hasRaw
-                    ? DecodeInts(raw, 8, count, BinaryPrimitives.ReadInt64LittleEndian)
-                    : CheckInts(tensor.Int64Data.ToArray(), count), shape);
+                    ? Decode<long>(raw, 8, count, BinaryPrimitives.ReadInt64LittleEndian)
+                    : Check(tensor.Int64Data.ToArray(), count), shape);
             case TensorProto.Types.DataType.Int32:
                 return FromInts(hasRaw
-                    ? DecodeInts(raw, 4, count, b => BinaryPrimitives.ReadInt32LittleEndian(b))
-                    : CheckInts(tensor.Int32Data.Select(v => (long)v).ToArray(), count), shape);
+                    ? Decode<long>(raw, 4, count, b => BinaryPrimitives.ReadInt32LittleEndian(b))
+                    : Check(tensor.Int32Data.Select(v => (long)v).ToArray(), count), shape);
             case TensorProto.Types.DataType.Int16:
                 return FromInts(hasRaw
-                    ? DecodeInts(raw, 2, count, b => BinaryPrimitives.ReadInt16LittleEndian(b))
-                    : CheckInts(tensor.Int32Data.Select(v => (long)v).ToArray(), count), shape);
+                    ? Decode<long>(raw, 2, count, b => BinaryPrimitives.ReadInt16LittleEndian(b))
+                    : Check(tensor.Int32Data.Select(v => (long)v).ToArray(), count), shape);
             case TensorProto.Types.DataType.Int8:
                 return FromInts(hasRaw
-                    ? DecodeInts(raw, 1, count, b => (sbyte)b[0])
-                    : CheckInts(tensor.Int32Data.Select(v => (long)v).ToArray(), count), shape);
+                    ? Decode<long>(raw, 1, count, b => (sbyte)b[0])
+                    : Check(tensor.Int32Data.Select(v => (long)v).ToArray(), count), shape);
             case TensorProto.Types.DataType.Uint8:
             case TensorProto.Types.DataType.Bool:
                 return FromInts(hasRaw
-                    ? DecodeInts(raw, 1, count, b => b[0])
-                    : CheckInts(tensor.Int32Data.Select(v => (long)v).ToArray(), count), shape);
+                    ? Decode<long>(raw, 1, count, b => b[0])
+                    : Check(tensor.Int32Data.Select(v => (long)v).ToArray(), count), shape);
             default:
                 throw new FormatException($"element type {type} is not supported (float, double, float16 and integer tensors are)");
         }
     }
 
-    private delegate double FloatReader(ReadOnlySpan<byte> bytes);
+    private delegate T Reader<T>(ReadOnlySpan<byte> bytes);
 
-    private delegate long IntReader(ReadOnlySpan<byte> bytes);
-
-    private static double[] Decode(ReadOnlySpan<byte> raw, int size, long count, FloatReader read)
+    private static T[] Decode<T>(ReadOnlySpan<byte> raw, int size, long count, Reader<T> read)
     {
         CheckRaw(raw, size, count);
-        var values = new double[count];
-        for (var i = 0; i < values.Length; i++)
-        {
-            values[i] = read(raw.Slice(i * size, size));
-        }
-
-        return values;
-    }
-
-    private static long[] DecodeInts(ReadOnlySpan<byte> raw, int size, long count, IntReader read)
-    {
-        CheckRaw(raw, size, count);
-        var values = new long[count];
+        var values = new T[count];
         for (var i = 0; i < values.Length; i++)
         {
             values[i] = read(raw.Slice(i * size, size));
@@ -151,10 +137,7 @@ internal sealed class OnnxTensor
         }
     }
 
-    private static double[] Check(double[] values, long count) =>
-        values.Length == count ? values : throw new FormatException($"{values.Length} values for {count} elements (truncated or corrupt)");
-
-    private static long[] CheckInts(long[] values, long count) =>
+    private static T[] Check<T>(T[] values, long count) =>
         values.Length == count ? values : throw new FormatException($"{values.Length} values for {count} elements (truncated or corrupt)");
 
     /// <summary>A scalar (or one-element) integer tensor's value.</summary>

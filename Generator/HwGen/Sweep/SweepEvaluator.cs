@@ -204,13 +204,7 @@ public sealed class SweepEvaluator
         var golden = Enumerable.Range(0, quantized.Count)
             .Select(v => (IReadOnlyList<long[]>)[.. evaluation.LayerOutputs.Select(layer => layer[v])])
             .ToList();
-        var dataset = new Dataset
-        {
-            Origin = "sweep vectors",
-            Count = loaded.Vectors.Count,
-            Width = network.InputSize,
-            Inputs = loaded.Vectors.SelectMany(v => v).ToArray(),
-        };
+        var dataset = Dataset.FromVectors("sweep vectors", loaded.Vectors, network.InputSize);
 
         // Accuracy of the fixed-point network against the float reference: the dense network where its
         // weights exist, else (precompressed layers) the shared weights in float.
