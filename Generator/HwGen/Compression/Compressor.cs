@@ -106,7 +106,7 @@ public static class Compressor
 
     /// <summary>
     /// The cycle-model search that refines a balanced assignment (<c>compression.balance_search</c>):
-    /// <c>HwGen.Model.AssignmentSearch</c> sets it when the library loads, since Compression may not
+    /// the Model layer's <c>AssignmentSearch</c> sets it when the library loads, since Compression may not
     /// use Model (docs/architecture.md). It returns the network re-encoded through <see cref="Reassign"/>.
     /// </summary>
     internal static Func<HwGenConfig, NetworkData, CompressedNetwork, CompressedNetwork>? Refine { get; set; }

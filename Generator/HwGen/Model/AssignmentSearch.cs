@@ -79,7 +79,7 @@ public static class AssignmentSearch
         {
             var layer = network.Layers[l];
             var masks = sources[l].Select(s => Enumerable.Range(0, layer.Cols).Select(h => s[hwColToCol[h]] != 0).ToArray()).ToList();
-            var state = new State(layer.Name, layer.Codes, layer.Rows, layer.Cols, network.Pes, config.Compression.IndexBits, config.Hardware.FifoDepth, hwColToCol, layer.HwRowToRow, masks);
+            var state = new LayerSearch(layer.Name, layer.Codes, layer.Rows, layer.Cols, network.Pes, config.Compression.IndexBits, config.Hardware.FifoDepth, hwColToCol, layer.HwRowToRow, masks);
             state.Run(search.Evaluations);
             maps.Add(state.HwRowToRow());
             hwColToCol = maps[^1];
@@ -116,7 +116,7 @@ public static class AssignmentSearch
     }
 
     /// <summary>The search state of one layer.</summary>
-    private sealed class State
+    internal sealed class LayerSearch
     {
         private readonly string _name;
         private readonly int _rows;
@@ -148,7 +148,7 @@ public static class AssignmentSearch
         private readonly HashSet<(int, int)> _rejected = [];
         private (long Cycles, long Spread) _cost;
 
-        public State(string name, byte[] codes, int rows, int cols, int pes, int indexBits, int fifoDepth, int[] hwColToCol, int[] hwRowToRow, IReadOnlyList<bool[]> masks)
+        public LayerSearch(string name, byte[] codes, int rows, int cols, int pes, int indexBits, int fifoDepth, int[] hwColToCol, int[] hwRowToRow, IReadOnlyList<bool[]> masks)
         {
             _name = name;
             _rows = rows;
@@ -216,6 +216,12 @@ public static class AssignmentSearch
             _colWeight = new long[cols];
             _cost = Evaluate();
         }
+
+        /// <summary>Entries per PE and hardware column of the current assignment, padding included.</summary>
+        public WorkTable Table => _table;
+
+        /// <summary>Cycles of the current assignment summed over the vectors.</summary>
+        public long Cycles => _cost.Cycles;
 
         public int Evaluations { get; private set; }
 
