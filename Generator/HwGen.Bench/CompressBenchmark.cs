@@ -10,7 +10,8 @@ namespace HwGen.Bench;
 /// pruning, k-means, fixed point, row assignment, encoding and statistics, on weights drawn from
 /// a standard normal distribution with a fixed seed. Options: <c>--rows</c>, <c>--cols</c>,
 /// <c>--density</c>, <c>--pes</c>, <c>--assignment interleaved|balanced</c>,
-/// <c>--pruning magnitude|load_balanced</c>, <c>--seed</c>.
+/// <c>--pruning magnitude|load_balanced</c>, <c>--seed</c>, <c>--evaluations</c> (the cycle-model
+/// search's budget with balanced rows; 0 = the weight-only swaps alone).
 /// </summary>
 internal sealed class CompressBenchmark : IBenchmark
 {
@@ -31,16 +32,22 @@ internal sealed class CompressBenchmark : IBenchmark
         int seed = int.Parse(options.Get("seed", "1"), CultureInfo.InvariantCulture);
         var assignment = options.Get("assignment", "interleaved") == "balanced" ? RowAssignmentMethod.Balanced : RowAssignmentMethod.Interleaved;
         var pruning = options.Get("pruning", "magnitude") == "load_balanced" ? PruningMethod.LoadBalanced : PruningMethod.Magnitude;
+        int evaluations = int.Parse(options.Get("evaluations", new BalanceSearchConfig().Evaluations.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
 
         _description = $"compress + encode a {cols} × {rows} layer (inputs × outputs), density {density}, {pes} PEs, " +
-            $"{pruning} pruning, {assignment} rows, normal weights (seed {seed})";
+            $"{pruning} pruning, {assignment} rows{(assignment == RowAssignmentMethod.Balanced ? $" ({evaluations} search evaluations)" : "")}, normal weights (seed {seed})";
         _config = new HwGenConfig
         {
             Name = "bench",
             Seed = seed,
             Input = new InputConfig { Size = cols },
             Layers = [new LayerConfig { Name = "fc6", Outputs = rows, Activation = LayerActivation.Relu, Weights = new WeightsConfig { Density = density } }],
-            Compression = new CompressionConfig { Pruning = pruning, RowAssignment = assignment },
+            Compression = new CompressionConfig
+            {
+                Pruning = pruning,
+                RowAssignment = assignment,
+                BalanceSearch = new BalanceSearchConfig { Evaluations = evaluations },
+            },
             Hardware = new HardwareConfig { Pes = pes },
         };
         _data = new NetworkData

@@ -28,6 +28,8 @@ internal sealed class EieBenchmarkRun : IBenchmark
         EieBenchmark.Write(result, _dir);
         var alex8 = result.Rows[^1];
         return string.Create(CultureInfo.InvariantCulture,
-            $"{result.Rows.Count} layers; {alex8.Name}: {alex8.Cycles} cycles, load efficiency {alex8.LoadEfficiency:P1}; tables and plots in {_dir}");
+            $"{result.Rows.Count} layers; {alex8.Name}: {alex8.Cycles} cycles, load efficiency {alex8.LoadEfficiency:P1}; balanced rows {alex8.BalancedCycles} cycles "
+            + $"(held-out inputs {alex8.HeldOutCycles:F0} → {alex8.HeldOutBalancedCycles:F0}), assignment searches {result.Rows.Sum(r => r.BalancedSeconds):F1} s in all, "
+            + $"{alex8.BalancedSeconds:F1} s for alex8; lowest balanced balance efficiency {result.Rows.Min(r => r.BalancedBalanceEfficiency):P1}; tables and plots in {_dir}");
     }
 }

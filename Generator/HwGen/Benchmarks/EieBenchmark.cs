@@ -37,6 +37,30 @@ public sealed record EieRow(
     double? EieMeasuredUs,
     double? EieTheoreticalUs)
 {
+    /// <summary>Entries the PEs processed with the balanced assignment (its padding differs).</summary>
+    public long BalancedEntries { get; init; }
+
+    /// <summary>Seconds the balanced assignment took: the weight-only swaps and the cycle-model search.</summary>
+    public double BalancedSeconds { get; init; }
+
+    /// <summary>Mean cycles over <see cref="EieBenchmark.HeldOutVectors"/> random inputs the search never saw, interleaved.</summary>
+    public double HeldOutCycles { get; init; }
+
+    /// <summary>The same held-out mean with the balanced assignment.</summary>
+    public double HeldOutBalancedCycles { get; init; }
+
+    /// <summary>Cycles with the weight-only swaps alone (<c>balance_search.evaluations: 0</c>), on the benchmark's input.</summary>
+    public long WeightOnlyCycles { get; init; }
+
+    /// <summary>The held-out mean with the weight-only swaps alone.</summary>
+    public double HeldOutWeightOnlyCycles { get; init; }
+
+    /// <summary>ceil(balanced entries / N): the balanced assignment's work bound.</summary>
+    public long BalancedWorkCycles => (BalancedEntries + EieBenchmark.Pes - 1) / EieBenchmark.Pes;
+
+    /// <summary>Balanced work bound / balanced cycles: the goal of the assignment search (≥ 0.95).</summary>
+    public double BalancedBalanceEfficiency => (double)BalancedWorkCycles / BalancedCycles;
+
     public double LoadEfficiency => (double)IdealCycles / Cycles;
 
     /// <summary>ceil(entries processed, padding included / N): the bound EIE's "theoretical time" uses.</summary>
@@ -65,7 +89,7 @@ public sealed record EieBenchmarkJson(IReadOnlyList<EieRowJson> Layers, double S
         [.. result.Rows.Select(r => new EieRowJson(
             r.Name, r.Rows, r.Cols, r.WeightDensity, r.ActivationDensity, r.UsefulMacs, r.Padding, r.EntriesProcessed, r.IdealCycles, r.WorkCycles,
             r.Cycles, r.BalanceEfficiency, r.LoadEfficiency, r.TimeUs, r.EieMeasuredUs, r.EieTheoreticalUs, r.EieEfficiency, r.BalancedCycles,
-            r.LoadBalancedCycles))],
+            r.LoadBalancedCycles, r.BalancedWorkCycles, r.BalancedBalanceEfficiency, r.BalancedSeconds, r.HeldOutCycles, r.HeldOutBalancedCycles, r.WeightOnlyCycles, r.HeldOutWeightOnlyCycles))],
         result.Seconds,
         files);
 }
@@ -90,6 +114,13 @@ public sealed record EieBenchmarkJson(IReadOnlyList<EieRowJson> Layers, double S
 /// <param name="EieEfficiency">EIE's theoretical / measured time; null for the real alex8 layer.</param>
 /// <param name="BalancedCycles">Cycles with the balanced row assignment.</param>
 /// <param name="LoadBalancedCycles">Cycles with load-balance-aware pruning; 0 for precompressed weights.</param>
+/// <param name="BalancedWorkCycles">The balanced assignment's entries processed / N, rounded up.</param>
+/// <param name="BalancedBalanceEfficiency">balanced_work_cycles / balanced_cycles.</param>
+/// <param name="BalancedSeconds">Seconds the balanced assignment took (weight-only swaps and cycle-model search).</param>
+/// <param name="HeldOutCycles">Mean cycles, interleaved, over random inputs of the layer's density that the search did not see.</param>
+/// <param name="HeldOutBalancedCycles">The same mean with the balanced assignment.</param>
+/// <param name="WeightOnlyCycles">Cycles with the weight-only swaps alone (no cycle-model search), on the benchmark's input.</param>
+/// <param name="HeldOutWeightOnlyCycles">The held-out mean with the weight-only swaps alone.</param>
 public sealed record EieRowJson(
     string Layer,
     int Rows,
@@ -109,7 +140,14 @@ public sealed record EieRowJson(
     double? EieTheoreticalUs,
     double? EieEfficiency,
     long BalancedCycles,
-    long LoadBalancedCycles);
+    long LoadBalancedCycles,
+    long BalancedWorkCycles,
+    double BalancedBalanceEfficiency,
+    double BalancedSeconds,
+    double HeldOutCycles,
+    double HeldOutBalancedCycles,
+    long WeightOnlyCycles,
+    double HeldOutWeightOnlyCycles);
 
 /// <summary>Everything the benchmark measured, and the design-space figures.</summary>
 public sealed record EieBenchmarkResult(
@@ -142,6 +180,12 @@ public static class EieBenchmark
         new("NT-Wd", 600, 8791, 0.11, 1.0, 13.9, 13.0),
         new("NT-LSTM", 1201, 2400, 0.10, 1.0, 7.5, 6.5),
     ];
+
+    /// <summary>Random inputs (seed + <see cref="HeldOutSeedOffset"/>) the balanced assignment is also measured on.</summary>
+    public const int HeldOutVectors = 8;
+
+    /// <summary>Offset of the held-out inputs' seed from the config's (the search uses seed and seed + 1).</summary>
+    public const int HeldOutSeedOffset = 100;
 
     public static readonly int[] FifoDepths = [1, 2, 4, 8, 16, 32, 64, 128, 256];
 
@@ -182,8 +226,17 @@ public static class EieBenchmark
             var cycles = CycleModel.RunLayer(layer, Pes, FifoDepth, nonZero);
 
             progress($"{name}: balanced row assignment");
+            var searchWatch = Stopwatch.StartNew();
             var balanced = Reencode(design, Pes, RowAssignmentMethod.Balanced);
+            double searchSeconds = searchWatch.Elapsed.TotalSeconds;
             var balancedCycles = CycleModel.RunLayer(balanced.Layers[0], Pes, FifoDepth, nonZero);
+            var heldOut = NetworkLoader.RandomInputs(AssignmentSearch.WithInputDensity(design.Config, design.Data), HeldOutVectors, design.Config.Seed + HeldOutSeedOffset)
+                .Select(v => GoldenModel.QuantizeInput(design.Network.Format, v).Select(a => a != 0).ToArray()).ToList();
+            double heldOutCycles = heldOut.Average(m => (double)CycleModel.RunLayer(layer, Pes, FifoDepth, m).Cycles);
+            double heldOutBalanced = heldOut.Average(m => (double)CycleModel.RunLayer(balanced.Layers[0], Pes, FifoDepth, m).Cycles);
+            var weightOnly = Reencode(design, Pes, RowAssignmentMethod.Balanced, evaluations: 0).Layers[0];
+            long weightOnlyCycles = CycleModel.RunLayer(weightOnly, Pes, FifoDepth, nonZero).Cycles;
+            double heldOutWeightOnly = heldOut.Average(m => (double)CycleModel.RunLayer(weightOnly, Pes, FifoDepth, m).Cycles);
 
             long loadBalancedCycles = 0;
             if (!design.Config.Layers[0].Weights.IsPrecompressed)
@@ -196,7 +249,15 @@ public static class EieBenchmark
 
             rows.Add(new EieRow(name, layer.Rows, layer.Cols, layer.Statistics.Density, nonZero.Count(x => x) / (double)nonZero.Length,
                 cycles.UsefulMacs, layer.Statistics.Padding, cycles.Entries, cycles.IdealCycles, cycles.Cycles, balancedCycles.Cycles, loadBalancedCycles,
-                paper?.MeasuredUs, paper?.TheoreticalUs));
+                paper?.MeasuredUs, paper?.TheoreticalUs)
+            {
+                BalancedEntries = balancedCycles.Entries,
+                BalancedSeconds = searchSeconds,
+                HeldOutCycles = heldOutCycles,
+                HeldOutBalancedCycles = heldOutBalanced,
+                WeightOnlyCycles = weightOnlyCycles,
+                HeldOutWeightOnlyCycles = heldOutWeightOnly,
+            });
 
             if (figures && paper is not null)
             {
@@ -237,7 +298,7 @@ public static class EieBenchmark
     };
 
     /// <summary>The same compressed weights encoded for another PE count or row assignment (no new pruning or k-means).</summary>
-    private static CompressedNetwork Reencode(Design design, int pes, RowAssignmentMethod assignment)
+    private static CompressedNetwork Reencode(Design design, int pes, RowAssignmentMethod assignment, int? evaluations = null)
     {
         var layer = design.Network.Layers[0];
         var data = new NetworkData
@@ -248,7 +309,11 @@ public static class EieBenchmark
         var config = design.Config with
         {
             Hardware = design.Config.Hardware with { Pes = pes },
-            Compression = design.Config.Compression with { RowAssignment = assignment },
+            Compression = design.Config.Compression with
+            {
+                RowAssignment = assignment,
+                BalanceSearch = design.Config.Compression.BalanceSearch with { Evaluations = evaluations ?? design.Config.Compression.BalanceSearch.Evaluations },
+            },
             Layers = [design.Config.Layers[0] with { Weights = new WeightsConfig { Source = DataSource.Npz, CodesKey = "codes", CodebookKey = "codebook" } }],
         };
         return Compressor.Compress(config, data);
@@ -258,12 +323,12 @@ public static class EieBenchmark
     public static string Markdown(EieBenchmarkResult result)
     {
         var md = new StringBuilder();
-        md.Append("| layer | size | weight density | act. density | useful MACs | padding (all) | ideal cycles | work bound (with padding) | model cycles | load eff. | balance eff. (work / cycles) | time @800 MHz (µs) | EIE measured (µs) | EIE theoretical (µs) | EIE theor./meas. | balanced rows: cycles (load eff.) | load-balanced pruning: cycles (load eff.) |\n");
-        md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.Append("| layer | size | weight density | act. density | useful MACs | padding (all) | ideal cycles | work bound (with padding) | model cycles | load eff. | balance eff. (work / cycles) | time @800 MHz (µs) | EIE measured (µs) | EIE theoretical (µs) | EIE theor./meas. | balanced rows: cycles (load eff.) | balanced: balance eff. | balanced: search (s) | weight-only swaps: cycles | held-out inputs: interleaved / weight-only / balanced | load-balanced pruning: cycles (load eff.) |\n");
+        md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in result.Rows)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.Cols}×{r.Rows} | {r.WeightDensity:P1} | {r.ActivationDensity:P1} | {r.UsefulMacs:N0} | {r.Padding:N0} | {r.IdealCycles:N0} | {r.WorkCycles:N0} | {r.Cycles:N0} | {r.LoadEfficiency:P1} | {r.BalanceEfficiency:P1} | {r.TimeUs:F2} | {Opt(r.EieMeasuredUs, "F1")} | {Opt(r.EieTheoreticalUs, "F1")} | {Opt(r.EieEfficiency, "P1")} | {r.BalancedCycles:N0} ({r.BalancedEfficiency:P1}) | {(r.LoadBalancedCycles == 0 ? "—" : $"{r.LoadBalancedCycles:N0} ({r.LoadBalancedEfficiency:P1})")} |\n");
+                $"| {r.Name} | {r.Cols}×{r.Rows} | {r.WeightDensity:P1} | {r.ActivationDensity:P1} | {r.UsefulMacs:N0} | {r.Padding:N0} | {r.IdealCycles:N0} | {r.WorkCycles:N0} | {r.Cycles:N0} | {r.LoadEfficiency:P1} | {r.BalanceEfficiency:P1} | {r.TimeUs:F2} | {Opt(r.EieMeasuredUs, "F1")} | {Opt(r.EieTheoreticalUs, "F1")} | {Opt(r.EieEfficiency, "P1")} | {r.BalancedCycles:N0} ({r.BalancedEfficiency:P1}) | {r.BalancedBalanceEfficiency:P1} | {r.BalancedSeconds:F1} | {r.WeightOnlyCycles:N0} | {r.HeldOutCycles:N0} / {r.HeldOutWeightOnlyCycles:N0} / {r.HeldOutBalancedCycles:N0} | {(r.LoadBalancedCycles == 0 ? "—" : $"{r.LoadBalancedCycles:N0} ({r.LoadBalancedEfficiency:P1})")} |\n");
         }
 
         return md.ToString();
@@ -273,13 +338,15 @@ public static class EieBenchmark
     public static string Csv(EieBenchmarkResult result) => new CsvTable(
         ["layer", "cols", "rows", "weight_density", "activation_density", "useful_macs", "padding", "entries_processed", "ideal_cycles", "work_cycles",
             "model_cycles", "load_efficiency", "time_us_800mhz", "eie_measured_us", "eie_theoretical_us", "eie_efficiency", "balanced_cycles",
-            "balanced_efficiency", "load_balanced_cycles", "load_balanced_efficiency"],
+            "balanced_efficiency", "load_balanced_cycles", "load_balanced_efficiency", "balanced_work_cycles", "balanced_balance_efficiency",
+            "balanced_seconds", "held_out_cycles", "held_out_balanced_cycles", "weight_only_cycles", "held_out_weight_only_cycles"],
         [.. result.Rows.Select(r => (IReadOnlyList<string>)
         [
             r.Name, Cell(r.Cols), Cell(r.Rows), Cell(r.WeightDensity), Cell(r.ActivationDensity), Cell(r.UsefulMacs), Cell(r.Padding),
             Cell(r.EntriesProcessed), Cell(r.IdealCycles), Cell(r.WorkCycles), Cell(r.Cycles), Cell(r.LoadEfficiency), Cell(r.TimeUs),
             Opt(r.EieMeasuredUs, "R"), Opt(r.EieTheoreticalUs, "R"), Opt(r.EieEfficiency, "R"), Cell(r.BalancedCycles), Cell(r.BalancedEfficiency),
-            Cell(r.LoadBalancedCycles), Cell(r.LoadBalancedEfficiency),
+            Cell(r.LoadBalancedCycles), Cell(r.LoadBalancedEfficiency), Cell(r.BalancedWorkCycles), Cell(r.BalancedBalanceEfficiency),
+            Cell(r.BalancedSeconds), Cell(r.HeldOutCycles), Cell(r.HeldOutBalancedCycles), Cell(r.WeightOnlyCycles), Cell(r.HeldOutWeightOnlyCycles),
         ])]).Write();
 
     /// <summary>Writes eie.md, eie.csv and the figures (CSV + SVG) into <paramref name="directory"/>.</summary>

@@ -87,11 +87,57 @@ public static class Compressor
             hwColToCol = hwRowToRow;
         }
 
-        return new CompressedNetwork
+        var network = new CompressedNetwork
         {
             Name = config.Name,
             Spec = HardwareSpec.FromConfig(config),
             Format = format,
+            Layers = layers,
+            Statistics = new NetworkStatistics { Layers = layers.Select(x => x.Statistics).ToList() },
+        };
+        if (c.RowAssignment == RowAssignmentMethod.Balanced && c.BalanceSearch.Evaluations > 0 && pes > 1)
+        {
+            var refine = Refine ?? throw new InvalidOperationException("the cycle-model search of compression.balance_search is not registered");
+            network = refine(config, data, network);
+        }
+
+        return network;
+    }
+
+    /// <summary>
+    /// The cycle-model search that refines a balanced assignment (<c>compression.balance_search</c>):
+    /// the Model layer's <c>AssignmentSearch</c> sets it when the library loads, since Compression may not
+    /// use Model (docs/architecture.md). It returns the network re-encoded through <see cref="Reassign"/>.
+    /// </summary>
+    internal static Func<HwGenConfig, NetworkData, CompressedNetwork, CompressedNetwork>? Refine { get; set; }
+
+    /// <summary>
+    /// <paramref name="network"/> with other row assignments (one per layer, hardware row → original
+    /// row), re-encoded: each layer's columns follow the previous layer's new rows.
+    /// </summary>
+    internal static CompressedNetwork Reassign(HwGenConfig config, CompressedNetwork network, IReadOnlyList<int[]> hwRowToRow)
+    {
+        var c = config.Compression;
+        int pes = network.Pes;
+        var layers = new List<CompressedLayer>(network.Layers.Count);
+        int[] hwColToCol = network.Layers[0].HwColToCol;
+        for (var l = 0; l < network.Layers.Count; l++)
+        {
+            var old = network.Layers[l];
+            var encodings = CscEncoder.Encode(old.Codes, old.Rows, old.Cols, pes, c.IndexBits, hwRowToRow[l], hwColToCol);
+            layers.Add(old with
+            {
+                HwRowToRow = hwRowToRow[l],
+                HwColToCol = hwColToCol,
+                PeEncodings = encodings,
+                Statistics = StatisticsCalculator.ForLayer(
+                    old.Name, old.Rows, old.Cols, encodings, c.CodebookBits, c.IndexBits, network.Format.WeightBits, network.Format.AccumulatorBits),
+            });
+            hwColToCol = hwRowToRow[l];
+        }
+
+        return network with
+        {
             Layers = layers,
             Statistics = new NetworkStatistics { Layers = layers.Select(x => x.Statistics).ToList() },
         };

@@ -74,9 +74,11 @@ public static class RowAssignment
     /// part of the objective.
     /// </para>
     /// <para>
-    /// <b>Measured</b> (cycle model, alex8's real input, FIFO depth 8): at 64 PEs interleaved 7,912
-    /// cycles, balanced 7,388, ideal 7,075 (at 16 PEs 30,065, 28,845 and 28,300); more, and how
-    /// close a static assignment can get, in docs/microarchitecture.md.
+    /// <b>Measured</b> (cycle model, alex8's real input, FIFO depth 8): at 64 PEs interleaved 7,892
+    /// cycles, these swaps 7,367, ideal 7,075 (at 16 PEs 30,005, 28,784 and 28,300). This is the
+    /// first stage of <c>row_assignment: balanced</c>; the compressor then hands the result to the
+    /// cycle-model search of <c>compression.balance_search</c> (Model's <c>AssignmentSearch</c>:
+    /// 7,210 at 64 PEs). More in docs/microarchitecture.md.
     /// </para>
     /// </remarks>
     /// <param name="codes">Rows × Cols row-major, 0 = pruned.</param>

@@ -106,10 +106,19 @@ public static class ConfigSchema
                 "Bits of the relative row index of the sparse encoding; longer zero runs get padding entries.", unit: "bits"),
             KeysOf<CompressionConfig>.Enum(
                 "row_assignment", c => c.RowAssignment, (c, v) => c with { RowAssignment = v },
-                "`interleaved`: row i goes to PE i mod N (EIE); `balanced`: a row permutation, computed from the weights alone, that evens out the work per column and along the column order (docs/microarchitecture.md)."),
+                "`interleaved`: row i goes to PE i mod N (EIE); `balanced`: a row permutation with the same rows per PE, found by swaps that even out the work per column and along the column order, then refined against the cycle model (`balance_search`; docs/microarchitecture.md)."),
             KeysOf<CompressionConfig>.Int(
                 "kmeans_iterations", c => c.KMeansIterations, (c, v) => c with { KMeansIterations = v }, 1, 10_000,
                 "Upper bound on k-means iterations (it stops earlier when assignments settle)."),
+            KeysOf<CompressionConfig>.Section(
+                "balance_search", c => c.BalanceSearch, (c, v) => c with { BalanceSearch = v },
+                "With `row_assignment: balanced`: swaps of rows between PEs kept only when the cycle model, run on the search vectors, says the layer got faster (docs/microarchitecture.md). The assignment is part of the design: the same config gives the same one.",
+                KeysOf<BalanceSearchConfig>.Int(
+                    "vectors", b => b.Vectors, (b, v) => b with { Vectors = v }, 1, 64,
+                    "Input vectors per evaluation: the config's own input vectors first, then random ones of the same density from `seed` + 1.", unit: "vectors"),
+                KeysOf<BalanceSearchConfig>.Int(
+                    "evaluations", b => b.Evaluations, (b, v) => b with { Evaluations = v }, 0, 1_000_000,
+                    "Upper bound on cycle-model evaluations per layer (each runs every search vector); 0 = the weight-only swap search alone.", unit: "evaluations")),
             KeysOf<CompressionConfig>.Section(
                 "retrain", c => c.Retrain, (c, v) => c with { Retrain = v },
                 "Deep Compression's retraining on `dataset.train`: after pruning, the kept weights with the mask fixed; after sharing, the centroids. Softmax cross-entropy on the last layer, SGD with momentum 0.9, deterministic for a seed.",

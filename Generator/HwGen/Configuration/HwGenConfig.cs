@@ -249,6 +249,19 @@ public sealed record CompressionConfig
 
     /// <summary>Retraining after pruning and after sharing (needs <c>dataset.train</c>).</summary>
     public RetrainConfig Retrain { get; init; } = new();
+
+    /// <summary>The cycle-model search that refines the balanced row assignment.</summary>
+    public BalanceSearchConfig BalanceSearch { get; init; } = new();
+}
+
+/// <summary>The cycle-model search behind <c>row_assignment: balanced</c> (docs/microarchitecture.md).</summary>
+public sealed record BalanceSearchConfig
+{
+    /// <summary>Input vectors the cycle model runs per evaluation: the config's own first, then random ones.</summary>
+    public int Vectors { get; init; } = 1;
+
+    /// <summary>Upper bound on cycle-model evaluations per layer; 0 = the weight-only swap search alone.</summary>
+    public int Evaluations { get; init; } = 10_000;
 }
 
 public sealed record QuantizationConfig

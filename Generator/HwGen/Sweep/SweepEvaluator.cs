@@ -188,9 +188,16 @@ public sealed class SweepEvaluator
     /// <summary>Points with the same compressed weights and the same encoding share one encoded network (they differ in FIFO depth, line entries or clock).</summary>
     private static string EncodedKey(string compressionKey, HwGenConfig config) => $"{compressionKey}\n{EncodingKey(config)}";
 
-    /// <summary>What the row assignment and the encoding depend on.</summary>
-    private static (int Pes, RowAssignmentMethod Assignment, int IndexBits) EncodingKey(HwGenConfig config) =>
-        (config.Hardware.Pes, config.Compression.RowAssignment, config.Compression.IndexBits);
+    /// <summary>
+    /// What the row assignment and the encoding depend on: with balanced rows also the FIFO depth
+    /// and the budget of the cycle-model search (compression.balance_search).
+    /// </summary>
+    private static (int Pes, RowAssignmentMethod Assignment, int IndexBits, int FifoDepth, BalanceSearchConfig? Search) EncodingKey(HwGenConfig config)
+    {
+        var c = config.Compression;
+        bool searched = c.RowAssignment == RowAssignmentMethod.Balanced && c.BalanceSearch.Evaluations > 0;
+        return (config.Hardware.Pes, c.RowAssignment, c.IndexBits, searched ? config.Hardware.FifoDepth : 0, searched ? c.BalanceSearch : null);
+    }
 
     private CompressedBase Compress(HwGenConfig config)
     {

@@ -26,11 +26,13 @@ public class Alex8CoSimulationTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public void Alex8_with_balanced_rows_is_bit_exact_cycle_exact_and_within_5_percent_of_ideal()
+    public void Alex8_with_balanced_rows_is_bit_exact_cycle_exact_and_within_2_percent_of_ideal()
     {
+        // The balanced assignment is searched against the cycle model on this very input
+        // (compression.balance_search); docs/microarchitecture.md gives held-out inputs too.
         var result = Simulate(RowAssignmentMethod.Balanced, out long ideal);
 
-        result.Cycles[0].ShouldBeLessThanOrEqualTo((long)Math.Floor(1.05 * ideal));
+        result.Cycles[0].ShouldBeLessThanOrEqualTo((long)Math.Ceiling(1.02 * ideal));
     }
 
     private SimulationResult Simulate(RowAssignmentMethod assignment, out long ideal)
