@@ -54,9 +54,9 @@ test-fast: restore
 demo: build
 	./hwgen simulate examples/demo.yaml -o out/demo --vectors 8
 
-## bench: measured runs (compression, EIE benchmark, Verilator vs cycle model, sweep throughput, the
-## sweep on a single-node Slurm cluster with 1, 2 and 4 tasks, evaluators and retraining on the
-## MNIST LeNet-300-100, tanh/sigmoid accuracy);
+## bench: measured runs (compression, EIE benchmark, Verilator today vs its earlier build and vs the
+## cycle model, sweep throughput, the sweep on a single-node Slurm cluster with 1, 2 and 4 tasks,
+## evaluators and retraining on the MNIST LeNet-300-100, tanh/sigmoid accuracy);
 ## results in out/bench/
 BENCH := $(DOTNET) run -c $(CONFIGURATION) --no-build --project Generator/HwGen.Bench --
 bench: build
