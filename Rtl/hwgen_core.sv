@@ -15,7 +15,11 @@ module hwgen_core #(
   parameter int ActFrac = 8,
   parameter int WeightBits = 16,
   parameter int AccBits = 40,
+  /// Bits of an entry's weight field: the codebook index b, or W with LinearWeights.
   parameter int CodeBits = 4,
+  /// 1: entries hold the weight itself (signed, CodeBits = WeightBits) and there is no codebook;
+  /// 0: entries hold a code into the per-layer codebook.
+  parameter bit LinearWeights = 1'b0,
   parameter int IndexBits = 4,
   parameter int LineEntries = 8,
   parameter int FifoDepth = 8,
@@ -409,9 +413,9 @@ module hwgen_core #(
   assign ld_ready_o    = (state_q == StIdle) || (state_q == StClear);
 
   // ---------------------------------------------------------------------------------------------
-  // Codebook: one table of 2^CodeBits values per layer, shared by all PEs
+  // Codebook: one table of 2^CodeBits values per layer, shared by all PEs (none for linear
+  // weights: an entry's weight field is the weight itself)
   // ---------------------------------------------------------------------------------------------
-  logic [WeightBits-1:0]   codebook_q [CbEntries];
   logic                    ld_fire;
   logic [LdRegionBits-1:0] ld_region;
   logic [LdPeBits-1:0]     ld_pe;
@@ -420,24 +424,30 @@ module hwgen_core #(
   assign ld_region = ld_addr_i[LdRegionLsb +: LdRegionBits];
   assign ld_pe     = ld_addr_i[LdPeLsb +: LdPeBits];
 
-  initial begin
-    if (MemPrefix != "") begin
-      $readmemh({MemPrefix, "codebook.mem"}, codebook_q);
-    end
-  end
+  if (LinearWeights) begin : gen_linear
+    assign pe_weight = pe_code;
+  end else begin : gen_codebook_table
+    logic [WeightBits-1:0] codebook_q [CbEntries];
 
-  always_ff @(posedge clk_i) begin
-    if (ld_fire && ld_region == LdRegionBits'(RegionCodebook)) begin
-      codebook_q[ld_addr_i[LdWordLsb +: CbAddrBits]] <= ld_data_i[WeightBits-1:0];
+    initial begin
+      if (MemPrefix != "") begin
+        $readmemh({MemPrefix, "codebook.mem"}, codebook_q);
+      end
     end
-  end
 
-  for (genvar p = 0; p < NumPes; p++) begin : gen_codebook
-    if (NumLayers == 1) begin : gen_one_layer
-      assign pe_weight[p*WeightBits +: WeightBits] = codebook_q[pe_code[p*CodeBits +: CodeBits]];
-    end else begin : gen_layers
-      assign pe_weight[p*WeightBits +: WeightBits] =
-          codebook_q[{layer_q, pe_code[p*CodeBits +: CodeBits]}];
+    always_ff @(posedge clk_i) begin
+      if (ld_fire && ld_region == LdRegionBits'(RegionCodebook)) begin
+        codebook_q[ld_addr_i[LdWordLsb +: CbAddrBits]] <= ld_data_i[WeightBits-1:0];
+      end
+    end
+
+    for (genvar p = 0; p < NumPes; p++) begin : gen_codebook
+      if (NumLayers == 1) begin : gen_one_layer
+        assign pe_weight[p*WeightBits +: WeightBits] = codebook_q[pe_code[p*CodeBits +: CodeBits]];
+      end else begin : gen_layers
+        assign pe_weight[p*WeightBits +: WeightBits] =
+            codebook_q[{layer_q, pe_code[p*CodeBits +: CodeBits]}];
+      end
     end
   end
 
@@ -512,6 +522,8 @@ module hwgen_core #(
   initial begin
     assert (NumPes >= 1 && NumPes <= (1 << LdPeBits)) else $fatal(1, "hwgen_core: NumPes out of range");
     assert (FifoDepth >= 1) else $fatal(1, "hwgen_core: FifoDepth must be at least 1");
+    assert (!LinearWeights || CodeBits == WeightBits)
+      else $fatal(1, "hwgen_core: linear weights need CodeBits == WeightBits");
   end
 `endif
 

@@ -249,7 +249,7 @@ public sealed record AccuracyJson(
         }
 
         var fixedPoint = accuracy.For(AccuracyStage.FixedPoint).VersusPrevious;
-        bool shared = accuracy.For(AccuracyStage.Shared).Available && accuracy.For(AccuracyStage.Dense).Available;
+        bool shared = accuracy.Find(AccuracyStage.Shared) is { Available: true } && accuracy.For(AccuracyStage.Dense).Available;
         return new AccuracyJson(
             accuracy.Vectors, accuracy.Labelled, fixedPoint.MaxAbsError, fixedPoint.MeanAbsError, fixedPoint.ArgmaxAgreement, shared,
             accuracy.ClippedInputs, accuracy.SaturatedOutputs, stages);
