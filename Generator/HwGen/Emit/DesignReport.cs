@@ -86,11 +86,11 @@ public sealed record EstimateJson(
 /// <param name="Nonzeros">Non-zero weights.</param>
 /// <param name="Padding">Zero entries inserted where a relative index would overflow.</param>
 /// <param name="Entries">Stored entries: non-zeros + padding.</param>
-/// <param name="CodeBits">Bits of a weight code per entry.</param>
+/// <param name="CodeBits">Bits of a weight code per entry (W for linear weights: the weight itself).</param>
 /// <param name="IndexBits">Bits of a relative index per entry.</param>
 /// <param name="BitsPerWeight">Entry bits per non-zero weight, padding included.</param>
 /// <param name="PointerBits">Bits of the column pointers.</param>
-/// <param name="CodebookBits">Bits of the codebook.</param>
+/// <param name="CodebookBits">Bits of the codebook and the biases (the biases only for linear weights).</param>
 /// <param name="CompressedBits">Entries + pointers + codebook, in bits.</param>
 /// <param name="HuffmanCodeBits">Codes after Huffman coding, in bits.</param>
 /// <param name="HuffmanIndexBits">Indices after Huffman coding, in bits.</param>

@@ -35,9 +35,9 @@ public class LinearWeightSweepTests
         string Text(string[] row, string column) => row[Array.IndexOf(header, column)];
         double Number(string[] row, string column) => double.Parse(Text(row, column), CultureInfo.InvariantCulture);
 
-        rows.ShouldAllBe(r => Text(r, "status") == "ok");
         foreach (var row in rows)
         {
+            Text(row, "status").ShouldBe("ok");
             Text(row, "weight_encoding").ShouldBe(Text(row, "compression.weights"));
             Number(row, "accuracy").ShouldBeInRange(0, 1);
             Number(row, "luts").ShouldBeGreaterThan(0);
