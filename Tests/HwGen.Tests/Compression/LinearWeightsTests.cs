@@ -95,6 +95,28 @@ public class LinearWeightsTests
     }
 
     [Fact]
+    public void A_layer_takes_the_same_cycles_with_linear_weights_as_with_a_codebook_on_the_same_input()
+    {
+        // One entry per PE per cycle either way: with one layer (the same input activations), the
+        // encoding alone sets the cycles, and it is the same for the same pruning.
+        var random = new Random(11);
+        var layer = Networks.Float("fc", 37, 29, Networks.Normal(random, 37 * 29, 0.1));
+        var input = Networks.Normal(random, 29, 0.5);
+        foreach (int pes in new[] { 1, 3, 4 })
+        {
+            var linear = Compressor.Compress(Networks.Config([layer], pes, Linear, density: 0.3), Networks.Data(layer));
+            var codebook = Compressor.Compress(Networks.Config([layer], pes, density: 0.3), Networks.Data(layer));
+            long[] x = GoldenModel.QuantizeInput(linear, input);
+
+            var linearCycles = CycleModel.Run(linear, x, GoldenModel.Run(linear, x).LayerOutputs);
+            var codebookCycles = CycleModel.Run(codebook, x, GoldenModel.Run(codebook, x).LayerOutputs);
+
+            linearCycles.Cycles.ShouldBe(codebookCycles.Cycles, $"{pes} PEs");
+            linearCycles.UsefulMacs.ShouldBe(codebookCycles.UsefulMacs, $"{pes} PEs");
+        }
+    }
+
+    [Fact]
     public void Linear_weights_keep_the_pruned_float_networks_accuracy_stages_without_a_shared_stage()
     {
         var random = new Random(8);
