@@ -100,7 +100,7 @@ public static class ConfigSchema
                 "`magnitude` keeps the layer's largest-magnitude weights; `load_balanced` (ESE) prunes each PE's sub-matrix to the same density."),
             KeysOf<CompressionConfig>.Enum(
                 "weights", c => c.Weights, (c, v) => c with { Weights = v },
-                "How the surviving weights are stored. `codebook` (Deep Compression, EIE): k-means shares them into 2^codebook_bits − 1 values per layer, and an entry holds a code into that table of W-bit values. `linear` (ESE): no sharing and no table; an entry holds the weight itself, a signed `weight_bits`-bit fixed-point value (ESE uses 12), beside its relative index. With `linear`, `codebook_bits`, `kmeans_iterations` and the centroid retraining are unused, and precompressed layers (`codes`) are an error."),
+                "How the surviving weights are stored. `codebook` (Deep Compression, EIE): k-means shares them into 2^codebook_bits − 1 values per layer, and an entry holds a code into that table of W-bit values. `linear` (ESE): no sharing and no table; an entry holds the weight itself, a signed `weight_bits`-bit fixed-point value (ESE uses 12), beside its relative index. With `linear`, `codebook_bits`, `kmeans_iterations` and the centroid retraining are unused, and precompressed layers (`codes`) are an error ([semantics](microarchitecture.md#linear-weights-compressionweights-linear))."),
             KeysOf<CompressionConfig>.Int(
                 "codebook_bits", c => c.CodebookBits, (c, v) => c with { CodebookBits = v }, 1, 8,
                 "Bits per code: 2^b − 1 shared weights plus the reserved zero. `codebook` weights only.", unit: "bits",
