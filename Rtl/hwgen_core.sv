@@ -73,7 +73,7 @@ module hwgen_core #(
   localparam int ActAddrBits = $clog2(2 * ActDepth),
   localparam int PeBits = (NumPes > 1) ? $clog2(NumPes) : 1,
   localparam int LayerBits = (NumLayers > 1) ? $clog2(NumLayers) : 1,
-  localparam int CbEntries = NumLayers << CodeBits,
+  localparam int CbEntries = LinearWeights ? 2 : NumLayers << CodeBits,
   localparam int CbAddrBits = $clog2(CbEntries),
   localparam int LdBits = (LineBits > AccBits) ? LineBits : AccBits,
   // Counts rows during the reset clear and the writeback (LocalRows + 4 cycles).
@@ -413,9 +413,14 @@ module hwgen_core #(
   assign ld_ready_o    = (state_q == StIdle) || (state_q == StClear);
 
   // ---------------------------------------------------------------------------------------------
-  // Codebook: one table of 2^CodeBits values per layer, shared by all PEs (none for linear
-  // weights: an entry's weight field is the weight itself)
+  // Codebook: one table of 2^CodeBits values per layer, shared by all PEs. With linear weights an
+  // entry's weight field is the weight itself: the table is never read (a 2-entry stub that
+  // synthesis removes) and no image is loaded.
   // ---------------------------------------------------------------------------------------------
+  // Linear weights: the stub table is written by the load port but never read.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [WeightBits-1:0]   codebook_q [CbEntries];
+  /* verilator lint_on UNUSEDSIGNAL */
   logic                    ld_fire;
   logic [LdRegionBits-1:0] ld_region;
   logic [LdPeBits-1:0]     ld_pe;
@@ -424,30 +429,26 @@ module hwgen_core #(
   assign ld_region = ld_addr_i[LdRegionLsb +: LdRegionBits];
   assign ld_pe     = ld_addr_i[LdPeLsb +: LdPeBits];
 
-  if (LinearWeights) begin : gen_linear
-    assign pe_weight = pe_code;
-  end else begin : gen_codebook_table
-    logic [WeightBits-1:0] codebook_q [CbEntries];
-
-    initial begin
-      if (MemPrefix != "") begin
-        $readmemh({MemPrefix, "codebook.mem"}, codebook_q);
-      end
+  initial begin
+    if (MemPrefix != "" && !LinearWeights) begin
+      $readmemh({MemPrefix, "codebook.mem"}, codebook_q);
     end
+  end
 
-    always_ff @(posedge clk_i) begin
-      if (ld_fire && ld_region == LdRegionBits'(RegionCodebook)) begin
-        codebook_q[ld_addr_i[LdWordLsb +: CbAddrBits]] <= ld_data_i[WeightBits-1:0];
-      end
+  always_ff @(posedge clk_i) begin
+    if (ld_fire && ld_region == LdRegionBits'(RegionCodebook)) begin
+      codebook_q[ld_addr_i[LdWordLsb +: CbAddrBits]] <= ld_data_i[WeightBits-1:0];
     end
+  end
 
-    for (genvar p = 0; p < NumPes; p++) begin : gen_codebook
-      if (NumLayers == 1) begin : gen_one_layer
-        assign pe_weight[p*WeightBits +: WeightBits] = codebook_q[pe_code[p*CodeBits +: CodeBits]];
-      end else begin : gen_layers
-        assign pe_weight[p*WeightBits +: WeightBits] =
-            codebook_q[{layer_q, pe_code[p*CodeBits +: CodeBits]}];
-      end
+  for (genvar p = 0; p < NumPes; p++) begin : gen_codebook
+    if (LinearWeights) begin : gen_linear
+      assign pe_weight[p*WeightBits +: WeightBits] = pe_code[p*CodeBits +: CodeBits];
+    end else if (NumLayers == 1) begin : gen_one_layer
+      assign pe_weight[p*WeightBits +: WeightBits] = codebook_q[pe_code[p*CodeBits +: CodeBits]];
+    end else begin : gen_layers
+      assign pe_weight[p*WeightBits +: WeightBits] =
+          codebook_q[{layer_q, pe_code[p*CodeBits +: CodeBits]}];
     end
   end
 
