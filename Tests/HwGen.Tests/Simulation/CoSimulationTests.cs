@@ -63,7 +63,10 @@ public class CoSimulationTests(ITestOutputHelper output)
         RunAndCheck(212, SimulatorKind.Iverilog, vectors: 2, tableActivations: true);
     }
 
-    /// <summary>Designs with linear weights (W = 2 to 16): 1, 2, 3, 5 and 8 PEs (seed mod 7 picks the count).</summary>
+    /// <summary>
+    /// Designs with linear weights: W = 2, 3, 4, 6, 8, 12 and 16 on 1, 2, 3, 5, 8 and 16 PEs (seed mod 7
+    /// picks the count; W is drawn from the seed).
+    /// </summary>
     [Theory]
     [InlineData(301)]
     [InlineData(302)]
@@ -71,6 +74,10 @@ public class CoSimulationTests(ITestOutputHelper output)
     [InlineData(305)]
     [InlineData(306)]
     [InlineData(309)]
+    [InlineData(313)]
+    [InlineData(314)]
+    [InlineData(319)]
+    [InlineData(331)]
     public void Random_design_with_linear_weights_is_bit_exact_and_cycle_exact_in_verilator(int seed)
     {
         RunAndCheck(seed, SimulatorKind.Verilator, vectors: 4, linearWeights: true);
