@@ -75,9 +75,11 @@ bench: build
 sweeps: build
 	./hwgen sweep examples/sweeps/lenet300.yaml -o out/sweeps/lenet300 --jobs 2
 	./hwgen sweep examples/sweeps/alex8.yaml -o out/sweeps/alex8 --jobs 2
+	./hwgen sweep examples/sweeps/lenet300-linear.yaml -o out/sweeps/lenet300-linear --jobs 2
 	mkdir -p docs/sweeps
 	cp out/sweeps/lenet300/report.html docs/sweeps/lenet300.html
 	cp out/sweeps/alex8/report.html docs/sweeps/alex8.html
+	cp out/sweeps/lenet300-linear/report.html docs/sweeps/lenet300-linear.html
 
 clean:
 	$(DOTNET) clean HwGen.sln -c $(CONFIGURATION) >/dev/null

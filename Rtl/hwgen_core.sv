@@ -15,7 +15,11 @@ module hwgen_core #(
   parameter int ActFrac = 8,
   parameter int WeightBits = 16,
   parameter int AccBits = 40,
+  /// Bits of an entry's weight field: the codebook index b, or W with LinearWeights.
   parameter int CodeBits = 4,
+  /// 1: entries hold the weight itself (signed, CodeBits = WeightBits) and there is no codebook;
+  /// 0: entries hold a code into the per-layer codebook.
+  parameter bit LinearWeights = 1'b0,
   parameter int IndexBits = 4,
   parameter int LineEntries = 8,
   parameter int FifoDepth = 8,
@@ -69,7 +73,7 @@ module hwgen_core #(
   localparam int ActAddrBits = $clog2(2 * ActDepth),
   localparam int PeBits = (NumPes > 1) ? $clog2(NumPes) : 1,
   localparam int LayerBits = (NumLayers > 1) ? $clog2(NumLayers) : 1,
-  localparam int CbEntries = NumLayers << CodeBits,
+  localparam int CbEntries = LinearWeights ? 2 : NumLayers << CodeBits,
   localparam int CbAddrBits = $clog2(CbEntries),
   localparam int LdBits = (LineBits > AccBits) ? LineBits : AccBits,
   // Counts rows during the reset clear and the writeback (LocalRows + 4 cycles).
@@ -409,9 +413,14 @@ module hwgen_core #(
   assign ld_ready_o    = (state_q == StIdle) || (state_q == StClear);
 
   // ---------------------------------------------------------------------------------------------
-  // Codebook: one table of 2^CodeBits values per layer, shared by all PEs
+  // Codebook: one table of 2^CodeBits values per layer, shared by all PEs. With linear weights an
+  // entry's weight field is the weight itself: the table is never read (a 2-entry stub that
+  // synthesis removes) and no image is loaded.
   // ---------------------------------------------------------------------------------------------
+  // Linear weights: the stub table is written by the load port but never read.
+  /* verilator lint_off UNUSEDSIGNAL */
   logic [WeightBits-1:0]   codebook_q [CbEntries];
+  /* verilator lint_on UNUSEDSIGNAL */
   logic                    ld_fire;
   logic [LdRegionBits-1:0] ld_region;
   logic [LdPeBits-1:0]     ld_pe;
@@ -421,7 +430,7 @@ module hwgen_core #(
   assign ld_pe     = ld_addr_i[LdPeLsb +: LdPeBits];
 
   initial begin
-    if (MemPrefix != "") begin
+    if (MemPrefix != "" && !LinearWeights) begin
       $readmemh({MemPrefix, "codebook.mem"}, codebook_q);
     end
   end
@@ -433,7 +442,9 @@ module hwgen_core #(
   end
 
   for (genvar p = 0; p < NumPes; p++) begin : gen_codebook
-    if (NumLayers == 1) begin : gen_one_layer
+    if (LinearWeights) begin : gen_linear
+      assign pe_weight[p*WeightBits +: WeightBits] = pe_code[p*CodeBits +: CodeBits];
+    end else if (NumLayers == 1) begin : gen_one_layer
       assign pe_weight[p*WeightBits +: WeightBits] = codebook_q[pe_code[p*CodeBits +: CodeBits]];
     end else begin : gen_layers
       assign pe_weight[p*WeightBits +: WeightBits] =
@@ -512,6 +523,8 @@ module hwgen_core #(
   initial begin
     assert (NumPes >= 1 && NumPes <= (1 << LdPeBits)) else $fatal(1, "hwgen_core: NumPes out of range");
     assert (FifoDepth >= 1) else $fatal(1, "hwgen_core: FifoDepth must be at least 1");
+    assert (!LinearWeights || CodeBits == WeightBits)
+      else $fatal(1, "hwgen_core: linear weights need CodeBits == WeightBits");
   end
 `endif
 

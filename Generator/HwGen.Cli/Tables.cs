@@ -36,7 +36,11 @@ internal static class Tables
 
         var fixedPoint = report.Accuracy.For(AccuracyStage.FixedPoint).VersusPrevious;
         console.WriteLine($"Latency {report.LatencyUs:F2} µs at {report.ClockMhz:0.#} MHz; dense fp32 {t.DenseFp32Bits / 8000.0:F1} kB → {t.CompressedBits / 8000.0:F1} kB ({t.HuffmanCompressedBits / 8000.0:F1} kB with Huffman).");
-        console.WriteLine($"Fixed point vs float (shared weights): max |error| {fixedPoint.MaxAbsError:G4}, mean {fixedPoint.MeanAbsError:G4}, argmax agrees on {fixedPoint.ArgmaxAgreements}/{fixedPoint.Vectors} vector(s).");
+        // Linear weights have no shared stage: the fixed point is compared with the stage before it (pruned or retrained).
+        string reference = report.Network.Spec.LinearWeights && report.Accuracy.Stages.Count > 1
+            ? $"{ConfigNames.Snake(report.Accuracy.Stages[^2].Stage.ToString())} weights"
+            : "shared weights";
+        console.WriteLine($"Fixed point vs float ({reference}): max |error| {fixedPoint.MaxAbsError:G4}, mean {fixedPoint.MeanAbsError:G4}, argmax agrees on {fixedPoint.ArgmaxAgreements}/{fixedPoint.Vectors} vector(s).");
         if (report.Accuracy.Labelled)
         {
             var stages = report.Accuracy.Stages.Where(s => s.Available).Select(s => $"{ConfigNames.Snake(s.Stage.ToString())} {s.Top1:P2}");

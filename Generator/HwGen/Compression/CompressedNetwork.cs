@@ -100,6 +100,21 @@ public sealed record CompressedLayer
     /// <summary>Codebook as signed W-bit integers at scale 2^Fw, length 2^b; entry 0 is 0.</summary>
     public required long[] CodebookFixed { get; init; }
 
+    /// <summary>
+    /// Linear weights (<c>compression.weights: linear</c>): every weight as a signed W-bit integer at
+    /// scale 2^Fw, Rows × Cols row-major, original order, 0 where pruned (and where a kept weight
+    /// rounds to 0). Null for a codebook layer. In a linear layer <see cref="Codes"/> is the
+    /// pruning mask (1 = kept: stored, processed, counted as a MAC even when its value is 0),
+    /// <see cref="Codebook"/> is <c>[0.0, 0.0]</c> and <see cref="CodebookFixed"/> <c>[0, 0]</c> (both unused).
+    /// </summary>
+    public long[]? LinearFixed { get; init; }
+
+    /// <summary>Whether the layer stores linear weights (<see cref="LinearFixed"/>) instead of codes.</summary>
+    public bool IsLinear => LinearFixed is not null;
+
+    /// <summary>The fixed-point weight (scale 2^Fw) at a flat index: the codebook value of its code, or its linear value.</summary>
+    public long FixedWeight(int index) => LinearFixed is { } values ? values[index] : CodebookFixed[Codes[index]];
+
     /// <summary>Bias per original row at the accumulator's scale 2^(Fa+Fw), rounded half away from zero.</summary>
     public required long[] BiasFixed { get; init; }
 
@@ -149,6 +164,12 @@ public sealed record PeEncoding
 
     /// <summary>Relative index z of each entry (zero rows skipped since the previous entry).</summary>
     public required byte[] EntryIndices { get; init; }
+
+    /// <summary>
+    /// Linear weights only: the signed W-bit weight of each entry (0 for padding entries); null in a
+    /// codebook layer. <see cref="EntryCodes"/> then marks real entries with 1 and padding with 0.
+    /// </summary>
+    public long[]? EntryValues { get; init; }
 
     public int Entries => EntryCodes.Length;
 }

@@ -63,7 +63,7 @@ public static class Compressor
             int[] hwRowToRow = c.RowAssignment == RowAssignmentMethod.Balanced
                 ? RowAssignment.Balanced(layer.Shared.Codes, d.Rows, d.Cols, pes)
                 : RowAssignment.Interleaved(d.Rows);
-            var encodings = CscEncoder.Encode(layer.Shared.Codes, d.Rows, d.Cols, pes, c.IndexBits, hwRowToRow, hwColToCol);
+            var encodings = CscEncoder.Encode(layer.Shared.Codes, d.Rows, d.Cols, pes, c.IndexBits, hwRowToRow, hwColToCol, layer.LinearFixed);
             layers.Add(new CompressedLayer
             {
                 Name = d.Name,
@@ -76,11 +76,14 @@ public static class Compressor
                 DenseWeights = d.Weights,
                 WeightFrac = layer.WeightFrac,
                 CodebookFixed = layer.CodebookFixed,
+                LinearFixed = layer.LinearFixed,
                 BiasFixed = layer.BiasFixed,
                 HwRowToRow = hwRowToRow,
                 HwColToCol = hwColToCol,
                 PeEncodings = encodings,
-                Statistics = StatisticsCalculator.ForLayer(d.Name, d.Rows, d.Cols, encodings, c.CodebookBits, c.IndexBits, q.WeightBits, accumulatorBits),
+                Statistics = layer.LinearFixed is null
+                    ? StatisticsCalculator.ForLayer(d.Name, d.Rows, d.Cols, encodings, c.CodebookBits, c.IndexBits, q.WeightBits, accumulatorBits)
+                    : StatisticsCalculator.ForLayer(d.Name, d.Rows, d.Cols, encodings, q.WeightBits, c.IndexBits, q.WeightBits, accumulatorBits, linear: true),
                 KMeansIterations = layer.Shared.Iterations,
                 KMeansConverged = layer.Shared.Converged,
             });
@@ -143,9 +146,12 @@ public static class Compressor
         };
     }
 
-    /// <summary>One layer after pruning, sharing and fixed point, before row assignment and encoding.</summary>
+    /// <summary>
+    /// One layer after pruning, sharing (or, with <paramref name="LinearFixed"/>, linear quantization)
+    /// and fixed point, before row assignment and encoding.
+    /// </summary>
     private sealed record QuantizedLayer(
-        LayerConfig Config, LayerData Data, SharedWeights Shared, int WeightFrac, long[] CodebookFixed, long[] BiasFixed, Int128 WorstCase)
+        LayerConfig Config, LayerData Data, SharedWeights Shared, int WeightFrac, long[] CodebookFixed, long[] BiasFixed, Int128 WorstCase, long[]? LinearFixed = null)
     {
         public int AccumulatorBits => FixedPoint.SignedBitsFor(WorstCase);
     }
@@ -154,6 +160,11 @@ public static class Compressor
     {
         var c = config.Compression;
         var q = config.Quantization;
+        if (c.Weights == WeightEncoding.Linear)
+        {
+            return QuantizeLinear(config, layerConfig, data);
+        }
+
         SharedWeights shared;
         if (data.IsPrecompressed)
         {
@@ -176,6 +187,40 @@ public static class Compressor
         long[] biasFixed = data.Bias.Select(x => FixedPoint.Quantize(x, q.ActivationFrac + weightFrac, 63)).ToArray();
         var worst = FixedPoint.WorstCaseAccumulator(shared.Codes, data.Rows, data.Cols, codebookFixed, biasFixed, q.ActivationBits, weightFrac);
         return new QuantizedLayer(layerConfig, data, shared, weightFrac, codebookFixed, biasFixed, worst);
+    }
+
+    /// <summary>
+    /// Linear weights (ESE): after pruning, every kept weight becomes a signed W-bit value at the
+    /// layer's Fw, chosen from the kept weights as a codebook's is from its centroids (the
+    /// largest-magnitude kept weight fits W bits without saturating). No k-means; a kept weight that
+    /// rounds to 0 stays a stored entry that adds 0. The codes are the pruning mask (1 = kept).
+    /// </summary>
+    private static QuantizedLayer QuantizeLinear(HwGenConfig config, LayerConfig layerConfig, LayerData data)
+    {
+        var q = config.Quantization;
+        double[] weights = data.Weights!;
+        int[] kept = config.Compression.Pruning == PruningMethod.LoadBalanced
+            ? Pruning.LoadBalanced(weights, data.Rows, data.Cols, layerConfig.Weights.Density, config.Hardware.Pes)
+            : Pruning.Magnitude(weights, layerConfig.Weights.Density);
+        var keptValues = new double[kept.Length];
+        for (var k = 0; k < kept.Length; k++)
+        {
+            keptValues[k] = weights[kept[k]];
+        }
+
+        int weightFrac = FixedPoint.ChooseWeightFrac(keptValues, q.WeightBits);
+        var codes = new byte[weights.Length];
+        var linear = new long[weights.Length];
+        for (var k = 0; k < kept.Length; k++)
+        {
+            codes[kept[k]] = 1;
+            linear[kept[k]] = FixedPoint.Quantize(keptValues[k], weightFrac, q.WeightBits);
+        }
+
+        long[] biasFixed = data.Bias.Select(x => FixedPoint.Quantize(x, q.ActivationFrac + weightFrac, 63)).ToArray();
+        var worst = FixedPoint.WorstCaseAccumulator(linear, data.Rows, data.Cols, biasFixed, q.ActivationBits, weightFrac);
+        var shared = new SharedWeights(codes, [0.0, 0.0], 0, true);
+        return new QuantizedLayer(layerConfig, data, shared, weightFrac, [0, 0], biasFixed, worst, linear);
     }
 
     /// <summary>Checks what compression relies on; reports every problem at once.</summary>
@@ -263,7 +308,11 @@ public static class Compressor
             error($"{key}.weights.bias", $"expected {layer.Rows} finite biases", file);
         }
 
-        if (layer.IsPrecompressed)
+        if (layer.IsPrecompressed && config.Compression.Weights == WeightEncoding.Linear)
+        {
+            error($"{key}.weights.codes", "a precompressed layer (codes and codebook) cannot be stored as linear weights: give float weights, or set compression.weights: codebook", null);
+        }
+        else if (layer.IsPrecompressed)
         {
             int entries = 1 << Math.Clamp(config.Compression.CodebookBits, 1, MaxCodeOrIndexBits);
             var codebook = layer.Codebook ?? [];

@@ -17,9 +17,20 @@ public static class CscEncoder
     /// <param name="indexBits">Z, 1..8.</param>
     /// <param name="hwRowToRow">Hardware row h (= local × N + pe) → original row.</param>
     /// <param name="hwColToCol">Hardware column → original column.</param>
+    /// <param name="values">
+    /// Linear weights: Rows × Cols values in original coordinates, copied into each entry's
+    /// <see cref="PeEncoding.EntryValues"/> (the codes are then the pruning mask); null for a codebook layer.
+    /// </param>
     public static PeEncoding[] Encode(
-        ReadOnlySpan<byte> codes, int rows, int cols, int pes, int indexBits, ReadOnlySpan<int> hwRowToRow, ReadOnlySpan<int> hwColToCol)
+        ReadOnlySpan<byte> codes, int rows, int cols, int pes, int indexBits, ReadOnlySpan<int> hwRowToRow, ReadOnlySpan<int> hwColToCol,
+        long[]? values = null)
     {
+        bool linear = values is not null;
+        if (values is not null && values.Length != codes.Length)
+        {
+            throw new ArgumentException($"{values.Length} linear values for {codes.Length} codes", nameof(values));
+        }
+
         if (indexBits is < 1 or > 8)
         {
             throw new ArgumentOutOfRangeException(nameof(indexBits), indexBits, "index bits must be 1..8");
@@ -37,7 +48,7 @@ public static class CscEncoder
         // Bucket the non-zeros by (PE, hardware column) — counting sort, two passes over the codes.
         // Walking hardware rows in ascending order puts each bucket's local rows in ascending order.
         var bucketStart = new int[((long)pes * cols) + 1];
-        ForEachNonZero(codes, rows, cols, pes, hwRowToRow, colToHwCol, (pe, _, hwCol, _) => bucketStart[(pe * cols) + hwCol + 1]++);
+        ForEachNonZero(codes, rows, cols, pes, hwRowToRow, colToHwCol, (pe, _, hwCol, _, _) => bucketStart[(pe * cols) + hwCol + 1]++);
         for (var b = 1; b < bucketStart.Length; b++)
         {
             bucketStart[b] += bucketStart[b - 1];
@@ -46,11 +57,16 @@ public static class CscEncoder
         var fill = bucketStart[..^1];
         var localRow = new int[bucketStart[^1]];
         var entryCode = new byte[bucketStart[^1]];
-        ForEachNonZero(codes, rows, cols, pes, hwRowToRow, colToHwCol, (pe, local, hwCol, code) =>
+        var entryValue = linear ? new long[bucketStart[^1]] : [];
+        ForEachNonZero(codes, rows, cols, pes, hwRowToRow, colToHwCol, (pe, local, hwCol, code, flat) =>
         {
             int at = fill[(pe * cols) + hwCol]++;
             localRow[at] = local;
             entryCode[at] = code;
+            if (linear)
+            {
+                entryValue[at] = values![flat];
+            }
         });
 
         var encodings = new PeEncoding[pes];
@@ -77,6 +93,7 @@ public static class CscEncoder
             // Pass 2: the entries themselves.
             var codesOut = new byte[pointers[cols]];
             var indicesOut = new byte[pointers[cols]];
+            long[]? valuesOut = linear ? new long[pointers[cols]] : null;
             var at = 0;
             for (var j = 0; j < cols; j++)
             {
@@ -93,6 +110,11 @@ public static class CscEncoder
 
                     codesOut[at] = entryCode[e];
                     indicesOut[at] = (byte)gap;
+                    if (valuesOut is not null)
+                    {
+                        valuesOut[at] = entryValue[e];
+                    }
+
                     at++;
                     previous = localRow[e];
                 }
@@ -105,6 +127,7 @@ public static class CscEncoder
                 ColumnPointers = pointers,
                 EntryCodes = codesOut,
                 EntryIndices = indicesOut,
+                EntryValues = valuesOut,
             };
         }
 
@@ -129,7 +152,7 @@ public static class CscEncoder
         return inverse;
     }
 
-    private delegate void NonZeroVisitor(int pe, int localRow, int hwCol, byte code);
+    private delegate void NonZeroVisitor(int pe, int localRow, int hwCol, byte code, long flatIndex);
 
     /// <summary>Visits the non-zeros in ascending hardware row, then ascending original column.</summary>
     private static void ForEachNonZero(
@@ -150,7 +173,7 @@ public static class CscEncoder
                 }
 
                 j += offset;
-                visit(pe, local, colToHwCol[j], row[j]);
+                visit(pe, local, colToHwCol[j], row[j], ((long)hwRowToRow[h] * cols) + j);
                 j++;
             }
         }

@@ -84,6 +84,17 @@ public sealed record Design(HwGenConfig Config, NetworkData Data, CompressedNetw
         // The retrained network keeps the mask's zeros, so the compressor's pruning at the same
         // densities keeps the same weights.
         var compressed = Compressor.Compress(config, retrained.ToNetworkData() with { Inputs = data.Inputs });
+        if (config.Compression.Weights == WeightEncoding.Linear)
+        {
+            // Linear weights are not shared: no shared stage and no centroids to retrain.
+            return new Design(config, data, compressed)
+            {
+                Test = test,
+                Train = train,
+                Stages = [new(CompressionStage.Dense, dense), new(CompressionStage.Pruned, pruned), new(CompressionStage.Retrained, retrained)],
+            };
+        }
+
         var activations = retrained.Layers.Select(l => l.Activation).ToList();
         var shared = RetrainingStages.Shared(compressed, activations);
         var stages = new List<StageNetwork>

@@ -127,6 +127,31 @@ public static class FixedPoint
     public static int UnsignedBitsFor(long value) => value <= 0 ? 1 : 64 - BitOperations.LeadingZeroCount((ulong)value);
 
     /// <summary>
+    /// <see cref="WorstCaseAccumulator(ReadOnlySpan{byte}, int, int, ReadOnlySpan{long}, ReadOnlySpan{long}, int, int)"/>
+    /// for linear weights: the same bound with each weight's own value (Rows × Cols, 0 where pruned)
+    /// in place of its codebook value.
+    /// </summary>
+    public static Int128 WorstCaseAccumulator(
+        ReadOnlySpan<long> weights, int rows, int cols, ReadOnlySpan<long> biasFixed, int activationBits, int weightFrac)
+    {
+        Int128 maxActivation = Int128.One << (activationBits - 1);
+        Int128 rounding = weightFrac > 0 ? Int128.One << (weightFrac - 1) : Int128.Zero;
+        Int128 worst = 0;
+        for (var i = 0; i < rows; i++)
+        {
+            Int128 sumAbs = 0;
+            foreach (long w in weights.Slice(i * cols, cols))
+            {
+                sumAbs += Math.Abs(w);
+            }
+
+            worst = Int128.Max(worst, Int128.Abs(biasFixed[i]) + (sumAbs * maxActivation) + rounding);
+        }
+
+        return worst;
+    }
+
+    /// <summary>
     /// The largest magnitude a layer's accumulator reaches (DESIGN §4): for the worst row,
     /// |bias| + Σ |c| × 2^(A−1) over the row's non-zero weights (the activation of largest
     /// magnitude is −2^(A−1)), plus the output stage's rounding term 2^(Fw−1) which is added to

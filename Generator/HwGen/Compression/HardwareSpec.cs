@@ -11,21 +11,34 @@ namespace HwGen.Compression;
 /// <param name="FifoDepth">Activation queue depth per PE, in entries.</param>
 /// <param name="LineEntries">Sparse-matrix entries per memory line.</param>
 /// <param name="ClockMhz">The clock the design is meant for (<c>hardware.clock_mhz</c>); a board may give a nearby one.</param>
-/// <param name="CodeBits">b: bits of a codebook index (2^b entries per layer).</param>
+/// <param name="CodeBits">
+/// Bits of an entry's weight field: b, the codebook index (2^b entries per layer), or W with
+/// <see cref="LinearWeights"/> (the weight itself).
+/// </param>
 /// <param name="IndexBits">Z: bits of a relative row index.</param>
 /// <param name="Requested">The memory styles as the config asks for them (<c>auto</c> allowed): what a board's planner may decide.</param>
 /// <param name="Memory">Where the memories live: the request with <c>auto</c> resolved (inferred without a board; a board build resolves it with its planner).</param>
 public sealed record HardwareSpec(
     int Pes, int FifoDepth, int LineEntries, double ClockMhz, int CodeBits, int IndexBits, MemoryPlan Requested, MemoryPlan Memory)
 {
+    /// <summary>
+    /// <c>compression.weights: linear</c>: an entry's weight field holds the weight as a signed
+    /// W-bit value (<see cref="CodeBits"/> = W) and the core has no codebook.
+    /// </summary>
+    public bool LinearWeights { get; init; }
+
     /// <summary>The spec of the hardware a config describes.</summary>
     public static HardwareSpec FromConfig(HwGenConfig config)
     {
         var hw = config.Hardware;
         var requested = new MemoryPlan(hw.SpmatMemory, hw.ActMemory);
+        bool linear = config.Compression.Weights == WeightEncoding.Linear;
         return new HardwareSpec(
-            hw.Pes, hw.FifoDepth, hw.SpmatLineEntries, hw.ClockMhz, config.Compression.CodebookBits, config.Compression.IndexBits,
-            requested, requested.WithoutAuto());
+            hw.Pes, hw.FifoDepth, hw.SpmatLineEntries, hw.ClockMhz, linear ? config.Quantization.WeightBits : config.Compression.CodebookBits,
+            config.Compression.IndexBits, requested, requested.WithoutAuto())
+        {
+            LinearWeights = linear,
+        };
     }
 }
 

@@ -18,7 +18,7 @@ public sealed record LayerStatistics
     /// <summary>NonZeros + Padding.</summary>
     public long Entries => NonZeros + Padding;
 
-    /// <summary>Codebook index bits b per entry.</summary>
+    /// <summary>Bits of an entry's weight field: the codebook index bits b, or W for linear weights.</summary>
     public required int CodeBitsPerEntry { get; init; }
 
     /// <summary>Relative index bits Z per entry.</summary>
@@ -30,7 +30,7 @@ public sealed record LayerStatistics
     /// </summary>
     public required long PointerBits { get; init; }
 
-    /// <summary>Bits of the codebook (2^b entries of W bits) and the biases (one per row at the accumulator width).</summary>
+    /// <summary>Bits of the codebook (2^b entries of W bits; none for linear weights) and the biases (one per row at the accumulator width).</summary>
     public required long CodebookBits { get; init; }
 
     /// <summary>Entries × (b + Z) + pointers + codebook: what the hardware stores.</summary>

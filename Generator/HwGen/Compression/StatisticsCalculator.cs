@@ -8,20 +8,28 @@ public static class StatisticsCalculator
     /// wide as that PE's entry count needs (unsigned). Codebook: 2^b entries of W bits, plus one
     /// bias per row at the accumulator width (biases are added at the accumulator's scale).
     /// Dense reference: Rows × Cols weights and Rows biases in float32. Huffman sizes are over all
-    /// entries, padding included.
+    /// entries, padding included. Linear weights (<paramref name="linear"/>): the entry's weight
+    /// field is W bits (<paramref name="codebookBits"/> is then W), there is no codebook (only the
+    /// biases), and the Huffman size of the weight stream is over the stored W-bit values.
     /// </summary>
     public static LayerStatistics ForLayer(
-        string name, int rows, int cols, IReadOnlyList<PeEncoding> encodings, int codebookBits, int indexBits, int weightBits, int accumulatorBits)
+        string name, int rows, int cols, IReadOnlyList<PeEncoding> encodings, int codebookBits, int indexBits, int weightBits, int accumulatorBits, bool linear = false)
     {
         long pointerBits = 0;
         var codeFrequencies = new long[256];
         var indexFrequencies = new long[256];
+        var valueFrequencies = new Dictionary<long, long>();
         foreach (var pe in encodings)
         {
             for (var e = 0; e < pe.Entries; e++)
             {
                 codeFrequencies[pe.EntryCodes[e]]++;
                 indexFrequencies[pe.EntryIndices[e]]++;
+                if (linear)
+                {
+                    long value = pe.EntryValues![e];
+                    valueFrequencies[value] = valueFrequencies.GetValueOrDefault(value) + 1;
+                }
             }
 
             pointerBits += (long)(cols + 1) * PointerWidth(pe);
@@ -30,8 +38,10 @@ public static class StatisticsCalculator
         long padding = codeFrequencies[0];
         long nonZeros = codeFrequencies.Sum() - padding;
         long entries = nonZeros + padding;
-        long codebookAndBias = ((1L << codebookBits) * weightBits) + ((long)rows * accumulatorBits);
-        long huffmanCodes = Huffman.EncodedBits(codeFrequencies);
+        long codebookAndBias = (linear ? 0 : (1L << codebookBits) * weightBits) + ((long)rows * accumulatorBits);
+        long huffmanCodes = linear
+            ? Huffman.EncodedBits(valueFrequencies.OrderBy(p => p.Key).Select(p => p.Value).ToArray())
+            : Huffman.EncodedBits(codeFrequencies);
         long huffmanIndices = Huffman.EncodedBits(indexFrequencies);
         return new LayerStatistics
         {

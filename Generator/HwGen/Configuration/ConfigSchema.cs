@@ -98,9 +98,13 @@ public static class ConfigSchema
             KeysOf<CompressionConfig>.Enum(
                 "pruning", c => c.Pruning, (c, v) => c with { Pruning = v },
                 "`magnitude` keeps the layer's largest-magnitude weights; `load_balanced` (ESE) prunes each PE's sub-matrix to the same density."),
+            KeysOf<CompressionConfig>.Enum(
+                "weights", c => c.Weights, (c, v) => c with { Weights = v },
+                "How the surviving weights are stored. `codebook` (Deep Compression, EIE): k-means shares them into 2^codebook_bits − 1 values per layer, and an entry holds a code into that table of W-bit values. `linear` (ESE): no sharing and no table; an entry holds the weight itself, a signed `weight_bits`-bit fixed-point value (ESE uses 12), beside its relative index. With `linear`, `codebook_bits`, `kmeans_iterations` and the centroid retraining are unused, and precompressed layers (`codes`) are an error ([semantics](microarchitecture.md#linear-weights-compressionweights-linear))."),
             KeysOf<CompressionConfig>.Int(
                 "codebook_bits", c => c.CodebookBits, (c, v) => c with { CodebookBits = v }, 1, 8,
-                "Bits per code: 2^b − 1 shared weights plus the reserved zero.", unit: "bits"),
+                "Bits per code: 2^b − 1 shared weights plus the reserved zero. `codebook` weights only.", unit: "bits",
+                when: c => c.Weights == WeightEncoding.Codebook),
             KeysOf<CompressionConfig>.Int(
                 "index_bits", c => c.IndexBits, (c, v) => c with { IndexBits = v }, 1, 8,
                 "Bits of the relative row index of the sparse encoding; longer zero runs get padding entries.", unit: "bits"),
@@ -109,7 +113,8 @@ public static class ConfigSchema
                 "`interleaved`: row i goes to PE i mod N (EIE); `balanced`: a row permutation with the same rows per PE, found by swaps that even out the work per column and along the column order, then refined against the cycle model (`balance_search`; docs/microarchitecture.md)."),
             KeysOf<CompressionConfig>.Int(
                 "kmeans_iterations", c => c.KMeansIterations, (c, v) => c with { KMeansIterations = v }, 1, 10_000,
-                "Upper bound on k-means iterations (it stops earlier when assignments settle)."),
+                "Upper bound on k-means iterations (it stops earlier when assignments settle). `codebook` weights only.",
+                when: c => c.Weights == WeightEncoding.Codebook),
             KeysOf<CompressionConfig>.Section(
                 "balance_search", c => c.BalanceSearch, (c, v) => c with { BalanceSearch = v },
                 "With `row_assignment: balanced`: swaps of rows between PEs kept only when the cycle model, run on the search vectors, says the layer got faster (docs/microarchitecture.md). The assignment is part of the design: the same config gives the same one.",
@@ -152,7 +157,7 @@ public static class ConfigSchema
                 "Fa: fractional bits of activations (one bit is always the sign).", unit: "bits", bound: "0..activation_bits-1"),
             KeysOf<QuantizationConfig>.Int(
                 "weight_bits", q => q.WeightBits, (q, v) => q with { WeightBits = v }, 2, 24,
-                "W: width of the shared weights (codebook entries); their fractional bits are chosen per layer.", unit: "bits")),
+                "W: width of the shared weights (codebook entries), or with `compression.weights: linear` of every stored weight; their fractional bits are chosen per layer.", unit: "bits")),
         KeysOf<HwGenConfig>.Section(
             "hardware", c => c.Hardware, (c, v) => c with { Hardware = v },
             "The accelerator's shape (DESIGN §5).",

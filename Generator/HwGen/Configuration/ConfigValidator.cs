@@ -332,6 +332,19 @@ public static class ConfigValidator
             }
         }
 
+        if (config.Compression.Weights == WeightEncoding.Linear && check.Ok("compression.weights"))
+        {
+            for (var i = 0; i < config.Layers.Count; i++)
+            {
+                if (config.Layers[i].Weights.IsPrecompressed)
+                {
+                    check.Error(
+                        $"layers[{i}].weights.codes",
+                        "a precompressed layer (codes and codebook) cannot be stored as linear weights: give float weights, or set compression.weights: codebook");
+                }
+            }
+        }
+
         var retrain = config.Compression.Retrain;
         if (retrain.Enabled && check.Ok("compression.retrain.epochs"))
         {

@@ -30,6 +30,16 @@ public enum PruningMethod
     LoadBalanced,
 }
 
+/// <summary>How the surviving weights are stored in the sparse-matrix entries (DESIGN §3; docs/microarchitecture.md).</summary>
+public enum WeightEncoding
+{
+    /// <summary>Deep Compression / EIE: k-means weight sharing; an entry holds a b-bit code into a per-layer table of W-bit values.</summary>
+    Codebook,
+
+    /// <summary>ESE: no sharing; an entry holds the weight itself as a signed W-bit fixed-point value, no table lookup.</summary>
+    Linear,
+}
+
 /// <summary>Which RAM holds one of the PE's memories.</summary>
 public enum MemoryStyle
 {
@@ -236,6 +246,9 @@ public sealed record CompressionConfig
 {
     public PruningMethod Pruning { get; init; } = PruningMethod.Magnitude;
 
+    /// <summary>How the surviving weights are stored: codebook codes (default) or linear W-bit values.</summary>
+    public WeightEncoding Weights { get; init; } = WeightEncoding.Codebook;
+
     /// <summary>Codebook index bits b: 2^b − 1 shared values plus the reserved zero.</summary>
     public int CodebookBits { get; init; } = 4;
 
@@ -272,7 +285,7 @@ public sealed record QuantizationConfig
     /// <summary>Fa: fractional bits of activations.</summary>
     public int ActivationFrac { get; init; } = 8;
 
-    /// <summary>W: width of the shared weights (codebook entries) in bits.</summary>
+    /// <summary>W: width of the shared weights (codebook entries) in bits; with linear weights, of every stored weight.</summary>
     public int WeightBits { get; init; } = 16;
 }
 

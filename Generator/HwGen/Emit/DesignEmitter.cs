@@ -150,6 +150,7 @@ public static class DesignEmitter
             ["weightBits"] = layout.WeightBits,
             ["accBits"] = layout.AccumulatorBits,
             ["codeBits"] = layout.CodeBits,
+            ["linearWeights"] = layout.LinearWeights,
             ["indexBits"] = layout.IndexBits,
             ["lineEntries"] = layout.LineEntries,
             ["fifoDepth"] = layout.FifoDepth,

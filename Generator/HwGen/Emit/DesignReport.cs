@@ -86,11 +86,11 @@ public sealed record EstimateJson(
 /// <param name="Nonzeros">Non-zero weights.</param>
 /// <param name="Padding">Zero entries inserted where a relative index would overflow.</param>
 /// <param name="Entries">Stored entries: non-zeros + padding.</param>
-/// <param name="CodeBits">Bits of a weight code per entry.</param>
+/// <param name="CodeBits">Bits of a weight code per entry (W for linear weights: the weight itself).</param>
 /// <param name="IndexBits">Bits of a relative index per entry.</param>
 /// <param name="BitsPerWeight">Entry bits per non-zero weight, padding included.</param>
 /// <param name="PointerBits">Bits of the column pointers.</param>
-/// <param name="CodebookBits">Bits of the codebook.</param>
+/// <param name="CodebookBits">Bits of the codebook and the biases (the biases only for linear weights).</param>
 /// <param name="CompressedBits">Entries + pointers + codebook, in bits.</param>
 /// <param name="HuffmanCodeBits">Codes after Huffman coding, in bits.</param>
 /// <param name="HuffmanIndexBits">Indices after Huffman coding, in bits.</param>
@@ -220,13 +220,13 @@ public sealed record CycleLossesJson(
 /// <summary>Accuracy in <see cref="EstimateJson"/>: each compression stage against the dense float network and the stage before it, and top-1 against the labels.</summary>
 /// <param name="Vectors">Vectors evaluated (every vector of the test set unless --vectors says fewer).</param>
 /// <param name="Labelled">Whether the vectors have labels (a test set): then every stage has its top-1.</param>
-/// <param name="FixedVsFloatMaxAbsError">Largest |output error| of the fixed-point network against the shared float network.</param>
-/// <param name="FixedVsFloatMeanAbsError">Mean |output error| of the fixed-point network against the shared float network.</param>
+/// <param name="FixedVsFloatMaxAbsError">Largest |output error| of the fixed-point network against the shared float network (the pruned one for linear weights).</param>
+/// <param name="FixedVsFloatMeanAbsError">Mean |output error| of the fixed-point network against the shared float network (the pruned one for linear weights).</param>
 /// <param name="FixedVsFloatArgmaxAgreement">Fraction of vectors whose top-1 output agrees between the two.</param>
-/// <param name="SharedVsDenseAvailable">Whether the dense float weights were there to compare with (not for precompressed weights).</param>
+/// <param name="SharedVsDenseAvailable">Whether the dense float weights were there to compare with (not for precompressed weights; false for linear weights, which have no shared stage).</param>
 /// <param name="ClippedInputs">Input elements that clip when quantized to activation_bits (e.g. 0–255 pixels at an 8-bit fraction).</param>
 /// <param name="SaturatedOutputs">Per layer, in order: fixed-point outputs that saturated, over all vectors.</param>
-/// <param name="Stages">By stage, in pipeline order (dense, pruned, retrained when retraining ran, shared, shared_retrained when the centroids were retrained, fixed_point): its errors and top-1.</param>
+/// <param name="Stages">By stage, in pipeline order (dense, pruned, retrained when retraining ran, shared, shared_retrained when the centroids were retrained, fixed_point; a linear-weight design has no shared stages): its errors and top-1.</param>
 public sealed record AccuracyJson(
     int Vectors,
     bool Labelled,
@@ -249,7 +249,7 @@ public sealed record AccuracyJson(
         }
 
         var fixedPoint = accuracy.For(AccuracyStage.FixedPoint).VersusPrevious;
-        bool shared = accuracy.For(AccuracyStage.Shared).Available && accuracy.For(AccuracyStage.Dense).Available;
+        bool shared = accuracy.Find(AccuracyStage.Shared) is { Available: true } && accuracy.For(AccuracyStage.Dense).Available;
         return new AccuracyJson(
             accuracy.Vectors, accuracy.Labelled, fixedPoint.MaxAbsError, fixedPoint.MeanAbsError, fixedPoint.ArgmaxAgreement, shared,
             accuracy.ClippedInputs, accuracy.SaturatedOutputs, stages);

@@ -17,6 +17,7 @@ public sealed class HardwareLayout
         FifoDepth = spec.FifoDepth;
         LineEntries = spec.LineEntries;
         CodeBits = spec.CodeBits;
+        LinearWeights = spec.LinearWeights;
         IndexBits = spec.IndexBits;
         ActivationBits = network.Format.ActivationBits;
         WeightBits = network.Format.WeightBits;
@@ -134,8 +135,17 @@ public sealed class HardwareLayout
         ((long)PtrDepth * 2 * PtrBits) + ((long)SpmatDepth * LineBits) + ((long)BiasDepth * AccumulatorBits)
         + ((long)AccDepth * AccumulatorBits) + (2L * ActDepth * ActivationBits);
 
-    /// <summary>Memory bits of the whole array: <see cref="MemoryBitsPerPe"/> × N plus the shared codebook.</summary>
-    public long MemoryBitsTotal => (MemoryBitsPerPe * Pes) + ((long)Layers.Count * (1 << CodeBits) * WeightBits);
+    /// <summary>Memory bits of the whole array: <see cref="MemoryBitsPerPe"/> × N plus the shared codebook (none with linear weights).</summary>
+    public long MemoryBitsTotal => (MemoryBitsPerPe * Pes) + CodebookBits;
+
+    /// <summary>Bits of the shared codebook of all layers: 2^b entries of W bits per layer; 0 with linear weights.</summary>
+    public long CodebookBits => LinearWeights ? 0 : (long)Layers.Count * (1 << CodeBits) * WeightBits;
+
+    /// <summary>
+    /// Whether entries hold linear weights: the weight field (<see cref="CodeBits"/> = W) is the
+    /// weight itself in two's complement, and the core has no codebook.
+    /// </summary>
+    public bool LinearWeights { get; }
 
     public static HardwareLayout For(CompressedNetwork network) => new(network);
 
@@ -178,7 +188,10 @@ public sealed class HardwareLayout
             var encoding = layer.PeEncodings[pe];
             for (int e = 0; e < encoding.Entries; e++, entry++)
             {
-                ulong value = ((ulong)encoding.EntryCodes[e] << IndexBits) | encoding.EntryIndices[e];
+                ulong field = encoding.EntryValues is { } values
+                    ? (ulong)values[e] & ((1UL << CodeBits) - 1)
+                    : encoding.EntryCodes[e];
+                ulong value = (field << IndexBits) | encoding.EntryIndices[e];
                 int bit = (int)(entry % LineEntries) * EntryBits;
                 var line = lines[(int)(entry / LineEntries)];
                 line[bit / 64] |= value << (bit % 64);

@@ -96,7 +96,7 @@ public static class MemoryMap
     public static uint Address(MemoryRegion region, int pe, int word) =>
         Region.Place((int)region) | Pe.Place(pe) | Word.Place(word);
 
-    /// <summary>Every memory of a design in load order: per PE its pointer banks, sparse matrix and biases; then the codebook.</summary>
+    /// <summary>Every memory of a design in load order: per PE its pointer banks, sparse matrix and biases; then the codebook (not with linear weights).</summary>
     public static IEnumerable<MemoryContents> Contents(HardwareLayout layout)
     {
         for (int pe = 0; pe < layout.Pes; pe++)
@@ -108,7 +108,11 @@ public static class MemoryMap
             yield return new(MemoryRegion.Bias, pe, Limbs(layout.Biases(pe), layout.AccumulatorBits), layout.AccumulatorBits);
         }
 
-        yield return new(MemoryRegion.Codebook, 0, Limbs(layout.Codebook(), layout.WeightBits), layout.WeightBits);
+        // Linear weights are in the entries themselves: the design has no codebook to load.
+        if (!layout.LinearWeights)
+        {
+            yield return new(MemoryRegion.Codebook, 0, Limbs(layout.Codebook(), layout.WeightBits), layout.WeightBits);
+        }
     }
 
     /// <summary>

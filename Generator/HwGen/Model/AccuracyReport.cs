@@ -89,7 +89,8 @@ public sealed record OutputError(double MaxAbsError, double MeanAbsError, int Ar
 public sealed record StageAccuracy(AccuracyStage Stage, bool Available, OutputError VersusDense, OutputError VersusPrevious, double? Top1 = null);
 
 /// <summary>
-/// Accuracy by stage (dense → pruned → [retrained] → shared → [shared retrained] → fixed point)
+/// Accuracy by stage (dense → pruned → [retrained] → shared → [shared retrained] → fixed point;
+/// linear weights have no shared stages: dense → pruned → [retrained] → fixed point)
 /// of the network's final output, in real units (fixed-point outputs are divided by 2^Fa), and
 /// top-1 against the labels when the data has them. The float stages run on
 /// <see cref="FloatEvaluator"/> and the fixed point on <see cref="FastEvaluator"/>, which give
@@ -130,8 +131,14 @@ public sealed record AccuracyReport(
             : [
                 (AccuracyStage.Dense, FloatReference.IsAvailable(network, WeightStage.Dense), FloatEvaluator.For(network, WeightStage.Dense)),
                 (AccuracyStage.Pruned, FloatReference.IsAvailable(network, WeightStage.Pruned), FloatEvaluator.For(network, WeightStage.Pruned)),
-                (AccuracyStage.Shared, true, FloatEvaluator.For(network, WeightStage.Shared)),
             ];
+
+        // Linear weights are not shared: the pruned stage goes straight to fixed point.
+        if (stages.Count == 0 && !network.Spec.LinearWeights)
+        {
+            floats.Add((AccuracyStage.Shared, true, FloatEvaluator.For(network, WeightStage.Shared)));
+        }
+
         var outputs = new List<(AccuracyStage Stage, bool Available, double[][] Outputs)>();
         foreach (var (stage, available, evaluator) in floats)
         {

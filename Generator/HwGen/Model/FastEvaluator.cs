@@ -379,7 +379,7 @@ public sealed class FastEvaluator
                     {
                         int e = next[j]++;
                         rows[e] = i;
-                        values[e] = layer.CodebookFixed[row[j]];
+                        values[e] = layer.FixedWeight((i * layer.Cols) + j);
                     }
                 }
             }

@@ -11,7 +11,10 @@ public enum WeightStage
     /// <summary>The loaded weights where pruning kept them, 0 elsewhere: pruned but not shared.</summary>
     Pruned,
 
-    /// <summary>The unquantized shared weights, <c>Codebook[code]</c>.</summary>
+    /// <summary>
+    /// The unquantized shared weights, <c>Codebook[code]</c>. Linear weights are not shared: for
+    /// them this stage is the pruned weights.
+    /// </summary>
     Shared,
 }
 
@@ -73,6 +76,7 @@ public static class FloatReference
         {
             WeightStage.Dense when layer.DenseWeights is not null => layer.DenseWeights[index],
             WeightStage.Pruned when layer.DenseWeights is not null => code == 0 ? 0 : layer.DenseWeights[index],
+            _ when layer.IsLinear => code == 0 ? 0 : layer.DenseWeights![index],
             _ => layer.Codebook[code],
         };
     }

@@ -85,7 +85,7 @@ public static class GoldenModel
         return new GoldenResult(input, outputs, macs);
     }
 
-    /// <summary>One layer: y[i] = output(bias[i] + Σ_j x[j] × codebook[code[i, j]]).</summary>
+    /// <summary>One layer: y[i] = output(bias[i] + Σ_j x[j] × codebook[code[i, j]]) (with linear weights, × w[i, j]).</summary>
     private static long[] RunLayer(CompressedLayer layer, FixedPointFormat format, long[] x, out long macs)
     {
         var y = new long[layer.Rows];
@@ -102,7 +102,7 @@ public static class GoldenModel
                     continue;
                 }
 
-                acc = CheckAccumulator(layer, i, format, checked(acc + (x[j] * layer.CodebookFixed[code])));
+                acc = CheckAccumulator(layer, i, format, checked(acc + (x[j] * layer.FixedWeight((i * layer.Cols) + j))));
                 macs++;
             }
 

@@ -83,7 +83,8 @@ public static class ResourceModel
         int lineEntries = layout.LineEntries;
         int fifo = layout.FifoDepth;
         int layers = layout.Layers.Count;
-        int cbEntries = layers << layout.CodeBits;
+        // Linear weights: the entry's weight field is the weight itself, no codebook and no per-PE read of it.
+        int cbEntries = layout.LinearWeights ? 0 : layers << layout.CodeBits;
 
         // Widths exactly as the RTL derives them; registers that can only hold 0 are left out, as yosys drops them.
         int ptrAddr = AddrBits(layout.PtrDepth);
@@ -110,7 +111,7 @@ public static class ResourceModel
         var memories = Ice40Memory.PeMemories(layout, layout.Network.Spec.Memory).ToList();
 
         // Per PE.
-        double mux = ((double)w * (cbEntries - 1)) + ((double)entryBits * (lineEntries - 1)) + ((double)queueBits * (fifo - 1))
+        double mux = ((double)w * Math.Max(0, cbEntries - 1)) + ((double)entryBits * (lineEntries - 1)) + ((double)queueBits * (fifo - 1))
             + ((double)(acc + 1) * Clog2(Math.Max(2, layout.ShiftBits + 1)));
         double arithmetic = (6.0 * (acc + 1)) + (3.0 * a) + (4.0 * layout.PtrBits) + queueBits + ptrAddr + biasAddr + (3.0 * accAddr)
             + actAddr + (2.0 * (layout.LineAddrBits + layout.OffBits)) + (3.0 * fifoPointer) + countBits + fifo;
@@ -192,7 +193,11 @@ public static class ResourceModel
             + ((long)cbEntries * w)                                                 // codebook
             + 32 + layout.ColBits + 3 + n                                           // scanner
             + 2 + layerRegister + 1 + Clog2(layout.AccDepth + 5) + 1 + 32 + peRegister + actAddr + 32 + 1; // sequencer
-        memories.Add(new MemoryMapping("codebook", w, cbEntries, 0));
+        if (!layout.LinearWeights)
+        {
+            memories.Add(new MemoryMapping("codebook", w, cbEntries, 0));
+        }
+
         return new ResourceTerms(mux, arithmetic, bramPort, registers, n, brams, dspsPerPe * n, sprams, memories);
     }
     private static int AddrBits(int depth) => depth > 1 ? Clog2(depth) : 1;

@@ -85,7 +85,7 @@ public sealed class SweepEvaluator
         numbers["fifo_depth"] = hw.FifoDepth;
         numbers["line_entries"] = hw.LineEntries;
         numbers["clock_mhz"] = hw.ClockMhz;
-        numbers["codebook_bits"] = hw.CodeBits;
+        numbers["codebook_bits"] = hw.LinearWeights ? 0 : hw.CodeBits;
         numbers["index_bits"] = hw.IndexBits;
         numbers["activation_bits"] = network.Format.ActivationBits;
         numbers["weight_bits"] = network.Format.WeightBits;
@@ -94,6 +94,7 @@ public sealed class SweepEvaluator
         // How the point was compressed: the sweep's own choice, echoed from the config it built.
         texts["row_assignment"] = ConfigNames.Snake(config.Compression.RowAssignment);
         texts["pruning"] = ConfigNames.Snake(config.Compression.Pruning);
+        texts["weight_encoding"] = ConfigNames.Snake(config.Compression.Weights);
 
         var s = network.Statistics;
         long weights = network.Layers.Sum(l => (long)l.Rows * l.Cols);
@@ -238,7 +239,9 @@ public sealed class SweepEvaluator
         referenceMagnitude = outputs == 0 ? 0 : referenceMagnitude / outputs;
 
         // Codes and codebook as a precompressed network: re-encoding for other PEs skips pruning and k-means.
-        var precompressed = new NetworkData
+        // Linear weights have no codes to keep: re-encoding prunes and quantizes the loaded weights again
+        // (cheap without k-means, and the same weights, as the compression key holds what pruning depends on).
+        var precompressed = network.Spec.LinearWeights ? loaded.Data : new NetworkData
         {
             Layers = [.. network.Layers.Select(l => new LayerData { Name = l.Name, Rows = l.Rows, Cols = l.Cols, Codes = l.Codes, Codebook = l.Codebook, Bias = l.Bias })],
             Inputs = loaded.Data.Inputs,

@@ -214,7 +214,12 @@ public class ConfigSchemaTests
             },
             Layers = layerList,
             Dataset = dataset,
-            Compression = config.Compression with { Retrain = retrain },
+            // Precompressed layers cannot become linear weights (a validation error).
+            Compression = config.Compression with
+            {
+                Retrain = retrain,
+                Weights = layerList.Any(l => l.Weights.IsPrecompressed) ? WeightEncoding.Codebook : config.Compression.Weights,
+            },
             Quantization = q with { ActivationFrac = Math.Min(q.ActivationFrac, q.ActivationBits - 1) },
             BaseDirectory = folder,
         };

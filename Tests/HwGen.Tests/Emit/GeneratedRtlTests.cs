@@ -47,6 +47,38 @@ public class GeneratedRtlTests(ITestOutputHelper output)
         result.Stderr.ShouldNotContain("%Warning");
     }
 
+    [Theory]
+    [Trait("Category", "Tools")]
+    [InlineData(301)]
+    [InlineData(306)]
+    public void Design_with_linear_weights_is_clean_under_verilator_lint_wall(int seed)
+    {
+        using var dir = new TempFolder("lint-linear");
+        var design = Design.FromConfig(RandomDesigns.CreateWithLinearWeights(seed));
+        Generate(design, dir.Path);
+
+        var result = ProcessRunner.Run("verilator", ["--lint-only", "-Wall", "-f", "sources.f", "--top-module", $"{design.Network.Name}_top"], dir.Path, ToolTimeout);
+
+        output.WriteLine(result.Stderr);
+        result.ExitCode.ShouldBe(0, $"seed {seed}: {string.Join('\n', result.ErrorLines)}");
+        result.Stderr.ShouldNotContain("%Warning");
+        File.Exists(Path.Combine(dir.Path, "mem", $"{design.Network.Name}_codebook.mem")).ShouldBeFalse("a linear design has no codebook image");
+    }
+
+    [Fact]
+    [Trait("Category", "Tools")]
+    public void Design_with_linear_weights_synthesizes_in_yosys_without_latches()
+    {
+        using var dir = new TempFolder("yosys-linear");
+        var design = Design.FromConfig(RandomDesigns.CreateWithLinearWeights(303));
+        Generate(design, dir.Path);
+
+        var log = Yosys(dir.Path, $"synth -top {design.Network.Name}_top; check -assert; stat");
+
+        LatchLines(log).ShouldBeEmpty();
+        CellCount(log, "$_DLATCH").ShouldBe(0);
+    }
+
     [Fact]
     [Trait("Category", "Tools")]
     public void Design_with_tanh_and_sigmoid_layers_synthesizes_in_yosys_without_latches()

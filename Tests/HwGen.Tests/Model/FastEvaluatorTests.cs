@@ -36,6 +36,17 @@ public class FastEvaluatorTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Equals_the_golden_model_on_100_random_designs_with_linear_weights()
+    {
+        for (var seed = 1; seed <= 100; seed++)
+        {
+            var design = Design.FromConfig(RandomDesigns.CreateWithLinearWeights(seed));
+            var inputs = design.Vectors(21, seed).Select(x => GoldenModel.QuantizeInput(design.Network, x)).ToList();
+            ShouldMatchGolden(design.Network, inputs, $"seed {seed} (linear, W = {design.Network.Format.WeightBits})");
+        }
+    }
+
+    [Fact]
     public void Equals_the_golden_model_on_50_random_designs_whose_layers_use_tanh_and_sigmoid()
     {
         LayerActivation[] kinds = [LayerActivation.Tanh, LayerActivation.Sigmoid, LayerActivation.Relu, LayerActivation.None];

@@ -63,15 +63,50 @@ public class CoSimulationTests(ITestOutputHelper output)
         RunAndCheck(212, SimulatorKind.Iverilog, vectors: 2, tableActivations: true);
     }
 
-    private void RunAndCheck(int seed, SimulatorKind simulator, int vectors, bool loadThroughPort = false, bool tableActivations = false)
+    /// <summary>
+    /// Designs with linear weights: W = 2, 3, 4, 6, 8, 12 and 16 on 1, 2, 3, 5, 8 and 16 PEs (seed mod 7
+    /// picks the count; W is drawn from the seed).
+    /// </summary>
+    [Theory]
+    [InlineData(301)]
+    [InlineData(302)]
+    [InlineData(303)]
+    [InlineData(305)]
+    [InlineData(306)]
+    [InlineData(309)]
+    [InlineData(313)]
+    [InlineData(314)]
+    [InlineData(319)]
+    [InlineData(331)]
+    public void Random_design_with_linear_weights_is_bit_exact_and_cycle_exact_in_verilator(int seed)
     {
-        var config = tableActivations ? RandomDesigns.CreateWithTableActivations(seed) : RandomDesigns.Create(seed);
+        RunAndCheck(seed, SimulatorKind.Verilator, vectors: 4, linearWeights: true);
+    }
+
+    [Fact]
+    public void Random_design_with_linear_weights_is_bit_exact_and_cycle_exact_in_icarus()
+    {
+        RunAndCheck(311, SimulatorKind.Iverilog, vectors: 2, linearWeights: true);
+    }
+
+    [Fact]
+    public void Linear_weights_loaded_through_the_memory_load_port_give_the_same_results()
+    {
+        RunAndCheck(304, SimulatorKind.Verilator, vectors: 2, loadThroughPort: true, linearWeights: true);
+    }
+
+    private void RunAndCheck(
+        int seed, SimulatorKind simulator, int vectors, bool loadThroughPort = false, bool tableActivations = false, bool linearWeights = false)
+    {
+        var config = tableActivations ? RandomDesigns.CreateWithTableActivations(seed)
+            : linearWeights ? RandomDesigns.CreateWithLinearWeights(seed)
+            : RandomDesigns.Create(seed);
         using var dir = new TempFolder($"cosim-{seed}");
         string configPath = dir.File("config.yaml");
         File.WriteAllText(configPath, ConfigYaml.Write(config));
         output.WriteLine($"seed {seed}: {config.Hardware.Pes} PEs, FIFO {config.Hardware.FifoDepth}, layers "
             + string.Join("-", new[] { config.Input.Size }.Concat(config.Layers.Select(l => l.Outputs)))
-            + $", A {config.Quantization.ActivationBits} Fa {config.Quantization.ActivationFrac}, activations " + string.Join("-", config.Layers.Select(l => ConfigNames.Snake(l.Activation)))
+            + $", A {config.Quantization.ActivationBits} Fa {config.Quantization.ActivationFrac} W {config.Quantization.WeightBits} {ConfigNames.Snake(config.Compression.Weights)}, activations " + string.Join("-", config.Layers.Select(l => ConfigNames.Snake(l.Activation)))
             + $", config written to {configPath} (set HWGEN_KEEP_TEST_OUTPUT=1 to keep it)");
 
         var design = Design.FromConfig(config);

@@ -383,6 +383,24 @@ internal static class MalformedInputs
             "layers[0].weights.codes", "beyond the codebook's 2 entries",
             folder => Npz(folder.File("w.npz"), ("codes", Codes(4, 8, maxCode: 3)), ("codebook", Npy.Create(NpyType.Float32, [2], [0.0, 1.0])))),
 
+        new("codes_with_linear_weights",
+            """
+            name: bad
+            input:
+              size: 8
+            layers:
+              - outputs: 4
+                weights:
+                  source: npz
+                  path: w.npz
+                  codes: codes  # <--
+                  codebook: codebook
+            compression:
+              weights: linear
+            """,
+            "layers[0].weights.codes", "cannot be stored as linear weights",
+            folder => Npz(folder.File("w.npz"), ("codes", Codes(4, 8, maxCode: 1)), ("codebook", Npy.Create(NpyType.Float32, [2], [0.0, 1.0])))),
+
         new("nan_in_weights",
             """
             name: bad

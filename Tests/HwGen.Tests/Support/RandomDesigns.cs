@@ -74,6 +74,23 @@ internal static class RandomDesigns
     }
 
     /// <summary>
+    /// <see cref="Create"/>'s design with linear weights (<c>compression.weights: linear</c>) of
+    /// W = 2 to 16 bits, drawn with its own generator so the rest of the design is Create's.
+    /// </summary>
+    public static HwGenConfig CreateWithLinearWeights(int seed)
+    {
+        var config = Create(seed);
+        var random = new Random(seed ^ 0x11ea);
+        int[] widths = [2, 3, 4, 6, 8, 12, 16];
+        return config with
+        {
+            Name = $"lin{seed}",
+            Compression = config.Compression with { Weights = WeightEncoding.Linear },
+            Quantization = config.Quantization with { WeightBits = widths[random.Next(widths.Length)] },
+        };
+    }
+
+    /// <summary>
     /// <see cref="Create"/>'s design with each layer's activation drawn from tanh, sigmoid, ReLU and
     /// the identity (the output stage's table path): layer 0 tanh or sigmoid and layer 1 the other,
     /// so that the table is always there and both functions run when there are two layers; the draw

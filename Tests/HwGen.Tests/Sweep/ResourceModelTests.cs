@@ -76,6 +76,35 @@ public class ResourceModelTests(ITestOutputHelper output)
     }
 
     [Fact]
+    [Trait("Category", "Tools")]
+    public void A_linear_weight_design_costs_what_the_model_says_its_ebrs_and_mac16s_exactly_and_its_luts_and_ffs_within_the_documented_error()
+    {
+        // ESE-style entries: 12-bit weights beside 4-bit indices, no codebook in the core.
+        using var dir = new TempFolder("linear-resources");
+        string config = dir.Write("small_linear.yaml", """
+            name: small_linear
+            input: { size: 64, signed: true }
+            layers:
+              - { outputs: 32, weights: { density: 0.3 } }
+              - { outputs: 10, activation: none, weights: { density: 0.5 } }
+            compression: { weights: linear }
+            quantization: { weight_bits: 12 }
+            hardware: { pes: 3 }
+            """);
+        var network = Design.Load(config).Network;
+        var model = ResourceModel.Estimate(HardwareLayout.For(network));
+
+        DesignWriter.Write(dir.File("design"), new DesignRequest(network) { CoreSynthesis = true });
+        var cells = Synthesizer.RunCore(dir.File("design"), TimeSpan.FromMinutes(20)).Ice40Cells!;
+
+        output.WriteLine($"model {model}, yosys {cells}");
+        model.Brams.ShouldBe(cells.Brams);
+        model.Dsps.ShouldBe(cells.Dsps);
+        (Math.Abs(model.Luts - cells.Luts) * 100.0 / cells.Luts).ShouldBeLessThanOrEqualTo(LutMaxPercent);
+        (Math.Abs(model.Ffs - cells.Ffs) * 100.0 / cells.Ffs).ShouldBeLessThanOrEqualTo(FfMaxPercent);
+    }
+
+    [Fact]
     public void Yosys_statistics_are_read_cell_by_cell()
     {
         using var dir = new TempFolder();
