@@ -47,8 +47,6 @@ module hwgen_pe #(
   parameter int AccDepth = 1,
   /// Words of one activation bank (two banks: source and destination).
   parameter int ActDepth = 1,
-  /// Bits of a column index.
-  parameter int ColBits = 1,
   /// Layers, and each layer's output shift Fw (32 bits per layer, layer 0 in the low bits).
   parameter int NumLayers = 1,
   parameter logic [NumLayers*32-1:0] LayerShift = '0,
@@ -83,7 +81,6 @@ module hwgen_pe #(
   input  logic                     clk_i,
   input  logic                     rst_ni,
   // Layer control (from the sequencer)
-  input  logic [PtrIndexBits-1:0]  ptr_base_i,
   input  logic [BiasAddrBits-1:0]  bias_base_i,
   input  logic [LayerBits-1:0]     layer_i,
   input  logic [AccAddrBits-1:0]   row_i,
@@ -105,7 +102,10 @@ module hwgen_pe #(
   // Broadcast of the next non-zero activation
   input  logic                     bc_fire_i,
   input  logic [ActBits-1:0]       bc_act_i,
-  input  logic [ColBits-1:0]       bc_col_i,
+  // Pointer index of the broadcast column j (layer pointer base + j): p[j] is in bank j mod 2 at
+  // word j div 2, p[j+1] in the other bank at word (j + 1) div 2 (`bc_ptr_even_i`).
+  input  logic [PtrIndexBits-1:0]  bc_ptr_odd_i,
+  input  logic [PtrAddrBits-1:0]   bc_ptr_even_i,
   output logic                     ready_o,
   output logic                     idle_o,
   // Activation memory: host/scanner read, host write
@@ -144,16 +144,14 @@ module hwgen_pe #(
   // ---------------------------------------------------------------------------------------------
   // Pointer read: p[j] and p[j+1] in one cycle from the even and odd banks
   // ---------------------------------------------------------------------------------------------
-  logic [PtrIndexBits-1:0] ptr_index;
   logic [PtrAddrBits-1:0]  even_raddr, odd_raddr;
   logic [PtrBits-1:0]      even_rdata, odd_rdata;
   logic                    pend_q, pend_odd_q;
   logic [ActBits-1:0]      pend_act_q;
   logic [PtrBits-1:0]      col_start, col_end;
 
-  assign ptr_index  = ptr_base_i + PtrIndexBits'(bc_col_i);
-  assign odd_raddr  = ptr_index[PtrIndexBits-1:1];
-  assign even_raddr = ptr_index[PtrIndexBits-1:1] + PtrAddrBits'(ptr_index[0]);
+  assign odd_raddr  = bc_ptr_odd_i[PtrIndexBits-1:1];
+  assign even_raddr = bc_ptr_even_i;
 
   hwgen_ram_1r1w #(
     .Width  (PtrBits),
@@ -193,7 +191,7 @@ module hwgen_pe #(
       pend_act_q <= '0;
     end else begin
       pend_q     <= bc_fire_i;
-      pend_odd_q <= ptr_index[0];
+      pend_odd_q <= bc_ptr_odd_i[0];
       pend_act_q <= bc_act_i;
     end
   end
@@ -368,8 +366,9 @@ module hwgen_pe #(
   logic                       s2_valid_q;
   logic [AccAddrBits-1:0]     s2_row_q;
   logic signed [ProdRegBits-1:0] s2_prod_q;
-  logic                       fwd_valid_q;
-  logic [AccAddrBits-1:0]     fwd_row_q;
+  // The accumulate of cycle c reads the sum written at c-1 from the bypass when both are the same
+  // row; whether they are is decided a cycle ahead (`fwd_hit_q`), off the adder's path.
+  logic                       fwd_hit_q;
   logic [AccBits-1:0]         fwd_data_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -377,9 +376,11 @@ module hwgen_pe #(
       s2_valid_q <= 1'b0;
       s2_row_q   <= '0;
       s2_prod_q  <= '0;
+      fwd_hit_q  <= 1'b0;
     end else begin
       s2_valid_q <= s1_valid_q;
       s2_row_q   <= row;
+      fwd_hit_q  <= s2_valid_q && (s2_row_q == row);
       s2_prod_q  <= ProdRegBits'($signed(s1_act_q) * $signed(weight_i));
     end
   end
@@ -391,7 +392,7 @@ module hwgen_pe #(
   logic [AccAddrBits-1:0] acc_waddr, acc_raddr;
   logic [AccBits-1:0]     acc_wdata;
 
-  assign acc_old = (fwd_valid_q && fwd_row_q == s2_row_q) ? fwd_data_q : acc_rdata;
+  assign acc_old = fwd_hit_q ? fwd_data_q : acc_rdata;
   assign acc_sum = acc_old + AccBits'(s2_prod_q);
 
   // Accumulate, or clear a row one cycle after it was read (never both: the core clears only
@@ -435,14 +436,10 @@ module hwgen_pe #(
     if (!rst_ni) begin
       clr_q       <= 1'b0;
       clr_row_q   <= '0;
-      fwd_valid_q <= 1'b0;
-      fwd_row_q   <= '0;
       fwd_data_q  <= '0;
     end else begin
       clr_q       <= clr_i || wb_re_i;
       clr_row_q   <= row_i;
-      fwd_valid_q <= s2_valid_q;
-      fwd_row_q   <= s2_row_q;
       fwd_data_q  <= acc_sum;
     end
   end
