@@ -148,7 +148,7 @@ module hwgen_pe #(
   logic [PtrBits-1:0]      even_rdata, odd_rdata;
   logic                    pend_q, pend_odd_q;
   logic [ActBits-1:0]      pend_act_q;
-  logic [PtrBits-1:0]      col_start, col_end;
+  logic [PtrBits-1:0]      col_start, col_end, col_last;
 
   assign odd_raddr  = bc_ptr_odd_i[PtrIndexBits-1:1];
   assign even_raddr = bc_ptr_even_i;
@@ -184,6 +184,16 @@ module hwgen_pe #(
   assign col_start = pend_odd_q ? odd_rdata : even_rdata;
   assign col_end   = pend_odd_q ? even_rdata : odd_rdata;
 
+  // The column's last entry, the one before p[j+1] in {line, off} order (meaningful when the
+  // column has entries): the queue and the issue stage keep it rather than p[j+1].
+  always_comb begin
+    if (LineEntries == 1 || col_end[OffBits-1:0] == '0) begin
+      col_last = {col_end[PtrBits-1:OffBits] - 1'b1, OffBits'(LineEntries - 1)};
+    end else begin
+      col_last = {col_end[PtrBits-1:OffBits], col_end[OffBits-1:0] - 1'b1};
+    end
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       pend_q     <= 1'b0;
@@ -197,7 +207,7 @@ module hwgen_pe #(
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Activation queue of non-empty columns: {a, start, end}
+  // Activation queue of non-empty columns: {a, first entry, last entry}
   // ---------------------------------------------------------------------------------------------
   localparam int QueueBits = ActBits + 2 * PtrBits;
   localparam int CountBits = $clog2(FifoDepth + 1);
@@ -211,7 +221,7 @@ module hwgen_pe #(
   assign col_push = pend_q && (col_start != col_end);
   assign q_push   = col_push && !(take && q_empty);
   assign q_pop    = take && !q_empty;
-  assign col_next = q_empty ? {pend_act_q, col_start, col_end} : q_head;
+  assign col_next = q_empty ? {pend_act_q, col_start, col_last} : q_head;
 
   hwgen_fifo #(
     .Width(QueueBits),
@@ -220,7 +230,7 @@ module hwgen_pe #(
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .push_i     (q_push),
-    .push_data_i({pend_act_q, col_start, col_end}),
+    .push_data_i({pend_act_q, col_start, col_last}),
     .pop_i      (q_pop),
     .head_o     (q_head),
     .empty_o    (q_empty),
@@ -236,10 +246,11 @@ module hwgen_pe #(
   logic                    busy_q, busy_d, first_q, first_d;
   logic [LineAddrBits-1:0] line_q, line_d, line_next;
   logic [OffBits-1:0]      off_q, off_d, off_next;
-  logic [PtrBits-1:0]      end_q, end_d;
+  logic [PtrBits-1:0]      end_q, end_d;  // the column's last entry
   logic [ActBits-1:0]      act_q, act_d;
-  logic                    last;
+  logic                    last, last_q, last_d;
 
+  // The entry after {line, off} in the sparse matrix's order.
   always_comb begin
     line_next = line_q;
     off_next  = off_q + 1'b1;
@@ -249,7 +260,10 @@ module hwgen_pe #(
     end
   end
 
-  assign last = busy_q && ({line_next, off_next} == end_q);
+  // `last_q`: the entry being issued is its column's last ({line, off} == the column's last
+  // entry). It is registered (decided when the column is taken or the previous entry issued) so
+  // that the take decision, which drives the queue, does not wait for an adder and a compare.
+  assign last = busy_q && last_q;
   assign take = issue_en_i && (!q_empty || col_push) && (!busy_q || last);
 
   always_comb begin
@@ -259,14 +273,17 @@ module hwgen_pe #(
     off_d   = off_q;
     end_d   = end_q;
     act_d   = act_q;
+    last_d  = last_q;
     if (take) begin
       busy_d  = 1'b1;
       first_d = 1'b1;
       {act_d, line_d, off_d, end_d} = col_next;
+      last_d  = {line_d, off_d} == end_d;
     end else if (busy_q) begin
       busy_d = !last;
       line_d = line_next;
       off_d  = off_next;
+      last_d = {line_next, off_next} == end_q;
     end
   end
 
@@ -278,6 +295,7 @@ module hwgen_pe #(
       off_q   <= '0;
       end_q   <= '0;
       act_q   <= '0;
+      last_q  <= 1'b0;
     end else begin
       busy_q  <= busy_d;
       first_q <= first_d;
@@ -285,6 +303,7 @@ module hwgen_pe #(
       off_q   <= off_d;
       end_q   <= end_d;
       act_q   <= act_d;
+      last_q  <= last_d;
     end
   end
 
