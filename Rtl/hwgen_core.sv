@@ -28,7 +28,6 @@ module hwgen_core #(
   parameter int BiasDepth = 1,
   parameter int AccDepth = 1,
   parameter int ActDepth = 1,
-  parameter int ColBits = 1,
   parameter int NumLayers = 1,
   parameter int InputSize = 1,
   parameter int OutputSize = 1,
@@ -77,7 +76,11 @@ module hwgen_core #(
   localparam int CbAddrBits = $clog2(CbEntries),
   localparam int LdBits = (LineBits > AccBits) ? LineBits : AccBits,
   // Counts rows during the reset clear and the writeback (LocalRows + 4 cycles).
-  localparam int RowCntBits = $clog2(AccDepth + 5)
+  localparam int RowCntBits = $clog2(AccDepth + 5),
+  // Counts the host's input or output words of one inference.
+  localparam int IoCountBits = $clog2(((InputSize > OutputSize) ? InputSize : OutputSize) + 1),
+  // Counts the scanner's groups (a group is one activation word of every PE).
+  localparam int GroupBits = $clog2(ActDepth + 1)
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -128,7 +131,7 @@ module hwgen_core #(
   // Host input / output counters: element j is word `word` of PE `pe`.
   logic [PeBits-1:0]      io_pe_q, io_pe_d;
   logic [ActAddrBits-1:0] io_word_q, io_word_d;
-  logic [31:0]            io_count_q, io_count_d;
+  logic [IoCountBits-1:0] io_count_q, io_count_d;
   logic                   out_valid_q, out_valid_d;
 
   // Current layer's table entries.
@@ -170,9 +173,25 @@ module hwgen_core #(
   // ---------------------------------------------------------------------------------------------
   // LNZD scanner: walks the source bank one group (one word of every PE) at a time and
   // broadcasts its non-zero activations in column order, one per cycle.
+  //
+  // Everything between the activation memories' read data and the PEs' pointer-read addresses is
+  // one combinational path (zero test, mask, LNZD, address add), so the scanner keeps what it can
+  // in registers: the groups left (`scan_left_q`, so the last group is a zero test rather than a
+  // compare with the layer table) and the pointer index of the group's first column for the odd
+  // and the even bank (`scan_ptr_q` = layer pointer base + group × N, and that + 1), so the
+  // broadcast's two bank addresses are one add each of the LNZD's index, computed once for all PEs.
   // ---------------------------------------------------------------------------------------------
-  logic [31:0]            scan_group_q, scan_group_d;
-  logic [ColBits-1:0]     scan_col_q, scan_col_d;
+  logic [GroupBits-1:0]    scan_group_q, scan_group_d;
+  logic [GroupBits-1:0]    scan_left_q, scan_left_d;
+  logic [PtrIndexBits-1:0] scan_ptr_q, scan_ptr_d;
+  logic [PtrIndexBits-1:0] scan_ptr1_q, scan_ptr1_d;
+  logic [PtrIndexBits-1:0] bc_ptr_odd;
+  // Index j + 1, of which the even bank takes the word address (bit 0 is j's parity, inverted).
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [PtrIndexBits-1:0] bc_ptr_next;
+  /* verilator lint_on UNUSEDSIGNAL */
+  logic [PtrAddrBits-1:0]  bc_ptr_even;
+  logic [NumPes-1:0]       last_group_pes;
   logic                   scan_fresh_q, scan_fresh_d;
   logic                   scan_active_q, scan_active_d;
   logic                   scan_done_q, scan_done_d;
@@ -182,13 +201,14 @@ module hwgen_core #(
   logic [PeBits-1:0]      lnzd_index;
   logic                   bc_fire;
   logic [ActBits-1:0]     bc_act;
-  logic [ColBits-1:0]     bc_col;
   logic                   scan_re;
   logic [ActAddrBits-1:0] scan_raddr;
 
   for (genvar p = 0; p < NumPes; p++) begin : gen_mask
+    // PEs whose word takes part in the layer's last group (a function of the layer alone).
+    assign last_group_pes[p] = (p < cur_last_pes);
     assign fresh_mask[p] = (pe_act_rdata[p*ActBits +: ActBits] != '0)
-                        && ((scan_group_q + 1 != cur_groups) || (p < cur_last_pes));
+                        && ((scan_left_q != '0) || last_group_pes[p]);
     assign pick[p] = (lnzd_index == PeBits'(p));
   end
 
@@ -204,33 +224,43 @@ module hwgen_core #(
 
   assign bc_fire    = scan_active_q && lnzd_valid && all_ready;
   assign bc_act     = pe_act_rdata[lnzd_index*ActBits +: ActBits];
-  assign bc_col     = scan_col_q + ColBits'(lnzd_index);
+  // Column j = group × N + index reads p[j] from bank j mod 2 at word j div 2 and p[j+1] from
+  // the other bank at word (j + 1) div 2.
+  assign bc_ptr_odd  = scan_ptr_q + PtrIndexBits'(lnzd_index);
+  assign bc_ptr_next = scan_ptr1_q + PtrIndexBits'(lnzd_index);
+  assign bc_ptr_even = bc_ptr_next[PtrIndexBits-1:1];
   assign mask_after = bc_fire ? (mask & ~pick) : mask;
 
   always_comb begin
     scan_group_d  = scan_group_q;
-    scan_col_d    = scan_col_q;
+    scan_left_d   = scan_left_q;
+    scan_ptr_d    = scan_ptr_q;
+    scan_ptr1_d   = scan_ptr1_q;
     scan_fresh_d  = 1'b0;
     scan_active_d = scan_active_q;
     scan_done_d   = scan_done_q;
     scan_mask_d   = mask_after;
     scan_re       = 1'b0;
-    scan_raddr    = src_base + ActAddrBits'(scan_group_q + 1);
+    scan_raddr    = src_base + ActAddrBits'(scan_group_q) + 1'b1;
     if (start_q) begin
       scan_group_d  = '0;
-      scan_col_d    = '0;
+      scan_left_d   = GroupBits'(cur_groups - 1);
+      scan_ptr_d    = cur_ptr_base;
+      scan_ptr1_d   = cur_ptr_base + 1'b1;
       scan_fresh_d  = 1'b1;
       scan_active_d = 1'b1;
       scan_done_d   = 1'b0;
       scan_re       = 1'b1;
       scan_raddr    = src_base;
     end else if (scan_active_q && mask_after == '0) begin
-      if (scan_group_q + 1 == cur_groups) begin
+      if (scan_left_q == '0) begin
         scan_active_d = 1'b0;
         scan_done_d   = 1'b1;
       end else begin
-        scan_group_d = scan_group_q + 1;
-        scan_col_d   = scan_col_q + ColBits'(NumPes);
+        scan_group_d = scan_group_q + 1'b1;
+        scan_left_d  = scan_left_q - 1'b1;
+        scan_ptr_d   = scan_ptr_q + PtrIndexBits'(NumPes);
+        scan_ptr1_d  = scan_ptr1_q + PtrIndexBits'(NumPes);
         scan_fresh_d = 1'b1;
         scan_re      = 1'b1;
       end
@@ -240,14 +270,18 @@ module hwgen_core #(
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       scan_group_q  <= '0;
-      scan_col_q    <= '0;
+      scan_left_q   <= '0;
+      scan_ptr_q    <= '0;
+      scan_ptr1_q   <= '0;
       scan_fresh_q  <= 1'b0;
       scan_active_q <= 1'b0;
       scan_done_q   <= 1'b0;
       scan_mask_q   <= '0;
     end else begin
       scan_group_q  <= scan_group_d;
-      scan_col_q    <= scan_col_d;
+      scan_left_q   <= scan_left_d;
+      scan_ptr_q    <= scan_ptr_d;
+      scan_ptr1_q   <= scan_ptr1_d;
       scan_fresh_q  <= scan_fresh_d;
       scan_active_q <= scan_active_d;
       scan_done_q   <= scan_done_d;
@@ -296,14 +330,14 @@ module hwgen_core #(
       StIdle: begin
         if (in_fire) begin
           done_d     = 1'b0;
-          io_count_d = io_count_q + 1;
+          io_count_d = io_count_q + 1'b1;
           if (io_pe_q == PeBits'(NumPes - 1)) begin
             io_pe_d   = '0;
             io_word_d = io_word_q + 1'b1;
           end else begin
             io_pe_d = io_pe_q + 1'b1;
           end
-          if (io_count_q + 1 == InputSize) begin
+          if (io_count_q == IoCountBits'(InputSize - 1)) begin
             state_d  = StCompute;
             layer_d  = '0;
             start_d  = 1'b1;
@@ -351,8 +385,8 @@ module hwgen_core #(
           act_raddr   = dst_base + io_word_q;
           out_valid_d = 1'b1;
         end else if (out_fire) begin
-          io_count_d = io_count_q + 1;
-          if (io_count_q + 1 == OutputSize) begin
+          io_count_d = io_count_q + 1'b1;
+          if (io_count_q == IoCountBits'(OutputSize - 1)) begin
             state_d     = StIdle;
             out_valid_d = 1'b0;
             done_d      = 1'b1;
@@ -476,7 +510,6 @@ module hwgen_core #(
       .BiasDepth  (BiasDepth),
       .AccDepth   (AccDepth),
       .ActDepth   (ActDepth),
-      .ColBits    (ColBits),
       .NumLayers  (NumLayers),
       .LayerShift (LayerShift),
       .ActTableFile(ActTableFile),
@@ -486,7 +519,6 @@ module hwgen_core #(
     ) u_pe (
       .clk_i        (clk_i),
       .rst_ni       (rst_ni),
-      .ptr_base_i   (cur_ptr_base),
       .bias_base_i  (cur_bias_base),
       .layer_i      (layer_q),
       .row_i        (rowcnt_q[AccAddrBits-1:0]),
@@ -501,7 +533,8 @@ module hwgen_core #(
       .weight_i     (pe_weight[p*WeightBits +: WeightBits]),
       .bc_fire_i    (bc_fire),
       .bc_act_i     (bc_act),
-      .bc_col_i     (bc_col),
+      .bc_ptr_odd_i (bc_ptr_odd),
+      .bc_ptr_even_i(bc_ptr_even),
       .ready_o      (pe_ready[p]),
       .idle_o       (pe_idle[p]),
       .act_re_i     (act_re),

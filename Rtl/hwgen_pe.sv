@@ -47,8 +47,6 @@ module hwgen_pe #(
   parameter int AccDepth = 1,
   /// Words of one activation bank (two banks: source and destination).
   parameter int ActDepth = 1,
-  /// Bits of a column index.
-  parameter int ColBits = 1,
   /// Layers, and each layer's output shift Fw (32 bits per layer, layer 0 in the low bits).
   parameter int NumLayers = 1,
   parameter logic [NumLayers*32-1:0] LayerShift = '0,
@@ -83,7 +81,6 @@ module hwgen_pe #(
   input  logic                     clk_i,
   input  logic                     rst_ni,
   // Layer control (from the sequencer)
-  input  logic [PtrIndexBits-1:0]  ptr_base_i,
   input  logic [BiasAddrBits-1:0]  bias_base_i,
   input  logic [LayerBits-1:0]     layer_i,
   input  logic [AccAddrBits-1:0]   row_i,
@@ -105,7 +102,10 @@ module hwgen_pe #(
   // Broadcast of the next non-zero activation
   input  logic                     bc_fire_i,
   input  logic [ActBits-1:0]       bc_act_i,
-  input  logic [ColBits-1:0]       bc_col_i,
+  // Pointer index of the broadcast column j (layer pointer base + j): p[j] is in bank j mod 2 at
+  // word j div 2, p[j+1] in the other bank at word (j + 1) div 2 (`bc_ptr_even_i`).
+  input  logic [PtrIndexBits-1:0]  bc_ptr_odd_i,
+  input  logic [PtrAddrBits-1:0]   bc_ptr_even_i,
   output logic                     ready_o,
   output logic                     idle_o,
   // Activation memory: host/scanner read, host write
@@ -144,16 +144,14 @@ module hwgen_pe #(
   // ---------------------------------------------------------------------------------------------
   // Pointer read: p[j] and p[j+1] in one cycle from the even and odd banks
   // ---------------------------------------------------------------------------------------------
-  logic [PtrIndexBits-1:0] ptr_index;
   logic [PtrAddrBits-1:0]  even_raddr, odd_raddr;
   logic [PtrBits-1:0]      even_rdata, odd_rdata;
   logic                    pend_q, pend_odd_q;
   logic [ActBits-1:0]      pend_act_q;
-  logic [PtrBits-1:0]      col_start, col_end;
+  logic [PtrBits-1:0]      col_start, col_end, col_last;
 
-  assign ptr_index  = ptr_base_i + PtrIndexBits'(bc_col_i);
-  assign odd_raddr  = ptr_index[PtrIndexBits-1:1];
-  assign even_raddr = ptr_index[PtrIndexBits-1:1] + PtrAddrBits'(ptr_index[0]);
+  assign odd_raddr  = bc_ptr_odd_i[PtrIndexBits-1:1];
+  assign even_raddr = bc_ptr_even_i;
 
   hwgen_ram_1r1w #(
     .Width  (PtrBits),
@@ -186,6 +184,16 @@ module hwgen_pe #(
   assign col_start = pend_odd_q ? odd_rdata : even_rdata;
   assign col_end   = pend_odd_q ? even_rdata : odd_rdata;
 
+  // The column's last entry, the one before p[j+1] in {line, off} order (meaningful when the
+  // column has entries): the queue and the issue stage keep it rather than p[j+1].
+  always_comb begin
+    if (LineEntries == 1 || col_end[OffBits-1:0] == '0) begin
+      col_last = {col_end[PtrBits-1:OffBits] - 1'b1, OffBits'(LineEntries - 1)};
+    end else begin
+      col_last = {col_end[PtrBits-1:OffBits], col_end[OffBits-1:0] - 1'b1};
+    end
+  end
+
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       pend_q     <= 1'b0;
@@ -193,13 +201,13 @@ module hwgen_pe #(
       pend_act_q <= '0;
     end else begin
       pend_q     <= bc_fire_i;
-      pend_odd_q <= ptr_index[0];
+      pend_odd_q <= bc_ptr_odd_i[0];
       pend_act_q <= bc_act_i;
     end
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Activation queue of non-empty columns: {a, start, end}
+  // Activation queue of non-empty columns: {a, first entry, last entry}
   // ---------------------------------------------------------------------------------------------
   localparam int QueueBits = ActBits + 2 * PtrBits;
   localparam int CountBits = $clog2(FifoDepth + 1);
@@ -213,7 +221,7 @@ module hwgen_pe #(
   assign col_push = pend_q && (col_start != col_end);
   assign q_push   = col_push && !(take && q_empty);
   assign q_pop    = take && !q_empty;
-  assign col_next = q_empty ? {pend_act_q, col_start, col_end} : q_head;
+  assign col_next = q_empty ? {pend_act_q, col_start, col_last} : q_head;
 
   hwgen_fifo #(
     .Width(QueueBits),
@@ -222,7 +230,7 @@ module hwgen_pe #(
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .push_i     (q_push),
-    .push_data_i({pend_act_q, col_start, col_end}),
+    .push_data_i({pend_act_q, col_start, col_last}),
     .pop_i      (q_pop),
     .head_o     (q_head),
     .empty_o    (q_empty),
@@ -238,10 +246,11 @@ module hwgen_pe #(
   logic                    busy_q, busy_d, first_q, first_d;
   logic [LineAddrBits-1:0] line_q, line_d, line_next;
   logic [OffBits-1:0]      off_q, off_d, off_next;
-  logic [PtrBits-1:0]      end_q, end_d;
+  logic [PtrBits-1:0]      end_q, end_d;  // the column's last entry
   logic [ActBits-1:0]      act_q, act_d;
-  logic                    last;
+  logic                    last, last_q, last_d;
 
+  // The entry after {line, off} in the sparse matrix's order.
   always_comb begin
     line_next = line_q;
     off_next  = off_q + 1'b1;
@@ -251,7 +260,10 @@ module hwgen_pe #(
     end
   end
 
-  assign last = busy_q && ({line_next, off_next} == end_q);
+  // `last_q`: the entry being issued is its column's last ({line, off} == the column's last
+  // entry). It is registered (decided when the column is taken or the previous entry issued) so
+  // that the take decision, which drives the queue, does not wait for an adder and a compare.
+  assign last = busy_q && last_q;
   assign take = issue_en_i && (!q_empty || col_push) && (!busy_q || last);
 
   always_comb begin
@@ -261,14 +273,17 @@ module hwgen_pe #(
     off_d   = off_q;
     end_d   = end_q;
     act_d   = act_q;
+    last_d  = last_q;
     if (take) begin
       busy_d  = 1'b1;
       first_d = 1'b1;
       {act_d, line_d, off_d, end_d} = col_next;
+      last_d  = {line_d, off_d} == end_d;
     end else if (busy_q) begin
       busy_d = !last;
       line_d = line_next;
       off_d  = off_next;
+      last_d = {line_next, off_next} == end_q;
     end
   end
 
@@ -280,6 +295,7 @@ module hwgen_pe #(
       off_q   <= '0;
       end_q   <= '0;
       act_q   <= '0;
+      last_q  <= 1'b0;
     end else begin
       busy_q  <= busy_d;
       first_q <= first_d;
@@ -287,6 +303,7 @@ module hwgen_pe #(
       off_q   <= off_d;
       end_q   <= end_d;
       act_q   <= act_d;
+      last_q  <= last_d;
     end
   end
 
@@ -368,8 +385,9 @@ module hwgen_pe #(
   logic                       s2_valid_q;
   logic [AccAddrBits-1:0]     s2_row_q;
   logic signed [ProdRegBits-1:0] s2_prod_q;
-  logic                       fwd_valid_q;
-  logic [AccAddrBits-1:0]     fwd_row_q;
+  // The accumulate of cycle c reads the sum written at c-1 from the bypass when both are the same
+  // row; whether they are is decided a cycle ahead (`fwd_hit_q`), off the adder's path.
+  logic                       fwd_hit_q;
   logic [AccBits-1:0]         fwd_data_q;
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
@@ -377,9 +395,11 @@ module hwgen_pe #(
       s2_valid_q <= 1'b0;
       s2_row_q   <= '0;
       s2_prod_q  <= '0;
+      fwd_hit_q  <= 1'b0;
     end else begin
       s2_valid_q <= s1_valid_q;
       s2_row_q   <= row;
+      fwd_hit_q  <= s2_valid_q && (s2_row_q == row);
       s2_prod_q  <= ProdRegBits'($signed(s1_act_q) * $signed(weight_i));
     end
   end
@@ -391,7 +411,7 @@ module hwgen_pe #(
   logic [AccAddrBits-1:0] acc_waddr, acc_raddr;
   logic [AccBits-1:0]     acc_wdata;
 
-  assign acc_old = (fwd_valid_q && fwd_row_q == s2_row_q) ? fwd_data_q : acc_rdata;
+  assign acc_old = fwd_hit_q ? fwd_data_q : acc_rdata;
   assign acc_sum = acc_old + AccBits'(s2_prod_q);
 
   // Accumulate, or clear a row one cycle after it was read (never both: the core clears only
@@ -435,14 +455,10 @@ module hwgen_pe #(
     if (!rst_ni) begin
       clr_q       <= 1'b0;
       clr_row_q   <= '0;
-      fwd_valid_q <= 1'b0;
-      fwd_row_q   <= '0;
       fwd_data_q  <= '0;
     end else begin
       clr_q       <= clr_i || wb_re_i;
       clr_row_q   <= row_i;
-      fwd_valid_q <= s2_valid_q;
-      fwd_row_q   <= s2_row_q;
       fwd_data_q  <= acc_sum;
     end
   end

@@ -159,7 +159,6 @@ public static class DesignEmitter
             ["biasDepth"] = layout.BiasDepth,
             ["accDepth"] = layout.AccDepth,
             ["actDepth"] = layout.ActDepth,
-            ["colBits"] = layout.ColBits,
             ["shiftBits"] = layout.ShiftBits,
             ["numLayers"] = layers.Count,
             ["inputSize"] = network.InputSize,

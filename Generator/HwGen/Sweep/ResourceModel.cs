@@ -43,7 +43,7 @@ public sealed record ResourceTerms(
 public static class ResourceModel
 {
     /// <summary>Changes whenever the model or its coefficients change (part of a sweep point's identity).</summary>
-    public const string Version = "ice40-4";
+    public const string Version = "ice40-5";
 
     // The coefficients below were fitted to the 21 designs of Generator/HwGen/Sweep/Calibration/
     // (HwGen.Bench resource-fit; yosys 0.23, synth_ice40 -dsp). docs/sweeps.md gives the error.
@@ -113,14 +113,14 @@ public static class ResourceModel
         // Per PE.
         double mux = ((double)w * Math.Max(0, cbEntries - 1)) + ((double)entryBits * (lineEntries - 1)) + ((double)queueBits * (fifo - 1))
             + ((double)(acc + 1) * Clog2(Math.Max(2, layout.ShiftBits + 1)));
-        double arithmetic = (6.0 * (acc + 1)) + (3.0 * a) + (4.0 * layout.PtrBits) + queueBits + ptrAddr + biasAddr + (3.0 * accAddr)
+        double arithmetic = (6.0 * (acc + 1)) + (3.0 * a) + (4.0 * layout.PtrBits) + queueBits + biasAddr + (3.0 * accAddr)
             + actAddr + (2.0 * (layout.LineAddrBits + layout.OffBits)) + (3.0 * fifoPointer) + countBits + fifo;
         long registers = ((long)fifo * queueBits) + (2L * fifoPointer) + countBits   // activation queue
             + 2 + layout.LineAddrBits + offRegister + layout.PtrBits + a               // issue
             + 2 + offRegister + a                                                      // stage 1
             + accAddr                                                                  // row
             + 1 + accAddr + prodRegister                                               // stage 2
-            + 1 + accAddr + acc                                                        // bypass
+            + 1 + acc                                                                  // bypass
             + outBits + (outBits - sumDropped) + a;                                    // output stage: bias + rounding, sum, y
         long bramPort = 0, brams = 0, sprams = 0;
         foreach (var memory in memories)
@@ -188,11 +188,16 @@ public static class ResourceModel
         sprams *= n;
         brams *= n;
         mux += 2.0 * a * (n - 1);
-        arithmetic += cbEntries + (n * ((a / 3.0) + 6)) + (3 * 32) + layout.ColBits;
+        // The scanner's group counters and pointer indices (GroupBits, PtrIndexBits in hwgen_core)
+        // and the host word counter (IoCountBits).
+        int groupBits = Clog2(layout.ActDepth + 1);
+        int ptrIndex = ptrAddr + 1;
+        int ioCount = Clog2(Math.Max(layout.Network.InputSize, layout.Network.OutputSize) + 1);
+        arithmetic += cbEntries + (n * ((a / 3.0) + 6)) + 32 + ioCount + (2 * groupBits) + (4 * ptrIndex);
         registers += (2 + a) + (1 + accAddr) + (3 * (1 + actAddr))                // shared by the PEs (pointer read, clear, writeback pipeline)
             + ((long)cbEntries * w)                                                 // codebook
-            + 32 + layout.ColBits + 3 + n                                           // scanner
-            + 2 + layerRegister + 1 + Clog2(layout.AccDepth + 5) + 1 + 32 + peRegister + actAddr + 32 + 1; // sequencer
+            + (2 * groupBits) + (2 * ptrIndex) + 3 + n                              // scanner
+            + 2 + layerRegister + 1 + Clog2(layout.AccDepth + 5) + 1 + 32 + peRegister + actAddr + ioCount + 1; // sequencer
         if (!layout.LinearWeights)
         {
             memories.Add(new MemoryMapping("codebook", w, cbEntries, 0));
