@@ -116,7 +116,7 @@ public static class ResourceModel
         double arithmetic = (6.0 * (acc + 1)) + (3.0 * a) + (4.0 * layout.PtrBits) + queueBits + biasAddr + (3.0 * accAddr)
             + actAddr + (2.0 * (layout.LineAddrBits + layout.OffBits)) + (3.0 * fifoPointer) + countBits + fifo;
         long registers = ((long)fifo * queueBits) + (2L * fifoPointer) + countBits   // activation queue
-            + 2 + layout.LineAddrBits + offRegister + layout.PtrBits + a               // issue
+            + 3 + layout.LineAddrBits + offRegister + layout.PtrBits + a               // issue (busy, first, last)
             + 2 + offRegister + a                                                      // stage 1
             + accAddr                                                                  // row
             + 1 + accAddr + prodRegister                                               // stage 2
