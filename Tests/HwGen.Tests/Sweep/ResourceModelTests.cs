@@ -63,13 +63,8 @@ public class ResourceModelTests(ITestOutputHelper output)
               - { outputs: 10, activation: none }
             hardware: { pes: 2 }
             """);
-        var network = Design.Load(config).Network;
-        var model = ResourceModel.Estimate(HardwareLayout.For(network));
+        var (model, cells) = ModelAndYosys(dir, config);
 
-        DesignWriter.Write(dir.File("design"), new DesignRequest(network) { CoreSynthesis = true });
-        var cells = Synthesizer.RunCore(dir.File("design"), TimeSpan.FromMinutes(20)).Ice40Cells!;
-
-        output.WriteLine($"model {model}, yosys {cells}");
         model.Brams.ShouldBe(cells.Brams);
         model.Dsps.ShouldBe(cells.Dsps);
         (Math.Abs(model.Luts - cells.Luts) * 100.0 / cells.Luts).ShouldBeLessThanOrEqualTo(LutMaxPercent);
@@ -91,17 +86,23 @@ public class ResourceModelTests(ITestOutputHelper output)
             quantization: { weight_bits: 12 }
             hardware: { pes: 3 }
             """);
-        var network = Design.Load(config).Network;
-        var model = ResourceModel.Estimate(HardwareLayout.For(network));
+        var (model, cells) = ModelAndYosys(dir, config);
 
-        DesignWriter.Write(dir.File("design"), new DesignRequest(network) { CoreSynthesis = true });
-        var cells = Synthesizer.RunCore(dir.File("design"), TimeSpan.FromMinutes(20)).Ice40Cells!;
-
-        output.WriteLine($"model {model}, yosys {cells}");
         model.Brams.ShouldBe(cells.Brams);
         model.Dsps.ShouldBe(cells.Dsps);
         (Math.Abs(model.Luts - cells.Luts) * 100.0 / cells.Luts).ShouldBeLessThanOrEqualTo(LutMaxPercent);
         (Math.Abs(model.Ffs - cells.Ffs) * 100.0 / cells.Ffs).ShouldBeLessThanOrEqualTo(FfMaxPercent);
+    }
+
+    /// <summary>The model's estimate and yosys's cells (the core alone) for the design of a config.</summary>
+    private (Ice40Resources Model, Ice40Resources Yosys) ModelAndYosys(TempFolder dir, string config)
+    {
+        var network = Design.Load(config).Network;
+        var model = ResourceModel.Estimate(HardwareLayout.For(network));
+        DesignWriter.Write(dir.File("design"), new DesignRequest(network) { CoreSynthesis = true });
+        var cells = Synthesizer.RunCore(dir.File("design"), TimeSpan.FromMinutes(20)).Ice40Cells!;
+        output.WriteLine($"model {model}, yosys {cells}");
+        return (model, cells);
     }
 
     [Fact]
