@@ -81,9 +81,7 @@ public static class Compressor
                 HwRowToRow = hwRowToRow,
                 HwColToCol = hwColToCol,
                 PeEncodings = encodings,
-                Statistics = layer.LinearFixed is null
-                    ? StatisticsCalculator.ForLayer(d.Name, d.Rows, d.Cols, encodings, c.CodebookBits, c.IndexBits, q.WeightBits, accumulatorBits)
-                    : StatisticsCalculator.ForLayer(d.Name, d.Rows, d.Cols, encodings, q.WeightBits, c.IndexBits, q.WeightBits, accumulatorBits, linear: true),
+                Statistics = Statistics(d.Name, d.Rows, d.Cols, encodings, layer.LinearFixed is not null, c, q.WeightBits, accumulatorBits),
                 KMeansIterations = layer.Shared.Iterations,
                 KMeansConverged = layer.Shared.Converged,
             });
@@ -127,14 +125,14 @@ public static class Compressor
         for (var l = 0; l < network.Layers.Count; l++)
         {
             var old = network.Layers[l];
-            var encodings = CscEncoder.Encode(old.Codes, old.Rows, old.Cols, pes, c.IndexBits, hwRowToRow[l], hwColToCol);
+            var encodings = CscEncoder.Encode(old.Codes, old.Rows, old.Cols, pes, c.IndexBits, hwRowToRow[l], hwColToCol, old.LinearFixed);
             layers.Add(old with
             {
                 HwRowToRow = hwRowToRow[l],
                 HwColToCol = hwColToCol,
                 PeEncodings = encodings,
-                Statistics = StatisticsCalculator.ForLayer(
-                    old.Name, old.Rows, old.Cols, encodings, c.CodebookBits, c.IndexBits, network.Format.WeightBits, network.Format.AccumulatorBits),
+                Statistics = Statistics(
+                    old.Name, old.Rows, old.Cols, encodings, old.LinearFixed is not null, c, network.Format.WeightBits, network.Format.AccumulatorBits),
             });
             hwColToCol = hwRowToRow[l];
         }
@@ -145,6 +143,13 @@ public static class Compressor
             Statistics = new NetworkStatistics { Layers = layers.Select(x => x.Statistics).ToList() },
         };
     }
+
+    /// <summary>A layer's statistics: a linear layer's entries hold W-bit weights instead of b-bit codes.</summary>
+    private static LayerStatistics Statistics(
+        string name, int rows, int cols, IReadOnlyList<PeEncoding> encodings, bool linear, CompressionConfig c, int weightBits, int accumulatorBits) =>
+        linear
+            ? StatisticsCalculator.ForLayer(name, rows, cols, encodings, weightBits, c.IndexBits, weightBits, accumulatorBits, linear: true)
+            : StatisticsCalculator.ForLayer(name, rows, cols, encodings, c.CodebookBits, c.IndexBits, weightBits, accumulatorBits);
 
     /// <summary>
     /// One layer after pruning, sharing (or, with <paramref name="LinearFixed"/>, linear quantization)

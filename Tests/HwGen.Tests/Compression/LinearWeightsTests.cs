@@ -73,6 +73,43 @@ public class LinearWeightsTests
     }
 
     [Fact]
+    public void A_searched_balanced_assignment_keeps_every_linear_weight_with_its_row_and_column()
+    {
+        // The cycle-model search re-encodes the layers with its own row permutation: every entry must
+        // still carry the weight of the (row, column) it lands on.
+        var random = new Random(7);
+        int rows = 24, cols = 20;
+        var layer = Networks.Float("fc", rows, cols, Enumerable.Range(0, rows * cols).Select(_ => random.NextDouble() - 0.5).ToArray());
+        var compression = Linear with { RowAssignment = RowAssignmentMethod.Balanced, BalanceSearch = new BalanceSearchConfig { Evaluations = 500 } };
+        var network = Compressor.Compress(Networks.Config([layer], 3, compression, new QuantizationConfig { WeightBits = 8 }, density: 0.4), Networks.Data(layer));
+        var compressed = network.Layers[0];
+
+        long checkedEntries = 0;
+        foreach (var encoding in compressed.PeEncodings)
+        {
+            for (var col = 0; col < cols; col++)
+            {
+                int local = -1;
+                for (int e = encoding.ColumnPointers[col]; e < encoding.ColumnPointers[col + 1]; e++)
+                {
+                    local += encoding.EntryIndices[e] + 1;
+                    if (encoding.EntryCodes[e] == 0)
+                    {
+                        continue;
+                    }
+
+                    int row = compressed.HwRowToRow[(local * network.Pes) + encoding.Pe];
+                    int column = compressed.HwColToCol[col];
+                    encoding.EntryValues![e].ShouldBe(compressed.LinearFixed![(row * cols) + column], $"PE {encoding.Pe}, column {col}, entry {e}");
+                    checkedEntries++;
+                }
+            }
+        }
+
+        checkedEntries.ShouldBe(compressed.Statistics.NonZeros);
+    }
+
+    [Fact]
     public void A_linear_design_has_no_codebook_memory_to_load_or_count()
     {
         var random = new Random(3);
