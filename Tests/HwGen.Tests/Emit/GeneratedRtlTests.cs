@@ -14,6 +14,17 @@ public class GeneratedRtlTests(ITestOutputHelper output)
 
     public static TheoryData<int> LintSeeds() => [1, 2, 3, 5, 9, 12, 16];
 
+    /// <summary>Generates the design into <paramref name="dir"/> and checks <c>verilator --lint-only -Wall</c> passes without a warning.</summary>
+    private void ShouldLintClean(Design design, string dir, string label)
+    {
+        Generate(design, dir);
+        var result = ProcessRunner.Run("verilator", ["--lint-only", "-Wall", "-f", "sources.f", "--top-module", $"{design.Network.Name}_top"], dir, ToolTimeout);
+
+        output.WriteLine(result.Stderr);
+        result.ExitCode.ShouldBe(0, $"{label}: {string.Join('\n', result.ErrorLines)}");
+        result.Stderr.ShouldNotContain("%Warning");
+    }
+
     [Theory]
     [Trait("Category", "Tools")]
     [MemberData(nameof(LintSeeds))]
@@ -21,13 +32,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     {
         using var dir = new TempFolder("lint");
         var design = Design.FromConfig(RandomDesigns.Create(seed));
-        Generate(design, dir.Path);
-
-        var result = ProcessRunner.Run("verilator", ["--lint-only", "-Wall", "-f", "sources.f", "--top-module", $"{design.Network.Name}_top"], dir.Path, ToolTimeout);
-
-        output.WriteLine(result.Stderr);
-        result.ExitCode.ShouldBe(0, $"seed {seed}: {string.Join('\n', result.ErrorLines)}");
-        result.Stderr.ShouldNotContain("%Warning");
+        ShouldLintClean(design, dir.Path, $"seed {seed}");
     }
 
     [Theory]
@@ -38,13 +43,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     {
         using var dir = new TempFolder("lint-act");
         var design = Design.FromConfig(RandomDesigns.CreateWithTableActivations(seed));
-        Generate(design, dir.Path);
-
-        var result = ProcessRunner.Run("verilator", ["--lint-only", "-Wall", "-f", "sources.f", "--top-module", $"{design.Network.Name}_top"], dir.Path, ToolTimeout);
-
-        output.WriteLine(result.Stderr);
-        result.ExitCode.ShouldBe(0, $"seed {seed}: {string.Join('\n', result.ErrorLines)}");
-        result.Stderr.ShouldNotContain("%Warning");
+        ShouldLintClean(design, dir.Path, $"seed {seed}");
     }
 
     [Theory]
@@ -55,13 +54,7 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     {
         using var dir = new TempFolder("lint-linear");
         var design = Design.FromConfig(RandomDesigns.CreateWithLinearWeights(seed));
-        Generate(design, dir.Path);
-
-        var result = ProcessRunner.Run("verilator", ["--lint-only", "-Wall", "-f", "sources.f", "--top-module", $"{design.Network.Name}_top"], dir.Path, ToolTimeout);
-
-        output.WriteLine(result.Stderr);
-        result.ExitCode.ShouldBe(0, $"seed {seed}: {string.Join('\n', result.ErrorLines)}");
-        result.Stderr.ShouldNotContain("%Warning");
+        ShouldLintClean(design, dir.Path, $"seed {seed}");
         File.Exists(Path.Combine(dir.Path, "mem", $"{design.Network.Name}_codebook.mem")).ShouldBeFalse("a linear design has no codebook image");
     }
 
@@ -102,12 +95,8 @@ public class GeneratedRtlTests(ITestOutputHelper output)
     {
         using var dir = new TempFolder("lint-alex8");
         var design = Design.Load(Examples.Path("alex8.yaml"));
-        Generate(design, dir.Path);
 
-        var result = ProcessRunner.Run("verilator", ["--lint-only", "-Wall", "-f", "sources.f", "--top-module", "alex8_top"], dir.Path, ToolTimeout);
-
-        result.ExitCode.ShouldBe(0, string.Join('\n', result.ErrorLines));
-        result.Stderr.ShouldNotContain("%Warning");
+        ShouldLintClean(design, dir.Path, "alex8");
     }
 
     [Theory]
