@@ -7,11 +7,16 @@ namespace HwGen.Sweep;
 
 /// <summary>
 /// The identity of a sweep point, by which a stored result is found again when a sweep resumes: a
-/// hash of its effective config, the contents of the data files it names, the number of vectors and
-/// the versions of HwGen and of the resource model. Anything that could change a metric changes the key.
+/// hash of its effective config, the contents of the data files it names, the number of vectors,
+/// the versions of HwGen and of the resource model and the content of HwGen's hardware sources (RTL,
+/// templates, testbenches, board files). Anything that could change a metric changes the key.
 /// </summary>
-public sealed class SweepPointKeys(int vectors)
+/// <param name="vectors">The sweep's number of vectors.</param>
+/// <param name="hardwareSources">The hardware sources' hash; <see cref="HwGenInfo.HardwareSourcesHash"/> unless a test gives another.</param>
+public sealed class SweepPointKeys(int vectors, string? hardwareSources = null)
 {
+    private readonly string _hardwareSources = hardwareSources ?? HwGenInfo.HardwareSourcesHash;
+
     private readonly ConcurrentDictionary<string, string> _fileHashes = new(StringComparer.Ordinal);
 
     /// <summary>The key of a valid point.</summary>
@@ -21,6 +26,7 @@ public sealed class SweepPointKeys(int vectors)
             .Append("hwgen-sweep-point 1\n")
             .Append(HwGenInfo.Version).Append('\n')
             .Append(ResourceModel.Version).Append('\n')
+            .Append("hardware ").Append(_hardwareSources).Append('\n')
             .Append("vectors ").Append(vectors).Append('\n')
             .Append(ConfigYaml.Write(config));
         foreach (string path in DataFiles(config))
