@@ -1053,14 +1053,12 @@ public static class OnnxImporter
             {
                 case LstmPart.Sequence when !axes.Contains(1):
                     throw NodeError("squeezes an LSTM's Y without its directions axis (1)");
-                case LstmPart.Sequence when timeGone:
-                    TakeLastStep(1);
-                    break;
                 case LstmPart.LastHidden:
                     TakeLastStep(_layers.Count > 0 && _layers[^1].Lstm is { } last ? last.Steps : 0);
                     timeGone = true;
                     break;
-                case LstmPart.None when timeGone:
+                case LstmPart.Sequence or LstmPart.None when timeGone:
+                    // A steps axis of size 1: a Slice took the last step already, or the sequence is one step long.
                     if (_layers.Count > 0 && _layers[^1].Lstm is { ReturnSequence: true })
                     {
                         TakeLastStep(1);
