@@ -58,7 +58,7 @@ public static class ConfigSchema
                     defaultText: "`fc1`, `fc2`, … by position"),
                 KeysOf<LayerConfig>.Enum(
                     "kind", l => l.Kind, (l, v) => l with { Kind = v },
-                    "`fc`: fully connected, on the whole previous output (a sequence flattened). `lstm`: a long short-term memory layer on a sequence — the network's input (`input.steps`) or the previous `lstm` layer's `output: sequence` — with zero initial state; its gate matrix [W | R] (4 × hidden rows, features + hidden columns, gates i, f, g, o) is pruned, shared and quantized like a fully connected layer's ([semantics](microarchitecture.md#lstm-layers)). The RTL and cycle model do not run `lstm` layers yet: `estimate` reports their accuracy and sizes, `generate`, `simulate` and `synth` refuse them."),
+                    "`fc`: fully connected, on the whole previous output (a sequence flattened). `lstm`: a long short-term memory layer on a sequence — the network's input (`input.steps`) or the previous `lstm` layer's `output: sequence` — with zero initial state; its gate matrix — W and R side by side, 4 × hidden rows (gates i, f, g, o), features + hidden columns — is pruned, shared and quantized like a fully connected layer's ([semantics](microarchitecture.md#lstm-layers)). The RTL and cycle model do not run `lstm` layers yet: `estimate` reports their accuracy and sizes, `generate`, `simulate` and `synth` refuse them."),
                 KeysOf<LayerConfig>.Int(
                     "outputs", l => l.Outputs, (l, v) => l with { Outputs = v }, 1, 1_000_000,
                     "`fc`: number of outputs (rows of the weight matrix); outputs × inputs may not exceed 2147483591 weights.",
@@ -94,7 +94,7 @@ public static class ConfigSchema
                         when: w => w.Source == DataSource.Onnx),
                     KeysOf<WeightsConfig>.Text(
                         "weights", w => w.WeightsKey, (w, v) => w with { WeightsKey = v }, ArrayName,
-                        "`npz`: float weights, shape (outputs, inputs) — for an `lstm` layer the gate matrix [W | R], shape (4 × hidden, features + hidden), gate blocks i, f, g, o — which HwGen prunes and weight-shares."),
+                        "`npz`: float weights, shape (outputs, inputs) — for an `lstm` layer the gate matrix, W and R side by side, shape (4 × hidden, features + hidden), gate blocks i, f, g, o — which HwGen prunes and weight-shares."),
                     KeysOf<WeightsConfig>.Text(
                         "bias", w => w.BiasKey, (w, v) => w with { BiasKey = v }, ArrayName,
                         "`npz`: optional float bias, shape (outputs,) (`lstm`: (4 × hidden,), the sum of the input and recurrent biases). Without it the bias is zero."),
