@@ -135,3 +135,59 @@ public class LstmConfigTests
         error.Message.ShouldContain("layer 'head_in' is an lstm layer: lstm layers are not yet supported by the RTL generator/cycle model, which hwgen generate needs");
     }
 }
+
+/// <summary>LSTM layers' data: gate matrices from .npz, sequence inputs, ONNX layers of the wrong kind.</summary>
+public class LstmDataTests
+{
+    [Fact]
+    public void An_lstm_gate_matrix_and_sequence_inputs_load_from_npz_and_a_wrong_shape_names_the_gate_matrix()
+    {
+        using var folder = new TempFolder();
+        var random = new Random(3);
+        double[] gates = [.. Enumerable.Range(0, 8 * 5).Select(_ => random.NextDouble() - 0.5)];
+        HwGen.IO.Npy.WriteNpz(folder.File("w.npz"), new Dictionary<string, HwGen.IO.NpyArray>
+        {
+            ["gates"] = HwGen.IO.Npy.Create(HwGen.IO.NpyType.Float64, [8, 5], gates),
+            ["bias"] = HwGen.IO.Npy.Create(HwGen.IO.NpyType.Float64, [8], new double[8]),
+            ["wrong"] = HwGen.IO.Npy.Create(HwGen.IO.NpyType.Float64, [8, 3], new double[24]),
+            ["x"] = HwGen.IO.Npy.Create(HwGen.IO.NpyType.Float32, [2, 4, 3], [.. Enumerable.Range(0, 24).Select(i => i / 32.0)]),
+        });
+        string good = folder.Write("good.yaml", """
+            input: {size: 3, steps: 4, source: npz, path: w.npz, key: x}
+            layers:
+              - {name: l, kind: lstm, hidden: 2, weights: {source: npz, path: w.npz, weights: gates, bias: bias, density: 1}}
+            """);
+        string bad = folder.Write("bad.yaml", """
+            input: {size: 3, steps: 4}
+            layers:
+              - {name: l, kind: lstm, hidden: 2, weights: {source: npz, path: w.npz, weights: wrong}}
+            """);
+
+        var data = HwGen.Data.NetworkLoader.Load(ConfigLoader.Load(good));
+        var error = Should.Throw<ConfigException>(() => HwGen.Data.NetworkLoader.Load(ConfigLoader.Load(bad))).Errors.Single();
+
+        data.Layers[0].Lstm.ShouldBe(new HwGen.Data.LstmShape(2, 3, 4, ReturnSequence: false));
+        data.Layers[0].Weights.ShouldBe(gates);
+        data.Inputs.Count.ShouldBe(2);
+        data.Inputs[1].ShouldBe([.. Enumerable.Range(12, 12).Select(i => i / 32.0)]);
+        (error.Line, error.Key).ShouldBe((3, "layers[0].weights.weights"));
+        error.Message.ShouldContain("gate matrix [W | R] as (4 × hidden, features + hidden) = (8, 5)");
+    }
+
+    [Fact]
+    public void An_onnx_layer_of_the_other_kind_is_reported_at_the_layer_key()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllBytes(folder.File("m.onnx"), Onnx.OnnxModels.Bytes(Onnx.OnnxLstmImportTests.LstmModel(1, Onnx.OnnxLstmImportTests.Variant.PyTorch)));
+        string path = folder.Write("c.yaml", """
+            input: {size: 3, steps: 5}
+            layers:
+              - {name: l, outputs: 16, weights: {source: onnx, path: m.onnx, layer: lstm_lstm}}
+            """);
+
+        var error = Should.Throw<ConfigException>(() => HwGen.Compression.Design.Load(path)).Errors.Single();
+
+        (error.Line, error.Key).ShouldBe((3, "layers[0].weights.layer"));
+        error.Message.ShouldContain("is an LSTM, but layers[0] is kind: fc");
+    }
+}
