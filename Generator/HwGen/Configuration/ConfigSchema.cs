@@ -29,13 +29,14 @@ public static class ConfigSchema
                 "Length of an input vector: the first layer's number of inputs. With `steps` > 1, the features of one step of a sequence.", required: true, example: "size: 784"),
             KeysOf<InputConfig>.Int(
                 "steps", i => i.Steps, (i, v) => i with { Steps = v }, 1, 100_000,
-                "Steps of an input sequence: a vector is `steps` × `size` values, step-major (datasets of shape (N, steps, size)). An `lstm` first layer runs one step per `size` values; a fully connected first layer takes the whole sequence flattened.", unit: "steps"),
+                "Steps of an input sequence: a vector is `steps` × `size` values, step-major (datasets of shape (N, steps, size)). An `lstm` first layer runs one step per `size` values; a fully connected first layer takes the whole sequence flattened. The effective config writes it only when it is not 1.", unit: "steps",
+                when: i => i.Steps != 1),
             KeysOf<InputConfig>.Enum(
                 "source", i => i.Source, (i, v) => i with { Source = v },
                 "Where the input vectors come from."),
             KeysOf<InputConfig>.Real(
                 "density", i => i.Density, (i, v) => i with { Density = v }, 0, 1,
-                "`random` only: fraction of non-zero activations (exactly round(density × size) non-zeros).",
+                "`random` only: fraction of non-zero activations (exactly round(density × steps × size) non-zeros).",
                 when: i => i.Source == DataSource.Random),
             KeysOf<InputConfig>.Bool(
                 "signed", i => i.Signed, (i, v) => i with { Signed = v },
@@ -58,7 +59,8 @@ public static class ConfigSchema
                     defaultText: "`fc1`, `fc2`, … by position"),
                 KeysOf<LayerConfig>.Enum(
                     "kind", l => l.Kind, (l, v) => l with { Kind = v },
-                    "`fc`: fully connected, on the whole previous output (a sequence flattened). `lstm`: a long short-term memory layer on a sequence — the network's input (`input.steps`) or the previous `lstm` layer's `output: sequence` — with zero initial state; its gate matrix — W and R side by side, 4 × hidden rows (gates i, f, g, o), features + hidden columns — is pruned, shared and quantized like a fully connected layer's ([semantics](microarchitecture.md#lstm-layers)). The RTL and cycle model do not run `lstm` layers yet: `estimate` reports their accuracy and sizes, `generate`, `simulate` and `synth` refuse them."),
+                    "`fc`: fully connected, on the whole previous output (a sequence flattened). `lstm`: a long short-term memory layer on a sequence — the network's input (`input.steps`) or the previous `lstm` layer's `output: sequence` — with zero initial state; its gate matrix — W and R side by side, 4 × hidden rows (gates i, f, g, o), features + hidden columns — is pruned, shared and quantized like a fully connected layer's ([semantics](microarchitecture.md#lstm-layers)). The RTL and cycle model do not run `lstm` layers yet: `estimate` reports their accuracy and sizes, `generate`, `simulate` and `synth` refuse them. The effective config writes it only for `lstm` layers.",
+                    when: l => l.Kind != LayerKind.Fc),
                 KeysOf<LayerConfig>.Int(
                     "outputs", l => l.Outputs, (l, v) => l with { Outputs = v }, 1, 1_000_000,
                     "`fc`: number of outputs (rows of the weight matrix); outputs × inputs may not exceed 2147483591 weights.",
