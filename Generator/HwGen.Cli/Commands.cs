@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using HwGen.Compression;
+using HwGen.Configuration;
 using HwGen.Emit;
 using HwGen.Hardware;
 using HwGen.Model;
@@ -50,7 +51,21 @@ internal static class Commands
                 WriteOutputs(outputsPath, design, design.Vectors(count, seedValue));
             }
 
-            if (parse.GetValue(json))
+            if (!report.HasCycles)
+            {
+                // LSTM layers: the cycle model does not run them yet; statistics and accuracy only.
+                var first = GoldenModel.QuantizeInput(design.Network.Format, design.Vectors(1, seedValue)[0]);
+                var model = ModelEstimateJson.From(report, first);
+                if (parse.GetValue(json))
+                {
+                    stdout.WriteLine(HwGenJson.Write(model));
+                }
+                else
+                {
+                    Tables.ModelEstimate(Console(stdout), report, model);
+                }
+            }
+            else if (parse.GetValue(json))
             {
                 stdout.WriteLine(HwGenJson.Write(EstimateJson.From(report)));
             }
@@ -76,6 +91,7 @@ internal static class Commands
             string dir = parse.GetValue(output)!;
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var design = Design.Load(parse.GetValue(config)!);
+            ConfigValidator.ThrowIfLstm(design.Config, "hwgen generate");
             var report = EstimateReport.Build(design.Network, design.Vectors(1, design.Config.Seed));
             var files = DesignWriter.Files(new DesignRequest(design.Network) { Report = new DesignReport(design, report) });
             int changed = OutputWriter.Write(dir, files, parse.GetValue(force), Inputs(design));
@@ -117,6 +133,7 @@ internal static class Commands
             int seedValue = CheckSeed(parse.GetValue(seed));
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var design = Design.Load(parse.GetValue(config)!);
+            ConfigValidator.ThrowIfLstm(design.Config, "hwgen simulate");
             CheckVectorMemory(count, design);
 
             // Held for the whole run: no other HwGen writes here while this one builds and simulates.
@@ -164,6 +181,7 @@ internal static class Commands
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var target = BoardCatalog.Load(parse.GetValue(board)!);
             var design = Design.Load(parse.GetValue(config)!);
+            ConfigValidator.ThrowIfLstm(design.Config, "hwgen synth");
             using var hold = OutputWriter.Lock(dir, Inputs(design));
             BoardBuild build;
             try

@@ -59,8 +59,11 @@ internal static class ImportCommand
                 stdout.WriteLine($"Imported {import.File}: {network.InputSize} inputs, {network.Layers.Count} layers:");
                 foreach (var layer in network.Layers)
                 {
-                    stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"  {layer.Name}: {layer.Inputs} → {layer.Outputs}, {Activations.Name(layer.Activation)}, density {layer.Density:0.####}"));
+                    stdout.WriteLine(layer.Lstm is { } lstm
+                        ? string.Create(CultureInfo.InvariantCulture,
+                            $"  {layer.Name}: lstm, {lstm.Steps} steps × {lstm.Features} → hidden {lstm.Hidden} ({(lstm.ReturnSequence ? "sequence" : "last state")}), gate matrix {layer.Outputs}×{layer.Inputs}, density {layer.Density:0.####}")
+                        : string.Create(CultureInfo.InvariantCulture,
+                            $"  {layer.Name}: {layer.Inputs} → {layer.Outputs}, {Activations.Name(layer.Activation)}, density {layer.Density:0.####}"));
                 }
 
                 stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,

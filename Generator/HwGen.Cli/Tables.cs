@@ -48,6 +48,34 @@ internal static class Tables
         }
     }
 
+    /// <summary>An estimate without cycles (a network with LSTM layers): statistics, memory and accuracy.</summary>
+    public static void ModelEstimate(IAnsiConsole console, EstimateReport report, HwGen.Reports.ModelEstimateJson model)
+    {
+        var network = report.Network;
+        var table = new Table().Title($"[bold]{network.Name}[/]: {network.Pes} PEs; cycle model {Markup.Escape(model.CycleModel)}");
+        foreach (var column in new[] { "layer", "kind", "rows×cols", "density", "non-zeros", "padding", "kbit", "ratio", "Huffman" })
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        foreach (var l in network.Layers)
+        {
+            var s = l.Statistics;
+            table.AddRow(s.Name, l.Lstm is null ? "fc" : $"lstm ({l.Lstm.Steps} steps)", $"{s.Rows}×{s.Cols}", $"{s.Density:P1}", N(s.NonZeros), N(s.Padding),
+                $"{s.CompressedBits / 1000.0:F1}", $"{s.CompressionRatio:F1}×", $"{s.HuffmanCompressionRatio:F1}×");
+        }
+
+        var t = network.Statistics;
+        table.AddRow("[bold]total[/]", "", "", "", N(t.NonZeros), N(t.Padding), $"{t.CompressedBits / 1000.0:F1}", $"{t.CompressionRatio:F1}×", $"{t.HuffmanCompressionRatio:F1}×");
+        console.Write(table);
+        console.WriteLine($"Dense fp32 {t.DenseFp32Bits / 8000.0:F1} kB → {t.CompressedBits / 8000.0:F1} kB ({t.HuffmanCompressedBits / 8000.0:F1} kB with Huffman).");
+        if (report.Accuracy.Labelled)
+        {
+            var stages = report.Accuracy.Stages.Where(s => s.Available).Select(s => $"{ConfigNames.Snake(s.Stage.ToString())} {s.Top1:P2}");
+            console.WriteLine($"Top-1 on {N(report.Accuracy.Vectors)} labelled vector(s): {string.Join(", ", stages)}.");
+        }
+    }
+
     /// <summary>The per-layer saturation warnings of an estimate (inputs that clip, outputs that saturate), one line each.</summary>
     public static IEnumerable<string> SaturationWarnings(EstimateReport report)
     {
@@ -65,7 +93,8 @@ internal static class Tables
             if (accuracy.SaturatedOutputs[l] > 0)
             {
                 var layer = report.Network.Layers[l];
-                yield return $"warning: layer '{layer.Name}': {N(accuracy.SaturatedOutputs[l])} of {N((long)accuracy.Vectors * layer.Rows)} outputs saturate to {range}; raise quantization.activation_bits or lower activation_frac";
+                long produced = (long)accuracy.Vectors * layer.Rows * (layer.Lstm?.Steps ?? 1);
+                yield return $"warning: layer '{layer.Name}': {N(accuracy.SaturatedOutputs[l])} of {N(produced)} {(layer.Lstm is null ? "outputs" : "gate sums")} saturate to {range}; raise quantization.activation_bits or lower activation_frac";
             }
         }
     }

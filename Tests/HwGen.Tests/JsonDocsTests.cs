@@ -24,7 +24,7 @@ public class JsonDocsTests
     /// <summary>The documented records, in the order of docs/json.md.</summary>
     public static readonly Type[] Documented =
     [
-        typeof(ImportJson), typeof(EstimateJson), typeof(GenerateJson), typeof(DesignReportJson), typeof(SimulationJson), typeof(SynthesisJson),
+        typeof(ImportJson), typeof(EstimateJson), typeof(ModelEstimateJson), typeof(GenerateJson), typeof(DesignReportJson), typeof(SimulationJson), typeof(SynthesisJson),
         typeof(EieBenchmarkJson), typeof(SweepSummaryJson), typeof(SlurmSummaryJson), typeof(SweepResultsJson), typeof(SweepStateJson),
         typeof(SweepRecord), typeof(SlurmJobJson),
     ];

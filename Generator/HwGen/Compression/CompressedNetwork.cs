@@ -19,9 +19,29 @@ public sealed record CompressedNetwork
     /// <summary>N, the processing elements.</summary>
     public int Pes => Spec.Pes;
 
-    public int InputSize => Layers[0].Cols;
+    /// <summary>Values of an input vector: the first layer's <see cref="CompressedLayer.InputLength"/>.</summary>
+    public int InputSize => Layers[0].InputLength;
 
-    public int OutputSize => Layers[^1].Rows;
+    /// <summary>Values of an output vector: the last layer's <see cref="CompressedLayer.OutputLength"/>.</summary>
+    public int OutputSize => Layers[^1].OutputLength;
+
+    /// <summary>The first LSTM layer, or null: the RTL and the cycle model do not run LSTM layers yet.</summary>
+    public CompressedLayer? FirstLstm => Layers.FirstOrDefault(l => l.Lstm is not null);
+
+    /// <summary>
+    /// Throws <see cref="NotSupportedException"/> naming the first LSTM layer, if there is one: what
+    /// needs the RTL or the cycle model (generate, simulate, synth, the cycle-model part of
+    /// estimate, sweeps with RTL) calls this first.
+    /// </summary>
+    /// <param name="what">What cannot run them, e.g. "the RTL generator".</param>
+    public void ThrowIfLstm(string what)
+    {
+        if (FirstLstm is { } layer)
+        {
+            throw new NotSupportedException(
+                $"layer '{layer.Name}': lstm layers are not yet supported by {what}; `hwgen estimate` reports their accuracy, compression statistics and memory size");
+        }
+    }
 
     /// <summary>
     /// Whether some layer's activation is tanh or sigmoid: only then do the PEs' output stages hold
@@ -68,6 +88,22 @@ public sealed record CompressedLayer
 
     /// <summary>The activation of the output stage (ReLU and identity exact; tanh and sigmoid through <see cref="FixedActivation"/>).</summary>
     public required HwGen.Data.ActivationKind Activation { get; init; }
+
+    /// <summary>
+    /// An LSTM layer's shape, or null for a fully connected layer. In an LSTM layer the weights
+    /// (Rows × Cols) are the gate matrix [W | R], rows in gate blocks i, f, g, o, and
+    /// <see cref="Activation"/> is unused (the gates use sigmoid and tanh; docs/microarchitecture.md).
+    /// </summary>
+    public HwGen.Data.LstmShape? Lstm { get; init; }
+
+    /// <summary>An LSTM layer's cell-state width (<see cref="FixedLstm.CellBits"/>); 0 for a fully connected layer.</summary>
+    public int CellBits { get; init; }
+
+    /// <summary>Values the layer takes: Cols, or an LSTM's steps × features.</summary>
+    public int InputLength => Lstm?.InputLength ?? Cols;
+
+    /// <summary>Values the layer gives: Rows, or an LSTM's hidden (or steps × hidden).</summary>
+    public int OutputLength => Lstm?.OutputLength ?? Rows;
 
     /// <summary>Whether the activation is ReLU.</summary>
     public bool Relu => Activation == HwGen.Data.ActivationKind.Relu;

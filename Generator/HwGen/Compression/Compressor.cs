@@ -53,14 +53,28 @@ public static class Compressor
         }
 
         var format = new FixedPointFormat(q.ActivationBits, q.ActivationFrac, q.WeightBits, accumulatorBits);
+        if (data.Layers.FirstOrDefault(l => l.Lstm is not null && FixedLstm.CellSumBits(l.Lstm.Steps, q.ActivationFrac) > FixedPoint.MaxAccumulatorBits) is { } longest)
+        {
+            throw new ConfigException(new ConfigError(
+                config.SourceFile, 0, 0, "quantization.activation_frac",
+                $"lstm layer '{longest.Name}': {longest.Lstm!.Steps} steps at {q.ActivationFrac} fractional bits need a {FixedLstm.CellSumBits(longest.Lstm.Steps, q.ActivationFrac)}-bit cell update " +
+                $"(at most {FixedPoint.MaxAccumulatorBits} are supported): use fewer activation_frac bits or shorter sequences"));
+        }
 
-        // Assign rows and encode; a layer's row permutation orders the next layer's columns.
+        // Assign rows and encode; a layer's row permutation orders the next layer's columns. An
+        // LSTM layer's rows stay interleaved and its columns ([x_t ; h_(t−1)]) and those of the layer
+        // after it in their original order: its output comes from the element-wise unit, not from rows.
         var layers = new List<CompressedLayer>(quantized.Count);
         int[] hwColToCol = RowAssignment.Interleaved(data.Layers[0].Cols);
         foreach (var layer in quantized)
         {
             var d = layer.Data;
-            int[] hwRowToRow = c.RowAssignment == RowAssignmentMethod.Balanced
+            if (d.Lstm is not null || hwColToCol.Length != d.Cols)
+            {
+                hwColToCol = RowAssignment.Interleaved(d.Cols);
+            }
+
+            int[] hwRowToRow = c.RowAssignment == RowAssignmentMethod.Balanced && d.Lstm is null
                 ? RowAssignment.Balanced(layer.Shared.Codes, d.Rows, d.Cols, pes)
                 : RowAssignment.Interleaved(d.Rows);
             var encodings = CscEncoder.Encode(layer.Shared.Codes, d.Rows, d.Cols, pes, c.IndexBits, hwRowToRow, hwColToCol, layer.LinearFixed);
@@ -84,6 +98,8 @@ public static class Compressor
                 Statistics = Statistics(d.Name, d.Rows, d.Cols, encodings, layer.LinearFixed is not null, c, q.WeightBits, accumulatorBits),
                 KMeansIterations = layer.Shared.Iterations,
                 KMeansConverged = layer.Shared.Converged,
+                Lstm = d.Lstm,
+                CellBits = d.Lstm is { } lstm ? FixedLstm.CellBits(lstm.Steps, q.ActivationFrac) : 0,
             });
             hwColToCol = hwRowToRow;
         }
@@ -125,6 +141,11 @@ public static class Compressor
         for (var l = 0; l < network.Layers.Count; l++)
         {
             var old = network.Layers[l];
+            if (old.Lstm is not null || hwColToCol.Length != old.Cols)
+            {
+                hwColToCol = RowAssignment.Interleaved(old.Cols);
+            }
+
             var encodings = CscEncoder.Encode(old.Codes, old.Rows, old.Cols, pes, c.IndexBits, hwRowToRow[l], hwColToCol, old.LinearFixed);
             layers.Add(old with
             {
@@ -303,9 +324,14 @@ public static class Compressor
             return;
         }
 
-        if (previous is not null && previous.Rows != layer.Cols)
+        if (layer.Lstm is { } lstm && (lstm.Rows != layer.Rows || lstm.Cols != layer.Cols || lstm.Steps < 1))
         {
-            error(key, $"takes {layer.Cols} inputs but the previous layer has {previous.Rows} outputs", null);
+            error(key, $"an lstm layer of hidden {lstm.Hidden} and {lstm.Features} features over {lstm.Steps} steps cannot have a {layer.Rows} × {layer.Cols} gate matrix", null);
+        }
+
+        if (previous is not null && previous.OutputLength != layer.InputLength)
+        {
+            error(key, $"takes {layer.InputLength} inputs but the previous layer has {previous.OutputLength} outputs", null);
         }
 
         if (layer.Bias.Length != layer.Rows || !layer.Bias.All(double.IsFinite))

@@ -65,7 +65,7 @@ public sealed record Design(HwGenConfig Config, NetworkData Data, CompressedNetw
     public static Design FromConfig(HwGenConfig config)
     {
         var data = NetworkLoader.Load(config, OnnxModelReader.Instance);
-        int classes = config.Layers[^1].Outputs;
+        int classes = (int)config.LayerShapes()[^1].OutputLength;
         var test = LoadDataset(config, "test", config.Dataset.Test, classes);
         var train = LoadDataset(config, "train", config.Dataset.Train, classes);
         if (!config.Compression.Retrain.Enabled)
@@ -170,7 +170,7 @@ public sealed record Design(HwGenConfig Config, NetworkData Data, CompressedNetw
 
     /// <summary><c>dataset.test</c> of a config, loaded and checked against its network; null when not given.</summary>
     /// <exception cref="ConfigException">The file cannot be read, or does not fit the network.</exception>
-    public static Dataset? LoadTestSet(HwGenConfig config) => LoadDataset(config, "test", config.Dataset.Test, config.Layers[^1].Outputs);
+    public static Dataset? LoadTestSet(HwGenConfig config) => LoadDataset(config, "test", config.Dataset.Test, (int)config.LayerShapes()[^1].OutputLength);
 
     /// <summary>Loads one split of <c>dataset</c> and checks it against the network (width, labels).</summary>
     private static Dataset? LoadDataset(HwGenConfig config, string name, DatasetSplitConfig split, int classes)
@@ -186,7 +186,7 @@ public sealed record Design(HwGenConfig Config, NetworkData Data, CompressedNetw
             var data = split.IsNpy
                 ? DatasetLoader.LoadNpy(config.ResolvePath(split.Path!), split.LabelsPath is null ? null : config.ResolvePath(split.LabelsPath), split.Path, split.LabelsPath)
                 : DatasetLoader.LoadNpz(config.ResolvePath(split.Path!), split.Inputs, split.Labels, split.Path);
-            data.CheckAgainst(config.Input.Size, classes);
+            data.CheckAgainst((int)config.InputLength, classes);
             return data;
         }
         catch (DatasetException e)

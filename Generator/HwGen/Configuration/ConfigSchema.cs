@@ -26,13 +26,17 @@ public static class ConfigSchema
             "The input vector(s); see below. `input.size` is required.",
             KeysOf<InputConfig>.Int(
                 "size", i => i.Size, (i, v) => i with { Size = v }, 1, 1_000_000,
-                "Length of an input vector: the first layer's number of inputs.", required: true, example: "size: 784"),
+                "Length of an input vector: the first layer's number of inputs. With `steps` > 1, the features of one step of a sequence.", required: true, example: "size: 784"),
+            KeysOf<InputConfig>.Int(
+                "steps", i => i.Steps, (i, v) => i with { Steps = v }, 1, 100_000,
+                "Steps of an input sequence: a vector is `steps` × `size` values, step-major (datasets of shape (N, steps, size)). An `lstm` first layer runs one step per `size` values; a fully connected first layer takes the whole sequence flattened. The effective config writes it only when it is not 1.", unit: "steps",
+                when: i => i.Steps != 1),
             KeysOf<InputConfig>.Enum(
                 "source", i => i.Source, (i, v) => i with { Source = v },
                 "Where the input vectors come from."),
             KeysOf<InputConfig>.Real(
                 "density", i => i.Density, (i, v) => i with { Density = v }, 0, 1,
-                "`random` only: fraction of non-zero activations (exactly round(density × size) non-zeros).",
+                "`random` only: fraction of non-zero activations (exactly round(density × steps × size) non-zeros).",
                 when: i => i.Source == DataSource.Random),
             KeysOf<InputConfig>.Bool(
                 "signed", i => i.Signed, (i, v) => i with { Signed = v },
@@ -53,13 +57,26 @@ public static class ConfigSchema
                     "Layer name, used in generated module, signal and file names.",
                     allowed: "`[a-z][a-z0-9_]*`, at most 64 characters, unique, not a SystemVerilog keyword",
                     defaultText: "`fc1`, `fc2`, … by position"),
+                KeysOf<LayerConfig>.Enum(
+                    "kind", l => l.Kind, (l, v) => l with { Kind = v },
+                    "`fc`: fully connected, on the whole previous output (a sequence flattened). `lstm`: a long short-term memory layer on a sequence — the network's input (`input.steps`) or the previous `lstm` layer's `output: sequence` — with zero initial state; its gate matrix — W and R side by side, 4 × hidden rows (gates i, f, g, o), features + hidden columns — is pruned, shared and quantized like a fully connected layer's ([semantics](microarchitecture.md#lstm-layers)). The RTL and cycle model do not run `lstm` layers yet: `estimate` reports their accuracy and sizes, `generate`, `simulate` and `synth` refuse them. The effective config writes it only for `lstm` layers.",
+                    when: l => l.Kind != LayerKind.Fc),
                 KeysOf<LayerConfig>.Int(
                     "outputs", l => l.Outputs, (l, v) => l with { Outputs = v }, 1, 1_000_000,
-                    "Number of outputs (rows of the weight matrix); outputs × inputs may not exceed 2147483591 weights.",
-                    required: true, example: "outputs: 10"),
+                    "`fc`: number of outputs (rows of the weight matrix); outputs × inputs may not exceed 2147483591 weights.",
+                    required: true, example: "outputs: 10", when: l => l.Kind == LayerKind.Fc),
+                KeysOf<LayerConfig>.Int(
+                    "hidden", l => l.Hidden, (l, v) => l with { Hidden = v }, 1, 100_000,
+                    "`lstm`: size of the hidden and cell state; the gate matrix has 4 × hidden rows.",
+                    required: true, example: "hidden: 64", when: l => l.Kind == LayerKind.Lstm),
+                KeysOf<LayerConfig>.Enum(
+                    "output", l => l.Output, (l, v) => l with { Output = v },
+                    "`lstm`: `last` gives the last hidden state (hidden values, the classifier head's input); `sequence` every step's (steps × hidden values, step-major), which a following `lstm` layer needs.",
+                    when: l => l.Kind == LayerKind.Lstm),
                 KeysOf<LayerConfig>.Enum(
                     "activation", l => l.Activation, (l, v) => l with { Activation = v },
-                    "Applied after rounding and saturation; `none` for a last layer that produces logits. `tanh` and `sigmoid` use a fixed-point table that the golden model and the core's output stage (`hwgen_act_fn`) share, bit for bit and with no extra cycle; a design with either holds the table in every PE (2 EBR per PE at `activation_frac: 8` on iCE40)."),
+                    "`fc`: applied after rounding and saturation; `none` for a last layer that produces logits. `tanh` and `sigmoid` use a fixed-point table that the golden model and the core's output stage (`hwgen_act_fn`) share, bit for bit and with no extra cycle; a design with either holds the table in every PE (2 EBR per PE at `activation_frac: 8` on iCE40). An `lstm` layer's gates use the same sigmoid and tanh.",
+                    when: l => l.Kind == LayerKind.Fc),
                 KeysOf<LayerConfig>.Section(
                     "weights", l => l.Weights, (l, v) => l with { Weights = v },
                     "Where the weights come from; see below. Without it, random weights at density 0.1.",
@@ -79,19 +96,19 @@ public static class ConfigSchema
                         when: w => w.Source == DataSource.Onnx),
                     KeysOf<WeightsConfig>.Text(
                         "weights", w => w.WeightsKey, (w, v) => w with { WeightsKey = v }, ArrayName,
-                        "`npz`: float weights, shape (outputs, inputs), which HwGen prunes and weight-shares."),
+                        "`npz`: float weights, shape (outputs, inputs) — for an `lstm` layer the gate matrix, W and R side by side, shape (4 × hidden, features + hidden), gate blocks i, f, g, o — which HwGen prunes and weight-shares."),
                     KeysOf<WeightsConfig>.Text(
                         "bias", w => w.BiasKey, (w, v) => w with { BiasKey = v }, ArrayName,
-                        "`npz`: optional float bias, shape (outputs,). Without it the bias is zero."),
+                        "`npz`: optional float bias, shape (outputs,) (`lstm`: (4 × hidden,), the sum of the input and recurrent biases). Without it the bias is zero."),
                     KeysOf<WeightsConfig>.Text(
                         "codes", w => w.CodesKey, (w, v) => w with { CodesKey = v }, ArrayName,
                         "`npz`: precompressed alternative to `weights`: uint8 codebook indices, shape (outputs, inputs), 0 = pruned. The layer skips pruning and k-means."),
                     KeysOf<WeightsConfig>.Text(
                         "codebook", w => w.CodebookKey, (w, v) => w with { CodebookKey = v }, ArrayName,
                         "`npz`, required with `codes`: the float codebook, 1-D, at most 2^codebook_bits entries, entry 0 = 0.0."))),
-            "The fully connected layers, in order; see below.",
+            "The layers, in order (fully connected or LSTM); see below.",
             min: 1, max: MaxLayers, noun: "layer", example: "layers: [{name: fc1, outputs: 10}]", required: true,
-            allowed: "a list of layers, each a mapping with name, outputs, activation, weights"),
+            allowed: "a list of layers, each a mapping with name, kind, outputs or hidden, activation or output, weights"),
         KeysOf<HwGenConfig>.Section(
             "compression", c => c.Compression, (c, v) => c with { Compression = v },
             "How weights are pruned, shared and encoded (DESIGN §3).",

@@ -26,6 +26,28 @@ public static class ConfigValidator
         }
     }
 
+    /// <summary>
+    /// Refuses a config with an LSTM layer for what needs the RTL or the cycle model, which do not
+    /// run LSTM layers yet: a <see cref="ConfigException"/> at the first one's <c>kind</c> (file and line).
+    /// </summary>
+    /// <param name="config">The config.</param>
+    /// <param name="command">What was asked, for the message, e.g. <c>hwgen generate</c>.</param>
+    public static void ThrowIfLstm(HwGenConfig config, string command)
+    {
+        int index = config.Layers.ToList().FindIndex(l => l.Kind == LayerKind.Lstm);
+        if (index < 0)
+        {
+            return;
+        }
+
+        string key = $"layers[{index}].kind";
+        var at = config.Locations.Find(key);
+        throw new ConfigException(new ConfigError(
+            config.SourceFile, at.Line, at.Column, key,
+            $"layer '{config.Layers[index].Name}' is an lstm layer: lstm layers are not yet supported by the RTL generator/cycle model, which {command} needs; " +
+            "`hwgen estimate` reports their accuracy, compression statistics and memory size"));
+    }
+
     /// <summary>Whether <paramref name="name"/> is a valid design or layer name (<see cref="ConfigNames.IsName"/>).</summary>
     public static bool IsValidName(string name) => ConfigNames.IsName(name);
 
@@ -167,7 +189,7 @@ public static class ConfigValidator
     private static void CheckLayers(Checker check, HwGenConfig config)
     {
         var names = new Dictionary<string, int>(StringComparer.Ordinal);
-        long inputs = config.Input.Size;
+        var shapes = config.LayerShapes();
         long total = 0;
         bool totalReported = false;
         for (var i = 0; i < config.Layers.Count; i++)
@@ -189,23 +211,76 @@ public static class ConfigValidator
                 }
             }
 
-            long weightCount = layer.Outputs * inputs;
+            bool lstm = layer.Kind == LayerKind.Lstm;
+            string sizeKey = lstm ? $"{prefix}.hidden" : $"{prefix}.outputs";
+            var shape = shapes[i];
+            long weightCount = shape.Rows * shape.Cols;
             total += weightCount;
-            if (weightCount > Array.MaxLength && check.Ok($"{prefix}.outputs"))
+            string what = lstm
+                ? $"{shape.Rows} gate rows (4 × {layer.Hidden} hidden) × {shape.Cols} columns ({shape.Features} features + {layer.Hidden} hidden)"
+                : $"{layer.Outputs} outputs × {shape.Cols} inputs";
+            if (weightCount > Array.MaxLength && check.Ok(sizeKey, $"{prefix}.kind"))
             {
                 totalReported = true;
-                check.Error(
-                    $"{prefix}.outputs",
-                    $"gives the layer {weightCount} weights ({layer.Outputs} outputs × {inputs} inputs); HwGen holds at most {Array.MaxLength} weights per layer");
+                check.Error(sizeKey, $"gives the layer {weightCount} weights ({what}); HwGen holds at most {Array.MaxLength} weights per layer");
             }
-            else if (total > Array.MaxLength && !totalReported && check.Ok($"{prefix}.outputs"))
+            else if (total > Array.MaxLength && !totalReported && check.Ok(sizeKey, $"{prefix}.kind"))
             {
                 totalReported = true;
-                check.Error($"{prefix}.outputs", $"brings the network to {total} weights; HwGen holds at most {Array.MaxLength} weights in all layers together");
+                check.Error(sizeKey, $"brings the network to {total} weights; HwGen holds at most {Array.MaxLength} weights in all layers together");
+            }
+            else if (shape.OutputLength > Array.MaxLength && check.Ok(sizeKey, $"{prefix}.kind"))
+            {
+                check.Error($"{prefix}.output", $"gives {shape.OutputLength} values ({shape.Steps} steps × {layer.Hidden} hidden); at most {Array.MaxLength} are supported");
             }
 
-            inputs = layer.Outputs;
+            CheckLayerKind(check, config, i);
             CheckWeights(check, config, layer.Weights, $"{prefix}.weights");
+        }
+    }
+
+    /// <summary>
+    /// Keys that belong to the other kind of layer, and where an LSTM layer may stand: first (on the
+    /// input sequence) or after an LSTM layer that gives its whole sequence.
+    /// </summary>
+    private static void CheckLayerKind(Checker check, HwGenConfig config, int i)
+    {
+        var layer = config.Layers[i];
+        string prefix = $"layers[{i}]";
+        if (!check.Ok($"{prefix}.kind"))
+        {
+            return;
+        }
+
+        string kind = ConfigNames.Snake(layer.Kind);
+        foreach (var (key, kinds) in new[] { ("outputs", LayerKind.Fc), ("activation", LayerKind.Fc), ("hidden", LayerKind.Lstm), ("output", LayerKind.Lstm) })
+        {
+            if (layer.Kind != kinds && config.Locations.Contains($"{prefix}.{key}"))
+            {
+                string advice = layer.Kind == LayerKind.Lstm
+                    ? key == "outputs" ? "an lstm layer's size is 'hidden'" : "an lstm layer's gates use sigmoid and tanh, its output is the hidden state"
+                    : "it belongs to kind: lstm";
+                check.Error($"{prefix}.{key}", $"is not used by a layer of kind: {kind} ({advice}); remove it");
+            }
+        }
+
+        if (layer.Kind != LayerKind.Lstm || i == 0)
+        {
+            return;
+        }
+
+        var previous = config.Layers[i - 1];
+        if (previous.Kind != LayerKind.Lstm)
+        {
+            check.Error(
+                $"{prefix}.kind",
+                $"an lstm layer takes a sequence: it must be the first layer (on the input sequence, input.steps) or follow an lstm layer with output: sequence, but layers[{i - 1}] ('{previous.Name}') is fully connected");
+        }
+        else if (previous.Output != LstmOutput.Sequence && check.Ok($"layers[{i - 1}].output"))
+        {
+            check.Error(
+                $"layers[{i - 1}].output",
+                $"is last, but the next layer '{layer.Name}' is an lstm layer, which takes the whole sequence: set output: sequence");
         }
     }
 
@@ -332,6 +407,14 @@ public static class ConfigValidator
             }
         }
 
+        int firstLstm = config.Layers.ToList().FindIndex(l => l.Kind == LayerKind.Lstm);
+        if (firstLstm >= 0 && config.Compression.RowAssignment == RowAssignmentMethod.Balanced && check.Ok("compression.row_assignment"))
+        {
+            check.Error(
+                "compression.row_assignment",
+                $"balanced needs the cycle model, which does not run lstm layers yet (layer '{config.Layers[firstLstm].Name}'): use interleaved");
+        }
+
         if (config.Compression.Weights == WeightEncoding.Linear && check.Ok("compression.weights"))
         {
             for (var i = 0; i < config.Layers.Count; i++)
@@ -346,7 +429,14 @@ public static class ConfigValidator
         }
 
         var retrain = config.Compression.Retrain;
-        if (retrain.Enabled && check.Ok("compression.retrain.epochs"))
+        if (firstLstm >= 0 && retrain.Enabled && check.Ok("compression.retrain.epochs"))
+        {
+            check.Error(
+                "compression.retrain.epochs",
+                $"HwGen retrains fully connected layers only, and layer '{config.Layers[firstLstm].Name}' is an lstm layer: prune and retrain it in PyTorch " +
+                "(examples/mnist-lstm/train_mnist_lstm.py) and import it, or set epochs: 0");
+        }
+        else if (retrain.Enabled && check.Ok("compression.retrain.epochs"))
         {
             if (!config.Dataset.Train.IsGiven)
             {

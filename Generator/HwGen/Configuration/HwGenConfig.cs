@@ -20,6 +20,29 @@ public enum LayerActivation
     Sigmoid,
 }
 
+/// <summary>What a layer computes.</summary>
+public enum LayerKind
+{
+    /// <summary>Fully connected: <c>y = activation(W x + b)</c> on the whole input vector.</summary>
+    Fc,
+
+    /// <summary>
+    /// A long short-term memory layer (ESE): at each step the gate matrix <c>[W | R]</c> times
+    /// <c>[x_t ; h_(t−1)]</c>, then the cell and hidden state (docs/microarchitecture.md, "LSTM layers").
+    /// </summary>
+    Lstm,
+}
+
+/// <summary>What an LSTM layer gives the layer after it (or the network's output).</summary>
+public enum LstmOutput
+{
+    /// <summary>The last hidden state h_T (hidden values): the usual classifier head.</summary>
+    Last,
+
+    /// <summary>Every hidden state h_1 … h_T (steps × hidden values, step-major): the sequence a further LSTM layer takes.</summary>
+    Sequence,
+}
+
 /// <summary>How pruning chooses the weights to keep (DESIGN §3).</summary>
 public enum PruningMethod
 {
@@ -112,6 +135,44 @@ public sealed record HwGenConfig
     /// </summary>
     public ConfigLocations Locations { get; init; } = ConfigLocations.None;
 
+    /// <summary>Values of one input vector: <c>input.steps × input.size</c> (a sequence, step-major; one vector when steps is 1).</summary>
+    public long InputLength => (long)Input.Steps * Input.Size;
+
+    /// <summary>Whether some layer is an LSTM layer.</summary>
+    public bool HasLstm => Layers.Any(l => l.Kind == LayerKind.Lstm);
+
+    /// <summary>
+    /// Every layer's shape, in order (<see cref="LayerShape"/>): a fully connected layer takes the
+    /// whole previous output (a sequence flattened step-major); an LSTM layer takes the network's
+    /// input sequence or the previous LSTM layer's sequence. Meaningful for a valid config.
+    /// </summary>
+    public IReadOnlyList<LayerShape> LayerShapes()
+    {
+        var shapes = new List<LayerShape>(Layers.Count);
+        long steps = Input.Steps;
+        long width = Input.Size;
+        foreach (var layer in Layers)
+        {
+            if (layer.Kind == LayerKind.Lstm)
+            {
+                long hidden = layer.Hidden;
+                var shape = new LayerShape(4 * hidden, width + hidden, steps, width, steps * width,
+                    layer.Output == LstmOutput.Sequence ? steps * hidden : hidden);
+                shapes.Add(shape);
+                steps = layer.Output == LstmOutput.Sequence ? steps : 1;
+                width = hidden;
+            }
+            else
+            {
+                shapes.Add(new LayerShape(layer.Outputs, steps * width, 1, steps * width, steps * width, layer.Outputs));
+                steps = 1;
+                width = layer.Outputs;
+            }
+        }
+
+        return shapes;
+    }
+
     /// <summary>Resolves a data path from the config against <see cref="BaseDirectory"/>.</summary>
     public string ResolvePath(string path) =>
         Path.IsPathRooted(path) ? path : Path.GetFullPath(Path.Combine(BaseDirectory, path));
@@ -120,7 +181,11 @@ public sealed record HwGenConfig
 /// <summary>The input vector(s) that estimate and simulate use.</summary>
 public sealed record InputConfig
 {
+    /// <summary>Values per step: the whole input vector when <see cref="Steps"/> is 1, else the features of one step of a sequence.</summary>
     public int Size { get; init; } = 16;
+
+    /// <summary>Steps of an input sequence (an LSTM first layer's time steps); 1 = a plain vector.</summary>
+    public int Steps { get; init; } = 1;
 
     public DataSource Source { get; init; } = DataSource.Random;
 
@@ -137,17 +202,39 @@ public sealed record InputConfig
     public string Key { get; init; } = "input";
 }
 
-/// <summary>One fully connected layer; its inputs are the previous layer's outputs.</summary>
+/// <summary>One layer: fully connected (its inputs are the previous layer's outputs) or LSTM.</summary>
 public sealed record LayerConfig
 {
     public string Name { get; init; } = "fc";
 
+    /// <summary>Fully connected (default) or LSTM.</summary>
+    public LayerKind Kind { get; init; } = LayerKind.Fc;
+
+    /// <summary>Fully connected: outputs (rows of the weight matrix).</summary>
     public int Outputs { get; init; } = 16;
+
+    /// <summary>LSTM: the hidden (and cell) state's size; the gate matrix has 4 × hidden rows.</summary>
+    public int Hidden { get; init; } = 16;
+
+    /// <summary>LSTM: the last hidden state (default) or the whole sequence of them.</summary>
+    public LstmOutput Output { get; init; } = LstmOutput.Last;
 
     public LayerActivation Activation { get; init; } = LayerActivation.Relu;
 
     public WeightsConfig Weights { get; init; } = new();
 }
+
+/// <summary>
+/// A layer's shape as the config gives it (<see cref="HwGenConfig.LayerShapes"/>): its weight
+/// matrix and how many values it takes and gives. Longs, so that a validator can check huge ones.
+/// </summary>
+/// <param name="Rows">Rows of the weight matrix: outputs, or 4 × hidden for an LSTM's gates (i, f, g, o).</param>
+/// <param name="Cols">Columns: the inputs, or features + hidden for an LSTM's <c>[W | R]</c>.</param>
+/// <param name="Steps">An LSTM's time steps; 1 for a fully connected layer.</param>
+/// <param name="Features">An LSTM's inputs per step; a fully connected layer's inputs.</param>
+/// <param name="InputLength">Values the layer takes: steps × features.</param>
+/// <param name="OutputLength">Values the layer gives: outputs, hidden, or steps × hidden.</param>
+public sealed record LayerShape(long Rows, long Cols, long Steps, long Features, long InputLength, long OutputLength);
 
 /// <summary>Where a layer's weights come from and how densely they are kept.</summary>
 public sealed record WeightsConfig

@@ -84,7 +84,7 @@ internal sealed partial class SchemaReader(string file, ConfigKey document)
                     record = key.SetIn(record, value);
                 }
             }
-            else if (key.Required)
+            else if (key.Required && key.When?.Invoke(record) != false)
             {
                 // Not reported when the section was not a mapping or a typo was taken for the key (already reported).
                 if (!broken && !Suggested.Contains(keyPath))

@@ -9,8 +9,15 @@ namespace HwGen.Data;
 /// <param name="Weights">Outputs × Inputs, row-major.</param>
 /// <param name="Bias">One per output (zeros when the model has none).</param>
 /// <param name="Activation">Applied after the bias.</param>
-public sealed record FloatLayer(string Name, int Outputs, int Inputs, double[] Weights, double[] Bias, ActivationKind Activation)
+/// <param name="Lstm">An LSTM layer's shape (then <paramref name="Weights"/> is the gate matrix and <paramref name="Activation"/> unused); null for fully connected.</param>
+public sealed record FloatLayer(string Name, int Outputs, int Inputs, double[] Weights, double[] Bias, ActivationKind Activation, LstmShape? Lstm = null)
 {
+    /// <summary>Values the layer takes: Inputs, or an LSTM's steps × features.</summary>
+    public int InputLength => Lstm?.InputLength ?? Inputs;
+
+    /// <summary>Values the layer gives: Outputs, or an LSTM's hidden (or steps × hidden).</summary>
+    public int OutputLength => Lstm?.OutputLength ?? Outputs;
+
     /// <summary>The weight of output <paramref name="row"/> from input <paramref name="col"/>.</summary>
     public double Weight(int row, int col) => Weights[(row * Inputs) + col];
 
@@ -18,7 +25,7 @@ public sealed record FloatLayer(string Name, int Outputs, int Inputs, double[] W
     public double Density => Weights.Length == 0 ? 0 : (double)Weights.Count(w => w != 0) / Weights.Length;
 
     /// <summary>The layer as <see cref="LayerData"/>, the compressor's input (dense float weights).</summary>
-    public LayerData ToLayerData() => new() { Name = Name, Rows = Outputs, Cols = Inputs, Weights = Weights, Bias = Bias };
+    public LayerData ToLayerData() => new() { Name = Name, Rows = Outputs, Cols = Inputs, Weights = Weights, Bias = Bias, Lstm = Lstm };
 }
 
 /// <summary>
@@ -45,9 +52,14 @@ public sealed record FloatNetwork
                 throw new ArgumentException($"layer '{layer.Name}': {layer.Weights.Length} weights and {layer.Bias.Length} biases for {layer.Outputs} × {layer.Inputs}", nameof(layers));
             }
 
-            if (l > 0 && layers[l - 1].Outputs != layer.Inputs)
+            if (layer.Lstm is { } lstm && (lstm.Rows != layer.Outputs || lstm.Cols != layer.Inputs))
             {
-                throw new ArgumentException($"layer '{layer.Name}' takes {layer.Inputs} inputs but '{layers[l - 1].Name}' gives {layers[l - 1].Outputs}", nameof(layers));
+                throw new ArgumentException($"lstm layer '{layer.Name}': a {layer.Outputs} × {layer.Inputs} gate matrix for hidden {lstm.Hidden} and {lstm.Features} features", nameof(layers));
+            }
+
+            if (l > 0 && layers[l - 1].OutputLength != layer.InputLength)
+            {
+                throw new ArgumentException($"layer '{layer.Name}' takes {layer.InputLength} inputs but '{layers[l - 1].Name}' gives {layers[l - 1].OutputLength}", nameof(layers));
             }
         }
 
@@ -56,9 +68,9 @@ public sealed record FloatNetwork
 
     public IReadOnlyList<FloatLayer> Layers { get; }
 
-    public int InputSize => Layers[0].Inputs;
+    public int InputSize => Layers[0].InputLength;
 
-    public int OutputSize => Layers[^1].Outputs;
+    public int OutputSize => Layers[^1].OutputLength;
 
     /// <summary>Every layer's output for one input, in double precision, summing each row in column order.</summary>
     public IReadOnlyList<double[]> RunLayers(ReadOnlySpan<double> input)
@@ -82,12 +94,20 @@ public sealed record FloatNetwork
     /// <summary>The network's output (the last layer's) for one input.</summary>
     public double[] Run(ReadOnlySpan<double> input) => RunLayers(input)[^1];
 
-    /// <summary>One layer on its input: <c>activation(b[i] + Σ_j W[i, j] x[j])</c>, j ascending.</summary>
+    /// <summary>
+    /// One layer on its input: <c>activation(b[i] + Σ_j W[i, j] x[j])</c>, j ascending; an LSTM
+    /// layer through <see cref="FloatLstm.Run"/>.
+    /// </summary>
     public static double[] RunLayer(FloatLayer layer, ReadOnlySpan<double> x)
     {
-        if (x.Length != layer.Inputs)
+        if (x.Length != layer.InputLength)
         {
-            throw new ArgumentException($"layer '{layer.Name}' takes {layer.Inputs} inputs, not {x.Length}", nameof(x));
+            throw new ArgumentException($"layer '{layer.Name}' takes {layer.InputLength} inputs, not {x.Length}", nameof(x));
+        }
+
+        if (layer.Lstm is { } lstm)
+        {
+            return FloatLstm.Run(lstm, (i, j) => layer.Weights[(i * layer.Inputs) + j], layer.Bias, x);
         }
 
         var y = new double[layer.Outputs];

@@ -8,7 +8,7 @@ public sealed record NetworkData
 {
     public required IReadOnlyList<LayerData> Layers { get; init; }
 
-    /// <summary>Input vectors in float (each of the first layer's column count).</summary>
+    /// <summary>Input vectors in float (each of the first layer's <see cref="LayerData.InputLength"/>).</summary>
     public required IReadOnlyList<double[]> Inputs { get; init; }
 }
 
@@ -36,4 +36,13 @@ public sealed record LayerData
     public required double[] Bias { get; init; }
 
     public bool IsPrecompressed => Codes is not null;
+
+    /// <summary>An LSTM layer's shape (its weights are the gate matrix, Rows = 4 × hidden); null for a fully connected layer.</summary>
+    public LstmShape? Lstm { get; init; }
+
+    /// <summary>Values the layer takes: Cols, or an LSTM's steps × features.</summary>
+    public int InputLength => Lstm?.InputLength ?? Cols;
+
+    /// <summary>Values the layer gives: Rows, or an LSTM's hidden (or steps × hidden).</summary>
+    public int OutputLength => Lstm?.OutputLength ?? Rows;
 }

@@ -40,12 +40,12 @@ public static class NetworkLoader
         using var files = new DataFiles(config) { Models = models };
 
         var layers = new List<LayerData?>();
-        int inputs = config.Input.Size;
-        string inputsFrom = "input.size";
+        var shapes = config.LayerShapes();
+        string inputsFrom = config.Input.Steps > 1 ? "input.steps × input.size" : "input.size";
         for (var i = 0; i < config.Layers.Count; i++)
         {
-            layers.Add(LoadLayer(files, config, i, inputs, inputsFrom));
-            inputs = config.Layers[i].Outputs;
+            var layer = LoadLayer(files, config, i, (int)shapes[i].Cols, config.Layers[i].Kind == LayerKind.Lstm ? $"features + hidden, the features being {inputsFrom}" : inputsFrom);
+            layers.Add(layer is null || config.Layers[i].Kind != LayerKind.Lstm ? layer : layer with { Lstm = LstmOf(config, shapes[i], i) });
             inputsFrom = $"the outputs of layer '{config.Layers[i].Name}'";
         }
 
@@ -61,6 +61,10 @@ public static class NetworkLoader
         return new NetworkData { Layers = [.. layers.Select(layer => layer!)], Inputs = vectors };
     }
 
+    /// <summary>The shape of LSTM layer <paramref name="index"/> of a valid config.</summary>
+    public static LstmShape LstmOf(HwGenConfig config, LayerShape shape, int index) =>
+        new(config.Layers[index].Hidden, (int)shape.Features, (int)shape.Steps, config.Layers[index].Output == LstmOutput.Sequence);
+
     /// <summary>
     /// Refuses a network whose dense weights need more memory than the machine gives HwGen
     /// (<see cref="MemoryBudget"/>), naming its largest layer, before anything is allocated.
@@ -69,20 +73,19 @@ public static class NetworkLoader
     {
         long total = 0;
         int largest = 0;
-        long inputs = config.Input.Size;
+        var shapes = config.LayerShapes();
         var sizes = new long[config.Layers.Count];
         for (var i = 0; i < config.Layers.Count; i++)
         {
-            sizes[i] = config.Layers[i].Outputs * inputs;
+            sizes[i] = shapes[i].Rows * shapes[i].Cols;
             total += sizes[i];
             largest = sizes[i] > sizes[largest] ? i : largest;
-            inputs = config.Layers[i].Outputs;
         }
 
         long needed = total * MemoryBudget.BytesPerWeight;
         if (needed > MemoryBudget.AvailableBytes)
         {
-            string key = $"layers[{largest}].outputs";
+            string key = config.Layers[largest].Kind == LayerKind.Lstm ? $"layers[{largest}].hidden" : $"layers[{largest}].outputs";
             var at = config.Locations.Find(key);
             throw new ConfigException(new ConfigError(config.SourceFile, at.Line, at.Column, key, string.Create(CultureInfo.InvariantCulture,
                 $"the network has {total:N0} weights (layer '{config.Layers[largest].Name}' {sizes[largest]:N0}, the largest); compressing them needs about {MemoryBudget.Size(needed)} " +
@@ -115,13 +118,13 @@ public static class NetworkLoader
         return vectors;
     }
 
-    /// <summary>The number of non-zeros a random input vector has: round(density × size), half away from zero.</summary>
+    /// <summary>The number of non-zeros a random input vector has: round(density × steps × size), half away from zero.</summary>
     public static int RandomInputNonZeros(InputConfig input) =>
-        (int)Math.Round(input.Density * input.Size, MidpointRounding.AwayFromZero);
+        (int)Math.Round(input.Density * input.Steps * input.Size, MidpointRounding.AwayFromZero);
 
     private static double[] RandomInput(InputConfig input, int activationFrac, DeterministicRandom random)
     {
-        int size = input.Size;
+        int size = checked(input.Steps * input.Size);
         int nonZeros = RandomInputNonZeros(input);
 
         // Partial Fisher–Yates: the first nonZeros slots become a uniformly random subset of positions.
@@ -183,10 +186,13 @@ public static class NetworkLoader
     {
         var layer = config.Layers[index];
         var weights = layer.Weights;
-        int rows = layer.Outputs;
+        bool lstm = layer.Kind == LayerKind.Lstm;
+        int rows = lstm ? 4 * layer.Hidden : layer.Outputs;
         string prefix = $"layers[{index}].weights";
         string pathKey = $"{prefix}.path";
-        string needs = $"layer '{layer.Name}' needs (outputs, inputs) = ({rows}, {cols}), inputs being {colsFrom}";
+        string needs = lstm
+            ? $"lstm layer '{layer.Name}' needs its gate matrix [W | R] as (4 × hidden, features + hidden) = ({rows}, {cols}), {colsFrom}"
+            : $"layer '{layer.Name}' needs (outputs, inputs) = ({rows}, {cols}), inputs being {colsFrom}";
 
         if (weights.Source == DataSource.Random)
         {
@@ -206,6 +212,18 @@ public static class NetworkLoader
             if (found is null)
             {
                 files.Error(layerKey, $"{weights.Path} has no layer '{weights.Layer}' (its layers: {string.Join(", ", model.Layers.Select(l => $"{l.Name} ({l.Outputs}×{l.Inputs})"))})");
+                return null;
+            }
+
+            if ((found.Lstm is not null) != lstm)
+            {
+                files.Error(layerKey, $"layer '{found.Name}' of {weights.Path} is {(found.Lstm is null ? "fully connected" : "an LSTM")}, but layers[{index}] is kind: {ConfigNames.Snake(layer.Kind)}");
+                return null;
+            }
+
+            if (found.Lstm is { } shape && shape.Hidden != layer.Hidden)
+            {
+                files.Error(layerKey, $"layer '{found.Name}' of {weights.Path} is an LSTM with hidden size {shape.Hidden}; {needs}");
                 return null;
             }
 
@@ -292,12 +310,15 @@ public static class NetworkLoader
             return null;
         }
 
-        int size = input.Size;
+        int size = checked(input.Steps * input.Size);
         int[] shape = array.Shape;
-        bool fits = (shape.Length == 1 && shape[0] == size) || (shape.Length == 2 && shape[0] >= 1 && shape[1] == size);
+        bool fits = (shape.Length == 1 && shape[0] == size) || (shape.Length == 2 && shape[0] >= 1 && shape[1] == size)
+            || (input.Steps > 1 && shape.Length == 3 && shape[0] >= 1 && shape[1] == input.Steps && shape[2] == input.Size);
         if (!fits)
         {
-            files.Error(key, $"{where} has shape {array.ShapeText}; the input needs ({size},) or (vectors, {size}), {size} being input.size");
+            files.Error(key, input.Steps > 1
+                ? $"{where} has shape {array.ShapeText}; the input needs ({size},), (vectors, {size}) or (vectors, {input.Steps}, {input.Size}), being input.steps × input.size"
+                : $"{where} has shape {array.ShapeText}; the input needs ({size},) or (vectors, {size}), {size} being input.size");
             return null;
         }
 

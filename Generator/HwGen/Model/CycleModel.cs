@@ -34,8 +34,10 @@ public static class CycleModel
     /// <param name="network">The compressed network.</param>
     /// <param name="input">The quantized input vector (original order).</param>
     /// <param name="layerOutputs">Every layer's output in original order (from the golden model).</param>
+    /// <exception cref="NotSupportedException">The network has an LSTM layer (not modelled yet).</exception>
     public static CycleReport Run(CompressedNetwork network, long[] input, IReadOnlyList<long[]> layerOutputs)
     {
+        network.ThrowIfLstm("the cycle model");
         var layers = new LayerCycles[network.Layers.Count];
         for (int l = 0; l < network.Layers.Count; l++)
         {

@@ -37,9 +37,20 @@ public sealed record EstimateReport(
         return Build(design.Network, vectors, accuracy);
     }
 
+    /// <summary>
+    /// False for a network with LSTM layers, which the cycle model does not run yet: then
+    /// <see cref="Cycles"/> is empty and the report is model-only (statistics and accuracy).
+    /// </summary>
+    public bool HasCycles => Cycles.Count > 0;
+
     private static EstimateReport Build(CompressedNetwork network, IReadOnlyList<double[]> vectors, AccuracyReport accuracy)
     {
         var cycles = new List<CycleReport>(vectors.Count);
+        if (network.FirstLstm is not null)
+        {
+            return new EstimateReport(network, cycles, accuracy);
+        }
+
         foreach (var vector in vectors)
         {
             var input = GoldenModel.QuantizeInput(network.Format, vector);

@@ -9,7 +9,8 @@ namespace HwGen.Model;
 /// <param name="LayerOutputs">Every layer's outputs when asked for, otherwise only the last layer's (one entry).</param>
 /// <param name="UsefulMacs">Per vector, per layer, the useful multiply-accumulates (as <see cref="GoldenResult.UsefulMacs"/>), or null.</param>
 /// <param name="SaturatedOutputs">
-/// Per vector, per layer, the outputs whose rounded value did not fit A bits and saturated, or null.
+/// Per vector, per layer, the outputs whose rounded value did not fit A bits and saturated (an
+/// LSTM layer's gate sums, over its steps), or null.
 /// </param>
 public sealed record FastEvaluation(IReadOnlyList<long[][]> LayerOutputs, long[][]? UsefulMacs, long[][]? SaturatedOutputs = null)
 {
@@ -47,10 +48,13 @@ public sealed class FastEvaluator
     {
         _network = network;
         _layers = network.Layers.Select(SparseLayer.From).ToArray();
-        ExactInDouble = network.Format.AccumulatorBits <= 53;
+        ExactInDouble = network.Format.AccumulatorBits <= 53 && network.FirstLstm is null;
     }
 
-    /// <summary>True when sums run in (exact) double precision; false for 64-bit integer sums.</summary>
+    /// <summary>
+    /// True when sums run in (exact) double precision, blocks of vectors at once; false for 64-bit
+    /// integer sums, one vector at a time (wide accumulators, and networks with LSTM layers).
+    /// </summary>
     public bool ExactInDouble { get; }
 
     /// <summary>Quantizes float vectors to the network's activations (as <see cref="GoldenModel.QuantizeInput(FixedPointFormat, ReadOnlySpan{double})"/>).</summary>
@@ -275,6 +279,23 @@ public sealed class FastEvaluator
         for (var l = 0; l < _layers.Length; l++)
         {
             var layer = _layers[l];
+            if (_network.Layers[l].Lstm is { } lstm)
+            {
+                x = RunLstm(layer, lstm, x, out long lstmMacs, out long lstmSaturated);
+                if (macs is not null)
+                {
+                    macs[vector][l] = lstmMacs;
+                    saturated![vector][l] = lstmSaturated;
+                }
+
+                if (allLayers || l == _layers.Length - 1)
+                {
+                    outputs[allLayers ? l : 0][vector] = x;
+                }
+
+                continue;
+            }
+
             long[] acc = (long[])layer.BiasFixed.Clone();
             for (var j = 0; j < layer.Cols; j++)
             {
@@ -314,6 +335,73 @@ public sealed class FastEvaluator
 
             x = y;
         }
+    }
+
+    /// <summary>
+    /// An LSTM layer on one vector: per step, the gate rows' sums over the non-zero columns of
+    /// [x_t ; h_(t−1)] (as a fully connected layer's), the output stage without activation, then
+    /// <see cref="FixedLstm.Step"/> per hidden unit. Counts useful MACs and saturated gate sums over all steps.
+    /// </summary>
+    private long[] RunLstm(SparseLayer layer, HwGen.Data.LstmShape shape, long[] x, out long macs, out long saturated)
+    {
+        var format = _network.Format;
+        int hidden = shape.Hidden;
+        var h = new long[hidden];
+        var c = new long[hidden];
+        var v = new long[layer.Cols];
+        var acc = new long[layer.Rows];
+        var s = new long[layer.Rows];
+        var output = new long[shape.OutputLength];
+        macs = 0;
+        saturated = 0;
+        for (var t = 0; t < shape.Steps; t++)
+        {
+            Array.Copy(x, t * shape.Features, v, 0, shape.Features);
+            Array.Copy(h, 0, v, shape.Features, hidden);
+            Array.Copy(layer.BiasFixed, acc, acc.Length);
+            for (var j = 0; j < v.Length; j++)
+            {
+                long a = v[j];
+                if (a == 0)
+                {
+                    continue;
+                }
+
+                int start = layer.ColumnStart[j];
+                int end = layer.ColumnStart[j + 1];
+                macs += end - start;
+                for (int e = start; e < end; e++)
+                {
+                    acc[layer.RowIndex[e]] += a * layer.ValueFixed[e];
+                }
+            }
+
+            for (var r = 0; r < s.Length; r++)
+            {
+                s[r] = GoldenModel.OutputStage(acc[r], layer.WeightFrac, format.ActivationBits, relu: false);
+                if (Saturates(acc[r], layer.WeightFrac, format))
+                {
+                    saturated++;
+                }
+            }
+
+            for (var k = 0; k < hidden; k++)
+            {
+                (c[k], h[k]) = FixedLstm.Step(s[k], s[hidden + k], s[(2 * hidden) + k], s[(3 * hidden) + k], c[k], format.ActivationBits, format.ActivationFrac);
+            }
+
+            if (shape.ReturnSequence)
+            {
+                Array.Copy(h, 0, output, t * hidden, hidden);
+            }
+        }
+
+        if (!shape.ReturnSequence)
+        {
+            Array.Copy(h, output, hidden);
+        }
+
+        return output;
     }
 
     /// <summary>Per-thread buffers of one block: the layer input and the accumulators, lanes innermost.</summary>

@@ -22,16 +22,16 @@ public sealed class FloatEvaluator
 
     private FloatEvaluator(Layer[] layers) => _layers = layers;
 
-    public int InputSize => _layers[0].Cols;
+    public int InputSize => _layers[0].Lstm?.InputLength ?? _layers[0].Cols;
 
     /// <summary>An imported float network.</summary>
     public static FloatEvaluator For(FloatNetwork network) =>
-        new(network.Layers.Select(l => Layer.From(l.Outputs, l.Inputs, i => l.Weights[i], l.Bias, l.Activation)).ToArray());
+        new(network.Layers.Select(l => Layer.From(l.Outputs, l.Inputs, i => l.Weights[i], l.Bias, l.Activation, l.Lstm)).ToArray());
 
     /// <summary>A compressed network's float weights at one stage (the shared weights where a stage's are not available).</summary>
     public static FloatEvaluator For(CompressedNetwork network, WeightStage stage) =>
         new(network.Layers.Select(l => Layer.From(
-            l.Rows, l.Cols, i => FloatReference.Weight(l, i, stage), l.Bias, l.Activation)).ToArray());
+            l.Rows, l.Cols, i => FloatReference.Weight(l, i, stage), l.Bias, l.Activation, l.Lstm)).ToArray());
 
     /// <summary>Runs every vector of a dataset; returns the last layer's outputs, one array per vector.</summary>
     public double[][] Run(Dataset data, int maxThreads = 0)
@@ -44,6 +44,12 @@ public sealed class FloatEvaluator
         var outputs = new double[data.Count][];
         int blocks = (data.Count + Block - 1) / Block;
         var options = new ParallelOptions { MaxDegreeOfParallelism = maxThreads > 0 ? maxThreads : Environment.ProcessorCount };
+        if (_layers.Any(l => l.Lstm is not null))
+        {
+            Parallel.For(0, data.Count, options, v => outputs[v] = RunVector(data.Input(v)));
+            return outputs;
+        }
+
         int maxWidth = _layers.Max(l => Math.Max(l.Rows, l.Cols));
         Parallel.For(0, blocks, options, () => (X: new double[maxWidth * Block], Y: new double[maxWidth * Block]), (b, _, buffers) =>
         {
@@ -131,6 +137,72 @@ public sealed class FloatEvaluator
         }
     }
 
+    /// <summary>
+    /// One vector through every layer (the path of networks with LSTM layers): each row's sum is
+    /// its bias plus its products in column order, as in <see cref="FloatReference"/>; an LSTM
+    /// layer computes its gates so at each step and then <see cref="FloatLstm.Step"/>.
+    /// </summary>
+    private double[] RunVector(ReadOnlySpan<double> input)
+    {
+        double[] x = input.ToArray();
+        foreach (var layer in _layers)
+        {
+            if (layer.Lstm is not { } lstm)
+            {
+                var y = (double[])layer.Bias.Clone();
+                Accumulate(layer, x, y);
+                for (var i = 0; i < y.Length; i++)
+                {
+                    y[i] = Activations.Apply(layer.Activation, y[i]);
+                }
+
+                x = y;
+                continue;
+            }
+
+            int hidden = lstm.Hidden;
+            var h = new double[hidden];
+            var c = new double[hidden];
+            var v = new double[layer.Cols];
+            var z = new double[layer.Rows];
+            var output = new double[lstm.OutputLength];
+            for (var t = 0; t < lstm.Steps; t++)
+            {
+                Array.Copy(x, t * lstm.Features, v, 0, lstm.Features);
+                Array.Copy(h, 0, v, lstm.Features, hidden);
+                Array.Copy(layer.Bias, z, z.Length);
+                Accumulate(layer, v, z);
+                FloatLstm.Step(z, c, h);
+                if (lstm.ReturnSequence)
+                {
+                    Array.Copy(h, 0, output, t * hidden, hidden);
+                }
+            }
+
+            x = lstm.ReturnSequence ? output : h;
+        }
+
+        return x;
+    }
+
+    /// <summary>Adds each non-zero weight times its non-zero input to its row's sum, column by column.</summary>
+    private static void Accumulate(Layer layer, double[] x, double[] sums)
+    {
+        for (var j = 0; j < layer.Cols; j++)
+        {
+            double a = x[j];
+            if (a == 0)
+            {
+                continue;
+            }
+
+            for (int e = layer.ColumnStart[j], end = layer.ColumnStart[j + 1]; e < end; e++)
+            {
+                sums[layer.RowIndex[e]] += layer.Value[e] * a;
+            }
+        }
+    }
+
     /// <summary>A layer's non-zero weights by column, rows ascending within a column.</summary>
     private sealed class Layer
     {
@@ -148,7 +220,10 @@ public sealed class FloatEvaluator
 
         public required double[] Bias { get; init; }
 
-        public static Layer From(int rows, int cols, Func<int, double> weight, double[] bias, ActivationKind activation)
+        /// <summary>An LSTM layer's shape (the weights are its gate matrix), or null.</summary>
+        public LstmShape? Lstm { get; init; }
+
+        public static Layer From(int rows, int cols, Func<int, double> weight, double[] bias, ActivationKind activation, LstmShape? lstm = null)
         {
             var columns = new List<(int Row, double Value)>[cols];
             for (var j = 0; j < cols; j++)
@@ -183,6 +258,7 @@ public sealed class FloatEvaluator
                 RowIndex = columns.SelectMany(c => c.Select(e => e.Row)).ToArray(),
                 Value = columns.SelectMany(c => c.Select(e => e.Value)).ToArray(),
                 Bias = bias,
+                Lstm = lstm,
             };
         }
     }

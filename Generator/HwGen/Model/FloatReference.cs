@@ -27,7 +27,7 @@ public sealed record FloatResult(IReadOnlyList<double[]> LayerOutputs)
 
 /// <summary>
 /// The network in double precision (DESIGN §3, §4), for accuracy reporting: same layers, biases
-/// and ReLUs as the golden model, unquantized weights and activations. Precompressed layers have
+/// and activations as the golden model (LSTM layers through <see cref="HwGen.Data.FloatLstm"/>), unquantized weights and activations. Precompressed layers have
 /// no dense or merely pruned weights; for them every stage uses the shared weights (see
 /// <see cref="IsAvailable"/>).
 /// </summary>
@@ -49,6 +49,13 @@ public static class FloatReference
         double[] x = input.ToArray();
         foreach (var layer in network.Layers)
         {
+            if (layer.Lstm is { } lstm)
+            {
+                x = HwGen.Data.FloatLstm.Run(lstm, (i, j) => Weight(layer, (i * layer.Cols) + j, stage), layer.Bias, x);
+                outputs.Add(x);
+                continue;
+            }
+
             var y = new double[layer.Rows];
             for (var i = 0; i < layer.Rows; i++)
             {

@@ -4,10 +4,13 @@ namespace HwGen.Model;
 
 /// <summary>One inference of the golden model.</summary>
 /// <param name="Input">The quantized input (A bits, Fa fractional bits).</param>
-/// <param name="LayerOutputs">Every layer's output (A bits, Fa fractional bits), in original row order.</param>
+/// <param name="LayerOutputs">
+/// Every layer's output (A bits, Fa fractional bits), in original row order; an LSTM layer's is
+/// its last hidden state, or every step's, step-major.
+/// </param>
 /// <param name="UsefulMacs">
 /// Per layer: multiply-accumulates of a non-zero weight (code ≠ 0, whatever its fixed-point
-/// value) with a non-zero input activation. Biases are not counted: they start the accumulation
+/// value) with a non-zero input activation (an LSTM layer's, summed over its steps). Biases are not counted: they start the accumulation
 /// rather than occupy a multiply-accumulate slot. (So on alex8 this gives 452,789, where the data's
 /// README counts 453,748 with its 959 non-zero biases.) This is the count DESIGN §5's lower bound
 /// <c>ceil(useful MACs / N)</c> divides.
@@ -77,7 +80,7 @@ public static class GoldenModel
         long[] x = input;
         foreach (var layer in network.Layers)
         {
-            x = RunLayer(layer, format, x, out long layerMacs);
+            x = layer.Lstm is null ? RunLayer(layer, format, x, out long layerMacs) : RunLstm(layer, format, x, out layerMacs);
             outputs.Add(x);
             macs.Add(layerMacs);
         }
@@ -111,6 +114,70 @@ public static class GoldenModel
         }
 
         return y;
+    }
+
+    /// <summary>
+    /// An LSTM layer (docs/microarchitecture.md, "LSTM layers"): zero initial state; at each step
+    /// t, every gate row r gives s[r] = output stage(bias[r] + Σ_j v[j] × w[r, j]) without an
+    /// activation, over v = [x_t ; h_(t−1)], skipping pruned weights and zero inputs as a fully
+    /// connected layer does; then each hidden unit k goes through <see cref="FixedLstm.Step"/> with
+    /// s[k], s[H + k], s[2H + k], s[3H + k] (i, f, g, o).
+    /// </summary>
+    private static long[] RunLstm(CompressedLayer layer, FixedPointFormat format, long[] x, out long macs)
+    {
+        var shape = layer.Lstm!;
+        int hidden = shape.Hidden;
+        var h = new long[hidden];
+        var c = new long[hidden];
+        var v = new long[layer.Cols];
+        var s = new long[layer.Rows];
+        var output = new long[shape.OutputLength];
+        long rounding = layer.WeightFrac > 0 ? 1L << (layer.WeightFrac - 1) : 0;
+        macs = 0;
+        for (var t = 0; t < shape.Steps; t++)
+        {
+            Array.Copy(x, t * shape.Features, v, 0, shape.Features);
+            Array.Copy(h, 0, v, shape.Features, hidden);
+            for (var r = 0; r < layer.Rows; r++)
+            {
+                long acc = CheckAccumulator(layer, r, format, layer.BiasFixed[r]);
+                for (var j = 0; j < layer.Cols; j++)
+                {
+                    byte code = layer.Codes[(r * layer.Cols) + j];
+                    if (code == 0 || v[j] == 0)
+                    {
+                        continue;
+                    }
+
+                    acc = CheckAccumulator(layer, r, format, checked(acc + (v[j] * layer.FixedWeight((r * layer.Cols) + j))));
+                    macs++;
+                }
+
+                CheckAccumulator(layer, r, format, checked(acc + rounding));
+                s[r] = OutputStage(acc, layer.WeightFrac, format.ActivationBits, relu: false);
+            }
+
+            for (var k = 0; k < hidden; k++)
+            {
+                (c[k], h[k]) = FixedLstm.Step(s[k], s[hidden + k], s[(2 * hidden) + k], s[(3 * hidden) + k], c[k], format.ActivationBits, format.ActivationFrac);
+                if (c[k] < FixedPoint.SignedMin(layer.CellBits) || c[k] > FixedPoint.SignedMax(layer.CellBits))
+                {
+                    throw new InvalidOperationException($"lstm layer '{layer.Name}', step {t}, unit {k}: cell state {c[k]} does not fit {layer.CellBits} bits");
+                }
+            }
+
+            if (shape.ReturnSequence)
+            {
+                Array.Copy(h, 0, output, t * hidden, hidden);
+            }
+        }
+
+        if (!shape.ReturnSequence)
+        {
+            Array.Copy(h, output, hidden);
+        }
+
+        return output;
     }
 
     private static long CheckAccumulator(CompressedLayer layer, int row, FixedPointFormat format, long acc)

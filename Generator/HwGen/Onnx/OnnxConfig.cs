@@ -29,12 +29,17 @@ public static class OnnxConfig
         return new HwGenConfig
         {
             Name = DesignName(modelPath),
-            Input = new InputConfig { Size = network.InputSize },
+            Input = network.Layers[0].Lstm is { } first
+                ? new InputConfig { Size = first.Features, Steps = first.Steps }
+                : new InputConfig { Size = network.InputSize },
             Layers = network.Layers.Select(l => new LayerConfig
             {
                 Name = l.Name,
-                Outputs = l.Outputs,
-                Activation = l.Activation.ToConfig(),
+                Kind = l.Lstm is null ? LayerKind.Fc : LayerKind.Lstm,
+                Outputs = l.Lstm is null ? l.Outputs : new LayerConfig().Outputs,
+                Hidden = l.Lstm?.Hidden ?? new LayerConfig().Hidden,
+                Output = l.Lstm is { ReturnSequence: true } ? LstmOutput.Sequence : LstmOutput.Last,
+                Activation = l.Lstm is null ? l.Activation.ToConfig() : new LayerConfig().Activation,
                 Weights = new WeightsConfig { Source = DataSource.Onnx, Path = Relative(modelPath), Layer = l.Name, Density = l.Density },
             }).ToList(),
             Dataset = datasetPath is null ? new DatasetConfig() : new DatasetConfig { Test = new DatasetSplitConfig { Path = Relative(datasetPath) } },

@@ -26,6 +26,12 @@ public sealed record OnnxImport
     /// <summary>Per layer, the graph tensor that holds its output (after the activation); the last is the graph output.</summary>
     public required IReadOnlyList<string> LayerOutputTensors { get; init; }
 
+    /// <summary>
+    /// Per layer, whether its output tensor is an LSTM sequence laid out time-major (steps, batch,
+    /// hidden), as the next LSTM node takes it; false for (batch, …). Empty: all batch-major.
+    /// </summary>
+    public IReadOnlyList<bool> LayerOutputTimeMajor { get; init; } = [];
+
     /// <summary>The default-domain operator set the model imports.</summary>
     public required long Opset { get; init; }
 

@@ -98,10 +98,30 @@ public static class OnnxImporter
     /// The data flowing from the input: its shape (the batch first, <see cref="OnnxTensor.Batch"/>
     /// when dynamic) and its position on the chain (only the newest position may be consumed).
     /// </summary>
-    private sealed record Flow(long[] Shape, int Step) : Value
+    /// <param name="Shape">The tensor's shape; the batch first unless <paramref name="TimeMajor"/>.</param>
+    /// <param name="Step">The position on the chain.</param>
+    /// <param name="TimeMajor">A sequence laid out (steps, [directions,] batch, features), as an ONNX LSTM takes and gives it.</param>
+    /// <param name="Part">Which output of an LSTM node this is, before the last step is taken or the directions axis squeezed.</param>
+    private sealed record Flow(long[] Shape, int Step, bool TimeMajor = false, LstmPart Part = LstmPart.None) : Value
     {
         public long Features => Shape.Skip(1).Aggregate(1L, (a, b) => a * b);
     }
+
+    /// <summary>An LSTM node's outputs as they flow on.</summary>
+    private enum LstmPart
+    {
+        /// <summary>Ordinary data.</summary>
+        None,
+
+        /// <summary>Y: (steps, 1, batch, hidden), every step's hidden state.</summary>
+        Sequence,
+
+        /// <summary>Y_h: (1, batch, hidden), the last hidden state.</summary>
+        LastHidden,
+    }
+
+    /// <summary>A tensor of zeros whose shape may hold the symbolic batch (ConstantOfShape, Expand): an LSTM's zero initial state.</summary>
+    private sealed record Zeros(long[] Shape) : Value;
 
     /// <summary>A layer as it is being found.</summary>
     private sealed class LayerBuilder
@@ -122,6 +142,12 @@ public static class OnnxImporter
         public bool Closed { get; set; }
 
         public string OutputTensor { get; set; } = "";
+
+        /// <summary>An LSTM layer's shape (its return-sequence flag is settled when the last step is taken); null for fully connected.</summary>
+        public LstmShape? Lstm { get; set; }
+
+        /// <summary>Whether <see cref="OutputTensor"/> is laid out time-major (steps, [1,] batch, hidden).</summary>
+        public bool OutputTimeMajor { get; set; }
     }
 
     private sealed class GraphWalker(ModelProto model, string file)
@@ -263,14 +289,35 @@ public static class OnnxImporter
                 case "Shape":
                     VisitShape();
                     break;
+                case "Gather" when Get(0) is Flow:
+                    VisitGatherStep();
+                    break;
                 case "Gather":
                     Fold(() => ConstAt(0).Gather(ConstAt(1).RequireInts(NodeError), (int)IntAttribute("axis", 0)));
                     break;
                 case "Unsqueeze":
                     Fold(() => ConstAt(0).Unsqueeze(Axes() ?? throw NodeError("no axes")));
                     break;
+                case "Squeeze" when Get(0) is Flow:
+                    VisitSqueezeFlow();
+                    break;
                 case "Squeeze":
                     Fold(() => ConstAt(0).Squeeze(Axes()));
+                    break;
+                case "Slice" when Get(0) is Flow:
+                    VisitSliceStep();
+                    break;
+                case "ConstantOfShape":
+                    VisitConstantOfShape();
+                    break;
+                case "Expand":
+                    VisitExpand();
+                    break;
+                case "LSTM":
+                    VisitLstm();
+                    break;
+                case "Transpose" when Get(0) is Flow:
+                    VisitTransposeFlow();
                     break;
                 case "Concat":
                     Fold(() => OnnxTensor.Concat(_node.Input.Select((_, i) => ConstAt(i)).ToList(), (int)IntAttribute("axis", 0)));
@@ -314,7 +361,7 @@ public static class OnnxImporter
                 case "Softmax" or "LogSoftmax":
                     throw NodeError("is not supported: export the logits (the network without its final softmax; the top-1 class is the same)");
                 default:
-                    throw NodeError("operator is not supported (HwGen imports fully connected layers: Gemm, MatMul + Add, Relu, Tanh, Sigmoid, with Flatten/Reshape at the input)");
+                    throw NodeError("operator is not supported (HwGen imports fully connected layers: Gemm, MatMul + Add, Relu, Tanh, Sigmoid, with Flatten/Reshape at the input; and LSTM)");
             }
         }
 
@@ -343,6 +390,8 @@ public static class OnnxImporter
         private OnnxTensor ConstAt(int input) => Get(input) switch
         {
             Const c => c.Tensor,
+            Zeros z when !z.Shape.Contains(OnnxTensor.Batch) => OnnxTensor.FromFloats(new double[z.Shape.Aggregate(1L, (a, b) => a * b)], z.Shape),
+            Zeros => throw NodeError($"input '{_node.Input[input]}' is a tensor of zeros sized by the batch, which HwGen folds only as an LSTM's initial state"),
             _ => throw NodeError($"input '{_node.Input[input]}' is the network's data, not a constant; only constant shape arithmetic is supported"),
         };
 
@@ -369,6 +418,22 @@ public static class OnnxImporter
             {
                 throw NodeError(e.Message);
             }
+        }
+
+        /// <summary>
+        /// <see cref="Head"/> for nodes that need (batch, …) data: not an LSTM's time-major
+        /// sequence or state before the last step is taken (Gather, Squeeze) and the axes put back (Transpose).
+        /// </summary>
+        private Flow BatchHead(int input)
+        {
+            var flow = Head(input);
+            if (flow.TimeMajor || flow.Part != LstmPart.None)
+            {
+                throw NodeError($"its data '{_node.Input[input]}' is an LSTM's output laid out {ShapeText(flow.Shape, flow.TimeMajor)}; " +
+                    "take the last step (Gather, Squeeze of Y_h) or transpose the sequence to (batch, steps, hidden) first");
+            }
+
+            return flow;
         }
 
         /// <summary>The newest position of the data chain: consuming an older one would branch the graph.</summary>
@@ -520,7 +585,7 @@ public static class OnnxImporter
                 return;
             }
 
-            var flow = Head(0);
+            var flow = BatchHead(0);
             int rank = flow.Shape.Length;
             long flattenAxis = IntAttribute("axis", 1);
             long at = flattenAxis < 0 ? flattenAxis + rank : flattenAxis;
@@ -540,7 +605,7 @@ public static class OnnxImporter
                 return;
             }
 
-            var flow = Head(0);
+            var flow = BatchHead(0);
             var target = ConstAt(1).RequireInts(NodeError);
             bool allowZero = IntAttribute("allowzero", 0) != 0;
             long[] dims = [.. target.Ints!];
@@ -619,7 +684,7 @@ public static class OnnxImporter
 
         private void VisitGemm()
         {
-            var flow = Head(0);
+            var flow = BatchHead(0);
             if (IntAttribute("transA", 0) != 0)
             {
                 throw NodeError("transA = 1 is not supported (the data must be the first operand, batch first)");
@@ -656,7 +721,7 @@ public static class OnnxImporter
                 throw NodeError("the data is the second operand; HwGen needs x @ W with the batch first");
             }
 
-            var flow = Head(0);
+            var flow = BatchHead(0);
             var b = FloatConst(1, "weight");
             if (b.Rank != 2)
             {
@@ -683,10 +748,15 @@ public static class OnnxImporter
             }
 
             int dataInput = a is Flow ? 0 : 1;
-            var flow = Head(dataInput);
+            var flow = BatchHead(dataInput);
             if (_layers.Count == 0)
             {
                 throw NodeError("adds a constant to the input before any layer; normalise the data before export instead");
+            }
+
+            if (_layers[^1].Lstm is not null)
+            {
+                throw NodeError("adds a constant to an LSTM layer's output, which is not supported");
             }
 
             if (_layers[^1].Closed)
@@ -705,13 +775,18 @@ public static class OnnxImporter
                 throw NodeError("applies to a constant, which is not folded");
             }
 
-            var flow = Head(0);
+            var flow = BatchHead(0);
             if (_layers.Count == 0)
             {
                 throw NodeError("applies to the input before any layer, which the hardware cannot do");
             }
 
             var layer = _layers[^1];
+            if (layer.Lstm is not null)
+            {
+                throw NodeError($"follows an LSTM layer, whose output is its hidden state; an activation after it is not supported");
+            }
+
             if (layer.Closed && !(kind == ActivationKind.Relu && layer.Activation == ActivationKind.Relu))
             {
                 throw NodeError($"follows the layer's {Activations.Name(layer.Activation)}; one activation per layer is supported");
@@ -720,6 +795,341 @@ public static class OnnxImporter
             layer.Activation = kind;
             layer.Closed = true;
             Advance(flow.Shape);
+        }
+
+        // ------------------------------------------------------------------------------------
+        // LSTM: the node, its zero initial state, and taking its last step
+        // ------------------------------------------------------------------------------------
+
+        /// <summary>
+        /// ONNX's LSTM as PyTorch exports it: forward, default activations, no clip, no peepholes,
+        /// zero initial state, X time-major (steps, batch, features). Its gate blocks, ONNX's i, o, f,
+        /// c, become HwGen's i, f, g, o, and the gate matrix [W | R] with bias Wb + Rb.
+        /// </summary>
+        private void VisitLstm()
+        {
+            var flow = Head(0);
+            if (!flow.TimeMajor || flow.Part != LstmPart.None || flow.Shape.Length != 3)
+            {
+                throw NodeError($"its input X '{_node.Input[0]}' is {ShapeText(flow.Shape, flow.TimeMajor)}; HwGen expects the sequence as (steps, batch, features), " +
+                    "the transpose of a (batch, steps, features) input (PyTorch's batch_first = True)");
+            }
+
+            long steps = flow.Shape[0];
+            if (steps < 1 || steps == OnnxTensor.Batch)
+            {
+                throw NodeError("the sequence length is not fixed; export the model with a fixed number of steps");
+            }
+
+            string direction = _node.Attribute.FirstOrDefault(a => a.Name == "direction") is { } d ? d.S.ToStringUtf8() : "forward";
+            if (direction != "forward")
+            {
+                throw NodeError($"attribute direction = '{direction}' is not supported: HwGen's lstm layers run forward (no bidirectional or reverse LSTMs)");
+            }
+
+            if (_node.Attribute.FirstOrDefault(a => a.Name == "activations") is { } activations
+                && !activations.Strings.Select(x => x.ToStringUtf8()).SequenceEqual(["Sigmoid", "Tanh", "Tanh"]))
+            {
+                throw NodeError($"attribute activations = [{string.Join(", ", activations.Strings.Select(x => x.ToStringUtf8()))}] is not supported: HwGen's lstm layers use Sigmoid, Tanh, Tanh");
+            }
+
+            foreach (string name in new[] { "activation_alpha", "activation_beta", "clip" })
+            {
+                if (_node.Attribute.Any(a => a.Name == name))
+                {
+                    throw NodeError($"attribute {name} is not supported ({(name == "clip" ? "HwGen's lstm layers do not clip the gate inputs" : "HwGen's lstm layers use the default activations")})");
+                }
+            }
+
+            if (IntAttribute("input_forget", 0) != 0)
+            {
+                throw NodeError("attribute input_forget = 1 (coupled input and forget gates) is not supported");
+            }
+
+            if (IntAttribute("layout", 0) != 0)
+            {
+                throw NodeError("attribute layout = 1 (batch-first X and Y) is not supported; export with the default layout 0");
+            }
+
+            if (Has(4))
+            {
+                throw NodeError($"input sequence_lens '{_node.Input[4]}' is not supported: every sequence runs all {steps} steps");
+            }
+
+            if (Has(7))
+            {
+                throw NodeError($"input P '{_node.Input[7]}' (peepholes) is not supported");
+            }
+
+            foreach (var (input, role) in new[] { (5, "initial_h"), (6, "initial_c") })
+            {
+                if (Has(input) && !IsZero(Get(input)))
+                {
+                    throw NodeError($"input {role} '{_node.Input[input]}' is not zero: HwGen's lstm layers start from a zero state");
+                }
+            }
+
+            var w = FloatConst(1, "W");
+            var r = FloatConst(2, "R");
+            long features = flow.Shape[2];
+            if (w.Rank != 3 || w.Shape[0] != 1 || w.Shape[1] % 4 != 0 || w.Shape[1] == 0)
+            {
+                throw NodeError($"W '{_node.Input[1]}' has shape {w.ShapeText}; expected (1, 4 × hidden, features)");
+            }
+
+            long hidden = w.Shape[1] / 4;
+            if (IntAttribute("hidden_size", hidden) != hidden)
+            {
+                throw NodeError($"attribute hidden_size = {IntAttribute("hidden_size", hidden)} but W '{_node.Input[1]}' has {w.Shape[1]} gate rows");
+            }
+
+            if (w.Shape[2] != features)
+            {
+                throw NodeError($"W '{_node.Input[1]}' takes {w.Shape[2]} features but the sequence has {features}");
+            }
+
+            if (r.Rank != 3 || r.Shape[0] != 1 || r.Shape[1] != 4 * hidden || r.Shape[2] != hidden)
+            {
+                throw NodeError($"R '{_node.Input[2]}' has shape {r.ShapeText}; expected (1, {4 * hidden}, {hidden})");
+            }
+
+            OnnxTensor? b = Has(3) ? FloatConst(3, "B") : null;
+            if (b is not null && (b.Count != 8 * hidden || b.Shape[^1] != 8 * hidden))
+            {
+                throw NodeError($"B '{_node.Input[3]}' has shape {b.ShapeText}; expected (1, {8 * hidden})");
+            }
+
+            int h = (int)hidden;
+            int f = (int)features;
+            int cols = f + h;
+            var weights = new double[4 * h * cols];
+            var bias = new double[4 * h];
+            for (var gate = 0; gate < 4; gate++)
+            {
+                int onnxGate = OnnxGateOf[gate];
+                for (var k = 0; k < h; k++)
+                {
+                    int row = (gate * h) + k;
+                    int onnxRow = (onnxGate * h) + k;
+                    for (var j = 0; j < f; j++)
+                    {
+                        weights[(row * cols) + j] = w.Floats![(onnxRow * f) + j];
+                    }
+
+                    for (var j = 0; j < h; j++)
+                    {
+                        weights[(row * cols) + f + j] = r.Floats![(onnxRow * h) + j];
+                    }
+
+                    bias[row] = b is null ? 0 : b.Floats![onnxRow] + b.Floats![(4 * h) + onnxRow];
+                }
+            }
+
+            if (_layers.Count > 0)
+            {
+                if (_layers[^1].Lstm is not { ReturnSequence: true })
+                {
+                    throw NodeError("follows a fully connected layer; HwGen's lstm layers take the network's input sequence or a previous LSTM's whole sequence");
+                }
+
+                _layers[^1].Closed = true;
+                _layers[^1].OutputTensor = _node.Input[0];
+                _layers[^1].OutputTimeMajor = true;
+            }
+
+            string weightName = _node.Input[1];
+            _layers.Add(new LayerBuilder
+            {
+                Inputs = cols,
+                Outputs = 4 * h,
+                Weights = weights,
+                Bias = bias,
+                NameCandidates = [_producers.ContainsKey(weightName) ? null : weightName, _node.Name],
+                Lstm = new LstmShape(h, f, (int)steps, ReturnSequence: true),
+                Activation = ActivationKind.None,
+                Closed = true,
+            });
+
+            long batch = flow.Shape[1];
+            _step++;
+            Define(0, new Flow([steps, 1, batch, hidden], _step, TimeMajor: true, Part: LstmPart.Sequence));
+            if (_node.Output.Count > 1 && _node.Output[1].Length > 0)
+            {
+                _values[_node.Output[1]] = new Flow([1, batch, hidden], _step, Part: LstmPart.LastHidden);
+            }
+        }
+
+        /// <summary>For HwGen's gate blocks i, f, g, o, the ONNX block (ONNX orders them i, o, f, c).</summary>
+        private static readonly int[] OnnxGateOf = [0, 2, 3, 1];
+
+        private static bool IsZero(Value value) => value switch
+        {
+            Zeros => true,
+            Const c => c.Tensor.IsInteger ? c.Tensor.Ints!.All(v => v == 0) : c.Tensor.Floats!.All(v => v == 0),
+            _ => false,
+        };
+
+        /// <summary>The LSTM layer whose sequence a node takes the last step of; its output becomes the last state.</summary>
+        private void TakeLastStep(long steps)
+        {
+            if (_layers.Count == 0 || _layers[^1].Lstm is not { ReturnSequence: true } lstm || lstm.Steps != steps)
+            {
+                throw NodeError("takes a step of a sequence that is not an LSTM layer's output");
+            }
+
+            _layers[^1].Lstm = lstm with { ReturnSequence = false };
+        }
+
+        private void VisitConstantOfShape()
+        {
+            long[] shape = ConstAt(0).RequireInts(NodeError).Ints!;
+            OnnxTensor fill = _node.Attribute.FirstOrDefault(a => a.Name == "value") is { T: { } t }
+                ? Decode(t, $"node '{_nodeName}' value")
+                : OnnxTensor.FromFloats([0.0], 1);
+            if (shape.Contains(OnnxTensor.Batch))
+            {
+                Define(0, IsZero(new Const(fill))
+                    ? new Zeros(shape)
+                    : throw NodeError($"fills a batch-sized tensor with {fill}; HwGen folds batch-sized tensors only as zeros (an LSTM's initial state)"));
+                return;
+            }
+
+            long count = shape.Aggregate(1L, (a, b) => a * b);
+            Fold(() => fill.IsInteger
+                ? OnnxTensor.FromInts(Enumerable.Repeat(fill.Ints![0], (int)count).ToArray(), shape)
+                : OnnxTensor.FromFloats(Enumerable.Repeat(fill.Floats![0], (int)count).ToArray(), shape));
+        }
+
+        private void VisitExpand()
+        {
+            var data = Get(0);
+            long[] target = ConstAt(1).RequireInts(NodeError).Ints!;
+            if (data is Flow || !IsZero(data))
+            {
+                throw NodeError("expands a tensor that is not a constant zero; HwGen folds Expand only for an LSTM's zero initial state");
+            }
+
+            long[] from = data is Zeros z ? z.Shape : ((Const)data).Tensor.Shape;
+            int rank = Math.Max(from.Length, target.Length);
+            var shape = new long[rank];
+            for (var i = 0; i < rank; i++)
+            {
+                long a = i - (rank - from.Length) >= 0 ? from[i - (rank - from.Length)] : 1;
+                long b = i - (rank - target.Length) >= 0 ? target[i - (rank - target.Length)] : 1;
+                shape[i] = a == 1 ? b : b == 1 || b == a ? a : throw NodeError($"cannot expand {ShapeText(from)} to {ShapeText(target)}");
+            }
+
+            Define(0, new Zeros(shape));
+        }
+
+        private void VisitTransposeFlow()
+        {
+            var flow = Head(0);
+            long[]? perm = IntsAttribute("perm");
+            if (flow.Part != LstmPart.None || flow.Shape.Length != 3 || perm is null || !perm.SequenceEqual([1L, 0, 2]))
+            {
+                throw NodeError($"transposes the data {ShapeText(flow.Shape, flow.TimeMajor)} with perm [{string.Join(", ", perm ?? [])}]; " +
+                    "only the swap of batch and steps of a 3-D sequence (perm [1, 0, 2]) is supported");
+            }
+
+            _step++;
+            Define(0, new Flow([flow.Shape[1], flow.Shape[0], flow.Shape[2]], _step, !flow.TimeMajor));
+        }
+
+        private void VisitSqueezeFlow()
+        {
+            var flow = Head(0);
+            int rank = flow.Shape.Length;
+            var axes = (Axes() ?? throw NodeError("squeezes the data without axes; name them")).Select(a => (int)(a < 0 ? a + rank : a)).Distinct().Order().ToList();
+            int batchAxis = flow.Part switch { LstmPart.Sequence => 2, _ when flow.TimeMajor => 1, LstmPart.LastHidden => 1, _ => 0 };
+            if (axes.Any(a => a < 0 || a >= rank || a == batchAxis || flow.Shape[a] != 1))
+            {
+                throw NodeError($"squeezes axes [{string.Join(", ", axes)}] of {ShapeText(flow.Shape, flow.TimeMajor)}, which are not all of size 1 beside the batch");
+            }
+
+            long[] shape = [.. flow.Shape.Where((_, i) => !axes.Contains(i))];
+            bool timeGone = flow.TimeMajor && axes.Contains(0);
+            switch (flow.Part)
+            {
+                case LstmPart.Sequence when !axes.Contains(1):
+                    throw NodeError("squeezes an LSTM's Y without its directions axis (1)");
+                case LstmPart.LastHidden:
+                    TakeLastStep(_layers.Count > 0 && _layers[^1].Lstm is { } last ? last.Steps : 0);
+                    timeGone = true;
+                    break;
+                case LstmPart.Sequence or LstmPart.None when timeGone:
+                    // A steps axis of size 1: a Slice took the last step already, or the sequence is one step long.
+                    if (_layers.Count > 0 && _layers[^1].Lstm is { ReturnSequence: true })
+                    {
+                        TakeLastStep(1);
+                    }
+
+                    break;
+            }
+
+            _step++;
+            Define(0, new Flow(shape, _step, flow.TimeMajor && !timeGone));
+        }
+
+        /// <summary>Gather of the last step of an LSTM's sequence (or of Y_h's only direction).</summary>
+        private void VisitGatherStep()
+        {
+            var flow = Head(0);
+            int rank = flow.Shape.Length;
+            long axisAttribute = IntAttribute("axis", 0);
+            int axis = (int)(axisAttribute < 0 ? axisAttribute + rank : axisAttribute);
+            var indices = ConstAt(1).RequireInts(NodeError);
+            if (indices.Rank != 0 || !indices.TryScalarInt(out long index))
+            {
+                throw NodeError($"gathers {indices.ShapeText} indices from the data; only one step (a scalar index) can be taken");
+            }
+
+            int timeAxis = flow.Part == LstmPart.None ? (flow.TimeMajor ? 0 : 1) : 0;
+            long steps = axis >= 0 && axis < rank ? flow.Shape[axis] : 0;
+            bool last = axis == timeAxis && (index == -1 || index == steps - 1);
+            if (!last || (flow.Part == LstmPart.None && rank != 3))
+            {
+                throw NodeError($"gathers index {index} on axis {axisAttribute} of {ShapeText(flow.Shape, flow.TimeMajor)}; HwGen takes an LSTM's last step only (index −1 on the steps axis)");
+            }
+
+            TakeLastStep(flow.Part == LstmPart.LastHidden && _layers.Count > 0 && _layers[^1].Lstm is { } l ? l.Steps : steps);
+            long[] shape = [.. flow.Shape.Where((_, i) => i != axis)];
+            _step++;
+            Define(0, flow.Part switch
+            {
+                LstmPart.Sequence => new Flow(shape, _step, Part: LstmPart.LastHidden),
+                _ => new Flow(shape, _step),
+            });
+        }
+
+        /// <summary>Slice of the last step of an LSTM's sequence: the steps axis to [T − 1, T).</summary>
+        private void VisitSliceStep()
+        {
+            var flow = Head(0);
+            int rank = flow.Shape.Length;
+            if (!Has(1) || !Has(2))
+            {
+                throw NodeError("slices the data with attributes (opset < 10); only Slice with starts and ends inputs is supported on an LSTM's output");
+            }
+
+            long start = Single(ConstAt(1));
+            long end = Single(ConstAt(2));
+            long axisValue = Has(3) ? Single(ConstAt(3)) : 0;
+            long step = Has(4) ? Single(ConstAt(4)) : 1;
+            int axis = (int)(axisValue < 0 ? axisValue + rank : axisValue);
+            int timeAxis = flow.Part == LstmPart.None && !flow.TimeMajor ? 1 : 0;
+            long steps = axis >= 0 && axis < rank ? flow.Shape[axis] : 0;
+            bool last = axis == timeAxis && step == 1 && (start == -1 || start == steps - 1) && (end >= steps || end == long.MaxValue);
+            if (!last || flow.Part == LstmPart.LastHidden)
+            {
+                throw NodeError($"slices [{start}, {end}) on axis {axisValue} of {ShapeText(flow.Shape, flow.TimeMajor)}; HwGen takes an LSTM's last step only ([-1:] on the steps axis)");
+            }
+
+            TakeLastStep(steps);
+            long[] shape = [.. flow.Shape];
+            shape[axis] = 1;
+            _step++;
+            Define(0, flow with { Shape = shape, Step = _step });
         }
 
         private OnnxTensor FloatConst(int input, string role)
@@ -767,6 +1177,7 @@ public static class OnnxImporter
             {
                 _layers[^1].Closed = true;
                 _layers[^1].OutputTensor = _node.Input[0];
+                _layers[^1].OutputTimeMajor = false;
             }
 
             double[] weights = alpha == 1.0 ? w.Floats! : w.Floats!.Select(v => alpha * v).ToArray();
@@ -823,15 +1234,26 @@ public static class OnnxImporter
                 throw new OnnxImportException(file, $"the graph output '{outputName}' is not the end of the chain of layers: the graph branches");
             }
 
-            if (flow.Shape.Length != 2)
+            bool sequenceOut = _layers[^1].Lstm is { ReturnSequence: true } && flow.Shape.Length == 3 && !flow.TimeMajor && flow.Part == LstmPart.None;
+            if (flow.Shape.Length != 2 && !sequenceOut)
             {
-                throw new OnnxImportException(file, $"the graph output '{outputName}' has shape {ShapeText(flow.Shape)}, not (batch, outputs)");
+                throw new OnnxImportException(file, $"the graph output '{outputName}' has shape {ShapeText(flow.Shape, flow.TimeMajor)}, not (batch, outputs)" +
+                    (flow.TimeMajor || flow.Part != LstmPart.None ? " (an LSTM's output: take the last step, or transpose the sequence to (batch, steps, hidden))" : string.Empty));
             }
 
             _layers[^1].OutputTensor = outputName;
+            _layers[^1].OutputTimeMajor = false;
             var taken = new HashSet<string>(StringComparer.Ordinal);
             var layers = _layers.Select((l, i) => new FloatLayer(
-                OnnxLayerNames.Choose(l.NameCandidates, i, taken), l.Outputs, l.Inputs, l.Weights, l.Bias, l.Activation)).ToList();
+                OnnxLayerNames.Choose(l.NameCandidates, i, taken), l.Outputs, l.Inputs, l.Weights, l.Bias, l.Activation, l.Lstm)).ToList();
+            for (var l = 1; l < layers.Count; l++)
+            {
+                if (layers[l].Lstm is not null && layers[l - 1].Lstm is not { ReturnSequence: true })
+                {
+                    throw new OnnxImportException(file, $"LSTM layer '{layers[l].Name}' follows '{layers[l - 1].Name}', which does not give a sequence; HwGen's lstm layers take the network's input or a previous LSTM's whole sequence");
+                }
+            }
+
             string producer = string.Join(" ", new[] { model.ProducerName, model.ProducerVersion }.Where(s => s.Length > 0));
             return new OnnxImport
             {
@@ -840,13 +1262,15 @@ public static class OnnxImporter
                 InputName = inputName,
                 InputShape = inputShape,
                 LayerOutputTensors = _layers.Select(l => l.OutputTensor).ToList(),
+                LayerOutputTimeMajor = _layers.Select(l => l.OutputTimeMajor).ToList(),
                 Opset = opset,
                 Producer = producer,
             };
         }
 
-        private static string ShapeText(long[] shape) =>
-            "(" + string.Join(", ", shape.Select(d => d == OnnxTensor.Batch ? "batch" : d.ToString(CultureInfo.InvariantCulture))) + ")";
+        private static string ShapeText(long[] shape, bool timeMajor = false) =>
+            "(" + string.Join(", ", shape.Select(d => d == OnnxTensor.Batch ? "batch" : d.ToString(CultureInfo.InvariantCulture))) + ")" +
+            (timeMajor ? " (time-major)" : string.Empty);
     }
 }
 

@@ -171,10 +171,15 @@ public static class OnnxRuntimeCheck
             for (var l = 0; l < layers; l++)
             {
                 ort[l] = results[l].GetTensorDataAsSpan<float>().ToArray();
-                int expected = rows * network.Layers[l].Outputs;
+                int expected = rows * network.Layers[l].OutputLength;
                 if (ort[l].Length != expected)
                 {
                     throw new InvalidOperationException($"ONNX Runtime gave {ort[l].Length} values for tensor '{outputNames[l]}', expected {expected}");
+                }
+
+                if (l < import.LayerOutputTimeMajor.Count && import.LayerOutputTimeMajor[l] && network.Layers[l].Lstm is { } lstm)
+                {
+                    ort[l] = BatchMajor(ort[l], lstm.Steps, rows, lstm.Hidden);
                 }
             }
 
@@ -185,10 +190,10 @@ public static class OnnxRuntimeCheck
                 for (var l = 0; l < layers; l++)
                 {
                     var layer = network.Layers[l];
-                    var ortOut = ort[l].AsSpan(v * layer.Outputs, layer.Outputs);
-                    double[] fromOrt = FloatNetwork.RunLayer(layer, l == 0 ? x : ToDoubles(ort[l - 1].AsSpan(v * layer.Inputs, layer.Inputs)));
+                    var ortOut = ort[l].AsSpan(v * layer.OutputLength, layer.OutputLength);
+                    double[] fromOrt = FloatNetwork.RunLayer(layer, l == 0 ? x : ToDoubles(ort[l - 1].AsSpan(v * layer.InputLength, layer.InputLength)));
                     own = FloatNetwork.RunLayer(layer, own);
-                    for (var i = 0; i < layer.Outputs; i++)
+                    for (var i = 0; i < layer.OutputLength; i++)
                     {
                         maxLayer[l] = Math.Max(maxLayer[l], Math.Abs(fromOrt[i] - ortOut[i]));
                         if (first is null && !tolerance.Agrees(fromOrt[i], ortOut[i]))
@@ -199,7 +204,7 @@ public static class OnnxRuntimeCheck
 
                     if (l == layers - 1)
                     {
-                        for (var i = 0; i < layer.Outputs; i++)
+                        for (var i = 0; i < layer.OutputLength; i++)
                         {
                             maxOutput = Math.Max(maxOutput, Math.Abs(own[i] - ortOut[i]));
                             if (firstEndToEnd is null && !tolerance.Agrees(own[i], ortOut[i]))
@@ -219,6 +224,21 @@ public static class OnnxRuntimeCheck
 
         var agreements = network.Layers.Select((l, i) => new OnnxLayerAgreement(l.Name, outputNames[i], maxLayer[i])).ToList();
         return new OnnxCheckResult(data.Count, tolerance, agreements, maxOutput, argmax, first ?? firstEndToEnd);
+    }
+
+    /// <summary>A time-major sequence (steps, batch, hidden) as batch-major (batch, steps, hidden).</summary>
+    private static float[] BatchMajor(float[] values, int steps, int batch, int hidden)
+    {
+        var result = new float[values.Length];
+        for (var t = 0; t < steps; t++)
+        {
+            for (var v = 0; v < batch; v++)
+            {
+                Array.Copy(values, ((t * batch) + v) * hidden, result, ((v * steps) + t) * hidden, hidden);
+            }
+        }
+
+        return result;
     }
 
     /// <summary>Runs the check and throws when it fails.</summary>

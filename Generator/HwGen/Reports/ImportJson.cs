@@ -12,7 +12,8 @@ public sealed record ImportJson(string Config, IReadOnlyList<ImportLayerJson> La
 {
     public static ImportJson From(string config, OnnxImport import, OnnxCheckResult check) => new(
         config,
-        [.. import.Network.Layers.Select(l => new ImportLayerJson(l.Name, l.Inputs, l.Outputs, ConfigNames.Snake(l.Activation.ToString()), l.Density))],
+        [.. import.Network.Layers.Select(l => new ImportLayerJson(
+            l.Name, l.Inputs, l.Outputs, ConfigNames.Snake(l.Activation.ToString()), l.Density, l.Lstm is null ? "fc" : "lstm", l.Lstm?.Hidden ?? 0, l.Lstm?.Steps ?? 1))],
         check.Vectors,
         check.MaxAbsOutputDifference);
 }
@@ -23,4 +24,7 @@ public sealed record ImportJson(string Config, IReadOnlyList<ImportLayerJson> La
 /// <param name="Outputs">Outputs (rows).</param>
 /// <param name="Activation"><c>relu</c>, <c>tanh</c>, <c>sigmoid</c> or <c>none</c>.</param>
 /// <param name="Density">The model's own fraction of non-zero weights, written as the layer's density.</param>
-public sealed record ImportLayerJson(string Name, int Inputs, int Outputs, string Activation, double Density);
+/// <param name="Kind"><c>fc</c>, or <c>lstm</c> (then inputs and outputs are its gate matrix's columns, features + hidden, and rows, 4 × hidden; activation is unused).</param>
+/// <param name="Hidden">An LSTM layer's hidden size; 0 for fc.</param>
+/// <param name="Steps">An LSTM layer's steps; 1 for fc.</param>
+public sealed record ImportLayerJson(string Name, int Inputs, int Outputs, string Activation, double Density, string Kind, int Hidden, int Steps);

@@ -129,7 +129,9 @@ public sealed class SweepDefinition
         }
 
         string shown = Path.IsPathRooted(spec.BasePath) ? spec.BasePath : Path.Combine(Path.GetDirectoryName(spec.SourceFile) ?? string.Empty, spec.BasePath);
-        return ConfigLoader.Load(shown);
+        var config = ConfigLoader.Load(shown);
+        ConfigValidator.ThrowIfLstm(config, "a sweep");
+        return config;
     }
 
     /// <summary><c>hardware.pes=16, hardware.fifo_depth=4</c>.</summary>

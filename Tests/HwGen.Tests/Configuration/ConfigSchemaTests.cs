@@ -188,17 +188,32 @@ public class ConfigSchemaTests
                 DataSource.Onnx => w with { Path = "data.npz", WeightsKey = null, BiasKey = null, CodesKey = null, CodebookKey = null, Layer = Text() },
                 _ => w with { Path = "data.npz", WeightsKey = codes ? null : Text(), BiasKey = random.Next(2) == 0 ? null : Text(), CodesKey = codes ? Text() : null, CodebookKey = codes ? Text() : null },
             };
-            return layer with { Name = $"{layer.Name}_{i}", Outputs = random.Next(1, 300), Weights = w };
+            return layer with { Name = $"{layer.Name}_{i}", Outputs = random.Next(1, 300), Hidden = random.Next(1, 100), Weights = w };
         });
         var q = config.Quantization;
         var layerList = layers.ToList();
+
+        // An lstm layer comes first or after an lstm layer that gives its sequence.
+        for (var i = 1; i < layerList.Count; i++)
+        {
+            if (layerList[i].Kind == HwGen.Configuration.LayerKind.Lstm && layerList[i - 1].Kind != HwGen.Configuration.LayerKind.Lstm)
+            {
+                layerList[i] = layerList[i] with { Kind = HwGen.Configuration.LayerKind.Fc };
+            }
+            else if (layerList[i].Kind == HwGen.Configuration.LayerKind.Lstm)
+            {
+                layerList[i - 1] = layerList[i - 1] with { Output = LstmOutput.Sequence };
+            }
+        }
+
+        bool lstm = layerList.Any(l => l.Kind == HwGen.Configuration.LayerKind.Lstm);
         var dataset = config.Dataset with
         {
             Test = config.Dataset.Test with { Path = random.Next(2) == 0 ? null : "data.npz", LabelsPath = null },
             Train = config.Dataset.Train with { Path = random.Next(2) == 0 ? null : "data.npz", LabelsPath = null },
         };
         var retrain = config.Compression.Retrain;
-        if (!dataset.Train.IsGiven || layerList.Any(l => l.Weights.IsPrecompressed))
+        if (!dataset.Train.IsGiven || layerList.Any(l => l.Weights.IsPrecompressed) || lstm)
         {
             retrain = retrain with { Epochs = 0 };
         }
@@ -209,6 +224,7 @@ public class ConfigSchemaTests
             Input = config.Input with
             {
                 Size = random.Next(1, 300),
+                Steps = random.Next(1, 5),
                 Source = config.Input.Source == DataSource.Onnx ? DataSource.Npz : config.Input.Source,
                 Path = config.Input.Source == DataSource.Random ? null : "data.npz",
             },
@@ -218,6 +234,7 @@ public class ConfigSchemaTests
             Compression = config.Compression with
             {
                 Retrain = retrain,
+                RowAssignment = lstm ? RowAssignmentMethod.Interleaved : config.Compression.RowAssignment,
                 Weights = layerList.Any(l => l.Weights.IsPrecompressed) ? WeightEncoding.Codebook : config.Compression.Weights,
             },
             Quantization = q with { ActivationFrac = Math.Min(q.ActivationFrac, q.ActivationBits - 1) },
