@@ -480,12 +480,13 @@ module hwgen_core #(
     end
   end
 
-  // With several layers, the current layer's 2^CodeBits entries are copied every cycle into
-  // `layer_cb_q` (one layer-select multiplexer for all PEs), so each PE selects among 2^CodeBits
-  // values rather than among every layer's. The copy lags the layer and the load port by one
-  // cycle, and neither matters: a layer's first weight is read several cycles after it starts
-  // (activation read, broadcast, pointer read, issue, line read), and the codebook is loaded
-  // only while the core is idle.
+  // With several layers and several PEs, the current layer's 2^CodeBits entries are copied every
+  // cycle into `layer_cb_q` (one layer-select multiplexer for all PEs), so each PE selects among
+  // 2^CodeBits values rather than among every layer's. The copy lags the layer and the load port
+  // by one cycle, and neither matters: a layer's first weight is read several cycles after it
+  // starts (activation read, broadcast, pointer read, issue, line read), and the codebook is
+  // loaded only while the core is idle. One PE selects from the whole table directly (a copy
+  // would cost its registers and save nothing).
   if (LinearWeights) begin : gen_cb_linear
     for (genvar p = 0; p < NumPes; p++) begin : gen_pe_weight
       assign pe_weight[p*WeightBits +: WeightBits] = pe_code[p*CodeBits +: CodeBits];
@@ -494,6 +495,8 @@ module hwgen_core #(
     for (genvar p = 0; p < NumPes; p++) begin : gen_pe_weight
       assign pe_weight[p*WeightBits +: WeightBits] = codebook_q[pe_code[p*CodeBits +: CodeBits]];
     end
+  end else if (NumPes == 1) begin : gen_cb_one_pe
+    assign pe_weight = codebook_q[{layer_q, pe_code}];
   end else begin : gen_cb_layers
     logic [WeightBits-1:0] layer_cb_q [1 << CodeBits];
 

@@ -43,7 +43,7 @@ public sealed record ResourceTerms(
 public static class ResourceModel
 {
     /// <summary>Changes whenever the model or its coefficients change (part of a sweep point's identity).</summary>
-    public const string Version = "ice40-5";
+    public const string Version = "ice40-6";
 
     // The coefficients below were fitted to the 21 designs of Generator/HwGen/Sweep/Calibration/
     // (HwGen.Bench resource-fit; yosys 0.23, synth_ice40 -dsp). docs/sweeps.md gives the error.
@@ -85,11 +85,12 @@ public static class ResourceModel
         int layers = layout.Layers.Count;
         // Linear weights: the entry's weight field is the weight itself, no codebook and no per-PE read of it.
         int cbEntries = layout.LinearWeights ? 0 : layers << layout.CodeBits;
-        // What each PE selects among: with several layers, the current layer's copy (hwgen_core's
-        // layer_cb_q, 2^b entries), else the one table.
+        // What each PE selects among: with several layers and several PEs, the current layer's copy
+        // (hwgen_core's layer_cb_q, 2^b entries), else the whole table.
         int cbLayer = layout.LinearWeights ? 0 : 1 << layout.CodeBits;
-        int cbPerPe = layers > 1 ? cbLayer : cbEntries;
-        int cbCopy = layers > 1 ? cbLayer : 0;
+        bool cbCopied = layers > 1 && n > 1;
+        int cbPerPe = cbCopied ? cbLayer : cbEntries;
+        int cbCopy = cbCopied ? cbLayer : 0;
 
         // Widths exactly as the RTL derives them; registers that can only hold 0 are left out, as yosys drops them.
         int ptrAddr = AddrBits(layout.PtrDepth);
