@@ -49,16 +49,16 @@ public static class ResourceModel
     // (HwGen.Bench resource-fit; yosys 0.23, synth_ice40 -dsp). docs/sweeps.md gives the error.
 
     /// <summary>LUT4s per 2:1 multiplexer equivalent (fitted).</summary>
-    public const double LutsPerMuxInput = 0.8185;
+    public const double LutsPerMuxInput = 0.8681;
 
     /// <summary>LUT4s per bit of arithmetic and data selection (fitted).</summary>
-    public const double LutsPerArithmeticBit = 0.649;
+    public const double LutsPerArithmeticBit = 0.6211;
 
     /// <summary>LUT4s per read-data bit of a block-RAM memory: the glue yosys adds around each port (fitted).</summary>
-    public const double LutsPerBramPortBit = 0.2217;
+    public const double LutsPerBramPortBit = 0.5193;
 
     /// <summary>LUT4s of the sequencer, scanner and host interface (fitted).</summary>
-    public const double LutsCore = 358.6;
+    public const double LutsCore = 195.1;
 
     /// <summary>LUT4s of one PE's tanh/sigmoid output stage beside its table and multiply, measured with yosys (16-16-10, 2 PEs, A = 16, Fa = 8: 2,784 against 2,522 with ReLU).</summary>
     public const double LutsPerActivationFunction = 131;
