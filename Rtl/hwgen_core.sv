@@ -74,7 +74,11 @@ module hwgen_core #(
   localparam int LayerBits = (NumLayers > 1) ? $clog2(NumLayers) : 1,
   localparam int CbEntries = LinearWeights ? 2 : NumLayers << CodeBits,
   localparam int CbAddrBits = $clog2(CbEntries),
-  localparam int LdBits = (LineBits > AccBits) ? LineBits : AccBits,
+  // A pointer-bank word (see hwgen_pe): {two flags, line, offset}.
+  localparam int PtrWordBits = $clog2(SpmatDepth + 1) + ((LineEntries > 1) ? $clog2(LineEntries) : 1)
+                             + 2,
+  localparam int LdBits0 = (LineBits > AccBits) ? LineBits : AccBits,
+  localparam int LdBits = (LdBits0 > PtrWordBits) ? LdBits0 : PtrWordBits,
   // Counts rows during the reset clear and the writeback (LocalRows + 4 cycles).
   localparam int RowCntBits = $clog2(AccDepth + 5),
   // Counts the host's input or output words of one inference.
@@ -97,7 +101,8 @@ module hwgen_core #(
   output logic               done_o,
   output logic [31:0]        perf_cycles_o,
   // Memory-load port: addr = {region, pe, word} (see LdRegionLsb ...); accepted while idle.
-  //   regions RegionPtrEven/RegionPtrOdd: pointer banks, RegionSpmat: sparse-matrix lines,
+  //   regions RegionPtrEven/RegionPtrOdd: pointer banks ({flags, pointer} words), RegionSpmat:
+  //   sparse-matrix lines,
   //   RegionBias: biases, RegionCodebook: codebook (pe ignored, word = layer * 2^CodeBits + code)
   input  logic               ld_valid_i,
   output logic               ld_ready_o,
@@ -475,14 +480,34 @@ module hwgen_core #(
     end
   end
 
-  for (genvar p = 0; p < NumPes; p++) begin : gen_codebook
-    if (LinearWeights) begin : gen_linear
+  // With several layers and several PEs, the current layer's 2^CodeBits entries are copied every
+  // cycle into `layer_cb_q` (one layer-select multiplexer for all PEs), so each PE selects among
+  // 2^CodeBits values rather than among every layer's. The copy lags the layer and the load port
+  // by one cycle, and neither matters: a layer's first weight is read several cycles after it
+  // starts (activation read, broadcast, pointer read, issue, line read), and the codebook is
+  // loaded only while the core is idle. One PE selects from the whole table directly (a copy
+  // would cost its registers and save nothing).
+  if (LinearWeights) begin : gen_cb_linear
+    for (genvar p = 0; p < NumPes; p++) begin : gen_pe_weight
       assign pe_weight[p*WeightBits +: WeightBits] = pe_code[p*CodeBits +: CodeBits];
-    end else if (NumLayers == 1) begin : gen_one_layer
+    end
+  end else if (NumLayers == 1) begin : gen_cb_one_layer
+    for (genvar p = 0; p < NumPes; p++) begin : gen_pe_weight
       assign pe_weight[p*WeightBits +: WeightBits] = codebook_q[pe_code[p*CodeBits +: CodeBits]];
-    end else begin : gen_layers
-      assign pe_weight[p*WeightBits +: WeightBits] =
-          codebook_q[{layer_q, pe_code[p*CodeBits +: CodeBits]}];
+    end
+  end else if (NumPes == 1) begin : gen_cb_one_pe
+    assign pe_weight = codebook_q[{layer_q, pe_code}];
+  end else begin : gen_cb_layers
+    logic [WeightBits-1:0] layer_cb_q [1 << CodeBits];
+
+    always_ff @(posedge clk_i) begin
+      for (int k = 0; k < (1 << CodeBits); k++) begin
+        layer_cb_q[k] <= codebook_q[{layer_q, CodeBits'(k)}];
+      end
+    end
+
+    for (genvar p = 0; p < NumPes; p++) begin : gen_pe_weight
+      assign pe_weight[p*WeightBits +: WeightBits] = layer_cb_q[pe_code[p*CodeBits +: CodeBits]];
     end
   end
 

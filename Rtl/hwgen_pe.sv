@@ -5,9 +5,10 @@
 //   t+1  entry (code, z) selected, row = prev + z + 1, accumulator read, codebook decode, a x c
 //   t+2  accumulate (with a bypass of the write of t+1) and accumulator write
 // A broadcast column j fired at cycle b reads p[j] and p[j+1] at b (even/odd banks) and, when the
-// PE has entries in column j, enters the activation queue at b+1 — or, when the queue is empty and
-// the issue stage takes a column in that cycle, goes straight to the issue stage. `ready_o` counts
-// that pending column, so it depends on registers only. The issue stage takes the next column in
+// PE has entries in column j (a flag stored beside p[j], as is whether it has exactly one), enters
+// the activation queue at b+1 — or, when the queue is empty and the issue stage takes a column in
+// that cycle, goes straight to the issue stage. `ready_o` counts that pending column, so it
+// depends on registers only. The issue stage takes the next column in
 // the cycle that issues the current column's last entry, so columns run back to back.
 //
 // Accumulators hold only the sum of products: they are zero when a layer starts (cleared after
@@ -66,6 +67,8 @@ module hwgen_pe #(
   localparam int OffBits = (LineEntries > 1) ? $clog2(LineEntries) : 1,
   localparam int LineAddrBits = $clog2(SpmatDepth + 1),
   localparam int PtrBits = LineAddrBits + OffBits,
+  // A pointer-bank word: {column j has one entry, column j has entries, p[j]}.
+  localparam int PtrWordBits = PtrBits + 2,
   localparam int PtrAddrBits = (PtrDepth > 1) ? $clog2(PtrDepth) : 1,
   localparam int PtrIndexBits = PtrAddrBits + 1,
   localparam int SpmatAddrBits = (SpmatDepth > 1) ? $clog2(SpmatDepth) : 1,
@@ -75,7 +78,8 @@ module hwgen_pe #(
   localparam int ProdBits = ActBits + WeightBits,
   // Every product fits the accumulator by construction (its width covers the worst-case row).
   localparam int ProdRegBits = (ProdBits < AccBits) ? ProdBits : AccBits,
-  localparam int LdBits = (LineBits > AccBits) ? LineBits : AccBits,
+  localparam int LdBits0 = (LineBits > AccBits) ? LineBits : AccBits,
+  localparam int LdBits = (LdBits0 > PtrWordBits) ? LdBits0 : PtrWordBits,
   localparam int LayerBits = (NumLayers > 1) ? $clog2(NumLayers) : 1
 ) (
   input  logic                     clk_i,
@@ -142,57 +146,61 @@ module hwgen_pe #(
   localparam bit HasImages = (MemPrefix != "");
 
   // ---------------------------------------------------------------------------------------------
-  // Pointer read: p[j] and p[j+1] in one cycle from the even and odd banks
+  // Pointer read: p[j] and p[j+1] in one cycle from the even and odd banks. Each word also holds
+  // two flags of the column it starts (both 0 for a layer's end pointer), so that whether column j
+  // enters the queue, and whether its first entry is its last, need no compare of the two
+  // pointers: the read data go through a multiplexer, not an adder, to the issue stage.
   // ---------------------------------------------------------------------------------------------
   logic [PtrAddrBits-1:0]  even_raddr, odd_raddr;
-  logic [PtrBits-1:0]      even_rdata, odd_rdata;
+  logic [PtrWordBits-1:0]  even_rdata, odd_rdata, start_word, end_word;
   logic                    pend_q, pend_odd_q;
   logic [ActBits-1:0]      pend_act_q;
-  logic [PtrBits-1:0]      col_start, col_end, col_last;
+  logic [PtrBits-1:0]      col_start, col_end;
+  logic                    col_has_entries, col_single;
 
   assign odd_raddr  = bc_ptr_odd_i[PtrIndexBits-1:1];
   assign even_raddr = bc_ptr_even_i;
 
   hwgen_ram_1r1w #(
-    .Width  (PtrBits),
+    .Width  (PtrWordBits),
     .Depth  (PtrDepth),
     .MemFile(HasImages ? PtrEvenFile : "")
   ) u_ptr_even (
     .clk_i  (clk_i),
     .we_i   (ld_ptr_even_i),
     .waddr_i(ld_addr_i[PtrAddrBits-1:0]),
-    .wdata_i(ld_data_i[PtrBits-1:0]),
+    .wdata_i(ld_data_i[PtrWordBits-1:0]),
     .re_i   (bc_fire_i),
     .raddr_i(even_raddr),
     .rdata_o(even_rdata)
   );
 
   hwgen_ram_1r1w #(
-    .Width  (PtrBits),
+    .Width  (PtrWordBits),
     .Depth  (PtrDepth),
     .MemFile(HasImages ? PtrOddFile : "")
   ) u_ptr_odd (
     .clk_i  (clk_i),
     .we_i   (ld_ptr_odd_i),
     .waddr_i(ld_addr_i[PtrAddrBits-1:0]),
-    .wdata_i(ld_data_i[PtrBits-1:0]),
+    .wdata_i(ld_data_i[PtrWordBits-1:0]),
     .re_i   (bc_fire_i),
     .raddr_i(odd_raddr),
     .rdata_o(odd_rdata)
   );
 
-  assign col_start = pend_odd_q ? odd_rdata : even_rdata;
-  assign col_end   = pend_odd_q ? even_rdata : odd_rdata;
+  assign start_word      = pend_odd_q ? odd_rdata : even_rdata;
+  assign end_word        = pend_odd_q ? even_rdata : odd_rdata;
+  assign col_start       = start_word[PtrBits-1:0];
+  assign col_end         = end_word[PtrBits-1:0];
+  assign col_has_entries = start_word[PtrBits];
+  assign col_single      = start_word[PtrBits+1];
 
-  // The column's last entry, the one before p[j+1] in {line, off} order (meaningful when the
-  // column has entries): the queue and the issue stage keep it rather than p[j+1].
-  always_comb begin
-    if (LineEntries == 1 || col_end[OffBits-1:0] == '0) begin
-      col_last = {col_end[PtrBits-1:OffBits] - 1'b1, OffBits'(LineEntries - 1)};
-    end else begin
-      col_last = {col_end[PtrBits-1:OffBits], col_end[OffBits-1:0] - 1'b1};
-    end
-  end
+  // The flags of the other bank's word belong to column j + 1.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [1:0] unused_end_flags;
+  /* verilator lint_on UNUSEDSIGNAL */
+  assign unused_end_flags = end_word[PtrWordBits-1:PtrBits];
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -207,9 +215,9 @@ module hwgen_pe #(
   end
 
   // ---------------------------------------------------------------------------------------------
-  // Activation queue of non-empty columns: {a, first entry, last entry}
+  // Activation queue of non-empty columns: {a, first entry, end p[j+1], one entry only}
   // ---------------------------------------------------------------------------------------------
-  localparam int QueueBits = ActBits + 2 * PtrBits;
+  localparam int QueueBits = ActBits + 2 * PtrBits + 1;
   localparam int CountBits = $clog2(FifoDepth + 1);
 
   logic                 col_push, q_push, q_pop, q_empty, take;
@@ -218,10 +226,10 @@ module hwgen_pe #(
 
   // The column whose pointers were read last cycle, if the PE has entries in it; it bypasses an
   // empty queue when the issue stage takes a column now.
-  assign col_push = pend_q && (col_start != col_end);
+  assign col_push = pend_q && col_has_entries;
   assign q_push   = col_push && !(take && q_empty);
   assign q_pop    = take && !q_empty;
-  assign col_next = q_empty ? {pend_act_q, col_start, col_last} : q_head;
+  assign col_next = q_empty ? {pend_act_q, col_start, col_end, col_single} : q_head;
 
   hwgen_fifo #(
     .Width(QueueBits),
@@ -230,7 +238,7 @@ module hwgen_pe #(
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .push_i     (q_push),
-    .push_data_i({pend_act_q, col_start, col_last}),
+    .push_data_i({pend_act_q, col_start, col_end, col_single}),
     .pop_i      (q_pop),
     .head_o     (q_head),
     .empty_o    (q_empty),
@@ -246,23 +254,42 @@ module hwgen_pe #(
   logic                    busy_q, busy_d, first_q, first_d;
   logic [LineAddrBits-1:0] line_q, line_d, line_next;
   logic [OffBits-1:0]      off_q, off_d, off_next;
-  logic [PtrBits-1:0]      end_q, end_d;  // the column's last entry
+  logic [PtrBits-1:0]      end_q, end_d;  // p[j+1], the entry after the column's last
   logic [ActBits-1:0]      act_q, act_d;
-  logic                    last, last_q, last_d;
+  logic                    last, last_q, last_d, single;
+  logic [LineAddrBits-1:0] line_next2;
+  logic [OffBits-1:0]      off_next2;
 
-  // The entry after {line, off} in the sparse matrix's order.
+  // The entries after {line, off} and after that one, in the sparse matrix's order.
   always_comb begin
-    line_next = line_q;
-    off_next  = off_q + 1'b1;
-    if (LineEntries == 1 || off_q == OffBits'(LineEntries - 1)) begin
-      off_next  = '0;
-      line_next = line_q + 1'b1;
+    line_next  = line_q;
+    off_next   = off_q + 1'b1;
+    line_next2 = line_q;
+    off_next2  = off_q + OffBits'(2);
+    if (LineEntries == 1) begin
+      off_next   = '0;
+      line_next  = line_q + 1'b1;
+      off_next2  = '0;
+      line_next2 = line_q + LineAddrBits'(2);
+    end else begin
+      if (off_q == OffBits'(LineEntries - 1)) begin
+        off_next  = '0;
+        line_next = line_q + 1'b1;
+      end
+      if (off_q == OffBits'(LineEntries - 2)) begin
+        off_next2  = '0;
+        line_next2 = line_q + 1'b1;
+      end else if (off_q == OffBits'(LineEntries - 1)) begin
+        off_next2  = OffBits'(1);
+        line_next2 = line_q + 1'b1;
+      end
     end
   end
 
-  // `last_q`: the entry being issued is its column's last ({line, off} == the column's last
-  // entry). It is registered (decided when the column is taken or the previous entry issued) so
-  // that the take decision, which drives the queue, does not wait for an adder and a compare.
+  // `last_q`: the entry being issued is its column's last (the entry after it is p[j+1]). It is
+  // registered so that the take decision, which drives the queue, does not wait for a compare:
+  // when a column is taken it is the column's one-entry flag, and while the column issues it
+  // compares the entry after next with p[j+1], from registers only.
   assign last = busy_q && last_q;
   assign take = issue_en_i && (!q_empty || col_push) && (!busy_q || last);
 
@@ -274,16 +301,17 @@ module hwgen_pe #(
     end_d   = end_q;
     act_d   = act_q;
     last_d  = last_q;
+    single  = 1'b0;
     if (take) begin
       busy_d  = 1'b1;
       first_d = 1'b1;
-      {act_d, line_d, off_d, end_d} = col_next;
-      last_d  = {line_d, off_d} == end_d;
+      {act_d, line_d, off_d, end_d, single} = col_next;
+      last_d  = single;
     end else if (busy_q) begin
       busy_d = !last;
       line_d = line_next;
       off_d  = off_next;
-      last_d = {line_next, off_next} == end_q;
+      last_d = {line_next2, off_next2} == end_q;
     end
   end
 

@@ -91,7 +91,7 @@ public sealed class HardwareLayout
     public int AccumulatorBits { get; }
 
     /// <summary>Width of the memory-load port's data: the widest memory word.</summary>
-    public int LoadBits => Math.Max(LineBits, AccumulatorBits);
+    public int LoadBits => Math.Max(Math.Max(LineBits, AccumulatorBits), PtrWordBits);
 
     public IReadOnlyList<LayerTableEntry> Layers { get; }
 
@@ -124,15 +124,22 @@ public sealed class HardwareLayout
 
     public int LineAddrBits { get; }
 
-    /// <summary>Pointer word: {line, offset}.</summary>
+    /// <summary>Pointer: {line, offset}.</summary>
     public int PtrBits { get; }
+
+    /// <summary>
+    /// Pointer-bank word: {column has exactly one entry, column has entries, pointer}, the flags of
+    /// the column the pointer starts (both 0 for a layer's end pointer), so that the PE decides
+    /// from the read data without comparing two pointers.
+    /// </summary>
+    public int PtrWordBits => PtrBits + 2;
 
     /// <summary>
     /// Memory bits of one PE (every PE's memories have the same shape): both pointer banks, the
     /// sparse-matrix lines, the biases, the accumulators and both activation banks.
     /// </summary>
     public long MemoryBitsPerPe =>
-        ((long)PtrDepth * 2 * PtrBits) + ((long)SpmatDepth * LineBits) + ((long)BiasDepth * AccumulatorBits)
+        ((long)PtrDepth * 2 * PtrWordBits) + ((long)SpmatDepth * LineBits) + ((long)BiasDepth * AccumulatorBits)
         + ((long)AccDepth * AccumulatorBits) + (2L * ActDepth * ActivationBits);
 
     /// <summary>Memory bits of the whole array: <see cref="MemoryBitsPerPe"/> × N plus the shared codebook (none with linear weights).</summary>
@@ -152,7 +159,10 @@ public sealed class HardwareLayout
     /// <summary>A pointer as stored: the entry address split into line and offset.</summary>
     public long PackPointer(long entry) => ((entry / LineEntries) << OffBits) | (entry % LineEntries);
 
-    /// <summary>Pointer banks of one PE: index i of all layers' pointers goes to bank i mod 2, word i div 2.</summary>
+    /// <summary>
+    /// Pointer banks of one PE: index i of all layers' pointers goes to bank i mod 2, word i div 2,
+    /// as a <see cref="PtrWordBits"/>-bit word with its column's flags.
+    /// </summary>
     public (long[] Even, long[] Odd) PointerBanks(int pe)
     {
         var even = new long[PtrDepth];
@@ -165,6 +175,13 @@ public sealed class HardwareLayout
             {
                 int index = table.PtrBase + j;
                 long value = PackPointer(table.EntryBase[pe] + pointers[j]);
+                if (j < table.Cols)
+                {
+                    long entries = pointers[j + 1] - pointers[j];
+                    value |= (entries > 0 ? 1L : 0L) << PtrBits;
+                    value |= (entries == 1 ? 1L : 0L) << (PtrBits + 1);
+                }
+
                 (index % 2 == 0 ? even : odd)[index / 2] = value;
             }
         }

@@ -5,7 +5,7 @@ namespace HwGen.Hardware;
 
 /// <summary>
 /// A memory the host writes through the memory-load port; the value is the address's region field.
-/// Word widths: pointer banks <see cref="HardwareLayout.PtrBits"/>, sparse-matrix lines
+/// Word widths: pointer banks <see cref="HardwareLayout.PtrWordBits"/>, sparse-matrix lines
 /// <see cref="HardwareLayout.LineBits"/>, biases <see cref="HardwareLayout.AccumulatorBits"/>, the
 /// codebook <see cref="HardwareLayout.WeightBits"/> (one for all PEs, word = layer × 2^b + code).
 /// </summary>
@@ -102,8 +102,8 @@ public static class MemoryMap
         for (int pe = 0; pe < layout.Pes; pe++)
         {
             var (even, odd) = layout.PointerBanks(pe);
-            yield return new(MemoryRegion.PtrEven, pe, Limbs(even, layout.PtrBits), layout.PtrBits);
-            yield return new(MemoryRegion.PtrOdd, pe, Limbs(odd, layout.PtrBits), layout.PtrBits);
+            yield return new(MemoryRegion.PtrEven, pe, Limbs(even, layout.PtrWordBits), layout.PtrWordBits);
+            yield return new(MemoryRegion.PtrOdd, pe, Limbs(odd, layout.PtrWordBits), layout.PtrWordBits);
             yield return new(MemoryRegion.Spmat, pe, layout.SpmatLines(pe), layout.LineBits);
             yield return new(MemoryRegion.Bias, pe, Limbs(layout.Biases(pe), layout.AccumulatorBits), layout.AccumulatorBits);
         }

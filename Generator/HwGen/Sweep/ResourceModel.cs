@@ -43,22 +43,22 @@ public sealed record ResourceTerms(
 public static class ResourceModel
 {
     /// <summary>Changes whenever the model or its coefficients change (part of a sweep point's identity).</summary>
-    public const string Version = "ice40-5";
+    public const string Version = "ice40-6";
 
     // The coefficients below were fitted to the 21 designs of Generator/HwGen/Sweep/Calibration/
     // (HwGen.Bench resource-fit; yosys 0.23, synth_ice40 -dsp). docs/sweeps.md gives the error.
 
     /// <summary>LUT4s per 2:1 multiplexer equivalent (fitted).</summary>
-    public const double LutsPerMuxInput = 0.8185;
+    public const double LutsPerMuxInput = 0.8681;
 
     /// <summary>LUT4s per bit of arithmetic and data selection (fitted).</summary>
-    public const double LutsPerArithmeticBit = 0.649;
+    public const double LutsPerArithmeticBit = 0.6211;
 
     /// <summary>LUT4s per read-data bit of a block-RAM memory: the glue yosys adds around each port (fitted).</summary>
-    public const double LutsPerBramPortBit = 0.2217;
+    public const double LutsPerBramPortBit = 0.5193;
 
     /// <summary>LUT4s of the sequencer, scanner and host interface (fitted).</summary>
-    public const double LutsCore = 358.6;
+    public const double LutsCore = 195.1;
 
     /// <summary>LUT4s of one PE's tanh/sigmoid output stage beside its table and multiply, measured with yosys (16-16-10, 2 PEs, A = 16, Fa = 8: 2,784 against 2,522 with ReLU).</summary>
     public const double LutsPerActivationFunction = 131;
@@ -85,6 +85,12 @@ public static class ResourceModel
         int layers = layout.Layers.Count;
         // Linear weights: the entry's weight field is the weight itself, no codebook and no per-PE read of it.
         int cbEntries = layout.LinearWeights ? 0 : layers << layout.CodeBits;
+        // What each PE selects among: with several layers and several PEs, the current layer's copy
+        // (hwgen_core's layer_cb_q, 2^b entries), else the whole table.
+        int cbLayer = layout.LinearWeights ? 0 : 1 << layout.CodeBits;
+        bool cbCopied = layers > 1 && n > 1;
+        int cbPerPe = cbCopied ? cbLayer : cbEntries;
+        int cbCopy = cbCopied ? cbLayer : 0;
 
         // Widths exactly as the RTL derives them; registers that can only hold 0 are left out, as yosys drops them.
         int ptrAddr = AddrBits(layout.PtrDepth);
@@ -94,7 +100,7 @@ public static class ResourceModel
         int offRegister = lineEntries > 1 ? layout.OffBits : 0;
         int peRegister = n > 1 ? Clog2(n) : 0;
         int layerRegister = layers > 1 ? Clog2(layers) : 0;
-        int queueBits = a + (2 * layout.PtrBits);
+        int queueBits = a + (2 * layout.PtrBits) + 1;
         int fifoPointer = fifo > 1 ? Clog2(fifo) : 0;
         int countBits = Clog2(fifo + 1);
         int prodBits = a + w;
@@ -111,7 +117,7 @@ public static class ResourceModel
         var memories = Ice40Memory.PeMemories(layout, layout.Network.Spec.Memory).ToList();
 
         // Per PE.
-        double mux = ((double)w * Math.Max(0, cbEntries - 1)) + ((double)entryBits * (lineEntries - 1)) + ((double)queueBits * (fifo - 1))
+        double mux = ((double)w * Math.Max(0, cbPerPe - 1)) + ((double)entryBits * (lineEntries - 1)) + ((double)queueBits * (fifo - 1))
             + ((double)(acc + 1) * Clog2(Math.Max(2, layout.ShiftBits + 1)));
         double arithmetic = (6.0 * (acc + 1)) + (3.0 * a) + (4.0 * layout.PtrBits) + queueBits + biasAddr + (3.0 * accAddr)
             + actAddr + (2.0 * (layout.LineAddrBits + layout.OffBits)) + (3.0 * fifoPointer) + countBits + fifo;
@@ -188,6 +194,8 @@ public static class ResourceModel
         sprams *= n;
         brams *= n;
         mux += 2.0 * a * (n - 1);
+        // The current layer's codebook copy: a layers-to-1 select per bit.
+        mux += (double)cbCopy * w * (layers - 1);
         // The scanner's group counters and pointer indices (GroupBits, PtrIndexBits in hwgen_core)
         // and the host word counter (IoCountBits).
         int groupBits = Clog2(layout.ActDepth + 1);
@@ -195,7 +203,7 @@ public static class ResourceModel
         int ioCount = Clog2(Math.Max(layout.Network.InputSize, layout.Network.OutputSize) + 1);
         arithmetic += cbEntries + (n * ((a / 3.0) + 6)) + 32 + ioCount + (2 * groupBits) + (4 * ptrIndex);
         registers += (2 + a) + (1 + accAddr) + (3 * (1 + actAddr))                // shared by the PEs (pointer read, clear, writeback pipeline)
-            + ((long)cbEntries * w)                                                 // codebook
+            + ((long)(cbEntries + cbCopy) * w)                                      // codebook and the current layer's copy
             + (2 * groupBits) + (2 * ptrIndex) + 3 + n                              // scanner
             + 2 + layerRegister + 1 + Clog2(layout.AccDepth + 5) + 1 + 32 + peRegister + actAddr + ioCount + 1; // sequencer
         if (!layout.LinearWeights)
