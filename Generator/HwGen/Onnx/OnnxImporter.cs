@@ -156,6 +156,9 @@ public static class OnnxImporter
         private readonly Dictionary<string, Value> _values = new(StringComparer.Ordinal);
         private readonly List<LayerBuilder> _layers = [];
         private readonly Dictionary<string, string> _producers = new(StringComparer.Ordinal);
+
+        /// <summary>Each LSTM node's Y_c (final cell state) output, by tensor name: the node's name.</summary>
+        private readonly Dictionary<string, string> _cellStates = new(StringComparer.Ordinal);
         private int _step;
         private NodeProto _node = null!;
         private string _nodeName = "";
@@ -380,6 +383,11 @@ public static class OnnxImporter
             if (_values.TryGetValue(name, out var value))
             {
                 return value;
+            }
+
+            if (_cellStates.TryGetValue(name, out string? lstm))
+            {
+                throw NodeError(CellStateUse(name, lstm));
             }
 
             throw NodeError($"uses tensor '{name}', which is neither the graph input, an initializer, nor the output of an earlier supported node");
@@ -957,7 +965,15 @@ public static class OnnxImporter
             {
                 _values[_node.Output[1]] = new Flow([1, batch, hidden], _step, Part: LstmPart.LastHidden);
             }
+
+            if (_node.Output.Count > 2 && _node.Output[2].Length > 0)
+            {
+                _cellStates[_node.Output[2]] = _nodeName;
+            }
         }
+
+        private static string CellStateUse(string tensor, string lstm) =>
+            $"tensor '{tensor}' is the final cell state (Y_c) of LSTM node '{lstm}'; HwGen keeps an LSTM's cell state inside the layer and imports only its hidden states (Y, Y_h)";
 
         /// <summary>For HwGen's gate blocks i, f, g, o, the ONNX block (ONNX orders them i, o, f, c).</summary>
         private static readonly int[] OnnxGateOf = [0, 2, 3, 1];
@@ -1219,6 +1235,11 @@ public static class OnnxImporter
             }
 
             string outputName = graph.Output[0].Name;
+            if (_cellStates.TryGetValue(outputName, out string? cellOf))
+            {
+                throw new OnnxImportException(file, $"the graph output '{outputName}': {CellStateUse(outputName, cellOf)}");
+            }
+
             if (!_values.TryGetValue(outputName, out var output) || output is not Flow flow)
             {
                 throw new OnnxImportException(file, $"the graph output '{outputName}' is not computed from the input by the supported nodes");

@@ -168,6 +168,19 @@ public class OnnxLstmImportTests
     }
 
     [Fact]
+    public void Using_an_lstms_final_cell_state_is_refused_naming_the_consumer_and_y_c()
+    {
+        var model = LstmModel(5, Variant.Initializers);
+        var squeeze = model.Graph.Node.Single(n => n.Name == "/lstm/Squeeze_h");
+        squeeze.Input[0] = "/lstm/LSTM_output_2";
+
+        var e = Should.Throw<OnnxImportException>(() => OnnxImporter.Import(Bytes(model), "bad.onnx"));
+
+        e.Node.ShouldBe("/lstm/Squeeze_h");
+        e.Message.ShouldContain("'/lstm/LSTM_output_2' is the final cell state (Y_c) of LSTM node '/lstm/LSTM'");
+    }
+
+    [Fact]
     public void Taking_a_step_other_than_the_last_is_refused_naming_the_gather()
     {
         var model = LstmModel(5, Variant.PyTorch);
