@@ -44,7 +44,8 @@ public static class NetworkLoader
         string inputsFrom = config.Input.Steps > 1 ? "input.steps × input.size" : "input.size";
         for (var i = 0; i < config.Layers.Count; i++)
         {
-            var layer = LoadLayer(files, config, i, (int)shapes[i].Cols, config.Layers[i].Kind == LayerKind.Lstm ? $"features + hidden, the features being {inputsFrom}" : inputsFrom);
+            string featuresFrom = i == 0 ? "input.size" : $"the hidden size of layer '{config.Layers[i - 1].Name}'";
+            var layer = LoadLayer(files, config, i, (int)shapes[i].Cols, config.Layers[i].Kind == LayerKind.Lstm ? $"the features being {featuresFrom}" : inputsFrom);
             layers.Add(layer is null || config.Layers[i].Kind != LayerKind.Lstm ? layer : layer with { Lstm = LstmOf(config, shapes[i], i) });
             inputsFrom = $"the outputs of layer '{config.Layers[i].Name}'";
         }

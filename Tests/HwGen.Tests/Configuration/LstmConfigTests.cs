@@ -171,7 +171,7 @@ public class LstmDataTests
         data.Inputs.Count.ShouldBe(2);
         data.Inputs[1].ShouldBe([.. Enumerable.Range(12, 12).Select(i => i / 32.0)]);
         (error.Line, error.Key).ShouldBe((3, "layers[0].weights.weights"));
-        error.Message.ShouldContain("gate matrix [W | R] as (4 × hidden, features + hidden) = (8, 5)");
+        error.Message.ShouldContain("gate matrix [W | R] as (4 × hidden, features + hidden) = (8, 5), the features being input.size");
     }
 
     [Fact]
