@@ -307,6 +307,9 @@ public static class OnnxImporter
                 case "Squeeze":
                     Fold(() => ConstAt(0).Squeeze(Axes()));
                     break;
+                case "Slice" when Get(0) is Zeros zeros:
+                    Define(0, SliceZeros(zeros));
+                    break;
                 case "Slice" when Get(0) is Flow:
                     VisitSliceStep();
                     break;
@@ -516,22 +519,7 @@ public static class OnnxImporter
         private OnnxTensor Slice()
         {
             var data = ConstAt(0);
-            long start, end, step = 1;
-            long[]? axes;
-            if (Has(1))
-            {
-                start = Single(ConstAt(1));
-                end = Single(ConstAt(2));
-                axes = Has(3) ? ConstAt(3).RequireInts(NodeError).Ints : null;
-                step = Has(4) ? Single(ConstAt(4)) : 1;
-            }
-            else
-            {
-                start = Single(IntsAttribute("starts"));
-                end = Single(IntsAttribute("ends"));
-                axes = IntsAttribute("axes");
-            }
-
+            var (start, end, axes, step) = SliceArguments();
             if (axes is not null && (axes.Length != 1 || (axes[0] != 0 && axes[0] != -1)))
             {
                 throw NodeError("only slices of rank-1 shape tensors are folded");
@@ -539,6 +527,40 @@ public static class OnnxImporter
 
             return data.Slice1D(start, end, step);
         }
+
+        /// <summary>
+        /// A slice of a tensor of zeros along one axis that is not the batch: zeros of the sliced
+        /// shape. PyTorch slices a stacked LSTM's (layers, batch, hidden) zero state this way.
+        /// </summary>
+        private Zeros SliceZeros(Zeros zeros)
+        {
+            var (start, end, axes, step) = SliceArguments();
+            if (axes is { Length: not 1 })
+            {
+                throw NodeError("only slices along one axis of a tensor of zeros are folded");
+            }
+
+            long rank = zeros.Shape.Length;
+            long axis = axes is null ? 0 : axes[0] < 0 ? axes[0] + rank : axes[0];
+            if (axis < 0 || axis >= rank || zeros.Shape[axis] == OnnxTensor.Batch || step == 0)
+            {
+                throw NodeError($"slices a tensor of zeros sized by the batch along axis {axis}; only the other axes are folded");
+            }
+
+            long n = zeros.Shape[axis];
+            long Clamp(long v, long low, long high) => Math.Clamp(v < 0 ? v + n : v, low, high);
+            long count = step > 0
+                ? Math.Max(0, (Clamp(end, 0, n) - Clamp(start, 0, n) + step - 1) / step)
+                : Math.Max(0, (Clamp(start, -1, n - 1) - Clamp(end, -1, n - 1) - step - 1) / -step);
+            long[] shape = [.. zeros.Shape];
+            shape[axis] = count;
+            return new Zeros(shape);
+        }
+
+        /// <summary>A Slice node's start, end, axes and step: inputs from opset 10, attributes before.</summary>
+        private (long Start, long End, long[]? Axes, long Step) SliceArguments() => Has(1)
+            ? (Single(ConstAt(1)), Single(ConstAt(2)), Has(3) ? ConstAt(3).RequireInts(NodeError).Ints : null, Has(4) ? Single(ConstAt(4)) : 1)
+            : (Single(IntsAttribute("starts")), Single(IntsAttribute("ends")), IntsAttribute("axes"), 1);
 
         private long Single(OnnxTensor tensor) =>
             tensor.TryScalarInt(out long v) ? v : throw NodeError($"expected one integer, found {tensor.ShapeText}");

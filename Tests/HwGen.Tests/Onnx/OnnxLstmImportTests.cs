@@ -71,6 +71,28 @@ public class OnnxLstmImportTests
         check.ArgmaxAgreements.ShouldBe(40);
     }
 
+    /// <summary>
+    /// PyTorch's own export of a two-layer nn.LSTM (Onnx/Data/make_stacked_lstm.py): one zero state
+    /// of shape (2, batch, 8) sliced per layer, the first layer's sequence into the second.
+    /// </summary>
+    [Fact]
+    public void A_pytorch_two_layer_lstm_imports_as_two_lstm_layers_and_agrees_with_onnx_runtime()
+    {
+        byte[] bytes = File.ReadAllBytes(Path.Combine(TestData.RepoRoot, "Tests", "HwGen.Tests", "Onnx", "Data", "stacked-lstm.onnx"));
+
+        var import = OnnxImporter.Import(bytes, "stacked-lstm.onnx");
+
+        var layers = import.Network.Layers;
+        layers.Count.ShouldBe(3);
+        layers[0].Lstm.ShouldBe(new HwGen.Data.LstmShape(8, 6, 5, ReturnSequence: true));
+        layers[1].Lstm.ShouldBe(new HwGen.Data.LstmShape(8, 8, 5, ReturnSequence: false));
+        layers[2].Outputs.ShouldBe(3);
+        var check = OnnxRuntimeCheck.Run(import, bytes, OnnxConfig.RandomInputs(5 * 6, 40));
+        check.FirstMismatch.ShouldBeNull();
+        check.MaxAbsOutputDifference.ShouldBeLessThan(1e-4);
+        check.ArgmaxAgreements.ShouldBe(40);
+    }
+
     [Fact]
     public void Onnx_gate_blocks_i_o_f_c_become_i_f_g_o_and_the_two_biases_are_added()
     {
