@@ -74,6 +74,10 @@ internal sealed partial class SchemaReader(string file, ConfigKey document)
                 break;
         }
 
+        // A key required only in some cases (`When`) is judged once the whole section is read, and
+        // not reported missing when a key of the section was rejected: its condition may rest on it
+        // (an lstm key asked for after `kind: gru` was refused, say).
+        var conditional = new List<(ConfigKey Key, string Path)>();
         foreach (var key in section.Keys)
         {
             string keyPath = Join(path, key.Name);
@@ -84,15 +88,13 @@ internal sealed partial class SchemaReader(string file, ConfigKey document)
                     record = key.SetIn(record, value);
                 }
             }
-            else if (key.Required && key.When?.Invoke(record) != false)
+            else if (key.Required && key.When is not null)
             {
-                // Not reported when the section was not a mapping or a typo was taken for the key (already reported).
-                if (!broken && !Suggested.Contains(keyPath))
-                {
-                    Error(at, keyPath, $"missing: give {(key.Type is ConfigType.List or ConfigType.Map ? $"at least one {key.Noun}" : Expected(key))}{Example(key)}");
-                }
-
-                Rejected.Add(keyPath);
+                conditional.Add((key, keyPath));
+            }
+            else if (key.Required)
+            {
+                Missing(key, keyPath, at, broken);
             }
             else if (key.Type == ConfigType.Section)
             {
@@ -101,7 +103,27 @@ internal sealed partial class SchemaReader(string file, ConfigKey document)
             }
         }
 
+        bool siblingRejected = section.Keys.Any(k => Rejected.Contains(Join(path, k.Name)));
+        foreach (var (key, keyPath) in conditional)
+        {
+            if (key.When!(record))
+            {
+                Missing(key, keyPath, at, broken || siblingRejected);
+            }
+        }
+
         return record;
+    }
+
+    /// <summary>A required key that is not there: reported unless the section was not a mapping or a typo was taken for it (already reported).</summary>
+    private void Missing(ConfigKey key, string keyPath, ConfigLocation at, bool quiet)
+    {
+        if (!quiet && !Suggested.Contains(keyPath))
+        {
+            Error(at, keyPath, $"missing: give {(key.Type is ConfigType.List or ConfigType.Map ? $"at least one {key.Noun}" : Expected(key))}{Example(key)}");
+        }
+
+        Rejected.Add(keyPath);
     }
 
     /// <summary>A scalar read as its key's type (or by the key's own reader); null after reporting a problem.</summary>

@@ -95,6 +95,23 @@ public class LstmConfigTests
         exception.Errors[0].Message.ShouldContain("missing");
     }
 
+    [Fact]
+    public void An_unknown_layer_kind_is_the_one_error_not_also_a_missing_size_of_either_kind()
+    {
+        using var folder = new TempFolder();
+        string path = folder.Write("kind.yaml", """
+            input: {size: 8}
+            layers:
+              - {name: a, kind: gru}
+              - {name: b}
+            """);
+
+        var exception = Should.Throw<ConfigException>(() => ConfigLoader.Load(path));
+
+        exception.Errors.Select(e => (e.Line, e.Key)).ShouldBe([(3, "layers[0].kind"), (4, "layers[1].outputs")]);
+        exception.Errors[0].Message.ShouldContain("'gru' is not allowed; use one of: fc, lstm");
+    }
+
     [Theory]
     [InlineData("compression: {retrain: {epochs: 2}}", "compression.retrain.epochs", "prune and retrain it in PyTorch")]
     [InlineData("compression: {row_assignment: balanced}", "compression.row_assignment", "use interleaved")]
