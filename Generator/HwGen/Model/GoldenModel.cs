@@ -92,25 +92,10 @@ public static class GoldenModel
     private static long[] RunLayer(CompressedLayer layer, FixedPointFormat format, long[] x, out long macs)
     {
         var y = new long[layer.Rows];
-        long rounding = layer.WeightFrac > 0 ? 1L << (layer.WeightFrac - 1) : 0;
         macs = 0;
         for (var i = 0; i < layer.Rows; i++)
         {
-            long acc = CheckAccumulator(layer, i, format, layer.BiasFixed[i]);
-            for (var j = 0; j < layer.Cols; j++)
-            {
-                byte code = layer.Codes[(i * layer.Cols) + j];
-                if (code == 0 || x[j] == 0)
-                {
-                    continue;
-                }
-
-                acc = CheckAccumulator(layer, i, format, checked(acc + (x[j] * layer.FixedWeight((i * layer.Cols) + j))));
-                macs++;
-            }
-
-            CheckAccumulator(layer, i, format, checked(acc + rounding));
-            y[i] = OutputStage(acc, layer.WeightFrac, format, layer.Activation);
+            y[i] = OutputStage(Accumulate(layer, format, x, i, ref macs), layer.WeightFrac, format, layer.Activation);
         }
 
         return y;
@@ -132,7 +117,6 @@ public static class GoldenModel
         var v = new long[layer.Cols];
         var s = new long[layer.Rows];
         var output = new long[shape.OutputLength];
-        long rounding = layer.WeightFrac > 0 ? 1L << (layer.WeightFrac - 1) : 0;
         macs = 0;
         for (var t = 0; t < shape.Steps; t++)
         {
@@ -140,21 +124,7 @@ public static class GoldenModel
             Array.Copy(h, 0, v, shape.Features, hidden);
             for (var r = 0; r < layer.Rows; r++)
             {
-                long acc = CheckAccumulator(layer, r, format, layer.BiasFixed[r]);
-                for (var j = 0; j < layer.Cols; j++)
-                {
-                    byte code = layer.Codes[(r * layer.Cols) + j];
-                    if (code == 0 || v[j] == 0)
-                    {
-                        continue;
-                    }
-
-                    acc = CheckAccumulator(layer, r, format, checked(acc + (v[j] * layer.FixedWeight((r * layer.Cols) + j))));
-                    macs++;
-                }
-
-                CheckAccumulator(layer, r, format, checked(acc + rounding));
-                s[r] = OutputStage(acc, layer.WeightFrac, format.ActivationBits, relu: false);
+                s[r] = OutputStage(Accumulate(layer, format, v, r, ref macs), layer.WeightFrac, format.ActivationBits, relu: false);
             }
 
             for (var k = 0; k < hidden; k++)
@@ -178,6 +148,30 @@ public static class GoldenModel
         }
 
         return output;
+    }
+
+    /// <summary>
+    /// Row <paramref name="row"/>'s accumulator: bias[row] + Σ_j x[j] × w[row, j] over the stored
+    /// weights and non-zero inputs, each partial sum (and the sum with the output stage's rounding
+    /// term) checked against the accumulator's width; counts the multiply-accumulates in <paramref name="macs"/>.
+    /// </summary>
+    private static long Accumulate(CompressedLayer layer, FixedPointFormat format, long[] x, int row, ref long macs)
+    {
+        long acc = CheckAccumulator(layer, row, format, layer.BiasFixed[row]);
+        for (var j = 0; j < layer.Cols; j++)
+        {
+            if (layer.Codes[(row * layer.Cols) + j] == 0 || x[j] == 0)
+            {
+                continue;
+            }
+
+            acc = CheckAccumulator(layer, row, format, checked(acc + (x[j] * layer.FixedWeight((row * layer.Cols) + j))));
+            macs++;
+        }
+
+        long rounding = layer.WeightFrac > 0 ? 1L << (layer.WeightFrac - 1) : 0;
+        CheckAccumulator(layer, row, format, checked(acc + rounding));
+        return acc;
     }
 
     private static long CheckAccumulator(CompressedLayer layer, int row, FixedPointFormat format, long acc)

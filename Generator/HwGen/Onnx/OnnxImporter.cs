@@ -547,13 +547,10 @@ public static class OnnxImporter
                 throw NodeError($"slices a tensor of zeros sized by the batch along axis {axis}; only the other axes are folded");
             }
 
-            long n = zeros.Shape[axis];
-            long Clamp(long v, long low, long high) => Math.Clamp(v < 0 ? v + n : v, low, high);
-            long count = step > 0
-                ? Math.Max(0, (Clamp(end, 0, n) - Clamp(start, 0, n) + step - 1) / step)
-                : Math.Max(0, (Clamp(start, -1, n - 1) - Clamp(end, -1, n - 1) - step - 1) / -step);
+            // The sliced length, by the constant slice's own index rules applied to the axis' indices.
+            var indices = OnnxTensor.IntVector([.. Enumerable.Range(0, (int)zeros.Shape[axis]).Select(i => (long)i)]);
             long[] shape = [.. zeros.Shape];
-            shape[axis] = count;
+            shape[axis] = indices.Slice1D(start, end, step).Shape[0];
             return new Zeros(shape);
         }
 
