@@ -25,6 +25,12 @@ public sealed record CompressedNetwork
     /// <summary>Values of an output vector: the last layer's <see cref="CompressedLayer.OutputLength"/>.</summary>
     public int OutputSize => Layers[^1].OutputLength;
 
+    /// <summary>Positions of the hardware's input buffer: the length of the first layer's <see cref="CompressedLayer.HwInToIn"/>.</summary>
+    public int HwInputSize => Layers[0].HwInToIn.Length;
+
+    /// <summary>Positions of the hardware's output buffer: the length of the last layer's <see cref="CompressedLayer.HwOutToOut"/>.</summary>
+    public int HwOutputSize => Layers[^1].HwOutToOut.Length;
+
     /// <summary>The first LSTM layer, or null: the RTL and the cycle model do not run LSTM layers yet.</summary>
     public CompressedLayer? FirstLstm => Layers.FirstOrDefault(l => l.Lstm is not null);
 
@@ -155,16 +161,88 @@ public sealed record CompressedLayer
     public required long[] BiasFixed { get; init; }
 
     /// <summary>
-    /// Hardware row h = local * N + pe → original row. Identity for interleaved assignment;
-    /// a count-preserving permutation for balanced assignment.
+    /// Hardware row h = local * N + pe → original row, or −1 for a padding row. A fully connected
+    /// layer's is a permutation of its rows (identity for interleaved assignment, count-preserving
+    /// for balanced assignment); an LSTM layer's is the unit placement
+    /// (<see cref="RowAssignment.LstmUnits"/>), 4·U·N long with −1 for the rows of padding units.
     /// </summary>
     public required int[] HwRowToRow { get; init; }
 
     /// <summary>
-    /// Hardware column → original column: the previous layer's <see cref="HwRowToRow"/>
-    /// (identity for the first layer).
+    /// Hardware column → original column, or −1 for a padding column (no entries). A fully
+    /// connected layer's is the previous layer's <see cref="HwOutToOut"/> (identity for the first
+    /// layer); an LSTM layer's is <see cref="RowAssignment.LstmColumns"/>: F' = ceil(F / N)·N input
+    /// columns, then U·N hidden-state columns.
     /// </summary>
     public required int[] HwColToCol { get; init; }
+
+    /// <summary>Hardware rows: <see cref="Rows"/> for a fully connected layer, 4·U·N for an LSTM layer (U = ceil(H / N)).</summary>
+    public int HwRows => HwRowToRow.Length;
+
+    /// <summary>
+    /// Hardware columns, the length of <see cref="HwColToCol"/> and of every PE's pointer array
+    /// minus one: <see cref="Cols"/> for a fully connected layer after a fully connected one
+    /// (or first), the previous layer's hardware outputs after an LSTM layer, F' + U·N for an LSTM layer.
+    /// </summary>
+    public int HwCols => HwColToCol.Length;
+
+    /// <summary>
+    /// Hardware output position → original output index, or −1 for padding: the order in which the
+    /// layer writes its outputs. A fully connected layer's is <see cref="HwRowToRow"/>; an LSTM
+    /// layer's is U·N long (position s → s while s &lt; H) for the last state, T·U·N long (position
+    /// t·U·N + s → t·H + s while s &lt; H) for the whole sequence.
+    /// </summary>
+    public int[] HwOutToOut
+    {
+        get
+        {
+            if (Lstm is not { } lstm)
+            {
+                return HwRowToRow;
+            }
+
+            int slots = HwRows / 4;
+            int steps = lstm.ReturnSequence ? lstm.Steps : 1;
+            var map = new int[steps * slots];
+            for (var t = 0; t < steps; t++)
+            {
+                for (var s = 0; s < slots; s++)
+                {
+                    map[(t * slots) + s] = s < lstm.Hidden ? (t * lstm.Hidden) + s : -1;
+                }
+            }
+
+            return map;
+        }
+    }
+
+    /// <summary>
+    /// Hardware input position → original input index, or −1 for padding: the order in which the
+    /// layer reads its inputs. A fully connected layer's is <see cref="HwColToCol"/>; an LSTM
+    /// layer's is T·F' long (position t·F' + c → t·F + c while c &lt; F).
+    /// </summary>
+    public int[] HwInToIn
+    {
+        get
+        {
+            if (Lstm is not { } lstm)
+            {
+                return HwColToCol;
+            }
+
+            int xCols = HwCols - (HwRows / 4);
+            var map = new int[lstm.Steps * xCols];
+            for (var t = 0; t < lstm.Steps; t++)
+            {
+                for (var c = 0; c < xCols; c++)
+                {
+                    map[(t * xCols) + c] = c < lstm.Features ? (t * lstm.Features) + c : -1;
+                }
+            }
+
+            return map;
+        }
+    }
 
     /// <summary>Relative-indexed CSC per PE over hardware columns (DESIGN §3).</summary>
     public required IReadOnlyList<PeEncoding> PeEncodings { get; init; }
@@ -177,7 +255,7 @@ public sealed record CompressedLayer
     /// <summary>False when k-means stopped at its iteration bound before the assignment settled.</summary>
     public bool KMeansConverged { get; init; } = true;
 
-    /// <summary>Local rows of PE <paramref name="pe"/> for a layer of <paramref name="rows"/> rows on N PEs.</summary>
+    /// <summary>Local rows of PE <paramref name="pe"/> for a layer of <paramref name="rows"/> hardware rows on N PEs.</summary>
     public static int LocalRows(int rows, int pes, int pe) => (rows - pe + pes - 1) / pes;
 }
 
@@ -192,7 +270,7 @@ public sealed record PeEncoding
     /// <summary>Local rows this PE owns in the layer.</summary>
     public required int LocalRows { get; init; }
 
-    /// <summary>Length Cols + 1, starting at 0.</summary>
+    /// <summary>Length HwCols + 1 (<see cref="CompressedLayer.HwCols"/>), starting at 0; a padding column is empty.</summary>
     public required int[] ColumnPointers { get; init; }
 
     /// <summary>Codebook index of each entry; 0 for padding entries.</summary>

@@ -61,21 +61,21 @@ public static class Compressor
                 $"(at most {FixedPoint.MaxAccumulatorBits} are supported): use fewer activation_frac bits or shorter sequences"));
         }
 
-        // Assign rows and encode; a layer's row permutation orders the next layer's columns. An
-        // LSTM layer's rows stay interleaved and its columns ([x_t ; h_(t−1)]) and those of the layer
-        // after it in their original order: its output comes from the element-wise unit, not from rows.
+        // Assign rows and encode; a layer's hardware output order orders the next fully connected
+        // layer's columns. An LSTM layer places its hidden units (RowAssignment.LstmUnits) and has
+        // its own columns ([x_t ; h_(t−1)], each part padded to whole groups of N).
         var layers = new List<CompressedLayer>(quantized.Count);
         int[] hwColToCol = RowAssignment.Interleaved(data.Layers[0].Cols);
         foreach (var layer in quantized)
         {
             var d = layer.Data;
-            if (d.Lstm is not null || hwColToCol.Length != d.Cols)
+            if (d.Lstm is { } shape)
             {
-                hwColToCol = RowAssignment.Interleaved(d.Cols);
+                hwColToCol = RowAssignment.LstmColumns(shape.Features, shape.Hidden, pes);
             }
 
-            int[] hwRowToRow = c.RowAssignment == RowAssignmentMethod.Balanced && d.Lstm is null
-                ? RowAssignment.Balanced(layer.Shared.Codes, d.Rows, d.Cols, pes)
+            int[] hwRowToRow = d.Lstm is { } lstm ? RowAssignment.LstmUnits(lstm.Hidden, pes)
+                : c.RowAssignment == RowAssignmentMethod.Balanced ? RowAssignment.Balanced(layer.Shared.Codes, d.Rows, d.Cols, pes)
                 : RowAssignment.Interleaved(d.Rows);
             var encodings = CscEncoder.Encode(layer.Shared.Codes, d.Rows, d.Cols, pes, c.IndexBits, hwRowToRow, hwColToCol, layer.LinearFixed);
             layers.Add(new CompressedLayer
@@ -99,9 +99,9 @@ public static class Compressor
                 KMeansIterations = layer.Shared.Iterations,
                 KMeansConverged = layer.Shared.Converged,
                 Lstm = d.Lstm,
-                CellBits = d.Lstm is { } lstm ? FixedLstm.CellBits(lstm.Steps, q.ActivationFrac) : 0,
+                CellBits = d.Lstm is { } cell ? FixedLstm.CellBits(cell.Steps, q.ActivationFrac) : 0,
             });
-            hwColToCol = hwRowToRow;
+            hwColToCol = layers[^1].HwOutToOut;
         }
 
         var network = new CompressedNetwork
@@ -130,7 +130,8 @@ public static class Compressor
 
     /// <summary>
     /// <paramref name="network"/> with other row assignments (one per layer, hardware row → original
-    /// row), re-encoded: each layer's columns follow the previous layer's new rows.
+    /// row), re-encoded: each fully connected layer's columns follow the previous layer's new
+    /// hardware outputs. An LSTM layer keeps its unit placement and its columns.
     /// </summary>
     internal static CompressedNetwork Reassign(HwGenConfig config, CompressedNetwork network, IReadOnlyList<int[]> hwRowToRow)
     {
@@ -141,9 +142,9 @@ public static class Compressor
         for (var l = 0; l < network.Layers.Count; l++)
         {
             var old = network.Layers[l];
-            if (old.Lstm is not null || hwColToCol.Length != old.Cols)
+            if (old.Lstm is not null)
             {
-                hwColToCol = RowAssignment.Interleaved(old.Cols);
+                hwColToCol = old.HwColToCol;
             }
 
             var encodings = CscEncoder.Encode(old.Codes, old.Rows, old.Cols, pes, c.IndexBits, hwRowToRow[l], hwColToCol, old.LinearFixed);
@@ -155,7 +156,7 @@ public static class Compressor
                 Statistics = Statistics(
                     old.Name, old.Rows, old.Cols, encodings, old.LinearFixed is not null, c, network.Format.WeightBits, network.Format.AccumulatorBits),
             });
-            hwColToCol = hwRowToRow[l];
+            hwColToCol = layers[^1].HwOutToOut;
         }
 
         return network with
@@ -200,7 +201,7 @@ public static class Compressor
         {
             double density = layerConfig.Weights.Density;
             int[] kept = c.Pruning == PruningMethod.LoadBalanced
-                ? Pruning.LoadBalanced(data.Weights!, data.Rows, data.Cols, density, config.Hardware.Pes)
+                ? Pruning.LoadBalanced(data.Weights!, data.Rows, data.Cols, density, config.Hardware.Pes, Placement(data.Lstm, config.Hardware.Pes))
                 : Pruning.Magnitude(data.Weights!, density);
             shared = WeightSharing.Share(data.Weights!, kept, c.CodebookBits, c.KMeansIterations);
         }
@@ -226,7 +227,7 @@ public static class Compressor
         var q = config.Quantization;
         double[] weights = data.Weights!;
         int[] kept = config.Compression.Pruning == PruningMethod.LoadBalanced
-            ? Pruning.LoadBalanced(weights, data.Rows, data.Cols, layerConfig.Weights.Density, config.Hardware.Pes)
+            ? Pruning.LoadBalanced(weights, data.Rows, data.Cols, layerConfig.Weights.Density, config.Hardware.Pes, Placement(data.Lstm, config.Hardware.Pes))
             : Pruning.Magnitude(weights, layerConfig.Weights.Density);
         var keptValues = new double[kept.Length];
         for (var k = 0; k < kept.Length; k++)
@@ -248,6 +249,12 @@ public static class Compressor
         var shared = new SharedWeights(codes, [0.0, 0.0], 0, true);
         return new QuantizedLayer(layerConfig, data, shared, weightFrac, [0, 0], biasFixed, worst, linear);
     }
+
+    /// <summary>
+    /// The rows load-balance-aware pruning balances over: an LSTM layer's unit placement
+    /// (<see cref="RowAssignment.LstmUnits"/>), or null (interleaving) for a fully connected layer.
+    /// </summary>
+    public static int[]? Placement(LstmShape? lstm, int pes) => lstm is null ? null : RowAssignment.LstmUnits(lstm.Hidden, pes);
 
     /// <summary>Checks what compression relies on; reports every problem at once.</summary>
     private static void Validate(HwGenConfig config, NetworkData data)

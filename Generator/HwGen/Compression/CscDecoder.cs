@@ -8,7 +8,7 @@ namespace HwGen.Compression;
 /// </summary>
 public static class CscDecoder
 {
-    /// <summary>Decodes per-PE encodings to a dense Rows × Cols code matrix in hardware coordinates.</summary>
+    /// <summary>Decodes per-PE encodings to a dense code matrix of <paramref name="rows"/> × <paramref name="cols"/> hardware rows and columns.</summary>
     /// <exception cref="InvalidDataException">An entry falls outside its PE's rows, or two entries hit one weight.</exception>
     public static byte[] DecodeHardware(IReadOnlyList<PeEncoding> encodings, int rows, int cols)
     {
@@ -53,15 +53,31 @@ public static class CscDecoder
     }
 
     /// <summary>Decodes a layer's encoding back to its codes in original coordinates.</summary>
+    /// <exception cref="InvalidDataException">A weight sits in a padding row or column (one that maps to −1).</exception>
     public static byte[] Decode(CompressedLayer layer)
     {
-        byte[] hardware = DecodeHardware(layer.PeEncodings, layer.Rows, layer.Cols);
-        var original = new byte[hardware.Length];
-        for (var h = 0; h < layer.Rows; h++)
+        int hwRows = layer.HwRows;
+        int hwCols = layer.HwCols;
+        byte[] hardware = DecodeHardware(layer.PeEncodings, hwRows, hwCols);
+        var original = new byte[(long)layer.Rows * layer.Cols];
+        for (var h = 0; h < hwRows; h++)
         {
-            for (var j = 0; j < layer.Cols; j++)
+            for (var j = 0; j < hwCols; j++)
             {
-                original[(layer.HwRowToRow[h] * layer.Cols) + layer.HwColToCol[j]] = hardware[(h * layer.Cols) + j];
+                byte code = hardware[((long)h * hwCols) + j];
+                int row = layer.HwRowToRow[h];
+                int col = layer.HwColToCol[j];
+                if (row < 0 || col < 0)
+                {
+                    if (code != 0)
+                    {
+                        throw new InvalidDataException($"hardware row {h}, column {j}: a weight in a padding {(row < 0 ? "row" : "column")}");
+                    }
+
+                    continue;
+                }
+
+                original[((long)row * layer.Cols) + col] = code;
             }
         }
 

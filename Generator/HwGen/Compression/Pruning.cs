@@ -28,74 +28,85 @@ public static class Pruning
     {
         long keep = KeepCount(density, weights.Length);
         var kept = new List<int>(checked((int)Math.Min(keep, weights.Length)));
-        SelectLargest(weights, 0, weights.Length, 1, 1, keep, kept);
+        SelectLargest(weights, [0], weights.Length, keep, kept);
         return [.. kept];
     }
 
     /// <summary>
-    /// Load-balance-aware pruning (ESE): the sub-matrix of each PE — under interleaving, the rows
-    /// i with i mod N = pe — is pruned to <paramref name="density"/> on its own, so every PE keeps
-    /// <c>round(density × its rows × cols)</c> weights. Returns the kept flat indices, ascending.
-    /// Pruning comes before row assignment: with balanced assignment, which is chosen afterwards
-    /// from the pruned weights, a PE's final rows need not be the ones pruned together here.
+    /// Load-balance-aware pruning (ESE): the sub-matrix of each PE — the rows the placement gives
+    /// it: under interleaving the rows i with i mod N = pe, in an LSTM layer the gate rows of its
+    /// hidden units (<see cref="RowAssignment.LstmUnits"/>) — is pruned to <paramref name="density"/>
+    /// on its own, so every PE keeps <c>round(density × its rows × cols)</c> weights. Returns the
+    /// kept flat indices, ascending. Pruning comes before row assignment: with balanced assignment,
+    /// which is chosen afterwards from the pruned weights, a PE's final rows need not be the ones
+    /// pruned together here.
     /// </summary>
-    public static int[] LoadBalanced(ReadOnlySpan<double> weights, int rows, int cols, double density, int pes)
+    /// <param name="weights">Rows × Cols row-major.</param>
+    /// <param name="rows">Rows.</param>
+    /// <param name="cols">Columns.</param>
+    /// <param name="density">Fraction to keep, 0..1.</param>
+    /// <param name="pes">N.</param>
+    /// <param name="hwRowToRow">
+    /// The placement: hardware row h (on PE h mod N) → original row or −1 for padding; null for
+    /// interleaving (the identity).
+    /// </param>
+    public static int[] LoadBalanced(ReadOnlySpan<double> weights, int rows, int cols, double density, int pes, int[]? hwRowToRow = null)
     {
         if ((long)rows * cols != weights.Length)
         {
             throw new ArgumentException($"{weights.Length} weights are not {rows} × {cols}", nameof(weights));
         }
 
-        var perPe = new List<int>[pes];
-        long total = 0;
+        hwRowToRow ??= RowAssignment.Interleaved(rows);
+        CscEncoder.Inverse(hwRowToRow, rows);
+        var peRows = new List<int>[pes];
         for (var pe = 0; pe < pes; pe++)
         {
-            int localRows = CompressedLayer.LocalRows(rows, pes, pe);
-            long keep = KeepCount(density, (long)localRows * cols);
-            perPe[pe] = new List<int>((int)Math.Min(keep, (long)localRows * cols));
-            SelectLargest(weights, pe, cols, pes, localRows, keep, perPe[pe]);
-            total += perPe[pe].Count;
+            peRows[pe] = [];
         }
 
-        // Merge the PEs' ascending lists (each is row-interleaved) into one ascending list.
-        var kept = new int[total];
-        var next = new int[pes];
-        var k = 0;
-        for (var row = 0; row < rows; row++)
+        for (var h = 0; h < hwRowToRow.Length; h++)
         {
-            int pe = row % pes;
-            var list = perPe[pe];
-            int end = (row + 1) * cols;
-            while (next[pe] < list.Count && list[next[pe]] < end)
+            if (hwRowToRow[h] >= 0)
             {
-                kept[k++] = list[next[pe]++];
+                peRows[h % pes].Add(hwRowToRow[h]);
             }
         }
 
-        return kept;
+        var kept = new List<int>();
+        for (var pe = 0; pe < pes; pe++)
+        {
+            int[] own = [.. peRows[pe]];
+            Array.Sort(own);
+            long keep = KeepCount(density, (long)own.Length * cols);
+            SelectLargest(weights, own, cols, keep, kept);
+        }
+
+        int[] result = [.. kept];
+        Array.Sort(result);
+        return result;
     }
 
     /// <summary>
     /// Keeps the <paramref name="keep"/> largest-magnitude non-zero weights of a set of rows
-    /// (first row <paramref name="firstRow"/>, then every <paramref name="rowStep"/>-th, <paramref name="rowCount"/>
-    /// rows of <paramref name="cols"/> weights), ties by lower flat index; appends their flat
-    /// indices in ascending order to <paramref name="kept"/>.
+    /// (<paramref name="rowSet"/>, ascending, of <paramref name="cols"/> weights each), ties by lower
+    /// flat index; appends their flat indices in ascending order to <paramref name="kept"/>.
     /// </summary>
-    private static void SelectLargest(ReadOnlySpan<double> weights, int firstRow, int cols, int rowStep, int rowCount, long keep, List<int> kept)
+    private static void SelectLargest(ReadOnlySpan<double> weights, int[] rowSet, int cols, long keep, List<int> kept)
     {
-        if (keep <= 0 || rowCount <= 0 || cols <= 0)
+        if (keep <= 0 || rowSet.Length == 0 || cols <= 0)
         {
             return;
         }
 
-        ulong threshold = KthLargestMagnitudeBits(weights, firstRow, cols, rowStep, rowCount, keep, out long aboveThreshold);
+        ulong threshold = KthLargestMagnitudeBits(weights, rowSet, cols, keep, out long aboveThreshold);
 
         // Everything strictly above the threshold is kept; of the weights exactly at it, the
         // lowest-index ones fill the remaining places. A zero threshold keeps no zeros.
         long tiesToKeep = threshold == 0 ? 0 : keep - aboveThreshold;
-        for (var r = 0; r < rowCount; r++)
+        foreach (int r in rowSet)
         {
-            int rowStart = (firstRow + (r * rowStep)) * cols;
+            int rowStart = r * cols;
             var row = weights.Slice(rowStart, cols);
             for (var c = 0; c < row.Length; c++)
             {
@@ -113,10 +124,9 @@ public static class Pruning
     /// many magnitudes are strictly larger. Radix select: 16 bits of the pattern per pass, most
     /// significant first, each pass counting only the weights that match the prefix found so far.
     /// </summary>
-    private static ulong KthLargestMagnitudeBits(
-        ReadOnlySpan<double> weights, int firstRow, int cols, int rowStep, int rowCount, long k, out long above)
+    private static ulong KthLargestMagnitudeBits(ReadOnlySpan<double> weights, int[] rowSet, int cols, long k, out long above)
     {
-        long available = (long)rowCount * cols;
+        long available = (long)rowSet.Length * cols;
         if (k > available)
         {
             k = available;
@@ -129,9 +139,9 @@ public static class Pruning
         {
             Array.Clear(histogram);
             int prefixShift = shift + 16;
-            for (var r = 0; r < rowCount; r++)
+            foreach (int r in rowSet)
             {
-                var row = weights.Slice((firstRow + (r * rowStep)) * cols, cols);
+                var row = weights.Slice(r * cols, cols);
                 foreach (double w in row)
                 {
                     ulong bits = MagnitudeBits(w);

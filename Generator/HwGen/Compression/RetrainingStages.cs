@@ -28,7 +28,7 @@ public static class RetrainingStages
         {
             var layer = network.Layers[l];
             int[] kept = loadBalanced
-                ? Pruning.LoadBalanced(layer.Weights, layer.Outputs, layer.Inputs, densities[l], pes)
+                ? Pruning.LoadBalanced(layer.Weights, layer.Outputs, layer.Inputs, densities[l], pes, Compressor.Placement(layer.Lstm, pes))
                 : Pruning.Magnitude(layer.Weights, densities[l]);
             var mask = Retraining.MaskFromKept(layer.Weights.Length, kept);
             masks.Add(mask);

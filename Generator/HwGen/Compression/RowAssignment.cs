@@ -38,6 +38,58 @@ public static class RowAssignment
     }
 
     /// <summary>
+    /// An LSTM layer's unit placement (docs/microarchitecture.md, "LSTM layers"): hidden unit k's
+    /// four gate rows sit on PE k mod N at local rows 4·(k div N) + b (b = 0, 1, 2, 3 for the i, f,
+    /// g, o gates; original gate row b·H + k), so the element-wise unit of a PE finds all four gates
+    /// of its units in its own accumulators. Every PE owns 4·U local rows, U = ceil(H / N); the rows
+    /// of padding units (u·N + p ≥ H) are −1: no weights, bias 0, and they give h = 0.
+    /// </summary>
+    /// <returns>Hardware row h = local × N + pe → original gate row or −1; length 4·U·N.</returns>
+    public static int[] LstmUnits(int hidden, int pes)
+    {
+        int units = CeilDiv(hidden, pes);
+        var map = new int[4 * units * pes];
+        for (var local = 0; local < 4 * units; local++)
+        {
+            int u = local / 4;
+            int gate = local % 4;
+            for (var pe = 0; pe < pes; pe++)
+            {
+                int k = (u * pes) + pe;
+                map[(local * pes) + pe] = k < hidden ? (gate * hidden) + k : -1;
+            }
+        }
+
+        return map;
+    }
+
+    /// <summary>
+    /// An LSTM layer's hardware columns: F' = ceil(F / N)·N input columns (x feature c at c &lt; F,
+    /// padding after) then U·N hidden-state columns (h unit c − F' while &lt; H, padding after).
+    /// Original column of x feature j is j, of h unit k is F + k.
+    /// </summary>
+    /// <returns>Hardware column → original column of [W | R] or −1; length F' + U·N.</returns>
+    public static int[] LstmColumns(int features, int hidden, int pes)
+    {
+        int xCols = CeilDiv(features, pes) * pes;
+        int hCols = CeilDiv(hidden, pes) * pes;
+        var map = new int[xCols + hCols];
+        for (var c = 0; c < xCols; c++)
+        {
+            map[c] = c < features ? c : -1;
+        }
+
+        for (var k = 0; k < hCols; k++)
+        {
+            map[xCols + k] = k < hidden ? features + k : -1;
+        }
+
+        return map;
+    }
+
+    private static int CeilDiv(int a, int b) => (a + b - 1) / b;
+
+    /// <summary>
     /// Balanced assignment: a permutation of the rows, with interleaving's row count per PE, chosen
     /// from the weights alone so that the PEs' work stays even for an input that is not known yet.
     /// </summary>

@@ -4,10 +4,12 @@ namespace HwGen.Compression;
 public static class StatisticsCalculator
 {
     /// <summary>
-    /// The statistics of one encoded layer. Pointers: each PE stores Cols + 1 pointers, each as
-    /// wide as that PE's entry count needs (unsigned). Codebook: 2^b entries of W bits, plus one
-    /// bias per row at the accumulator width (biases are added at the accumulator's scale).
-    /// Dense reference: Rows × Cols weights and Rows biases in float32. Huffman sizes are over all
+    /// The statistics of one encoded layer. Pointers: each PE stores HwCols + 1 pointers (its
+    /// <see cref="PeEncoding.ColumnPointers"/>, padding columns included), each as wide as that
+    /// PE's entry count needs (unsigned). Codebook: 2^b entries of W bits, plus one bias per
+    /// hardware row (Σ of the PEs' local rows: an LSTM layer's padding units included) at the
+    /// accumulator width (biases are added at the accumulator's scale). Dense reference:
+    /// <paramref name="rows"/> × <paramref name="cols"/> weights and <paramref name="rows"/> biases in float32. Huffman sizes are over all
     /// entries, padding included. Linear weights (<paramref name="linear"/>): the entry's weight
     /// field is W bits (<paramref name="codebookBits"/> is then W), there is no codebook (only the
     /// biases), and the Huffman size of the weight stream is over the stored W-bit values.
@@ -32,13 +34,14 @@ public static class StatisticsCalculator
                 }
             }
 
-            pointerBits += (long)(cols + 1) * PointerWidth(pe);
+            pointerBits += (long)pe.ColumnPointers.Length * PointerWidth(pe);
         }
 
         long padding = codeFrequencies[0];
         long nonZeros = codeFrequencies.Sum() - padding;
         long entries = nonZeros + padding;
-        long codebookAndBias = (linear ? 0 : (1L << codebookBits) * weightBits) + ((long)rows * accumulatorBits);
+        long hwRows = encodings.Sum(pe => (long)pe.LocalRows);
+        long codebookAndBias = (linear ? 0 : (1L << codebookBits) * weightBits) + (hwRows * accumulatorBits);
         long huffmanCodes = linear
             ? Huffman.EncodedBits(valueFrequencies.OrderBy(p => p.Key).Select(p => p.Value).ToArray())
             : Huffman.EncodedBits(codeFrequencies);

@@ -107,16 +107,16 @@ public class CscEncodingTests
     }
 
     /// <summary>Pointers start at 0, never decrease and end at the entry count; padding is (0, 2^Z − 1).</summary>
-    private static void AssertWellFormed(CompressedLayer layer, int pes, int indexBits)
+    internal static void AssertWellFormed(CompressedLayer layer, int pes, int indexBits)
     {
         layer.PeEncodings.Count.ShouldBe(pes);
         foreach (var pe in layer.PeEncodings)
         {
-            pe.LocalRows.ShouldBe(CompressedLayer.LocalRows(layer.Rows, pes, pe.Pe));
-            pe.ColumnPointers.Length.ShouldBe(layer.Cols + 1);
+            pe.LocalRows.ShouldBe(CompressedLayer.LocalRows(layer.HwRows, pes, pe.Pe));
+            pe.ColumnPointers.Length.ShouldBe(layer.HwCols + 1);
             pe.ColumnPointers[0].ShouldBe(0);
             pe.ColumnPointers[^1].ShouldBe(pe.Entries);
-            for (var j = 0; j < layer.Cols; j++)
+            for (var j = 0; j < layer.HwCols; j++)
             {
                 if (pe.ColumnPointers[j + 1] < pe.ColumnPointers[j])
                 {
