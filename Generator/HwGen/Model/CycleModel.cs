@@ -18,6 +18,14 @@ namespace HwGen.Model;
 /// done and every PE is idle) followed by a writeback phase of LocalRows + 2 cycles. The rules each state variable follows are the RTL's, line for line; see
 /// docs/microarchitecture.md. Besides the cycles, each layer's result says where the cycles
 /// beyond the ideal go (<see cref="LayerCycles"/>).
+/// <para>
+/// An LSTM layer runs its T steps back to back; step t is a compute phase exactly like a fully
+/// connected layer's over the layer's hardware columns (F' = ceil(F / N)·N columns of x_t, then
+/// U·N of h_(t−1); a padding column or a zero value is not broadcast, nor is h_0 = 0), followed
+/// by a writeback phase of 4·U + <see cref="LstmWritebackLatency"/> − 1 cycles in which the
+/// element-wise unit turns the gate sums into c_t and h_t. Its <see cref="LayerCycles"/> are the
+/// sums over the steps.
+/// </para>
 /// </remarks>
 public static class CycleModel
 {
@@ -29,25 +37,51 @@ public static class CycleModel
     public const int WritebackLatency = 3;
 
     /// <summary>
+    /// Cycles from the read of an LSTM layer's first gate sum to the write of its last unit's
+    /// h_t, beyond one per local gate row: an LSTM step's writeback phase lasts
+    /// 4·U + LstmWritebackLatency − 1 cycles (U = ceil(H / N) units per PE).
+    /// </summary>
+    public const int LstmWritebackLatency = 12;
+
+    /// <summary>
+    /// Predicts the cycles of one inference from the golden model's result (which holds the
+    /// hidden states an LSTM layer's steps broadcast).
+    /// </summary>
+    public static CycleReport Run(CompressedNetwork network, GoldenResult golden) =>
+        Run(network, golden.Input, golden.LayerOutputs, golden.HiddenStates);
+
+    /// <summary>
     /// Predicts the cycles of one inference.
     /// </summary>
     /// <param name="network">The compressed network.</param>
     /// <param name="input">The quantized input vector (original order).</param>
     /// <param name="layerOutputs">Every layer's output in original order (from the golden model).</param>
-    /// <exception cref="NotSupportedException">The network has an LSTM layer (not modelled yet).</exception>
-    public static CycleReport Run(CompressedNetwork network, long[] input, IReadOnlyList<long[]> layerOutputs)
+    /// <param name="hiddenStates">
+    /// Per layer, an LSTM layer's hidden states h_1 … h_T (<see cref="GoldenResult.HiddenStates"/>);
+    /// may be null when every LSTM layer gives its whole sequence (they are then read from its output).
+    /// </param>
+    /// <exception cref="ArgumentException">An LSTM layer that gives only its last state has no hidden states.</exception>
+    public static CycleReport Run(CompressedNetwork network, long[] input, IReadOnlyList<long[]> layerOutputs, IReadOnlyList<long[][]?>? hiddenStates = null)
     {
-        network.ThrowIfLstm("the cycle model");
         var layers = new LayerCycles[network.Layers.Count];
         for (int l = 0; l < network.Layers.Count; l++)
         {
             var layer = network.Layers[l];
             var source = l == 0 ? input : layerOutputs[l - 1];
-            var nonZero = Scratch.NonZero(layer.Cols);
-            var hwColToCol = layer.HwColToCol;
-            for (int h = 0; h < layer.Cols; h++)
+            if (layer.Lstm is { } lstm)
             {
-                nonZero[h] = source[hwColToCol[h]] != 0;
+                var states = hiddenStates?[l] ?? (lstm.ReturnSequence
+                    ? layerOutputs[l].Chunk(lstm.Hidden).ToArray()
+                    : throw new ArgumentException($"lstm layer '{layer.Name}' gives its last state only: the cycle model needs its hidden states of every step", nameof(hiddenStates)));
+                layers[l] = RunLstm(layer, network.Pes, network.Spec.FifoDepth, source, states);
+                continue;
+            }
+
+            var nonZero = Scratch.NonZero(layer.HwCols);
+            var hwColToCol = layer.HwColToCol;
+            for (int h = 0; h < layer.HwCols; h++)
+            {
+                nonZero[h] = hwColToCol[h] >= 0 && source[hwColToCol[h]] != 0;
             }
 
             layers[l] = RunLayer(layer, network.Pes, network.Spec.FifoDepth, nonZero);
@@ -55,6 +89,60 @@ public static class CycleModel
 
         return new CycleReport(layers);
     }
+
+    /// <summary>
+    /// An LSTM layer: its steps back to back, each a compute phase over the step's non-zero
+    /// columns (<see cref="LstmStepColumns"/>) and a writeback phase; the sums over the steps.
+    /// </summary>
+    /// <param name="layer">An LSTM layer.</param>
+    /// <param name="pes">N.</param>
+    /// <param name="fifoDepth">Activation queue depth.</param>
+    /// <param name="input">The layer's input x_1 … x_T in original order (T × F, step-major).</param>
+    /// <param name="hiddenStates">h_1 … h_T in original unit order (the golden model's).</param>
+    public static LayerCycles RunLstm(CompressedLayer layer, int pes, int fifoDepth, long[] input, IReadOnlyList<long[]> hiddenStates) =>
+        LayerCycles.Sum([.. LstmStepColumns(layer, input, hiddenStates).Select(nonZero => RunLayer(layer, pes, fifoDepth, nonZero))]);
+
+    /// <summary>
+    /// Which hardware columns each step of an LSTM layer broadcasts: at step t (0-based), column
+    /// c &lt; F' when it is a feature of x_t that is non-zero, column F' + k when unit k of h_(t−1)
+    /// is non-zero (never at t = 0, where h_0 = 0); padding columns never.
+    /// </summary>
+    public static bool[][] LstmStepColumns(CompressedLayer layer, long[] input, IReadOnlyList<long[]> hiddenStates)
+    {
+        var lstm = layer.Lstm ?? throw new ArgumentException($"layer '{layer.Name}' is not an lstm layer", nameof(layer));
+        if (input.Length != lstm.InputLength || hiddenStates.Count != lstm.Steps || hiddenStates.Any(h => h.Length != lstm.Hidden))
+        {
+            throw new ArgumentException(
+                $"lstm layer '{layer.Name}' takes {lstm.Steps} × {lstm.Features} inputs and {lstm.Steps} hidden states of {lstm.Hidden}, " +
+                $"not {input.Length} inputs and {hiddenStates.Count} states", nameof(input));
+        }
+
+        var map = layer.HwColToCol;
+        var steps = new bool[lstm.Steps][];
+        for (int t = 0; t < lstm.Steps; t++)
+        {
+            var nonZero = new bool[layer.HwCols];
+            for (int c = 0; c < nonZero.Length; c++)
+            {
+                int col = map[c];
+                nonZero[c] = col >= 0 && (col < lstm.Features
+                    ? input[(t * lstm.Features) + col] != 0
+                    : t > 0 && hiddenStates[t - 1][col - lstm.Features] != 0);
+            }
+
+            steps[t] = nonZero;
+        }
+
+        return steps;
+    }
+
+    /// <summary>
+    /// The writeback phase of a layer (of one step, for an LSTM layer): LocalRows + <see cref="WritebackLatency"/> − 1
+    /// for a fully connected layer, 4·U + <see cref="LstmWritebackLatency"/> − 1 for an LSTM layer.
+    /// </summary>
+    public static long WritebackCycles(CompressedLayer layer, int pes) => layer.Lstm is null
+        ? ((layer.HwRows + pes - 1) / pes) + WritebackLatency - 1
+        : (layer.HwRows / pes) + LstmWritebackLatency - 1;
 
     /// <summary>One layer, given which hardware columns of its source activations are non-zero.</summary>
     /// <remarks>
@@ -78,10 +166,15 @@ public static class CycleModel
     /// cycle-by-cycle reference it is tested against.
     /// </para>
     /// </remarks>
+    /// <param name="layer">The layer (for an LSTM layer, one step of it).</param>
+    /// <param name="pes">N.</param>
+    /// <param name="fifoDepth">Activation queue depth.</param>
+    /// <param name="nonZero">Which hardware columns are broadcast (<see cref="CompressedLayer.HwCols"/> of them).</param>
     public static LayerCycles RunLayer(CompressedLayer layer, int pes, int fifoDepth, bool[] nonZero)
     {
         var table = ColumnTables.GetValue(layer, l => WorkTable.For(l, pes));
-        return Run(table, layer.Name, layer.Rows, fifoDepth, nonZero);
+        var cycles = Run(table, layer.Name, layer.HwRows, fifoDepth, nonZero);
+        return layer.Lstm is null ? cycles : cycles with { WritebackCycles = WritebackCycles(layer, pes) };
     }
 
     /// <summary>
@@ -483,8 +576,7 @@ public static class CycleModel
     /// </summary>
     internal static LayerCycles RunLayerStepped(CompressedLayer layer, int pes, int fifoDepth, bool[] nonZero)
     {
-        int cols = layer.Cols;
-        int localRows = (layer.Rows + pes - 1) / pes;
+        int cols = layer.HwCols;
         int groups = (cols + pes - 1) / pes;
 
         // Non-zero columns in scan order, with each PE's entry count and useful MACs for them.
@@ -709,7 +801,7 @@ public static class CycleModel
             Name: layer.Name,
             Pes: pes,
             ComputeCycles: compute,
-            WritebackCycles: localRows + WritebackLatency - 1,
+            WritebackCycles: WritebackCycles(layer, pes),
             UsefulMacs: usefulMacs,
             Entries: entries,
             Broadcasts: k,
@@ -721,6 +813,10 @@ public static class CycleModel
             TailIdlePeCycles: tailAtLast,
             ScanIdlePeCycles: scanAtLast);
     }
+
+    /// <summary>The reference form of <see cref="RunLstm"/>: every step through <see cref="RunLayerStepped"/>.</summary>
+    internal static LayerCycles RunLstmStepped(CompressedLayer layer, int pes, int fifoDepth, long[] input, IReadOnlyList<long[]> hiddenStates) =>
+        LayerCycles.Sum([.. LstmStepColumns(layer, input, hiddenStates).Select(nonZero => RunLayerStepped(layer, pes, fifoDepth, nonZero))]);
 }
 
 /// <summary>
@@ -759,11 +855,11 @@ internal sealed class WorkTable
     /// <summary>The table of an encoded layer.</summary>
     public static WorkTable For(CompressedLayer layer, int pes)
     {
-        var table = new WorkTable(pes, layer.Cols);
+        var table = new WorkTable(pes, layer.HwCols);
         for (int p = 0; p < pes; p++)
         {
             var encoding = layer.PeEncodings[p];
-            for (int j = 0; j < layer.Cols; j++)
+            for (int j = 0; j < layer.HwCols; j++)
             {
                 int start = encoding.ColumnPointers[j];
                 int end = encoding.ColumnPointers[j + 1];
@@ -816,17 +912,24 @@ internal sealed class WorkTable
 /// <param name="Name">Layer name.</param>
 /// <param name="Pes">N.</param>
 /// <param name="ComputeCycles">Broadcast and accumulate, until every PE is idle.</param>
-/// <param name="WritebackCycles">Writeback phase after the compute phase's last cycle: LocalRows + 2.</param>
+/// <param name="WritebackCycles">
+/// Writeback phase after the compute phase's last cycle: LocalRows + 2; an LSTM step's
+/// 4·U + <see cref="CycleModel.LstmWritebackLatency"/> − 1 (<see cref="CycleModel.WritebackCycles"/>).
+/// </param>
 /// <param name="UsefulMacs">Non-zero weight × non-zero activation products.</param>
 /// <param name="Entries">Entries the PEs processed, padding included.</param>
 /// <param name="Broadcasts">Non-zero activations broadcast.</param>
-/// <param name="IdealCycles">ceil(UsefulMacs / N).</param>
+/// <param name="IdealCycles">ceil(UsefulMacs / N) (an LSTM layer's: Σ over its steps).</param>
 /// <param name="StallCycles">Cycles a non-zero activation waited because some PE's queue was full.</param>
 /// <param name="IdlePeCycles">PE-cycles of the compute phase without an entry to issue (the last cycle excluded).</param>
 /// <param name="SwitchCycles">Compute cycles outside the issue window: the layer switch's start-up and drain.</param>
 /// <param name="StallIdlePeCycles">In the window: PEs with work left idling while the broadcast stalls on another PE's full queue.</param>
 /// <param name="TailIdlePeCycles">In the window: PEs that have issued all their entries, waiting for the last PE.</param>
 /// <param name="ScanIdlePeCycles">In the window: PEs with work left idling while the broadcast does not stall (the scanner has no column for them yet).</param>
+/// <param name="Steps">
+/// Steps the figures add up: an LSTM layer's T (every other figure is then the sum over its
+/// steps, <see cref="Sum"/>), 1 for a fully connected layer.
+/// </param>
 public sealed record LayerCycles(
     string Name,
     int Pes,
@@ -841,8 +944,42 @@ public sealed record LayerCycles(
     long SwitchCycles,
     long StallIdlePeCycles,
     long TailIdlePeCycles,
-    long ScanIdlePeCycles)
+    long ScanIdlePeCycles,
+    int Steps = 1)
 {
+    /// <summary>Cycles per step: <see cref="Cycles"/> / <see cref="Steps"/> (the mean over an LSTM layer's steps).</summary>
+    public double CyclesPerStep => (double)Cycles / Steps;
+
+    /// <summary>
+    /// Several runs of one layer back to back (an LSTM layer's steps): every additive figure summed,
+    /// <see cref="Steps"/> the sum of theirs.
+    /// </summary>
+    /// <exception cref="ArgumentException">No runs, or runs of different layers or PE counts.</exception>
+    public static LayerCycles Sum(IReadOnlyList<LayerCycles> runs)
+    {
+        if (runs.Count == 0 || runs.Any(r => r.Name != runs[0].Name || r.Pes != runs[0].Pes))
+        {
+            throw new ArgumentException("expected one or more runs of one layer", nameof(runs));
+        }
+
+        return new LayerCycles(
+            runs[0].Name,
+            runs[0].Pes,
+            runs.Sum(r => r.ComputeCycles),
+            runs.Sum(r => r.WritebackCycles),
+            runs.Sum(r => r.UsefulMacs),
+            runs.Sum(r => r.Entries),
+            runs.Sum(r => r.Broadcasts),
+            runs.Sum(r => r.IdealCycles),
+            runs.Sum(r => r.StallCycles),
+            runs.Sum(r => r.IdlePeCycles),
+            runs.Sum(r => r.SwitchCycles),
+            runs.Sum(r => r.StallIdlePeCycles),
+            runs.Sum(r => r.TailIdlePeCycles),
+            runs.Sum(r => r.ScanIdlePeCycles),
+            runs.Sum(r => r.Steps));
+    }
+
     /// <summary>Cycles of the layer: compute + writeback.</summary>
     public long Cycles => ComputeCycles + WritebackCycles;
 

@@ -15,7 +15,13 @@ namespace HwGen.Model;
 /// README counts 453,748 with its 959 non-zero biases.) This is the count DESIGN §5's lower bound
 /// <c>ceil(useful MACs / N)</c> divides.
 /// </param>
-public sealed record GoldenResult(long[] Input, IReadOnlyList<long[]> LayerOutputs, IReadOnlyList<long> UsefulMacs)
+/// <param name="HiddenStates">
+/// Per layer: an LSTM layer's hidden state after every step, h_1 … h_T (each of length H, original
+/// unit order; element t − 1 is h_t), whatever its output; null for a fully connected layer. The
+/// co-simulation compares the RTL's per-step writes with them, and the cycle model reads which
+/// units of h_(t−1) are non-zero.
+/// </param>
+public sealed record GoldenResult(long[] Input, IReadOnlyList<long[]> LayerOutputs, IReadOnlyList<long> UsefulMacs, IReadOnlyList<long[][]?> HiddenStates)
 {
     /// <summary>The network's output: the last layer's.</summary>
     public long[] Output => LayerOutputs[^1];
@@ -77,15 +83,18 @@ public static class GoldenModel
 
         var outputs = new List<long[]>();
         var macs = new List<long>();
+        var states = new List<long[][]?>();
         long[] x = input;
         foreach (var layer in network.Layers)
         {
-            x = layer.Lstm is null ? RunLayer(layer, format, x, out long layerMacs) : RunLstm(layer, format, x, out layerMacs);
+            long[][]? hidden = null;
+            x = layer.Lstm is null ? RunLayer(layer, format, x, out long layerMacs) : RunLstm(layer, format, x, out layerMacs, out hidden);
             outputs.Add(x);
             macs.Add(layerMacs);
+            states.Add(hidden);
         }
 
-        return new GoldenResult(input, outputs, macs);
+        return new GoldenResult(input, outputs, macs, states);
     }
 
     /// <summary>One layer: y[i] = output(bias[i] + Σ_j x[j] × codebook[code[i, j]]) (with linear weights, × w[i, j]).</summary>
@@ -108,7 +117,7 @@ public static class GoldenModel
     /// connected layer does; then each hidden unit k goes through <see cref="FixedLstm.Step"/> with
     /// s[k], s[H + k], s[2H + k], s[3H + k] (i, f, g, o).
     /// </summary>
-    private static long[] RunLstm(CompressedLayer layer, FixedPointFormat format, long[] x, out long macs)
+    private static long[] RunLstm(CompressedLayer layer, FixedPointFormat format, long[] x, out long macs, out long[][] states)
     {
         var shape = layer.Lstm!;
         int hidden = shape.Hidden;
@@ -117,6 +126,7 @@ public static class GoldenModel
         var v = new long[layer.Cols];
         var s = new long[layer.Rows];
         var output = new long[shape.OutputLength];
+        states = new long[shape.Steps][];
         macs = 0;
         for (var t = 0; t < shape.Steps; t++)
         {
@@ -136,6 +146,7 @@ public static class GoldenModel
                 }
             }
 
+            states[t] = (long[])h.Clone();
             if (shape.ReturnSequence)
             {
                 Array.Copy(h, 0, output, t * hidden, hidden);
