@@ -51,11 +51,10 @@ internal static class Commands
                 WriteOutputs(outputsPath, design, design.Vectors(count, seedValue));
             }
 
-            if (!report.HasCycles)
+            if (report.HasLstm)
             {
-                // LSTM layers: the cycle model does not run them yet; statistics and accuracy only.
-                var first = GoldenModel.QuantizeInput(design.Network.Format, design.Vectors(1, seedValue)[0]);
-                var model = ModelEstimateJson.From(report, first);
+                // LSTM layers: their kind and shape, and cycles per step.
+                var model = ModelEstimateJson.From(report);
                 if (parse.GetValue(json))
                 {
                     stdout.WriteLine(HwGenJson.Write(model));

@@ -48,27 +48,31 @@ internal static class Tables
         }
     }
 
-    /// <summary>An estimate without cycles (a network with LSTM layers): statistics, memory and accuracy.</summary>
+    /// <summary>An estimate of a network with LSTM layers: statistics, memory, cycles (per step for an LSTM layer) and accuracy.</summary>
     public static void ModelEstimate(IAnsiConsole console, EstimateReport report, HwGen.Reports.ModelEstimateJson model)
     {
         var network = report.Network;
-        var table = new Table().Title($"[bold]{network.Name}[/]: {network.Pes} PEs; cycle model {Markup.Escape(model.CycleModel)}");
-        foreach (var column in new[] { "layer", "kind", "rows×cols", "density", "non-zeros", "padding", "kbit", "ratio", "Huffman" })
+        var table = new Table().Title($"[bold]{network.Name}[/]: {network.Pes} PEs, FIFO {network.Spec.FifoDepth}, {report.ClockMhz:0.#} MHz");
+        foreach (var column in new[] { "layer", "kind", "rows×cols", "density", "non-zeros", "padding", "kbit", "ratio", "Huffman", "model cycles", "per step", "ideal", "efficiency", "stalls" })
         {
             table.AddColumn(new TableColumn(column).RightAligned());
         }
 
-        foreach (var l in network.Layers)
+        for (var i = 0; i < model.Layers.Count; i++)
         {
-            var s = l.Statistics;
-            table.AddRow(s.Name, l.Lstm is null ? "fc" : $"lstm ({l.Lstm.Steps} steps)", $"{s.Rows}×{s.Cols}", $"{s.Density:P1}", N(s.NonZeros), N(s.Padding),
-                $"{s.CompressedBits / 1000.0:F1}", $"{s.CompressionRatio:F1}×", $"{s.HuffmanCompressionRatio:F1}×");
+            var l = model.Layers[i];
+            table.AddRow(l.Name, l.Kind == "fc" ? "fc" : $"lstm ({l.Steps} steps)", $"{l.Rows}×{l.Cols}", $"{l.Density:P1}", N(l.Nonzeros), N(l.Padding),
+                $"{l.CompressedBits / 1000.0:F1}", $"{l.CompressionRatio:F1}×", $"{network.Layers[i].Statistics.HuffmanCompressionRatio:F1}×",
+                N(l.ModelCycles), l.Kind == "fc" ? "" : $"{l.CyclesPerStep:N1}", N(l.IdealCycles), $"{l.LoadEfficiency:P1}", N(l.StallCycles));
         }
 
         var t = network.Statistics;
-        table.AddRow("[bold]total[/]", "", "", "", N(t.NonZeros), N(t.Padding), $"{t.CompressedBits / 1000.0:F1}", $"{t.CompressionRatio:F1}×", $"{t.HuffmanCompressionRatio:F1}×");
+        var f = report.First;
+        table.AddRow("[bold]total[/]", "", "", "", N(t.NonZeros), N(t.Padding), $"{t.CompressedBits / 1000.0:F1}", $"{t.CompressionRatio:F1}×", $"{t.HuffmanCompressionRatio:F1}×",
+            N(f.Cycles), "", N(f.IdealCycles), $"{f.LoadEfficiency:P1}", N(f.StallCycles));
         console.Write(table);
-        console.WriteLine($"Dense fp32 {t.DenseFp32Bits / 8000.0:F1} kB → {t.CompressedBits / 8000.0:F1} kB ({t.HuffmanCompressedBits / 8000.0:F1} kB with Huffman).");
+        console.Write(Losses(report));
+        console.WriteLine($"Latency {report.LatencyUs:F2} µs at {report.ClockMhz:0.#} MHz; dense fp32 {t.DenseFp32Bits / 8000.0:F1} kB → {t.CompressedBits / 8000.0:F1} kB ({t.HuffmanCompressedBits / 8000.0:F1} kB with Huffman).");
         if (report.Accuracy.Labelled)
         {
             var stages = report.Accuracy.Stages.Where(s => s.Available).Select(s => $"{ConfigNames.Snake(s.Stage.ToString())} {s.Top1:P2}");

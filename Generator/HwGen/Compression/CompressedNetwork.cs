@@ -31,13 +31,12 @@ public sealed record CompressedNetwork
     /// <summary>Positions of the hardware's output buffer: the length of the last layer's <see cref="CompressedLayer.HwOutToOut"/>.</summary>
     public int HwOutputSize => Layers[^1].HwOutToOut.Length;
 
-    /// <summary>The first LSTM layer, or null: the RTL and the cycle model do not run LSTM layers yet.</summary>
+    /// <summary>The first LSTM layer, or null: the RTL does not run LSTM layers yet.</summary>
     public CompressedLayer? FirstLstm => Layers.FirstOrDefault(l => l.Lstm is not null);
 
     /// <summary>
     /// Throws <see cref="NotSupportedException"/> naming the first LSTM layer, if there is one: what
-    /// needs the RTL or the cycle model (generate, simulate, synth, the cycle-model part of
-    /// estimate, sweeps with RTL) calls this first.
+    /// needs the RTL (generate, simulate, synth, sweeps) calls this first.
     /// </summary>
     /// <param name="what">What cannot run them, e.g. "the RTL generator".</param>
     public void ThrowIfLstm(string what)
@@ -45,7 +44,7 @@ public sealed record CompressedNetwork
         if (FirstLstm is { } layer)
         {
             throw new NotSupportedException(
-                $"layer '{layer.Name}': lstm layers are not yet supported by {what}; `hwgen estimate` reports their accuracy, compression statistics and memory size");
+                $"layer '{layer.Name}': lstm layers are not yet supported by {what}; `hwgen estimate` reports their accuracy, compression statistics, memory size and cycles");
         }
     }
 

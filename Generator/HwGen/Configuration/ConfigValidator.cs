@@ -412,7 +412,7 @@ public static class ConfigValidator
         {
             check.Error(
                 "compression.row_assignment",
-                $"balanced needs the cycle model, which does not run lstm layers yet (layer '{config.Layers[firstLstm].Name}'): use interleaved");
+                $"balanced is not available with lstm layers yet (layer '{config.Layers[firstLstm].Name}': its gate rows follow the unit placement of the element-wise unit): use interleaved");
         }
 
         if (config.Compression.Weights == WeightEncoding.Linear && check.Ok("compression.weights"))

@@ -38,24 +38,18 @@ public sealed record EstimateReport(
     }
 
     /// <summary>
-    /// False for a network with LSTM layers, which the cycle model does not run yet: then
-    /// <see cref="Cycles"/> is empty and the report is model-only (statistics and accuracy).
+    /// Whether the network has LSTM layers: <c>hwgen estimate</c> then reports per layer its kind,
+    /// shape and cycles per step (<c>ModelEstimateJson</c>).
     /// </summary>
-    public bool HasCycles => Cycles.Count > 0;
+    public bool HasLstm => Network.FirstLstm is not null;
 
     private static EstimateReport Build(CompressedNetwork network, IReadOnlyList<double[]> vectors, AccuracyReport accuracy)
     {
         var cycles = new List<CycleReport>(vectors.Count);
-        if (network.FirstLstm is not null)
-        {
-            return new EstimateReport(network, cycles, accuracy);
-        }
-
         foreach (var vector in vectors)
         {
             var input = GoldenModel.QuantizeInput(network.Format, vector);
-            var golden = GoldenModel.Run(network, input);
-            cycles.Add(CycleModel.Run(network, input, golden.LayerOutputs));
+            cycles.Add(CycleModel.Run(network, GoldenModel.Run(network, input)));
         }
 
         return new EstimateReport(network, cycles, accuracy);

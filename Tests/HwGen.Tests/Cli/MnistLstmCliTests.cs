@@ -5,8 +5,8 @@ namespace HwGen.Tests.Cli;
 
 /// <summary>
 /// The row-by-row MNIST LSTM of examples/mnist-lstm through the command line: import, estimate
-/// with top-1 per stage against PyTorch's recorded figure; and the commands that need the RTL or
-/// the cycle model refusing it with exit code 2, naming the layer, and writing nothing.
+/// with top-1 per stage against PyTorch's recorded figure and cycles per step; and the commands
+/// that need the RTL refusing it with exit code 2, naming the layer, and writing nothing.
 /// </summary>
 public class MnistLstmCliTests
 {
@@ -35,8 +35,12 @@ public class MnistLstmCliTests
         var (estimated, json, estimateErrors) = Run("estimate", config, "--json");
 
         estimated.ShouldBe(CommandLine.Success, estimateErrors);
-        json["cycle_model"]!.GetValue<string>().ShouldContain("lstm");
         var layers = json["layers"]!.AsArray();
+        long lstmCycles = (long)layers[0]!["model_cycles"]!;
+        ((double)layers[0]!["cycles_per_step"]!).ShouldBe(lstmCycles / 28.0, 1e-9);
+        ((long)json["total"]!["model_cycles"]!).ShouldBe(lstmCycles + (long)layers[1]!["model_cycles"]!);
+        ((long)json["model_cycles"]![0]!).ShouldBe((long)json["total"]!["model_cycles"]!);
+        ((double)layers[0]!["load_efficiency"]!).ShouldBeInRange(0.01, 1.0);
         layers.Select(l => l!["kind"]!.GetValue<string>()).ShouldBe(["lstm", "fc"]);
         layers.Select(l => ((int)l!["rows"]!, (int)l["cols"]!)).ShouldBe([(256, 92), (10, 64)]);
         ((int)layers[0]!["steps"]!).ShouldBe(28);
