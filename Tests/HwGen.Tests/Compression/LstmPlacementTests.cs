@@ -53,9 +53,10 @@ public class LstmPlacementTests
     [Fact]
     public void Random_lstm_designs_encode_in_their_hardware_coordinates_and_decode_back_to_their_codes()
     {
+        var fcWithPaddingColumns = 0;
         for (var seed = 1; seed <= 150; seed++)
         {
-            var config = LstmModelTests.RandomLstmConfig(seed);
+            var config = LstmCycleModelTests.RandomConfig(seed);
             var network = Design.FromConfig(config).Network;
             int pes = network.Pes;
             string where = $"seed {seed}";
@@ -89,6 +90,7 @@ public class LstmPlacementTests
                     if (previousOut is not null)
                     {
                         layer.HwColToCol.ShouldBe(previousOut, where);
+                        fcWithPaddingColumns += previousOut.Contains(-1) ? 1 : 0;
                     }
                 }
 
@@ -112,6 +114,8 @@ public class LstmPlacementTests
             network.HwInputSize.ShouldBe(network.Layers[0].HwInToIn.Length, where);
             network.HwOutputSize.ShouldBe(network.Layers[^1].HwOutToOut.Length, where);
         }
+
+        fcWithPaddingColumns.ShouldBeGreaterThan(0, "some fully connected layer follows an lstm with padding outputs");
     }
 
     [Fact]

@@ -13,14 +13,22 @@ public class LstmCycleModelTests(ITestOutputHelper output)
 {
     /// <summary>
     /// <see cref="LstmModelTests.RandomLstmConfig"/> with 1..7 PEs (non-powers of two included),
-    /// 1..5 steps and a FIFO depth of 1..8.
+    /// 1..5 steps, a FIFO depth of 1..8, and sometimes a fully connected layer on a whole sequence
+    /// (its columns then include the LSTM's padding outputs of every step).
     /// </summary>
-    private static HwGenConfig RandomConfig(int seed)
+    internal static HwGenConfig RandomConfig(int seed)
     {
         var random = new Random(seed ^ 0x5eed);
         var config = LstmModelTests.RandomLstmConfig(seed);
+        var layers = config.Layers.ToList();
+        if (layers.Count == 2 && layers[1].Kind == LayerKind.Fc && random.Next(2) == 0)
+        {
+            layers[0] = layers[0] with { Output = LstmOutput.Sequence };
+        }
+
         return config with
         {
+            Layers = layers,
             Input = config.Input with { Steps = 1 + random.Next(5) },
             Hardware = config.Hardware with { Pes = 1 + random.Next(7), FifoDepth = 1 + random.Next(8) },
         };
