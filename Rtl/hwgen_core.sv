@@ -49,6 +49,19 @@ module hwgen_core #(
   /// Per-PE memory styles (see hwgen_pe): 0 = inferred RAM, 1 = iCE40 SPRAM.
   parameter int SpmatStyle = 0,
   parameter int ActStyle = 0,
+  /// LSTM layers (docs/microarchitecture.md, "LSTM layers"): whether there are any (only then do
+  /// the PEs have the element-wise unit and the sequencer its step loop), the cell-state bits C and
+  /// the cell memory's words (the most hidden units of any LSTM layer on one PE), and per layer:
+  /// LSTM or not, whether it gives its whole sequence, its steps T, and its input groups Gx per
+  /// step (ceil(F / N); a fully connected layer's is its Groups). An LSTM layer's LayerGroups is
+  /// Gx + U and its LayerLocalRows 4U (U = ceil(H / N) units per PE).
+  parameter bit HasLstm = 1'b0,
+  parameter int CellBits = 2,
+  parameter int CellDepth = 1,
+  parameter logic [NumLayers-1:0]    LayerLstm = '0,
+  parameter logic [NumLayers-1:0]    LayerSeqOut = '0,
+  parameter logic [NumLayers*32-1:0] LayerSteps = '0,
+  parameter logic [NumLayers*32-1:0] LayerXGroups = '0,
   /// Memory-load address map, addr = {region, pe, word}: each field's lowest bit and width, and
   /// each memory's region code. Every design passes its package's (generated from HwGen's
   /// MemoryMap, which also writes the load script and the host code); these defaults are that map.
@@ -79,12 +92,14 @@ module hwgen_core #(
                              + 2,
   localparam int LdBits0 = (LineBits > AccBits) ? LineBits : AccBits,
   localparam int LdBits = (LdBits0 > PtrWordBits) ? LdBits0 : PtrWordBits,
-  // Counts rows during the reset clear and the writeback (LocalRows + 4 cycles).
-  localparam int RowCntBits = $clog2(AccDepth + 5),
+  // Counts rows during the reset clear and the writeback (LocalRows + 4 cycles, LSTM + 9).
+  localparam int RowCntBits = $clog2(AccDepth + (HasLstm ? 10 : 5)),
   // Counts the host's input or output words of one inference.
   localparam int IoCountBits = $clog2(((InputSize > OutputSize) ? InputSize : OutputSize) + 1),
-  // Counts the scanner's groups (a group is one activation word of every PE).
-  localparam int GroupBits = $clog2(ActDepth + 1)
+  // Counts the scanner's groups (a group is one activation word of every PE); an LSTM step scans
+  // its input's and its state's words.
+  localparam int GroupBits = $clog2((HasLstm ? 2 : 1) * ActDepth + 1),
+  localparam int StepBits = 16
 ) (
   input  logic               clk_i,
   input  logic               rst_ni,
@@ -125,6 +140,9 @@ module hwgen_core #(
   // one cycle earlier), its activation is written in cycle r + WbLatency; the phase ends with the
   // last write.
   localparam int WbLatency = 3;
+  // An LSTM layer's writeback: the h_t of the unit whose row 4u is read in cycle 4u is written in
+  // cycle 4u + 12 (hwgen_pe's element-wise unit); the phase ends with the last unit's.
+  localparam int LstmWbLatency = 9;
 
   state_e                 state_q, state_d;
   logic [LayerBits-1:0]   layer_q, layer_d;
@@ -147,6 +165,15 @@ module hwgen_core #(
   logic                   cur_relu, src_bank;
   logic [1:0]             cur_fn;
   logic [ActAddrBits-1:0] src_base, dst_base;
+  // LSTM: the layer, its whole-sequence output, its steps and input groups; the step, the source
+  // words of x_t (xbase), where h_t is written (hwr) and where h_(t-1) was (hrd), all relative to
+  // the banks.
+  logic                   cur_lstm, cur_seq, first_step;
+  logic [StepBits-1:0]    cur_steps;
+  logic [GroupBits-1:0]   cur_xgroups;
+  logic [StepBits-1:0]    step_q, step_d;
+  logic [ActAddrBits-1:0] xbase_q, xbase_d, hwr_q, hwr_d, hrd_q, hrd_d;
+  logic [ActAddrBits-1:0] wb_word;
 
   assign cur_groups    = LayerGroups[layer_q*32 +: 32];
   assign cur_last_pes  = LayerLastPes[layer_q*32 +: 32];
@@ -158,6 +185,13 @@ module hwgen_core #(
   assign src_bank      = layer_q[0];
   assign src_base      = src_bank ? ActAddrBits'(ActDepth) : '0;
   assign dst_base      = src_bank ? '0 : ActAddrBits'(ActDepth);
+  assign cur_lstm      = HasLstm && LayerLstm[layer_q];
+  assign cur_seq       = LayerSeqOut[layer_q];
+  assign cur_steps     = LayerSteps[layer_q*32 +: StepBits];
+  assign cur_xgroups   = LayerXGroups[layer_q*32 +: GroupBits];
+  assign first_step    = (step_q == '0);
+  // The writeback's destination word: local row r, or for an LSTM layer unit r div 4 of h_t.
+  assign wb_word       = cur_lstm ? hwr_q + ActAddrBits'(rowcnt_q[RowCntBits-1:2]) : ActAddrBits'(rowcnt_q);
 
   // ---------------------------------------------------------------------------------------------
   // PE array wiring
@@ -209,11 +243,30 @@ module hwgen_core #(
   logic                   scan_re;
   logic [ActAddrBits-1:0] scan_raddr;
 
+  // An LSTM layer's first step has h_0 = 0: its state groups broadcast nothing.
+  logic h_zero;
+  logic [ActAddrBits-1:0] scan_next_addr, scan_first_addr;
+
+  if (HasLstm) begin : gen_scan_lstm
+    logic [GroupBits-1:0] next_group;
+    assign next_group      = scan_group_q + 1'b1;
+    assign h_zero          = cur_lstm && first_step && (scan_group_q >= cur_xgroups);
+    assign scan_first_addr = src_base + xbase_q;
+    // Groups below Gx are x_t in the source bank, the others h_(t-1) in the destination bank.
+    assign scan_next_addr  = (next_group < cur_xgroups)
+                           ? src_base + xbase_q + ActAddrBits'(next_group)
+                           : dst_base + hrd_q + ActAddrBits'(next_group - cur_xgroups);
+  end else begin : gen_scan_fc
+    assign h_zero          = 1'b0;
+    assign scan_first_addr = src_base;
+    assign scan_next_addr  = src_base + ActAddrBits'(scan_group_q) + 1'b1;
+  end
+
   for (genvar p = 0; p < NumPes; p++) begin : gen_mask
     // PEs whose word takes part in the layer's last group (a function of the layer alone).
     assign last_group_pes[p] = (p < cur_last_pes);
     assign fresh_mask[p] = (pe_act_rdata[p*ActBits +: ActBits] != '0)
-                        && ((scan_left_q != '0) || last_group_pes[p]);
+                        && ((scan_left_q != '0) || last_group_pes[p]) && !h_zero;
     assign pick[p] = (lnzd_index == PeBits'(p));
   end
 
@@ -246,7 +299,7 @@ module hwgen_core #(
     scan_done_d   = scan_done_q;
     scan_mask_d   = mask_after;
     scan_re       = 1'b0;
-    scan_raddr    = src_base + ActAddrBits'(scan_group_q) + 1'b1;
+    scan_raddr    = scan_next_addr;
     if (start_q) begin
       scan_group_d  = '0;
       scan_left_d   = GroupBits'(cur_groups - 1);
@@ -256,7 +309,7 @@ module hwgen_core #(
       scan_active_d = 1'b1;
       scan_done_d   = 1'b0;
       scan_re       = 1'b1;
-      scan_raddr    = src_base;
+      scan_raddr    = scan_first_addr;
     end else if (scan_active_q && mask_after == '0) begin
       if (scan_left_q == '0) begin
         scan_active_d = 1'b0;
@@ -312,6 +365,10 @@ module hwgen_core #(
     rowcnt_d    = rowcnt_q;
     done_d      = done_q;
     perf_d      = perf_q;
+    step_d      = step_q;
+    xbase_d     = xbase_q;
+    hwr_d       = hwr_q;
+    hrd_d       = hrd_q;
     io_pe_d     = io_pe_q;
     io_word_d   = io_word_q;
     io_count_d  = io_count_q;
@@ -369,9 +426,21 @@ module hwgen_core #(
         perf_d   = perf_q + 1;
         rowcnt_d = rowcnt_q + 1'b1;
         wb_re    = rowcnt_q < cur_rows;
-        if (rowcnt_q == cur_rows + RowCntBits'(WbLatency - 1)) begin
+        if (rowcnt_q == cur_rows + RowCntBits'((cur_lstm ? LstmWbLatency : WbLatency) - 1)) begin
           rowcnt_d = '0;
-          if (layer_q == LayerBits'(NumLayers - 1)) begin
+          step_d   = '0;
+          xbase_d  = '0;
+          hwr_d    = '0;
+          if (cur_lstm && step_q != cur_steps - 1'b1) begin
+            // The next step of the LSTM layer: x_(t+1) follows x_t; h_t is where it was written,
+            // and h_(t+1) goes after it (whole sequence) or over it.
+            state_d = StCompute;
+            start_d = 1'b1;
+            step_d  = step_q + 1'b1;
+            xbase_d = xbase_q + ActAddrBits'(cur_xgroups);
+            hrd_d   = hwr_q;
+            hwr_d   = cur_seq ? hwr_q + ActAddrBits'(cur_rows[RowCntBits-1:2]) : '0;
+          end else if (layer_q == LayerBits'(NumLayers - 1)) begin
             state_d    = StOutput;
             io_pe_d    = '0;
             io_word_d  = '0;
@@ -425,6 +494,10 @@ module hwgen_core #(
       rowcnt_q    <= '0;
       done_q      <= 1'b0;
       perf_q      <= '0;
+      step_q      <= '0;
+      xbase_q     <= '0;
+      hwr_q       <= '0;
+      hrd_q       <= '0;
       io_pe_q     <= '0;
       io_word_q   <= '0;
       io_count_q  <= '0;
@@ -436,6 +509,10 @@ module hwgen_core #(
       rowcnt_q    <= rowcnt_d;
       done_q      <= done_d;
       perf_q      <= perf_d;
+      step_q      <= step_d;
+      xbase_q     <= xbase_d;
+      hwr_q       <= hwr_d;
+      hrd_q       <= hrd_d;
       io_pe_q     <= io_pe_d;
       io_word_q   <= io_word_d;
       io_count_q  <= io_count_d;
@@ -540,7 +617,10 @@ module hwgen_core #(
       .ActTableFile(ActTableFile),
       .MemPrefix  (MemPrefix),
       .SpmatStyle (SpmatStyle),
-      .ActStyle   (ActStyle)
+      .ActStyle   (ActStyle),
+      .HasLstm    (HasLstm),
+      .CellBits   (CellBits),
+      .CellDepth  (CellDepth)
     ) u_pe (
       .clk_i        (clk_i),
       .rst_ni       (rst_ni),
@@ -550,10 +630,12 @@ module hwgen_core #(
       .clr_i        (clr),
       .issue_en_i   (issue_en),
       .wb_re_i      (wb_re),
-      .wb_addr_i    (dst_base + ActAddrBits'(rowcnt_q)),
+      .wb_addr_i    (dst_base + wb_word),
       .bias_row_i   (bias_row),
       .relu_i       (cur_relu),
       .fn_i         (cur_fn),
+      .lstm_i       (cur_lstm),
+      .first_step_i (first_step),
       .code_o       (pe_code[p*CodeBits +: CodeBits]),
       .weight_i     (pe_weight[p*WeightBits +: WeightBits]),
       .bc_fire_i    (bc_fire),
@@ -583,6 +665,8 @@ module hwgen_core #(
     assert (FifoDepth >= 1) else $fatal(1, "hwgen_core: FifoDepth must be at least 1");
     assert (!LinearWeights || CodeBits == WeightBits)
       else $fatal(1, "hwgen_core: linear weights need CodeBits == WeightBits");
+    assert (!HasLstm || ActTableFile != "")
+      else $fatal(1, "hwgen_core: LSTM layers need the tanh/sigmoid table");
   end
 `endif
 

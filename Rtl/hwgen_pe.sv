@@ -19,6 +19,17 @@
 //   c+2  >>> Fw, saturation to A bits, ReLU; with tanh/sigmoid (ActTableFile set), also the
 //        activation table read (hwgen_act_fn, Latency 1, whose registers replace the result's)
 //   c+3  activation write (after the table interpolation, when there is a table)
+//
+// LSTM layers (HasLstm): the PE holds hidden units k = Pe, Pe + N, ... at local unit u = k div N,
+// whose gate rows i, f, g, o are local rows 4u .. 4u + 3. Their writeback runs the same output
+// stage with sigmoid (tanh for g) and no memory write; the element-wise unit takes the four gate
+// values and, for the unit whose row 4u is read at cycle a (see docs/microarchitecture.md):
+//   a+3 .. a+6  capture i, f, g, o (the cell state c_(t-1) of unit u is read at a+4)
+//   a+6  f·c_(t-1) and i·g
+//   a+7  c_t = (f·c_(t-1) + i·g + 2^(Fa-1)) >>> Fa, written back to the cell memory
+//   a+8  tanh(sat_A(c_t)) (a second hwgen_act_fn, registered table read)
+//   a+9  its result registered;  a+10  o·tanh(c_t);  a+11  h_t = sat_A((o·tanh + 2^(Fa-1)) >>> Fa)
+//   a+12 h_t written to the activation word that came with the unit's rows
 module hwgen_pe #(
   /// This PE's index (names its memory images).
   parameter int Pe = 0,
@@ -62,6 +73,12 @@ module hwgen_pe #(
   /// Activation memory: 0 = inferred RAM, 1 = iCE40 SPRAM. It is never read and written in the
   /// same cycle, so a single-port RAM serves it.
   parameter int ActStyle = 0,
+  /// Whether some layer is an LSTM layer: only then does the PE have the element-wise unit.
+  parameter bit HasLstm = 1'b0,
+  /// C: cell-state bits (the widest LSTM layer's); words of the cell memory (the most hidden units
+  /// of any LSTM layer on one PE).
+  parameter int CellBits = 2,
+  parameter int CellDepth = 1,
   localparam int EntryBits = CodeBits + IndexBits,
   localparam int LineBits = LineEntries * EntryBits,
   localparam int OffBits = (LineEntries > 1) ? $clog2(LineEntries) : 1,
@@ -80,7 +97,8 @@ module hwgen_pe #(
   localparam int ProdRegBits = (ProdBits < AccBits) ? ProdBits : AccBits,
   localparam int LdBits0 = (LineBits > AccBits) ? LineBits : AccBits,
   localparam int LdBits = (LdBits0 > PtrWordBits) ? LdBits0 : PtrWordBits,
-  localparam int LayerBits = (NumLayers > 1) ? $clog2(NumLayers) : 1
+  localparam int LayerBits = (NumLayers > 1) ? $clog2(NumLayers) : 1,
+  localparam int CellAddrBits = (CellDepth > 1) ? $clog2(CellDepth) : 1
 ) (
   input  logic                     clk_i,
   input  logic                     rst_ni,
@@ -100,6 +118,10 @@ module hwgen_pe #(
   // The layer's activation (hwgen_act_fn's fn_i: 0 identity, 1 ReLU, 2 tanh, 3 sigmoid); used only
   // with a table.
   input  logic [1:0]               fn_i,
+  // The current layer is an LSTM layer, and its step is the first (c_(t-1) = 0); unused without
+  // HasLstm.
+  input  logic                     lstm_i,
+  input  logic                     first_step_i,
   // Codebook lookup (the table is shared by all PEs)
   output logic [CodeBits-1:0]      code_o,
   input  logic [WeightBits-1:0]    weight_i,
@@ -505,6 +527,11 @@ module hwgen_pe #(
   logic [ActAddrBits-1:0]    rd_addr_q, sum_addr_q, wb_addr_q;
   logic signed [OutBits-1:0] bias_rnd_q, sum_q;
   logic [ActBits-1:0]        y, y_q;
+  // The activation the output stage applies: the layer's, or an LSTM gate's (see gen_lstm); unused
+  // without a table.
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [1:0]                stage_fn;
+  /* verilator lint_on UNUSEDSIGNAL */
 
   // The layer's rounding term 2^(Fw-1) (none when Fw = 0).
   function automatic logic [OutBits-1:0] round_of(input int unsigned shift);
@@ -628,7 +655,7 @@ module hwgen_pe #(
     /* verilator lint_off UNUSEDSIGNAL */
     logic unused_fn;
     /* verilator lint_on UNUSEDSIGNAL */
-    assign unused_fn = ^fn_i;
+    assign unused_fn = ^stage_fn;
 
     always_ff @(posedge clk_i or negedge rst_ni) begin
       if (!rst_ni) begin
@@ -649,11 +676,226 @@ module hwgen_pe #(
     ) u_act_fn (
       .clk_i  (clk_i),
       .rst_ni (rst_ni),
-      .fn_i   (fn_i),
+      .fn_i   (stage_fn),
       .valid_i(sum_valid_q),
       .x_i    (y),
       .y_o    (y_q)
     );
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // LSTM element-wise unit (see the header): the gate values in, h_t out to the activation memory.
+  // ---------------------------------------------------------------------------------------------
+  logic                   h_we;
+  logic [ActAddrBits-1:0] h_addr;
+  logic [ActBits-1:0]     h_data;
+
+  // 2^(n-1), the rounding term of a shift by n (none when n = 0).
+  function automatic longint half_of(input int n);
+    half_of = (n == 0) ? 64'sd0 : (64'sd1 <<< (n - 1));
+  endfunction
+
+  if (HasLstm) begin : gen_lstm
+    localparam int FcBits = ActBits + CellBits;
+    localparam int SumBits = ((FcBits > 2 * ActBits) ? FcBits : 2 * ActBits) + 1;
+    localparam int SatBits = (CellBits > ActBits) ? CellBits : ActBits;
+    localparam int HBits = 2 * ActBits + 1;
+    localparam logic signed [SumBits-1:0] CellRound = SumBits'(half_of(ActFrac));
+    localparam logic signed [HBits-1:0] HRound = HBits'(half_of(ActFrac));
+    localparam logic signed [SatBits-1:0] CMax = SatBits'((64'sd1 <<< (ActBits - 1)) - 1);
+    localparam logic signed [SatBits-1:0] CMin = SatBits'(-(64'sd1 <<< (ActBits - 1)));
+    localparam logic signed [HBits-1:0] HMax = HBits'((64'sd1 <<< (ActBits - 1)) - 1);
+    localparam logic signed [HBits-1:0] HMin = HBits'(-(64'sd1 <<< (ActBits - 1)));
+
+    // The accumulator row of each output-stage register: its gate (row mod 4) and unit (row div 4).
+    logic [AccAddrBits-1:0] rd_row_q, sum_row_q, wb_row_q;
+    logic [1:0]             sum_gate, wb_gate;
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        rd_row_q  <= '0;
+        sum_row_q <= '0;
+        wb_row_q  <= '0;
+      end else begin
+        rd_row_q  <= row_i;
+        sum_row_q <= rd_row_q;
+        wb_row_q  <= sum_row_q;
+      end
+    end
+
+    assign sum_gate = sum_row_q[1:0];
+    assign wb_gate  = wb_row_q[1:0];
+    // Gate g takes tanh, gates i, f and o the sigmoid.
+    assign stage_fn = lstm_i ? ((sum_gate == 2'd2) ? 2'd2 : 2'd3) : fn_i;
+
+    logic                       gate_we, cell_re;
+    logic [CellAddrBits-1:0]    unit, cell_waddr_q;
+    logic signed [CellBits-1:0] cell_rdata;
+    logic signed [ActBits-1:0]  i_q, f_q, g_q, o_q, t_q;
+    logic signed [CellBits-1:0] c_prev_q, c_q;
+    logic signed [FcBits-1:0]   fc_q;
+    logic signed [2*ActBits-1:0] ig_q, ot_q;
+    logic [ActAddrBits-1:0]     o_addr_q, p_addr_q, h_addr_q;
+    logic [ActBits-1:0]         h_q, tanh_c;
+    logic signed [ActBits-1:0]  c_sat;
+    logic                       fc_valid_q, c_valid_q, tanh_valid_q, t_valid_q, ot_valid_q, h_valid_q;
+    logic signed [SumBits-1:0]  c_sum;
+    logic signed [SatBits-1:0]  c_wide;
+    logic signed [HBits-1:0]    h_sum;
+    // The shifted cell sum fits C bits (FixedLstm.CellBits) and the shifted h sum is saturated:
+    // the bits above are dropped.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic signed [SumBits-1:0]  c_shifted;
+    logic signed [HBits-1:0]    h_shifted;
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    assign gate_we = wb_we_q && lstm_i;
+    // Units fit the cell memory by construction; the row's high bits are its unit.
+    assign unit    = CellAddrBits'(wb_row_q >> 2);
+    assign cell_re = gate_we && (wb_gate == 2'd1);
+
+    // Cell memory: c_(t-1) of the unit is read while f is captured (a+4) and c_t written at a+8.
+    hwgen_ram_1r1w #(
+      .Width  (CellBits),
+      .Depth  (CellDepth),
+      .MemFile("")
+    ) u_cell (
+      .clk_i  (clk_i),
+      .we_i   (c_valid_q),
+      .waddr_i(cell_waddr_q),
+      .wdata_i(c_q),
+      .re_i   (cell_re),
+      .raddr_i(unit),
+      .rdata_o(cell_rdata)
+    );
+
+    assign c_sum     = SumBits'(fc_q) + SumBits'(ig_q) + CellRound;
+    assign c_shifted = c_sum >>> ActFrac;
+    assign c_wide    = SatBits'(c_q);
+    assign c_sat     = (c_wide > CMax) ? CMax[ActBits-1:0]
+                     : (c_wide < CMin) ? CMin[ActBits-1:0] : c_wide[ActBits-1:0];
+    assign h_sum     = HBits'(ot_q) + HRound;
+    assign h_shifted = h_sum >>> ActFrac;
+
+    // tanh(sat_A(c_t)): the table of the output stage's, read again (input at a+8, result a+9).
+    hwgen_act_fn #(
+      .ActBits  (ActBits),
+      .ActFrac  (ActFrac),
+      .TableFile(ActTableFile),
+      .Latency  (1)
+    ) u_cell_tanh (
+      .clk_i  (clk_i),
+      .rst_ni (rst_ni),
+      .fn_i   (2'd2),
+      .valid_i(c_valid_q),
+      .x_i    (c_sat),
+      .y_o    (tanh_c)
+    );
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        i_q          <= '0;
+        f_q          <= '0;
+        g_q          <= '0;
+        o_q          <= '0;
+        o_addr_q     <= '0;
+        c_prev_q     <= '0;
+        cell_waddr_q <= '0;
+        fc_q         <= '0;
+        ig_q         <= '0;
+        fc_valid_q   <= 1'b0;
+        c_q          <= '0;
+        c_valid_q    <= 1'b0;
+        tanh_valid_q <= 1'b0;
+        t_q          <= '0;
+        t_valid_q    <= 1'b0;
+        ot_q         <= '0;
+        p_addr_q     <= '0;
+        ot_valid_q   <= 1'b0;
+        h_q          <= '0;
+        h_addr_q     <= '0;
+        h_valid_q    <= 1'b0;
+      end else begin
+        // a+3 .. a+6: each gate's value in the cycle it would be written.
+        if (gate_we && wb_gate == 2'd0) begin
+          i_q <= y_q;
+        end
+        if (gate_we && wb_gate == 2'd1) begin
+          f_q <= y_q;
+        end
+        if (gate_we && wb_gate == 2'd2) begin
+          g_q          <= y_q;
+          c_prev_q     <= first_step_i ? '0 : cell_rdata;
+          cell_waddr_q <= unit;
+        end
+        // a+6: o, and the two products of the cell update.
+        fc_valid_q <= gate_we && (wb_gate == 2'd3);
+        if (gate_we && wb_gate == 2'd3) begin
+          o_q      <= y_q;
+          o_addr_q <= wb_addr_q;
+          fc_q     <= f_q * c_prev_q;
+          ig_q     <= i_q * g_q;
+        end
+        // a+7: c_t (written to the cell memory and into the tanh table at a+8).
+        c_valid_q <= fc_valid_q;
+        if (fc_valid_q) begin
+          c_q <= c_shifted[CellBits-1:0];
+        end
+        // a+9: tanh(c_t) (its table read at a+8) registered.
+        tanh_valid_q <= c_valid_q;
+        t_valid_q    <= tanh_valid_q;
+        if (tanh_valid_q) begin
+          t_q <= tanh_c;
+        end
+        // a+10: o · tanh(c_t) (o holds until the next unit's o at the end of a+10).
+        ot_valid_q <= t_valid_q;
+        if (t_valid_q) begin
+          ot_q     <= o_q * t_q;
+          p_addr_q <= o_addr_q;
+        end
+        // a+11: h_t = sat_A((o · tanh(c_t) + 2^(Fa-1)) >>> Fa), written at a+12.
+        h_valid_q <= ot_valid_q;
+        if (ot_valid_q) begin
+          h_q      <= (h_shifted > HMax) ? HMax[ActBits-1:0]
+                    : (h_shifted < HMin) ? HMin[ActBits-1:0] : h_shifted[ActBits-1:0];
+          h_addr_q <= p_addr_q;
+        end
+      end
+    end
+
+    assign h_we   = h_valid_q;
+    assign h_addr = h_addr_q;
+    assign h_data = h_q;
+  end else begin : gen_no_lstm
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic unused_lstm;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign unused_lstm = lstm_i ^ first_step_i;
+    assign stage_fn    = fn_i;
+    assign h_we        = 1'b0;
+    assign h_addr      = '0;
+    assign h_data      = '0;
+  end
+
+  // Activation memory writes: a fully connected layer's writeback, an LSTM layer's h_t (its gate
+  // values are not written), or the host's input.
+  logic                   act_we;
+  logic [ActAddrBits-1:0] act_waddr;
+  logic [ActBits-1:0]     act_wdata;
+
+  always_comb begin
+    act_we    = act_we_i;
+    act_waddr = act_waddr_i;
+    act_wdata = act_wdata_i;
+    if (h_we) begin
+      act_we    = 1'b1;
+      act_waddr = h_addr;
+      act_wdata = h_data;
+    end else if (wb_we_q && !(HasLstm && lstm_i)) begin
+      act_we    = 1'b1;
+      act_waddr = wb_addr_q;
+      act_wdata = y_q;
+    end
   end
 
   if (ActStyle == 1) begin : gen_act_spram
@@ -662,9 +904,9 @@ module hwgen_pe #(
       .Depth(2 * ActDepth)
     ) u_act (
       .clk_i  (clk_i),
-      .we_i   (wb_we_q || act_we_i),
-      .waddr_i(wb_we_q ? wb_addr_q : act_waddr_i),
-      .wdata_i(wb_we_q ? y_q : act_wdata_i),
+      .we_i   (act_we),
+      .waddr_i(act_waddr),
+      .wdata_i(act_wdata),
       .re_i   (act_re_i),
       .raddr_i(act_raddr_i),
       .rdata_o(act_rdata_o)
@@ -676,9 +918,9 @@ module hwgen_pe #(
       .MemFile("")
     ) u_act (
       .clk_i  (clk_i),
-      .we_i   (wb_we_q || act_we_i),
-      .waddr_i(wb_we_q ? wb_addr_q : act_waddr_i),
-      .wdata_i(wb_we_q ? y_q : act_wdata_i),
+      .we_i   (act_we),
+      .waddr_i(act_waddr),
+      .wdata_i(act_wdata),
       .re_i   (act_re_i),
       .raddr_i(act_raddr_i),
       .rdata_o(act_rdata_o)

@@ -1,5 +1,7 @@
 // Simulation wrapper of a generated design: passes the core's ports through and, given
-// +layers=<file>, writes every writeback of every layer as "<layer> <local row> <pe> <value>".
+// +layers=<file>, writes every writeback of every layer as "<layer> <word> <pe> <value> <step>": the
+// word of the destination bank (a fully connected layer's local row; an LSTM layer's h_t word) and
+// the LSTM step (0 for a fully connected layer).
 // With -DHWGEN_GATE_LEVEL (a synthesized netlist has no hierarchy to watch) it only passes through.
 //
 // Compile with -DHWGEN_TOP=<design>_top -DHWGEN_PKG=<design>_pkg.
@@ -56,12 +58,17 @@ module hwgen_sim_top
 
   for (genvar p = 0; p < NumPes; p++) begin : gen_monitor
     always @(posedge clk_i) begin
-      // The layer holds until its last activation write; the word is the local row in the
-      // destination bank.
-      if (layer_fd != 0 && u_top.u_core.gen_pe[p].u_pe.wb_we_q) begin
-        $fwrite(layer_fd, "%0d %0d %0d %0d\n", u_top.u_core.layer_q,
+      // The layer and step hold until their last activation write. An LSTM layer's gate values
+      // are not written; its h_t are.
+      if (layer_fd != 0 && u_top.u_core.gen_pe[p].u_pe.wb_we_q && !u_top.u_core.cur_lstm) begin
+        $fwrite(layer_fd, "%0d %0d %0d %0d %0d\n", u_top.u_core.layer_q,
                 u_top.u_core.gen_pe[p].u_pe.wb_addr_q - u_top.u_core.dst_base,
-                p, $signed(u_top.u_core.gen_pe[p].u_pe.y_q));
+                p, $signed(u_top.u_core.gen_pe[p].u_pe.y_q), u_top.u_core.step_q);
+      end
+      if (layer_fd != 0 && u_top.u_core.gen_pe[p].u_pe.h_we) begin
+        $fwrite(layer_fd, "%0d %0d %0d %0d %0d\n", u_top.u_core.layer_q,
+                u_top.u_core.gen_pe[p].u_pe.h_addr - u_top.u_core.dst_base,
+                p, $signed(u_top.u_core.gen_pe[p].u_pe.h_data), u_top.u_core.step_q);
       end
     end
   end

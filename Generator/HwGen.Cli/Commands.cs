@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using HwGen.Compression;
-using HwGen.Configuration;
 using HwGen.Emit;
 using HwGen.Hardware;
 using HwGen.Model;
@@ -90,7 +89,6 @@ internal static class Commands
             string dir = parse.GetValue(output)!;
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var design = Design.Load(parse.GetValue(config)!);
-            ConfigValidator.ThrowIfLstm(design.Config, "hwgen generate");
             var report = EstimateReport.Build(design.Network, design.Vectors(1, design.Config.Seed));
             var files = DesignWriter.Files(new DesignRequest(design.Network) { Report = new DesignReport(design, report) });
             int changed = OutputWriter.Write(dir, files, parse.GetValue(force), Inputs(design));
@@ -132,7 +130,6 @@ internal static class Commands
             int seedValue = CheckSeed(parse.GetValue(seed));
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var design = Design.Load(parse.GetValue(config)!);
-            ConfigValidator.ThrowIfLstm(design.Config, "hwgen simulate");
             CheckVectorMemory(count, design);
 
             // Held for the whole run: no other HwGen writes here while this one builds and simulates.
@@ -180,7 +177,6 @@ internal static class Commands
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var target = BoardCatalog.Load(parse.GetValue(board)!);
             var design = Design.Load(parse.GetValue(config)!);
-            ConfigValidator.ThrowIfLstm(design.Config, "hwgen synth");
             using var hold = OutputWriter.Lock(dir, Inputs(design));
             BoardBuild build;
             try

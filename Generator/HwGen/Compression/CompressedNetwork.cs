@@ -49,10 +49,11 @@ public sealed record CompressedNetwork
     }
 
     /// <summary>
-    /// Whether some layer's activation is tanh or sigmoid: only then do the PEs' output stages hold
+    /// Whether some layer's activation is tanh or sigmoid, or some layer is an LSTM layer (its gates
+    /// use both): only then do the PEs' output stages hold
     /// the activation table (<see cref="ActivationTable"/>, <c>hwgen_act_fn</c>); ReLU and identity designs have none.
     /// </summary>
-    public bool UsesActivationTable => Layers.Any(l => l.Activation is HwGen.Data.ActivationKind.Tanh or HwGen.Data.ActivationKind.Sigmoid);
+    public bool UsesActivationTable => Layers.Any(l => l.Lstm is not null || l.Activation is HwGen.Data.ActivationKind.Tanh or HwGen.Data.ActivationKind.Sigmoid);
 
     public required NetworkStatistics Statistics { get; init; }
 }

@@ -138,8 +138,10 @@ public static class DesignEmitter
         string Table(Func<LayerTableEntry, long> field) =>
             "{" + string.Join(", ", layers.Reverse().Select(l => "32'd" + field(l).ToString(CultureInfo.InvariantCulture))) + "}";
 
+        string Bits(Func<LayerTableEntry, bool> flag) => $"{layers.Count}'b" + string.Concat(layers.Reverse().Select(l => flag(l) ? '1' : '0'));
         string relu = string.Concat(layers.Reverse().Select(l => l.Relu ? '1' : '0'));
-        string functions = string.Concat(network.Layers.Reverse().Select(l => Convert.ToString(FunctionCode(l.Activation), 2).PadLeft(2, '0')));
+        // An LSTM layer's gates choose their own functions (hwgen_pe's element-wise unit): 0 here.
+        string functions = string.Concat(network.Layers.Reverse().Select(l => Convert.ToString(l.Lstm is null ? FunctionCode(l.Activation) : 0, 2).PadLeft(2, '0')));
         return new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["version"] = HwGenInfo.Version,
@@ -161,8 +163,8 @@ public static class DesignEmitter
             ["actDepth"] = layout.ActDepth,
             ["shiftBits"] = layout.ShiftBits,
             ["numLayers"] = layers.Count,
-            ["inputSize"] = network.InputSize,
-            ["outputSize"] = network.OutputSize,
+            ["inputSize"] = network.HwInputSize,
+            ["outputSize"] = network.HwOutputSize,
             ["ldBits"] = layout.LoadBits,
             ["ld"] = new Dictionary<string, object>(StringComparer.Ordinal)
             {
@@ -185,6 +187,13 @@ public static class DesignEmitter
             ["layerShift"] = Table(l => l.Shift),
             ["layerRelu"] = $"{layers.Count}'b{relu}",
             ["layerFn"] = $"{2 * layers.Count}'b{functions}",
+            ["hasLstm"] = layout.HasLstm,
+            ["cellBits"] = layout.CellBits,
+            ["cellDepth"] = layout.CellDepth,
+            ["layerLstm"] = Bits(l => l.Lstm),
+            ["layerSeqOut"] = Bits(l => l.SequenceOutput),
+            ["layerSteps"] = Table(l => l.Steps),
+            ["layerXGroups"] = Table(l => l.InputGroups),
             ["actTableFile"] = network.UsesActivationTable ? ActivationTablePath(network) : "",
             ["memPrefix"] = bakeWeights ? $"mem/{network.Name}_" : "",
             ["spmatStyle"] = MemoryPlan.RtlStyle(plan.Spmat),

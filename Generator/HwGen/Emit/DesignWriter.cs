@@ -34,7 +34,6 @@ public static class DesignWriter
     /// <summary>Every file of the design, in the parts' order.</summary>
     public static IReadOnlyList<GeneratedFile> Files(DesignRequest request, TemplateRenderer? renderer = null)
     {
-        request.Network.ThrowIfLstm("the RTL generator");
         renderer ??= new TemplateRenderer();
         var layout = request.Board?.Layout ?? HardwareLayout.For(request.Network);
         var files = new List<GeneratedFile>();

@@ -101,8 +101,13 @@ public static class HostFiles
             ["words"] = Numbers(Hex(m.LoadWords(ldWords)), "  "),
             ["csWords"] = Numbers(Hex(m.LoadWords(ldWords)), "                "),
         }).ToList();
-        model["outputRows"] = Numbers(network.Layers[^1].HwRowToRow.Select(Decimal), "  ");
-        model["csOutputRows"] = Numbers(network.Layers[^1].HwRowToRow.Select(Decimal), "            ");
+        // The streams are in hardware order: an LSTM network's have padding words (−1).
+        model["inputs"] = network.InputSize;
+        model["outputs"] = network.OutputSize;
+        model["inputCols"] = Numbers(network.Layers[0].HwInToIn.Select(Decimal), "  ");
+        model["csInputCols"] = Numbers(network.Layers[0].HwInToIn.Select(Decimal), "            ");
+        model["outputRows"] = Numbers(network.Layers[^1].HwOutToOut.Select(Decimal), "  ");
+        model["csOutputRows"] = Numbers(network.Layers[^1].HwOutToOut.Select(Decimal), "            ");
         return model;
     }
 

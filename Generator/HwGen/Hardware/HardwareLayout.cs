@@ -29,7 +29,11 @@ public sealed class HardwareLayout
         var entryBase = new long[Pes];
         foreach (var layer in network.Layers)
         {
-            int groups = Ceil(layer.Cols, Pes);
+            // Hardware columns and rows: an LSTM layer's include its padding (CompressedLayer.HwCols).
+            int cols = layer.HwCols;
+            int localRows = Ceil(layer.HwRows, Pes);
+            int groups = Ceil(cols, Pes);
+            var lstm = layer.Lstm;
             var entryBases = (long[])entryBase.Clone();
             for (int p = 0; p < Pes; p++)
             {
@@ -38,18 +42,25 @@ public sealed class HardwareLayout
 
             layers.Add(new LayerTableEntry(
                 Rows: layer.Rows,
-                Cols: layer.Cols,
+                Cols: cols,
                 Groups: groups,
-                LastGroupPes: layer.Cols - ((groups - 1) * Pes),
-                LocalRows: Ceil(layer.Rows, Pes),
+                LastGroupPes: cols - ((groups - 1) * Pes),
+                LocalRows: localRows,
                 PtrBase: ptrBase,
                 BiasBase: biasBase,
                 Shift: layer.WeightFrac,
-                Relu: layer.Relu,
-                EntryBase: entryBases));
-            ptrBase += layer.Cols + 1;
+                Relu: layer.Relu && lstm is null,
+                EntryBase: entryBases)
+            {
+                Lstm = lstm is not null,
+                Steps = lstm?.Steps ?? 1,
+                InputGroups = lstm is null ? groups : Ceil(lstm.Features, Pes),
+                SequenceOutput = lstm?.ReturnSequence ?? false,
+                OutputWords = Ceil(layer.HwOutToOut.Length, Pes),
+            });
+            ptrBase += cols + 1;
             ptrBase += ptrBase % 2;
-            biasBase += Ceil(layer.Rows, Pes);
+            biasBase += localRows;
         }
 
         Layers = layers;
@@ -59,7 +70,10 @@ public sealed class HardwareLayout
         SpmatDepth = Math.Max(1, (int)Ceil(entryBase.Max(), LineEntries));
         BiasDepth = Math.Max(1, biasBase);
         AccDepth = layers.Max(l => l.LocalRows);
-        ActDepth = Math.Max(Ceil(network.InputSize, Pes), layers.Max(l => l.LocalRows));
+        ActDepth = Math.Max(Ceil(network.HwInputSize, Pes), layers.Max(l => l.OutputWords));
+        HasLstm = layers.Any(l => l.Lstm);
+        CellDepth = Math.Max(1, layers.Where(l => l.Lstm).Select(l => l.LocalRows / 4).DefaultIfEmpty(1).Max());
+        CellBits = Math.Max(2, network.Layers.Max(l => l.CellBits));
         ColBits = Bits(layers.Max(l => (long)l.Groups * Pes) - 1);
         ShiftBits = Bits(layers.Max(l => l.Shift));
         OffBits = LineEntries > 1 ? Bits(LineEntries - 1) : 1;
@@ -112,8 +126,20 @@ public sealed class HardwareLayout
     /// <summary>Accumulators per PE: the most local rows of any layer.</summary>
     public int AccDepth { get; }
 
-    /// <summary>Words of one activation bank per PE.</summary>
+    /// <summary>
+    /// Words of one activation bank per PE: the network's input, or any layer's output (an LSTM
+    /// layer's whole sequence, when it gives it), whichever is longest.
+    /// </summary>
     public int ActDepth { get; }
+
+    /// <summary>Whether some layer is an LSTM layer: only then do the PEs have the element-wise unit and its cell memory.</summary>
+    public bool HasLstm { get; }
+
+    /// <summary>Words of each PE's cell memory: the most hidden units of any LSTM layer on one PE (1 without LSTM layers).</summary>
+    public int CellDepth { get; }
+
+    /// <summary>C: bits of a cell state, the widest of the LSTM layers' (<see cref="CompressedLayer.CellBits"/>).</summary>
+    public int CellBits { get; }
 
     public int ColBits { get; }
 
@@ -136,11 +162,13 @@ public sealed class HardwareLayout
 
     /// <summary>
     /// Memory bits of one PE (every PE's memories have the same shape): both pointer banks, the
-    /// sparse-matrix lines, the biases, the accumulators and both activation banks.
+    /// sparse-matrix lines, the biases, the accumulators, both activation banks and, with LSTM layers,
+    /// the cell memory.
     /// </summary>
     public long MemoryBitsPerPe =>
         ((long)PtrDepth * 2 * PtrWordBits) + ((long)SpmatDepth * LineBits) + ((long)BiasDepth * AccumulatorBits)
-        + ((long)AccDepth * AccumulatorBits) + (2L * ActDepth * ActivationBits);
+        + ((long)AccDepth * AccumulatorBits) + (2L * ActDepth * ActivationBits)
+        + (HasLstm ? (long)CellDepth * CellBits : 0);
 
     /// <summary>Memory bits of the whole array: <see cref="MemoryBitsPerPe"/> × N plus the shared codebook (none with linear weights).</summary>
     public long MemoryBitsTotal => (MemoryBitsPerPe * Pes) + CodebookBits;
@@ -232,7 +260,7 @@ public sealed class HardwareLayout
             for (int r = 0; r < Layers[l].LocalRows; r++)
             {
                 int hwRow = (r * Pes) + pe;
-                if (hwRow < layer.Rows)
+                if (hwRow < layer.HwRowToRow.Length && layer.HwRowToRow[hwRow] >= 0)
                 {
                     biases[Layers[l].BiasBase + r] = layer.BiasFixed[layer.HwRowToRow[hwRow]];
                 }
@@ -284,6 +312,11 @@ public sealed class HardwareLayout
 /// <param name="Shift">Fw, the output stage's shift.</param>
 /// <param name="Relu">Whether the output stage applies ReLU.</param>
 /// <param name="EntryBase">Per PE: the layer's first sparse-matrix entry.</param>
+/// <remarks>
+/// An LSTM layer's row runs once per step: its columns are the step's input and state (padding
+/// included, <see cref="CompressedLayer.HwCols"/>), its local rows the four gate rows of each of
+/// its U units per PE.
+/// </remarks>
 public sealed record LayerTableEntry(
     int Rows,
     int Cols,
@@ -294,4 +327,23 @@ public sealed record LayerTableEntry(
     int BiasBase,
     int Shift,
     bool Relu,
-    long[] EntryBase);
+    long[] EntryBase)
+{
+    /// <summary>Whether the layer is an LSTM layer.</summary>
+    public bool Lstm { get; init; }
+
+    /// <summary>T, the steps the layer runs (1 for a fully connected layer).</summary>
+    public int Steps { get; init; } = 1;
+
+    /// <summary>
+    /// Gx: the groups of a step that scan its input x_t (ceil(F / N)); the rest of
+    /// <see cref="Groups"/> scan h_(t−1). A fully connected layer's is <see cref="Groups"/>.
+    /// </summary>
+    public int InputGroups { get; init; }
+
+    /// <summary>Whether an LSTM layer gives its whole sequence (h_t of every step, one after the other).</summary>
+    public bool SequenceOutput { get; init; }
+
+    /// <summary>Words of the destination bank the layer's output takes per PE.</summary>
+    public int OutputWords { get; init; }
+}

@@ -41,7 +41,7 @@ public static class CycleModel
     /// h_t, beyond one per local gate row: an LSTM step's writeback phase lasts
     /// 4·U + LstmWritebackLatency − 1 cycles (U = ceil(H / N) units per PE).
     /// </summary>
-    public const int LstmWritebackLatency = 12;
+    public const int LstmWritebackLatency = 9;
 
     /// <summary>
     /// Predicts the cycles of one inference from the golden model's result (which holds the

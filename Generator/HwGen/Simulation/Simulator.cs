@@ -125,13 +125,15 @@ public static class Simulator
         // Expected outputs and cycles.
         var quantized = inputs.Select(x => GoldenModel.QuantizeInput(network.Format, x)).ToList();
         var expected = new List<IReadOnlyList<long[]>>();
+        var goldens = new List<GoldenResult>();
         var modelCycles = new List<long>();
         var idealCycles = new List<long>();
         foreach (var x in quantized)
         {
             var golden = GoldenModel.Run(network, x);
             expected.Add(golden.LayerOutputs);
-            var cycles = CycleModel.Run(network, x, golden.LayerOutputs);
+            goldens.Add(golden);
+            var cycles = CycleModel.Run(network, golden);
             modelCycles.Add(cycles.Cycles);
             idealCycles.Add(cycles.IdealCycles);
         }
@@ -175,7 +177,7 @@ public static class Simulator
         Mismatch? first = null;
         for (int v = 0; v < inputs.Count; v++)
         {
-            var found = FirstDifference(network, v, expected[v], rtlLayers[v], rtlOutputs[v]);
+            var found = FirstDifference(network, v, goldens[v], rtlLayers[v], rtlOutputs[v]);
             if (found is not null)
             {
                 mismatches++;
@@ -251,11 +253,14 @@ public static class Simulator
     {
         int bits = network.Format.ActivationBits;
         var text = new StringBuilder();
-        text.Append(CultureInfo.InvariantCulture, $"{vectors.Count} {network.InputSize} {network.OutputSize}\n");
+        // The hardware input order: an LSTM network's steps padded to whole groups (zeros).
+        var hwInToIn = network.Layers[0].HwInToIn;
+        text.Append(CultureInfo.InvariantCulture, $"{vectors.Count} {hwInToIn.Length} {network.HwOutputSize}\n");
         foreach (var vector in vectors)
         {
-            foreach (long value in vector)
+            foreach (int i in hwInToIn)
             {
+                long value = i >= 0 ? vector[i] : 0;
                 text.Append(MemoryMap.Hex([(ulong)value], bits)).Append('\n');
             }
         }
@@ -268,7 +273,7 @@ public static class Simulator
         long clockCycles = 0;
         var cycles = new List<long>();
         var outputs = new List<long[]>();
-        var hwRowToRow = network.Layers[^1].HwRowToRow;
+        var hwOutToOut = network.Layers[^1].HwOutToOut;
         long[]? current = null;
         int h = 0;
         foreach (var line in File.ReadLines(path))
@@ -287,7 +292,12 @@ public static class Simulator
             }
             else if (current is not null && line.Length > 0)
             {
-                current[hwRowToRow[h++]] = long.Parse(line, CultureInfo.InvariantCulture);
+                // Padding positions (an LSTM's units beyond H) are checked in the layer writes.
+                int o = hwOutToOut[h++];
+                if (o >= 0)
+                {
+                    current[o] = long.Parse(line, CultureInfo.InvariantCulture);
+                }
             }
         }
 
@@ -299,12 +309,18 @@ public static class Simulator
         return (cycles, outputs, clockCycles);
     }
 
-    /// <summary>Every layer's writebacks per vector, mapped back to original row order.</summary>
-    /// <remarks>Each vector writes back LocalRows × N words per layer, layers in order.</remarks>
+    /// <summary>
+    /// Every layer's writebacks per vector: a fully connected layer's in original row order; an
+    /// LSTM layer's h_t of every step in hardware order (<see cref="LstmWrites"/>).
+    /// </summary>
+    /// <remarks>
+    /// Each vector writes back LocalRows × N words per fully connected layer and T × U × N per
+    /// LSTM layer, layers in order; each line is "layer word pe value step".
+    /// </remarks>
     private static List<long[][]> ReadLayers(string path, CompressedNetwork network, int vectors)
     {
         int pes = network.Pes;
-        var perLayer = network.Layers.Select(l => ((l.Rows + pes - 1) / pes) * pes).ToArray();
+        var perLayer = network.Layers.Select(l => l.Lstm is { } lstm ? LstmWrites(l, pes) : ((l.Rows + pes - 1) / pes) * pes).ToArray();
         int perVector = perLayer.Sum();
         var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
         if (lines.Length != perVector * vectors)
@@ -315,12 +331,23 @@ public static class Simulator
         var result = new List<long[][]>(vectors);
         for (int v = 0; v < vectors; v++)
         {
-            var layers = network.Layers.Select(l => new long[l.Rows]).ToArray();
+            var layers = network.Layers.Select(l => new long[l.Lstm is null ? l.Rows : LstmWrites(l, pes)]).ToArray();
             for (int i = v * perVector; i < (v + 1) * perVector; i++)
             {
                 var parts = lines[i].Split(' ');
                 int layer = int.Parse(parts[0], CultureInfo.InvariantCulture);
-                int hw = (int.Parse(parts[1], CultureInfo.InvariantCulture) * pes) + int.Parse(parts[2], CultureInfo.InvariantCulture);
+                int word = int.Parse(parts[1], CultureInfo.InvariantCulture);
+                int pe = int.Parse(parts[2], CultureInfo.InvariantCulture);
+                if (network.Layers[layer].Lstm is not null)
+                {
+                    // Unit slot u of step t (the word is t·U + u for a whole sequence, u otherwise).
+                    int step = int.Parse(parts[4], CultureInfo.InvariantCulture);
+                    int units = LstmWrites(network.Layers[layer], pes) / network.Layers[layer].Lstm!.Steps / pes;
+                    layers[layer][(((step * units) + (word % units)) * pes) + pe] = long.Parse(parts[3], CultureInfo.InvariantCulture);
+                    continue;
+                }
+
+                int hw = (word * pes) + pe;
                 if (hw < network.Layers[layer].Rows)
                 {
                     layers[layer][network.Layers[layer].HwRowToRow[hw]] = long.Parse(parts[3], CultureInfo.InvariantCulture);
@@ -333,14 +360,55 @@ public static class Simulator
         return result;
     }
 
-    private static Mismatch? FirstDifference(CompressedNetwork network, int vector, IReadOnlyList<long[]> expected, long[][] layers, long[] outputs)
+    /// <summary>An LSTM layer's h_t writes per inference: U × N per step (padding units included), T steps.</summary>
+    private static int LstmWrites(CompressedLayer layer, int pes) =>
+        layer.Lstm!.Steps * ((layer.Lstm.Hidden + pes - 1) / pes) * pes;
+
+    /// <summary>
+    /// What an LSTM layer's writes must be, in <see cref="ReadLayers"/>'s order: h_t of every step
+    /// from the golden model, zero for the padding units.
+    /// </summary>
+    private static long[] LstmExpected(CompressedLayer layer, int pes, long[][] states)
+    {
+        var lstm = layer.Lstm!;
+        int slots = LstmWrites(layer, pes) / lstm.Steps;
+        var expected = new long[LstmWrites(layer, pes)];
+        for (int t = 0; t < lstm.Steps; t++)
+        {
+            Array.Copy(states[t], 0, expected, t * slots, lstm.Hidden);
+        }
+
+        return expected;
+    }
+
+    private static Mismatch? FirstDifference(CompressedNetwork network, int vector, GoldenResult golden, long[][] layers, long[] outputs)
     {
         for (int l = 0; l < network.Layers.Count; l++)
         {
+            var layer = network.Layers[l];
+            if (layer.Lstm is not null)
+            {
+                // Every step's h_t, padding units included (they must be 0).
+                var states = LstmExpected(layer, network.Pes, golden.HiddenStates[l]!);
+                for (int i = 0; i < states.Length; i++)
+                {
+                    if (layers[l][i] != states[i])
+                    {
+                        return new Mismatch(vector, l, layer.Name, i, states[i], layers[l][i]);
+                    }
+                }
+            }
+
+            var expected = golden.LayerOutputs;
+            if (layer.Lstm is not null && l < network.Layers.Count - 1)
+            {
+                continue;
+            }
+
             var actual = l == network.Layers.Count - 1 ? outputs : layers[l];
             for (int r = 0; r < expected[l].Length; r++)
             {
-                if (layers[l][r] != expected[l][r])
+                if (layer.Lstm is null && layers[l][r] != expected[l][r])
                 {
                     return new Mismatch(vector, l, network.Layers[l].Name, r, expected[l][r], layers[l][r]);
                 }

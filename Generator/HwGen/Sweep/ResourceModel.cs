@@ -200,7 +200,7 @@ public static class ResourceModel
         // and the host word counter (IoCountBits).
         int groupBits = Clog2(layout.ActDepth + 1);
         int ptrIndex = ptrAddr + 1;
-        int ioCount = Clog2(Math.Max(layout.Network.InputSize, layout.Network.OutputSize) + 1);
+        int ioCount = Clog2(Math.Max(layout.Network.HwInputSize, layout.Network.HwOutputSize) + 1);
         arithmetic += cbEntries + (n * ((a / 3.0) + 6)) + 32 + ioCount + (2 * groupBits) + (4 * ptrIndex);
         registers += (2 + a) + (1 + accAddr) + (3 * (1 + actAddr))                // shared by the PEs (pointer read, clear, writeback pipeline)
             + ((long)(cbEntries + cbCopy) * w)                                      // codebook and the current layer's copy

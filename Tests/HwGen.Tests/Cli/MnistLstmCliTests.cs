@@ -5,8 +5,7 @@ namespace HwGen.Tests.Cli;
 
 /// <summary>
 /// The row-by-row MNIST LSTM of examples/mnist-lstm through the command line: import, estimate
-/// with top-1 per stage against PyTorch's recorded figure and cycles per step; and the commands
-/// that need the RTL refusing it with exit code 2, naming the layer, and writing nothing.
+/// with top-1 per stage against PyTorch's recorded figure, and co-simulation of the generated RTL.
 /// </summary>
 public class MnistLstmCliTests
 {
@@ -70,44 +69,25 @@ public class MnistLstmCliTests
         }
     }
 
-    [Theory]
-    [InlineData("generate")]
-    [InlineData("simulate")]
-    [InlineData("synth")]
-    public void Commands_that_need_the_rtl_exit_2_naming_the_lstm_layer_and_write_nothing(string command)
-    {
-        using var folder = new TempFolder();
-        string output = folder.File("out");
-        string config = Path.Combine(ExampleDir, "mnist-lstm-import.yaml");
-        string[] args = command == "synth" ? [command, config, "-o", output, "--board", "icebreaker"] : [command, config, "-o", output];
-
-        var (exit, _, errors) = Run(args);
-
-        exit.ShouldBe(CommandLine.BadInput);
-        errors.ShouldContain("mnist-lstm-import.yaml:");
-        errors.ShouldContain("layers[0].kind");
-        errors.ShouldContain("layer 'lstm_lstm' is an lstm layer: lstm layers are not yet supported by the RTL generator/cycle model");
-        errors.ShouldNotContain("   at ");
-        Directory.Exists(output).ShouldBeFalse();
-    }
-
+    /// <summary>
+    /// The example on the engine: the generated RTL in Verilator on real test sequences, bit-exact
+    /// (every step's h_t and the outputs) and cycle-exact, and the RTL's top-1 on them.
+    /// </summary>
     [Fact]
-    public void A_sweep_over_an_lstm_design_exits_2_naming_the_layer()
+    [Trait("Category", "Tools")]
+    public void The_example_simulates_bit_exact_and_cycle_exact_in_verilator()
     {
         using var folder = new TempFolder();
-        string sweep = folder.Write("sweep.yaml", $"""
-            name: lstm
-            base: {Path.Combine(ExampleDir, "mnist-lstm-import.yaml")}
-            axes:
-              hardware.pes: [2, 4]
-            metrics: [cycles]
-            """);
+        string config = Path.Combine(ExampleDir, "mnist-lstm-import.yaml");
 
-        var (exit, _, errors) = Run("sweep", sweep, "-o", folder.File("out"));
+        var (exit, json, errors) = Run("simulate", config, "-o", folder.File("sim"), "--vectors", "8", "--json");
 
-        exit.ShouldBe(CommandLine.BadInput);
-        errors.ShouldContain("layer 'lstm_lstm' is an lstm layer");
-        errors.ShouldContain("a sweep");
+        exit.ShouldBe(CommandLine.Success, errors);
+        ((int)json["vectors"]!).ShouldBe(8);
+        ((int)json["mismatches"]!).ShouldBe(0, json.ToJsonString());
+        ((int)json["cycle_mismatches"]!).ShouldBe(0, json.ToJsonString());
+        json["cycles"]!.AsArray().Select(c => (long)c!).ShouldBe(json["model_cycles"]!.AsArray().Select(c => (long)c!));
+        json["accuracy"].ShouldNotBeNull();
     }
 
     private static (int Exit, JsonNode Json, string Errors) Run(params string[] args)

@@ -251,10 +251,10 @@ public class LstmModelTests
 }
 
 /// <summary>The library's own guard: the RTL generator refuses LSTM layers, naming them; the cycle model and estimate run them.</summary>
-public class LstmRefusalTests
+public class LstmEngineTests
 {
     [Fact]
-    public void The_rtl_generator_refuses_an_lstm_layer_by_name_while_the_cycle_model_runs_it()
+    public void An_lstm_layer_gets_rtl_with_the_element_wise_unit_cycles_and_an_estimate()
     {
         var design = Design.FromConfig(LstmModelTests.RandomLstmConfig(4) with { Layers = [new LayerConfig { Name = "seq", Kind = LayerKind.Lstm, Hidden = 3 }] });
         var network = design.Network;
@@ -262,8 +262,11 @@ public class LstmRefusalTests
         var golden = GoldenModel.Run(network, input);
 
         CycleModel.Run(network, golden).Layers.Single().Steps.ShouldBe(network.Layers[0].Lstm!.Steps);
-        Should.Throw<NotSupportedException>(() => HwGen.Emit.DesignWriter.Files(new HwGen.Emit.DesignRequest(network)))
-            .Message.ShouldContain("layer 'seq': lstm layers are not yet supported by the RTL generator");
+        var files = HwGen.Emit.DesignWriter.Files(new HwGen.Emit.DesignRequest(network));
+        string package = System.Text.Encoding.UTF8.GetString(files.Single(f => f.RelativePath == $"rtl/{network.Name}_pkg.sv").Content);
+        package.ShouldContain("parameter bit HasLstm = 1'b1;");
+        package.ShouldContain($"parameter int CellBits = {network.Layers[0].CellBits};");
+        package.ShouldContain("parameter ActTableFile = \"mem/");
         var report = EstimateReport.Build(network, design.Vectors(2, 1));
         report.HasLstm.ShouldBeTrue();
         report.Cycles.Count.ShouldBe(2);

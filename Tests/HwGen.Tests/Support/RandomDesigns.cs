@@ -115,4 +115,66 @@ internal static class RandomDesigns
             .ToList();
         return config with { Name = $"act{seed}", Layers = layers };
     }
+
+    /// <summary>
+    /// A random design with LSTM layers for co-simulation: one LSTM layer or two (the first then
+    /// gives its whole sequence), hidden sizes from 1, 1 to 6 steps, 1 to 9 features, densities
+    /// 0–1, codebook or linear weights, an optional fully connected head (else the output is the
+    /// last state or the whole sequence), 1 to 7 PEs, FIFO depths 1–8, 1–8 entries a line, narrow
+    /// activations (saturation of gates, cell and h), signed inputs.
+    /// </summary>
+    public static HwGenConfig CreateLstm(int seed)
+    {
+        var random = new Random(seed);
+        bool stacked = random.Next(3) == 0;
+        bool head = random.Next(3) != 0;
+        bool linear = random.Next(2) == 0;
+        double Density() => random.Next(6) switch { 0 => 0, 1 => 1, _ => random.NextDouble() };
+        var layers = new List<LayerConfig>
+        {
+            new()
+            {
+                Name = "lstm1", Kind = LayerKind.Lstm, Hidden = 1 + random.Next(random.Next(3) == 0 ? 24 : 9),
+                Output = stacked || (!head && random.Next(2) == 0) ? LstmOutput.Sequence : LstmOutput.Last,
+                Weights = new WeightsConfig { Density = Density() },
+            },
+        };
+        if (stacked)
+        {
+            layers.Add(new LayerConfig
+            {
+                Name = "lstm2", Kind = LayerKind.Lstm, Hidden = 1 + random.Next(7),
+                Output = head || random.Next(2) == 0 ? LstmOutput.Last : LstmOutput.Sequence,
+                Weights = new WeightsConfig { Density = Density() },
+            });
+        }
+
+        if (head)
+        {
+            layers.Add(new LayerConfig
+            {
+                Name = "fc", Outputs = 1 + random.Next(9),
+                Activation = random.Next(2) == 0 ? LayerActivation.None : LayerActivation.Relu,
+                Weights = new WeightsConfig { Density = Density() },
+            });
+        }
+
+        int fa = 3 + random.Next(8);
+        return new HwGenConfig
+        {
+            Name = $"lstm{seed}",
+            Seed = seed,
+            Input = new InputConfig { Size = 1 + random.Next(9), Steps = 1 + random.Next(6), Density = random.Next(6) == 0 ? 0.0 : random.NextDouble(), Signed = true },
+            Layers = layers,
+            Compression = new CompressionConfig
+            {
+                Weights = linear ? WeightEncoding.Linear : WeightEncoding.Codebook,
+                CodebookBits = 1 + random.Next(5),
+                IndexBits = 1 + random.Next(4),
+                Pruning = random.Next(4) == 0 ? PruningMethod.LoadBalanced : PruningMethod.Magnitude,
+            },
+            Quantization = new QuantizationConfig { ActivationBits = fa + 2 + random.Next(6), ActivationFrac = fa, WeightBits = 4 + random.Next(10) },
+            Hardware = new HardwareConfig { Pes = 1 + random.Next(7), FifoDepth = 1 + random.Next(8), SpmatLineEntries = 1 + random.Next(8) },
+        };
+    }
 }

@@ -1,0 +1,68 @@
+using HwGen.Compression;
+using HwGen.Configuration;
+using HwGen.Emit;
+using HwGen.Simulation;
+using Xunit.Abstractions;
+
+namespace HwGen.Tests.Simulation;
+
+/// <summary>
+/// Designs with LSTM layers in the generated RTL against the golden model (h_t of every step of
+/// every LSTM layer, padding units included, and every other layer's outputs, bit for bit) and the
+/// cycle model (cycles, number for number).
+/// </summary>
+[Trait("Category", "Tools")]
+public class LstmCoSimulationTests(ITestOutputHelper output)
+{
+    /// <summary>Seeds of the randomized LSTM suite (<see cref="RandomDesigns.CreateLstm"/>).</summary>
+    public static TheoryData<int> Seeds()
+    {
+        var seeds = new TheoryData<int>();
+        for (int seed = 501; seed <= 516; seed++)
+        {
+            seeds.Add(seed);
+        }
+
+        return seeds;
+    }
+
+    [Theory]
+    [MemberData(nameof(Seeds))]
+    public void Random_lstm_design_is_bit_exact_and_cycle_exact_in_verilator(int seed)
+    {
+        RunAndCheck(RandomDesigns.CreateLstm(seed), seed, SimulatorKind.Verilator, vectors: 3);
+    }
+
+    [Fact]
+    public void Random_lstm_design_is_bit_exact_and_cycle_exact_in_icarus()
+    {
+        RunAndCheck(RandomDesigns.CreateLstm(521), 521, SimulatorKind.Iverilog, vectors: 2);
+    }
+
+    [Fact]
+    public void Lstm_weights_loaded_through_the_memory_load_port_give_the_same_results()
+    {
+        RunAndCheck(RandomDesigns.CreateLstm(522), 522, SimulatorKind.Verilator, vectors: 2, loadThroughPort: true);
+    }
+
+    private void RunAndCheck(HwGenConfig config, int seed, SimulatorKind simulator, int vectors, bool loadThroughPort = false)
+    {
+        using var dir = new TempFolder($"lstm-cosim-{seed}");
+        string configPath = dir.File("config.yaml");
+        File.WriteAllText(configPath, ConfigYaml.Write(config));
+        output.WriteLine($"seed {seed}: {config.Hardware.Pes} PEs, FIFO {config.Hardware.FifoDepth}, input {config.Input.Steps} x {config.Input.Size}, layers "
+            + string.Join(", ", config.Layers.Select(l => l.Kind == LayerKind.Lstm ? $"lstm {l.Hidden} ({ConfigNames.Snake(l.Output)})" : $"fc {l.Outputs}"))
+            + $", A {config.Quantization.ActivationBits} Fa {config.Quantization.ActivationFrac} W {config.Quantization.WeightBits} {ConfigNames.Snake(config.Compression.Weights)}"
+            + $", config written to {configPath} (set HWGEN_KEEP_TEST_OUTPUT=1 to keep it)");
+
+        var design = Design.FromConfig(config);
+        var options = new SimulationOptions { Simulator = simulator, LoadThroughPort = loadThroughPort };
+        DesignWriter.Write(dir.File("design"), options.Design(design.Network));
+        var result = Simulator.Run(design.Network, design.Vectors(vectors, seed), dir.File("design"), options);
+
+        output.WriteLine($"cycles {string.Join(",", result.Cycles)}; model {string.Join(",", result.ModelCycles)}; ideal {string.Join(",", result.IdealCycles)}");
+        result.FirstMismatch.ShouldBeNull($"seed {seed}: {result.FirstMismatch}");
+        result.Mismatches.ShouldBe(0, $"seed {seed}");
+        result.Cycles.ShouldBe(result.ModelCycles, $"seed {seed}: RTL cycles vs cycle model");
+    }
+}
