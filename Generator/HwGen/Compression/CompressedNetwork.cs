@@ -201,18 +201,47 @@ public sealed record CompressedLayer
                 return HwRowToRow;
             }
 
-            int slots = HwRows / 4;
+            var units = LstmSlotUnits;
+            int slots = units.Length;
             int steps = lstm.ReturnSequence ? lstm.Steps : 1;
             var map = new int[steps * slots];
             for (var t = 0; t < steps; t++)
             {
                 for (var s = 0; s < slots; s++)
                 {
-                    map[(t * slots) + s] = s < lstm.Hidden ? (t * lstm.Hidden) + s : -1;
+                    map[(t * slots) + s] = units[s] >= 0 ? (t * lstm.Hidden) + units[s] : -1;
                 }
             }
 
             return map;
+        }
+    }
+
+    /// <summary>
+    /// An LSTM layer's unit slots: slot s = u·N + pe (local unit u of PE pe, whose h_t is written to
+    /// hardware output position s of a step) → the hidden unit it holds, or −1 for a padding slot;
+    /// U·N long. The identity (then padding) for interleaved units; a permutation of the units for
+    /// <c>row_assignment: balanced</c>. Read from <see cref="HwRowToRow"/> (a slot's gate-i row is
+    /// its unit). Empty for a fully connected layer.
+    /// </summary>
+    public int[] LstmSlotUnits
+    {
+        get
+        {
+            if (Lstm is null)
+            {
+                return [];
+            }
+
+            int pes = PeEncodings.Count;
+            int slots = HwRows / 4;
+            var units = new int[slots];
+            for (var s = 0; s < slots; s++)
+            {
+                units[s] = HwRowToRow[(4 * (s / pes) * pes) + (s % pes)];
+            }
+
+            return units;
         }
     }
 

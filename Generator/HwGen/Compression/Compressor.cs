@@ -69,12 +69,17 @@ public static class Compressor
         foreach (var layer in quantized)
         {
             var d = layer.Data;
+            int[]? unitOrder = null;
             if (d.Lstm is { } shape)
             {
-                hwColToCol = RowAssignment.LstmColumns(shape.Features, shape.Hidden, pes);
+                // Balanced: whole units move between PEs; the input follows the previous LSTM
+                // layer's unit slots.
+                unitOrder = c.RowAssignment == RowAssignmentMethod.Balanced ? RowAssignment.BalancedUnits(layer.Shared.Codes, shape.Hidden, d.Cols, pes) : null;
+                int[]? featureOrder = layers.Count > 0 && layers[^1].Lstm is not null ? layers[^1].LstmSlotUnits : null;
+                hwColToCol = RowAssignment.LstmColumns(shape.Features, shape.Hidden, pes, featureOrder, unitOrder);
             }
 
-            int[] hwRowToRow = d.Lstm is { } lstm ? RowAssignment.LstmUnits(lstm.Hidden, pes)
+            int[] hwRowToRow = d.Lstm is { } lstm ? RowAssignment.LstmUnits(lstm.Hidden, pes, unitOrder)
                 : c.RowAssignment == RowAssignmentMethod.Balanced ? RowAssignment.Balanced(layer.Shared.Codes, d.Rows, d.Cols, pes)
                 : RowAssignment.Interleaved(d.Rows);
             var encodings = CscEncoder.Encode(layer.Shared.Codes, d.Rows, d.Cols, pes, c.IndexBits, hwRowToRow, hwColToCol, layer.LinearFixed);

@@ -44,8 +44,14 @@ public static class RowAssignment
     /// of its units in its own accumulators. Every PE owns 4·U local rows, U = ceil(H / N); the rows
     /// of padding units (u·N + p ≥ H) are −1: no weights, bias 0, and they give h = 0.
     /// </summary>
+    /// <param name="hidden">H.</param>
+    /// <param name="pes">N.</param>
+    /// <param name="unitOrder">
+    /// Which hidden unit each unit slot s = u·N + pe (s &lt; H) holds — a permutation of the units
+    /// (<see cref="BalancedUnits"/>); null for unit s in slot s. Slots from H on are padding either way.
+    /// </param>
     /// <returns>Hardware row h = local × N + pe → original gate row or −1; length 4·U·N.</returns>
-    public static int[] LstmUnits(int hidden, int pes)
+    public static int[] LstmUnits(int hidden, int pes, int[]? unitOrder = null)
     {
         int units = CeilDiv(hidden, pes);
         var map = new int[4 * units * pes];
@@ -55,8 +61,8 @@ public static class RowAssignment
             int gate = local % 4;
             for (var pe = 0; pe < pes; pe++)
             {
-                int k = (u * pes) + pe;
-                map[(local * pes) + pe] = k < hidden ? (gate * hidden) + k : -1;
+                int s = (u * pes) + pe;
+                map[(local * pes) + pe] = s < hidden ? (gate * hidden) + (unitOrder?[s] ?? s) : -1;
             }
         }
 
@@ -64,24 +70,69 @@ public static class RowAssignment
     }
 
     /// <summary>
+    /// Balanced assignment of an LSTM layer's hidden units (<c>row_assignment: balanced</c>): which
+    /// unit each slot s = u·N + pe holds, so that the PEs' work stays even. A unit's four gate rows
+    /// move together (the element-wise unit needs them on one PE), so <see cref="Balanced"/> runs on
+    /// a matrix of one row per unit whose columns are (column j, gate b) pairs, j-major: blocks of
+    /// four of its columns are the gate matrix's columns, so its block features weigh each PE's work
+    /// per column of the step as the engine sees it.
+    /// </summary>
+    /// <param name="codes">The gate matrix, 4H × cols row-major (gate blocks i, f, g, o), 0 = pruned.</param>
+    /// <param name="hidden">H.</param>
+    /// <param name="cols">F + H.</param>
+    /// <param name="pes">N.</param>
+    /// <returns>Slot → unit for slots 0 … H − 1 (interleaving's slots; the identity when balancing gains nothing).</returns>
+    public static int[] BalancedUnits(ReadOnlySpan<byte> codes, int hidden, int cols, int pes)
+    {
+        var units = new byte[(long)hidden * 4 * cols];
+        for (var k = 0; k < hidden; k++)
+        {
+            for (var gate = 0; gate < 4; gate++)
+            {
+                var row = codes.Slice(((gate * hidden) + k) * cols, cols);
+                for (var j = 0; j < cols; j++)
+                {
+                    units[((long)k * 4 * cols) + (j * 4) + gate] = row[j] != 0 ? (byte)1 : (byte)0;
+                }
+            }
+        }
+
+        return Balanced(units, hidden, 4 * cols, pes);
+    }
+
+    /// <summary>
     /// An LSTM layer's hardware columns: F' = ceil(F / N)·N input columns (x feature c at c &lt; F,
     /// padding after) then U·N hidden-state columns (h unit c − F' while &lt; H, padding after).
     /// Original column of x feature j is j, of h unit k is F + k.
     /// </summary>
+    /// <param name="features">F.</param>
+    /// <param name="hidden">H.</param>
+    /// <param name="pes">N.</param>
+    /// <param name="featureOrder">
+    /// Which feature each input position c &lt; F' holds, or −1: the previous LSTM layer's unit
+    /// slots (<see cref="CompressedLayer.LstmSlotUnits"/>) when the input is its sequence; null for
+    /// feature c at position c.
+    /// </param>
+    /// <param name="unitOrder">Which unit each slot holds (<see cref="LstmUnits"/>); null for unit s in slot s.</param>
     /// <returns>Hardware column → original column of [W | R] or −1; length F' + U·N.</returns>
-    public static int[] LstmColumns(int features, int hidden, int pes)
+    public static int[] LstmColumns(int features, int hidden, int pes, int[]? featureOrder = null, int[]? unitOrder = null)
     {
         int xCols = CeilDiv(features, pes) * pes;
         int hCols = CeilDiv(hidden, pes) * pes;
+        if (featureOrder is not null && featureOrder.Length != xCols)
+        {
+            throw new ArgumentException($"{featureOrder.Length} input positions for {features} features on {pes} PEs", nameof(featureOrder));
+        }
+
         var map = new int[xCols + hCols];
         for (var c = 0; c < xCols; c++)
         {
-            map[c] = c < features ? c : -1;
+            map[c] = featureOrder is not null ? featureOrder[c] : c < features ? c : -1;
         }
 
-        for (var k = 0; k < hCols; k++)
+        for (var s = 0; s < hCols; s++)
         {
-            map[xCols + k] = k < hidden ? features + k : -1;
+            map[xCols + s] = s < hidden ? features + (unitOrder?[s] ?? s) : -1;
         }
 
         return map;

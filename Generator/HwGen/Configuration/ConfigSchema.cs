@@ -127,7 +127,7 @@ public static class ConfigSchema
                 "Bits of the relative row index of the sparse encoding; longer zero runs get padding entries.", unit: "bits"),
             KeysOf<CompressionConfig>.Enum(
                 "row_assignment", c => c.RowAssignment, (c, v) => c with { RowAssignment = v },
-                "`interleaved`: row i goes to PE i mod N (EIE); `balanced`: a row permutation with the same rows per PE, found by swaps that even out the work per column and along the column order, then refined against the cycle model (`balance_search`; docs/microarchitecture.md)."),
+                "`interleaved`: row i goes to PE i mod N (EIE); `balanced`: a row permutation with the same rows per PE, found by swaps that even out the work per column and along the column order, then refined against the cycle model (`balance_search`; docs/microarchitecture.md). An `lstm` layer's hidden units move whole (a unit's four gate rows stay on one PE), and a network with `lstm` layers skips the refinement."),
             KeysOf<CompressionConfig>.Int(
                 "kmeans_iterations", c => c.KMeansIterations, (c, v) => c with { KMeansIterations = v }, 1, 10_000,
                 "Upper bound on k-means iterations (it stops earlier when assignments settle). `codebook` weights only.",

@@ -407,14 +407,6 @@ public static class ConfigValidator
             }
         }
 
-        int firstLstm = config.Layers.ToList().FindIndex(l => l.Kind == LayerKind.Lstm);
-        if (firstLstm >= 0 && config.Compression.RowAssignment == RowAssignmentMethod.Balanced && check.Ok("compression.row_assignment"))
-        {
-            check.Error(
-                "compression.row_assignment",
-                $"balanced is not available with lstm layers yet (layer '{config.Layers[firstLstm].Name}': its gate rows follow the unit placement of the element-wise unit): use interleaved");
-        }
-
         if (config.Compression.Weights == WeightEncoding.Linear && check.Ok("compression.weights"))
         {
             for (var i = 0; i < config.Layers.Count; i++)
@@ -429,6 +421,7 @@ public static class ConfigValidator
         }
 
         var retrain = config.Compression.Retrain;
+        int firstLstm = config.Layers.ToList().FindIndex(l => l.Kind == LayerKind.Lstm);
         if (firstLstm >= 0 && retrain.Enabled && check.Ok("compression.retrain.epochs"))
         {
             check.Error(

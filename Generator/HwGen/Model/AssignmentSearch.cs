@@ -56,8 +56,10 @@ public static class AssignmentSearch
     public static CompressedNetwork Refine(HwGenConfig config, NetworkData data, CompressedNetwork network)
     {
         var search = config.Compression.BalanceSearch;
-        if (search.Evaluations == 0 || network.Pes == 1)
+        if (search.Evaluations == 0 || network.Pes == 1 || network.Layers.Any(l => l.Lstm is not null))
         {
+            // A network with LSTM layers keeps the proxy assignment (BalancedUnits for its LSTM
+            // layers): the search does not model steps or padded columns.
             return network;
         }
 

@@ -366,16 +366,19 @@ public static class Simulator
 
     /// <summary>
     /// What an LSTM layer's writes must be, in <see cref="ReadLayers"/>'s order: h_t of every step
-    /// from the golden model, zero for the padding units.
+    /// from the golden model, each unit at its slot (<see cref="CompressedLayer.LstmSlotUnits"/>), zero for the padding slots.
     /// </summary>
     private static long[] LstmExpected(CompressedLayer layer, int pes, long[][] states)
     {
         var lstm = layer.Lstm!;
-        int slots = LstmWrites(layer, pes) / lstm.Steps;
+        var units = layer.LstmSlotUnits;
         var expected = new long[LstmWrites(layer, pes)];
         for (int t = 0; t < lstm.Steps; t++)
         {
-            Array.Copy(states[t], 0, expected, t * slots, lstm.Hidden);
+            for (int slot = 0; slot < units.Length; slot++)
+            {
+                expected[(t * units.Length) + slot] = units[slot] >= 0 ? states[t][units[slot]] : 0;
+            }
         }
 
         return expected;

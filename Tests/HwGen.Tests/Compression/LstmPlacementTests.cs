@@ -40,6 +40,52 @@ public class LstmPlacementTests
     }
 
     [Fact]
+    public void Balanced_units_move_whole_units_keep_each_pes_unit_count_and_even_out_a_skewed_matrix()
+    {
+        // H = 8 units on N = 2, 6 columns: units 0, 2, 4, 6 (PE 0 under interleaving) dense, the
+        // others empty, so interleaving puts all the work on PE 0.
+        const int hidden = 8;
+        const int cols = 6;
+        var codes = new byte[4 * hidden * cols];
+        for (var gate = 0; gate < 4; gate++)
+        {
+            for (var k = 0; k < hidden; k += 2)
+            {
+                for (var j = 0; j < cols; j++)
+                {
+                    codes[(((gate * hidden) + k) * cols) + j] = 1;
+                }
+            }
+        }
+
+        int[] order = RowAssignment.BalancedUnits(codes, hidden, cols, pes: 2);
+
+        order.Order().ShouldBe(Enumerable.Range(0, hidden), "a permutation of the units");
+        int[] map = RowAssignment.LstmUnits(hidden, 2, order);
+        var work = new long[2];
+        for (var h = 0; h < map.Length; h++)
+        {
+            if (map[h] >= 0)
+            {
+                work[h % 2] += Enumerable.Range(0, cols).Count(j => codes[(map[h] * cols) + j] != 0);
+            }
+        }
+
+        work.ShouldBe([48L, 48L], "two dense units on each PE");
+        for (var s = 0; s < hidden; s++)
+        {
+            int pe = s % 2;
+            int local = 4 * (s / 2);
+            for (var gate = 0; gate < 4; gate++)
+            {
+                map[((local + gate) * 2) + pe].ShouldBe((gate * hidden) + order[s], "a unit's four gates stay together on its slot's PE");
+            }
+        }
+
+        RowAssignment.LstmColumns(3, hidden, 2, unitOrder: order)[4..].ShouldBe(order.Select(k => 3 + k), "h_(t-1) columns follow the slots");
+    }
+
+    [Fact]
     public void A_padding_unit_with_zero_gate_inputs_and_zero_cell_gives_c_zero_and_h_zero()
     {
         foreach (var (bits, frac) in new[] { (8, 0), (8, 4), (12, 6), (16, 10), (32, 20) })
@@ -54,6 +100,7 @@ public class LstmPlacementTests
     public void Random_lstm_designs_encode_in_their_hardware_coordinates_and_decode_back_to_their_codes()
     {
         var fcWithPaddingColumns = 0;
+        var balancedLayers = 0;
         for (var seed = 1; seed <= 150; seed++)
         {
             var config = LstmCycleModelTests.RandomConfig(seed);
@@ -72,8 +119,19 @@ public class LstmPlacementTests
                     int xCols = (lstm.Features + pes - 1) / pes * pes;
                     layer.HwRows.ShouldBe(4 * units * pes, where);
                     layer.HwCols.ShouldBe(xCols + (units * pes), where);
-                    layer.HwRowToRow.ShouldBe(RowAssignment.LstmUnits(lstm.Hidden, pes), where);
-                    layer.HwColToCol.ShouldBe(RowAssignment.LstmColumns(lstm.Features, lstm.Hidden, pes), where);
+                    // Interleaved or balanced units: slot s holds unit LstmSlotUnits[s] (a permutation of the units).
+                    int[] order = layer.LstmSlotUnits[..lstm.Hidden];
+                    order.Order().ShouldBe(Enumerable.Range(0, lstm.Hidden), where);
+                    layer.LstmSlotUnits[lstm.Hidden..].ShouldAllBe(k => k == -1, where);
+                    if (config.Compression.RowAssignment == RowAssignmentMethod.Interleaved)
+                    {
+                        order.ShouldBe(Enumerable.Range(0, lstm.Hidden), where);
+                    }
+
+                    balancedLayers += order.SequenceEqual(Enumerable.Range(0, lstm.Hidden)) ? 0 : 1;
+                    layer.HwRowToRow.ShouldBe(RowAssignment.LstmUnits(lstm.Hidden, pes, order), where);
+                    int[]? featureOrder = l > 0 && network.Layers[l - 1].Lstm is not null ? network.Layers[l - 1].LstmSlotUnits : null;
+                    layer.HwColToCol.ShouldBe(RowAssignment.LstmColumns(lstm.Features, lstm.Hidden, pes, featureOrder, order), where);
                     layer.PeEncodings.ShouldAllBe(pe => pe.LocalRows == 4 * units);
                     layer.HwInToIn.Length.ShouldBe(lstm.Steps * xCols, where);
                     layer.HwOutToOut.Length.ShouldBe((lstm.ReturnSequence ? lstm.Steps : 1) * units * pes, where);
@@ -116,6 +174,7 @@ public class LstmPlacementTests
         }
 
         fcWithPaddingColumns.ShouldBeGreaterThan(0, "some fully connected layer follows an lstm with padding outputs");
+        balancedLayers.ShouldBeGreaterThan(0, "some lstm layer's units were moved by row_assignment: balanced");
     }
 
     [Fact]
@@ -126,7 +185,7 @@ public class LstmPlacementTests
             var config = LstmModelTests.RandomLstmConfig(seed);
             config = config with
             {
-                Compression = config.Compression with { Pruning = PruningMethod.LoadBalanced },
+                Compression = config.Compression with { Pruning = PruningMethod.LoadBalanced, RowAssignment = RowAssignmentMethod.Interleaved },
                 Hardware = config.Hardware with { Pes = 1 + (seed % 7) },
             };
             var network = Design.FromConfig(config).Network;

@@ -114,7 +114,6 @@ public class LstmConfigTests
 
     [Theory]
     [InlineData("compression: {retrain: {epochs: 2}}", "compression.retrain.epochs", "prune and retrain it in PyTorch")]
-    [InlineData("compression: {row_assignment: balanced}", "compression.row_assignment", "use interleaved")]
     [InlineData("input: {size: 8, steps: 0}", "input.steps", "1..100000")]
     [InlineData("input: {size: 8, stepz: 2}", "input.stepz", "did you mean 'steps'")]
     public void What_lstm_layers_cannot_do_yet_exits_with_a_clear_message(string extra, string key, string message)

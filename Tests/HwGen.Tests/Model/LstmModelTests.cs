@@ -14,8 +14,8 @@ public class LstmModelTests
 {
     /// <summary>
     /// A random design with LSTM layers: one or two (the first then gives its sequence), hidden
-    /// sizes from 1, sequences from 1 step, densities 0–1, codebook or linear weights, an
-    /// optional fully connected head, signed random inputs.
+    /// sizes from 1, sequences from 1 step, densities 0–1, codebook or linear weights, interleaved
+    /// or balanced units, an optional fully connected head, signed random inputs.
     /// </summary>
     internal static HwGenConfig RandomLstmConfig(int seed)
     {
@@ -54,7 +54,11 @@ public class LstmModelTests
             Seed = seed,
             Input = new InputConfig { Size = 1 + random.Next(6), Steps = 1 + random.Next(7), Density = random.NextDouble(), Signed = true },
             Layers = layers,
-            Compression = new CompressionConfig { Weights = linear ? WeightEncoding.Linear : WeightEncoding.Codebook, CodebookBits = 1 + random.Next(5), IndexBits = 1 + random.Next(4) },
+            Compression = new CompressionConfig
+            {
+                Weights = linear ? WeightEncoding.Linear : WeightEncoding.Codebook, CodebookBits = 1 + random.Next(5), IndexBits = 1 + random.Next(4),
+                RowAssignment = random.Next(3) == 0 ? RowAssignmentMethod.Balanced : RowAssignmentMethod.Interleaved,
+            },
             Quantization = new QuantizationConfig { ActivationBits = fa + 2 + random.Next(6), ActivationFrac = fa, WeightBits = 4 + random.Next(10) },
             Hardware = new HardwareConfig { Pes = 1 + random.Next(5) },
         };

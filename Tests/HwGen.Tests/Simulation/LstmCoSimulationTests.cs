@@ -33,6 +33,25 @@ public class LstmCoSimulationTests(ITestOutputHelper output)
         RunAndCheck(RandomDesigns.CreateLstm(seed), seed, SimulatorKind.Verilator, vectors: 3);
     }
 
+    /// <summary>The suite's designs cover what the issue asks for (the co-simulation itself runs above).</summary>
+    [Fact]
+    public void The_random_lstm_suite_covers_one_pe_odd_pe_counts_one_step_codebook_linear_stacking_and_moved_units()
+    {
+        var configs = Enumerable.Range(501, 16).Select(RandomDesigns.CreateLstm).ToList();
+        var networks = configs.Select(c => Design.FromConfig(c).Network).ToList();
+
+        configs.ShouldContain(c => c.Hardware.Pes == 1);
+        configs.ShouldContain(c => c.Hardware.Pes == 3 || c.Hardware.Pes == 5 || c.Hardware.Pes == 7);
+        configs.ShouldContain(c => c.Input.Steps == 1);
+        configs.ShouldContain(c => c.Input.Steps > 1);
+        configs.ShouldContain(c => c.Layers.Any(l => l.Kind == LayerKind.Lstm && l.Hidden == 1));
+        configs.ShouldContain(c => c.Compression.Weights == WeightEncoding.Linear);
+        configs.ShouldContain(c => c.Compression.Weights == WeightEncoding.Codebook);
+        configs.ShouldContain(c => c.Layers.Count(l => l.Kind == LayerKind.Lstm) == 2);
+        networks.Count(n => n.Layers.Any(l => l.Lstm != null && !l.LstmSlotUnits.Take(l.Lstm.Hidden).SequenceEqual(Enumerable.Range(0, l.Lstm.Hidden))))
+            .ShouldBeGreaterThan(0, "balanced units that moved");
+    }
+
     [Fact]
     public void Random_lstm_design_is_bit_exact_and_cycle_exact_in_icarus()
     {

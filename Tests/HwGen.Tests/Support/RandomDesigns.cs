@@ -119,8 +119,8 @@ internal static class RandomDesigns
     /// <summary>
     /// A random design with LSTM layers for co-simulation: one LSTM layer or two (the first then
     /// gives its whole sequence), hidden sizes from 1, 1 to 6 steps, 1 to 9 features, densities
-    /// 0–1, codebook or linear weights, an optional fully connected head (else the output is the
-    /// last state or the whole sequence), 1 to 7 PEs, FIFO depths 1–8, 1–8 entries a line, narrow
+    /// 0–1, codebook or linear weights, interleaved or balanced units, an optional fully connected
+    /// head (else the output is the last state or the whole sequence), 1 to 7 PEs, FIFO depths 1–8, 1–8 entries a line, narrow
     /// activations (saturation of gates, cell and h), signed inputs.
     /// </summary>
     public static HwGenConfig CreateLstm(int seed)
@@ -172,6 +172,7 @@ internal static class RandomDesigns
                 CodebookBits = 1 + random.Next(5),
                 IndexBits = 1 + random.Next(4),
                 Pruning = random.Next(4) == 0 ? PruningMethod.LoadBalanced : PruningMethod.Magnitude,
+                RowAssignment = random.Next(2) == 0 ? RowAssignmentMethod.Balanced : RowAssignmentMethod.Interleaved,
             },
             Quantization = new QuantizationConfig { ActivationBits = fa + 2 + random.Next(6), ActivationFrac = fa, WeightBits = 4 + random.Next(10) },
             Hardware = new HardwareConfig { Pes = 1 + random.Next(7), FifoDepth = 1 + random.Next(8), SpmatLineEntries = 1 + random.Next(8) },
