@@ -174,6 +174,13 @@ module hwgen_core #(
   logic [StepBits-1:0]    step_q, step_d;
   logic [ActAddrBits-1:0] xbase_q, xbase_d, hwr_q, hwr_d, hrd_q, hrd_d;
   logic [ActAddrBits-1:0] wb_word;
+  // The writeback of an LSTM step runs behind the next step's compute phase (bg_q, "background"):
+  // the step's accumulator bank, first-step flag, h_t words and step number are latched when its
+  // compute phase ends. c_bank: the bank the compute phase accumulates into.
+  logic                   bg_q, bg_d, wb_first_q, wb_first_d, wb_bank_q, wb_bank_d, c_bank, w_bank;
+  logic [ActAddrBits-1:0] wb_hwr_q, wb_hwr_d;
+  logic [StepBits-1:0]    wb_step_q, wb_step_d;
+  logic                   wb_fg;
 
   assign cur_groups    = LayerGroups[layer_q*32 +: 32];
   assign cur_last_pes  = LayerLastPes[layer_q*32 +: 32];
@@ -190,8 +197,14 @@ module hwgen_core #(
   assign cur_steps     = LayerSteps[layer_q*32 +: StepBits];
   assign cur_xgroups   = LayerXGroups[layer_q*32 +: GroupBits];
   assign first_step    = (step_q == '0);
+  // The writeback's step: in a compute phase without a background writeback only its last cycle
+  // reads (row 0 of the step that ends), otherwise the latched one's.
+  assign wb_fg         = (state_q == StCompute) && !bg_q;
   // The writeback's destination word: local row r, or for an LSTM layer unit r div 4 of h_t.
-  assign wb_word       = cur_lstm ? hwr_q + ActAddrBits'(rowcnt_q[RowCntBits-1:2]) : ActAddrBits'(rowcnt_q);
+  assign wb_word       = cur_lstm ? (wb_fg ? hwr_q : wb_hwr_q) + ActAddrBits'(rowcnt_q[RowCntBits-1:2])
+                                  : ActAddrBits'(rowcnt_q);
+  assign c_bank        = cur_lstm && step_q[0];
+  assign w_bank        = wb_fg ? c_bank : wb_bank_q;
 
   // ---------------------------------------------------------------------------------------------
   // PE array wiring
@@ -244,13 +257,16 @@ module hwgen_core #(
   logic [ActAddrBits-1:0] scan_raddr;
 
   // An LSTM layer's first step has h_0 = 0: its state groups broadcast nothing.
-  logic h_zero;
+  logic h_zero, scan_hold;
   logic [ActAddrBits-1:0] scan_next_addr, scan_first_addr;
 
   if (HasLstm) begin : gen_scan_lstm
     logic [GroupBits-1:0] next_group;
     assign next_group      = scan_group_q + 1'b1;
     assign h_zero          = cur_lstm && first_step && (scan_group_q >= cur_xgroups);
+    // h_(t-1) is complete when the previous step's writeback has written its last unit: the
+    // scanner reads the first state group only after that.
+    assign scan_hold       = bg_q && (next_group == cur_xgroups);
     assign scan_first_addr = src_base + xbase_q;
     // Groups below Gx are x_t in the source bank, the others h_(t-1) in the destination bank.
     assign scan_next_addr  = (next_group < cur_xgroups)
@@ -258,6 +274,7 @@ module hwgen_core #(
                            : dst_base + hrd_q + ActAddrBits'(next_group - cur_xgroups);
   end else begin : gen_scan_fc
     assign h_zero          = 1'b0;
+    assign scan_hold       = 1'b0;
     assign scan_first_addr = src_base;
     assign scan_next_addr  = src_base + ActAddrBits'(scan_group_q) + 1'b1;
   end
@@ -314,7 +331,7 @@ module hwgen_core #(
       if (scan_left_q == '0) begin
         scan_active_d = 1'b0;
         scan_done_d   = 1'b1;
-      end else begin
+      end else if (!scan_hold) begin
         scan_group_d = scan_group_q + 1'b1;
         scan_left_d  = scan_left_q - 1'b1;
         scan_ptr_d   = scan_ptr_q + PtrIndexBits'(NumPes);
@@ -366,6 +383,11 @@ module hwgen_core #(
     done_d      = done_q;
     perf_d      = perf_q;
     step_d      = step_q;
+    bg_d        = bg_q;
+    wb_first_d  = wb_first_q;
+    wb_bank_d   = wb_bank_q;
+    wb_hwr_d    = wb_hwr_q;
+    wb_step_d   = wb_step_q;
     xbase_d     = xbase_q;
     hwr_d       = hwr_q;
     hrd_d       = hrd_q;
@@ -410,14 +432,40 @@ module hwgen_core #(
       end
       StCompute: begin
         // The last cycle reads accumulator 0 (the pipelines are empty: its last write has landed)
-        // and bias 1; the others read bias 0.
+        // and bias 1; the others read bias 0 — or, behind an LSTM step, the previous step's
+        // writeback runs as in StWrite (it ends before this step's state groups are read, so
+        // before this phase ends).
         perf_d   = perf_q + 1;
         issue_en = 1'b1;
-        bias_row = AccAddrBits'(compute_end);
+        if (bg_q) begin
+          rowcnt_d = rowcnt_q + 1'b1;
+          wb_re    = rowcnt_q < cur_rows;
+          if (rowcnt_q == cur_rows + RowCntBits'(LstmWbLatency - 1)) begin
+            rowcnt_d = '0;
+            bg_d     = 1'b0;
+          end
+        end else begin
+          bias_row = AccAddrBits'(compute_end);
+        end
         if (compute_end) begin
-          state_d  = StWrite;
-          rowcnt_d = RowCntBits'(1);
-          wb_re    = 1'b1;
+          rowcnt_d   = RowCntBits'(1);
+          wb_re      = 1'b1;
+          wb_first_d = first_step;
+          wb_bank_d  = c_bank;
+          wb_hwr_d   = hwr_q;
+          wb_step_d  = step_q;
+          if (cur_lstm && step_q != cur_steps - 1'b1) begin
+            // The next step starts now, its writeback behind it: x_(t+1) follows x_t; h_t is
+            // where this writeback writes it, and h_(t+1) goes after it (whole sequence) or over it.
+            bg_d    = 1'b1;
+            start_d = 1'b1;
+            step_d  = step_q + 1'b1;
+            xbase_d = xbase_q + ActAddrBits'(cur_xgroups);
+            hrd_d   = hwr_q;
+            hwr_d   = cur_seq ? hwr_q + ActAddrBits'(cur_rows[RowCntBits-1:2]) : '0;
+          end else begin
+            state_d = StWrite;
+          end
         end
       end
       StWrite: begin
@@ -431,16 +479,7 @@ module hwgen_core #(
           step_d   = '0;
           xbase_d  = '0;
           hwr_d    = '0;
-          if (cur_lstm && step_q != cur_steps - 1'b1) begin
-            // The next step of the LSTM layer: x_(t+1) follows x_t; h_t is where it was written,
-            // and h_(t+1) goes after it (whole sequence) or over it.
-            state_d = StCompute;
-            start_d = 1'b1;
-            step_d  = step_q + 1'b1;
-            xbase_d = xbase_q + ActAddrBits'(cur_xgroups);
-            hrd_d   = hwr_q;
-            hwr_d   = cur_seq ? hwr_q + ActAddrBits'(cur_rows[RowCntBits-1:2]) : '0;
-          end else if (layer_q == LayerBits'(NumLayers - 1)) begin
+          if (layer_q == LayerBits'(NumLayers - 1)) begin
             state_d    = StOutput;
             io_pe_d    = '0;
             io_word_d  = '0;
@@ -495,6 +534,11 @@ module hwgen_core #(
       done_q      <= 1'b0;
       perf_q      <= '0;
       step_q      <= '0;
+      bg_q        <= 1'b0;
+      wb_first_q  <= 1'b0;
+      wb_bank_q   <= 1'b0;
+      wb_hwr_q    <= '0;
+      wb_step_q   <= '0;
       xbase_q     <= '0;
       hwr_q       <= '0;
       hrd_q       <= '0;
@@ -510,6 +554,11 @@ module hwgen_core #(
       done_q      <= done_d;
       perf_q      <= perf_d;
       step_q      <= step_d;
+      bg_q        <= HasLstm && bg_d;
+      wb_first_q  <= wb_first_d;
+      wb_bank_q   <= wb_bank_d;
+      wb_hwr_q    <= wb_hwr_d;
+      wb_step_q   <= wb_step_d;
       xbase_q     <= xbase_d;
       hwr_q       <= hwr_d;
       hrd_q       <= hrd_d;
@@ -635,7 +684,9 @@ module hwgen_core #(
       .relu_i       (cur_relu),
       .fn_i         (cur_fn),
       .lstm_i       (cur_lstm),
-      .first_step_i (first_step),
+      .first_step_i (wb_first_q),
+      .c_bank_i     (c_bank),
+      .w_bank_i     (w_bank),
       .code_o       (pe_code[p*CodeBits +: CodeBits]),
       .weight_i     (pe_weight[p*WeightBits +: WeightBits]),
       .bc_fire_i    (bc_fire),

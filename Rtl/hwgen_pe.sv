@@ -122,6 +122,10 @@ module hwgen_pe #(
   // HasLstm.
   input  logic                     lstm_i,
   input  logic                     first_step_i,
+  // Accumulator banks (HasLstm): the one the compute phase accumulates into and the one the
+  // writeback reads and clears; unused without HasLstm.
+  input  logic                     c_bank_i,
+  input  logic                     w_bank_i,
   // Codebook lookup (the table is shared by all PEs)
   output logic [CodeBits-1:0]      code_o,
   input  logic [WeightBits-1:0]    weight_i,
@@ -454,24 +458,14 @@ module hwgen_pe #(
     end
   end
 
-  logic [AccBits-1:0]     acc_rdata, acc_old, acc_sum, bias_rdata;
-  logic                   clr_q;
+  // acc_rdata: the accumulator the writeback reads; acc_cdata: the one the accumulate reads (the
+  // same memory without LSTM layers).
+  logic [AccBits-1:0]     acc_rdata, acc_cdata, acc_old, acc_sum, bias_rdata;
+  logic                   clr_q, clr_all_q, clr_bank_q;
   logic [AccAddrBits-1:0] clr_row_q;
-  logic                   acc_we;
-  logic [AccAddrBits-1:0] acc_waddr, acc_raddr;
-  logic [AccBits-1:0]     acc_wdata;
 
-  assign acc_old = fwd_hit_q ? fwd_data_q : acc_rdata;
+  assign acc_old = fwd_hit_q ? fwd_data_q : acc_cdata;
   assign acc_sum = acc_old + AccBits'(s2_prod_q);
-
-  // Accumulate, or clear a row one cycle after it was read (never both: the core clears only
-  // while the pipeline is empty).
-  always_comb begin
-    acc_we    = s2_valid_q || clr_q;
-    acc_waddr = clr_q ? clr_row_q : s2_row_q;
-    acc_wdata = clr_q ? '0 : acc_sum;
-    acc_raddr = wb_re_i ? row_i : row;
-  end
 
   hwgen_ram_1r1w #(
     .Width  (AccBits),
@@ -487,27 +481,100 @@ module hwgen_pe #(
     .rdata_o(bias_rdata)
   );
 
-  hwgen_ram_1r1w #(
-    .Width  (AccBits),
-    .Depth  (AccDepth),
-    .MemFile("")
-  ) u_acc (
-    .clk_i  (clk_i),
-    .we_i   (acc_we),
-    .waddr_i(acc_waddr),
-    .wdata_i(acc_wdata),
-    .re_i   (s1_valid_q || wb_re_i),
-    .raddr_i(acc_raddr),
-    .rdata_o(acc_rdata)
-  );
+  if (HasLstm) begin : gen_acc_banks
+    // Two accumulator banks: an LSTM step accumulates into bank c_bank_i while the writeback of
+    // the step before reads and clears bank w_bank_i (the other one). The reset clear clears both.
+    logic [1:0]             bank_we, bank_re;
+    logic [AccAddrBits-1:0] bank_waddr [2];
+    logic [AccAddrBits-1:0] bank_raddr [2];
+    logic [AccBits-1:0]     bank_wdata [2];
+    logic [AccBits-1:0]     bank_rdata [2];
+    logic                   c_bank_q, w_bank_q;
+
+    for (genvar b = 0; b < 2; b++) begin : gen_bank
+      logic clear;
+      assign clear         = clr_q && (clr_all_q || clr_bank_q == 1'(b));
+      assign bank_we[b]    = clear || (s2_valid_q && c_bank_i == 1'(b));
+      assign bank_waddr[b] = clear ? clr_row_q : s2_row_q;
+      assign bank_wdata[b] = clear ? '0 : acc_sum;
+      assign bank_re[b]    = (wb_re_i && w_bank_i == 1'(b)) || (s1_valid_q && c_bank_i == 1'(b));
+      assign bank_raddr[b] = (wb_re_i && w_bank_i == 1'(b)) ? row_i : row;
+
+      hwgen_ram_1r1w #(
+        .Width  (AccBits),
+        .Depth  (AccDepth),
+        .MemFile("")
+      ) u_acc (
+        .clk_i  (clk_i),
+        .we_i   (bank_we[b]),
+        .waddr_i(bank_waddr[b]),
+        .wdata_i(bank_wdata[b]),
+        .re_i   (bank_re[b]),
+        .raddr_i(bank_raddr[b]),
+        .rdata_o(bank_rdata[b])
+      );
+    end
+
+    // Each read's data comes from the bank it was issued to, one cycle later.
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        c_bank_q <= 1'b0;
+        w_bank_q <= 1'b0;
+      end else begin
+        c_bank_q <= c_bank_i;
+        w_bank_q <= w_bank_i;
+      end
+    end
+
+    assign acc_cdata = bank_rdata[c_bank_q];
+    assign acc_rdata = bank_rdata[w_bank_q];
+  end else begin : gen_acc_one
+    logic                   acc_we;
+    logic [AccAddrBits-1:0] acc_waddr, acc_raddr;
+    logic [AccBits-1:0]     acc_wdata;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic                   unused_banks;
+    /* verilator lint_on UNUSEDSIGNAL */
+
+    assign unused_banks = c_bank_i ^ w_bank_i ^ clr_all_q ^ clr_bank_q;
+
+    // Accumulate, or clear a row one cycle after it was read (never both: the core clears only
+    // while the pipeline is empty).
+    always_comb begin
+      acc_we    = s2_valid_q || clr_q;
+      acc_waddr = clr_q ? clr_row_q : s2_row_q;
+      acc_wdata = clr_q ? '0 : acc_sum;
+      acc_raddr = wb_re_i ? row_i : row;
+    end
+
+    hwgen_ram_1r1w #(
+      .Width  (AccBits),
+      .Depth  (AccDepth),
+      .MemFile("")
+    ) u_acc (
+      .clk_i  (clk_i),
+      .we_i   (acc_we),
+      .waddr_i(acc_waddr),
+      .wdata_i(acc_wdata),
+      .re_i   (s1_valid_q || wb_re_i),
+      .raddr_i(acc_raddr),
+      .rdata_o(acc_rdata)
+    );
+
+    assign acc_cdata = acc_rdata;
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
       clr_q       <= 1'b0;
+      clr_all_q   <= 1'b0;
+      clr_bank_q  <= 1'b0;
       clr_row_q   <= '0;
       fwd_data_q  <= '0;
     end else begin
       clr_q       <= clr_i || wb_re_i;
+      clr_all_q   <= clr_i;
+      clr_bank_q  <= w_bank_i;
       clr_row_q   <= row_i;
       fwd_data_q  <= acc_sum;
     end
@@ -933,8 +1000,10 @@ module hwgen_pe #(
   always @(posedge clk_i) begin
     if (rst_ni) begin
       assert (!(bc_fire_i && !ready_o)) else $error("hwgen_pe %0d: broadcast while not ready", Pe);
-      assert (!(wb_re_i && s1_valid_q)) else $error("hwgen_pe %0d: writeback during compute", Pe);
-      assert (!(clr_q && s2_valid_q)) else $error("hwgen_pe %0d: clear during compute", Pe);
+      assert (!(wb_re_i && s1_valid_q && (!HasLstm || w_bank_i == c_bank_i)))
+        else $error("hwgen_pe %0d: writeback during compute", Pe);
+      assert (!(clr_q && !clr_all_q && s2_valid_q && (!HasLstm || clr_bank_q == c_bank_i)))
+        else $error("hwgen_pe %0d: clear during compute", Pe);
     end
   end
 `endif

@@ -68,7 +68,7 @@ module hwgen_sim_top
       if (layer_fd != 0 && u_top.u_core.gen_pe[p].u_pe.h_we) begin
         $fwrite(layer_fd, "%0d %0d %0d %0d %0d\n", u_top.u_core.layer_q,
                 u_top.u_core.gen_pe[p].u_pe.h_addr - u_top.u_core.dst_base,
-                p, $signed(u_top.u_core.gen_pe[p].u_pe.h_data), u_top.u_core.step_q);
+                p, $signed(u_top.u_core.gen_pe[p].u_pe.h_data), u_top.u_core.wb_step_q);
       end
     end
   end

@@ -422,6 +422,13 @@ public static class ConfigValidator
 
         var retrain = config.Compression.Retrain;
         int firstLstm = config.Layers.ToList().FindIndex(l => l.Kind == LayerKind.Lstm);
+        if (firstLstm >= 0 && config.Hardware.ActMemory == MemoryStyle.Ice40Spram && check.Ok("hardware.act_memory"))
+        {
+            check.Error(
+                "hardware.act_memory",
+                $"ice40_spram has one port, but layer '{config.Layers[firstLstm].Name}' is an lstm layer, whose next step reads x_(t+1) while the element-wise unit writes h_t: use auto or inferred");
+        }
+
         if (firstLstm >= 0 && retrain.Enabled && check.Ok("compression.retrain.epochs"))
         {
             check.Error(

@@ -99,8 +99,30 @@ public static class CycleModel
     /// <param name="fifoDepth">Activation queue depth.</param>
     /// <param name="input">The layer's input x_1 … x_T in original order (T × F, step-major).</param>
     /// <param name="hiddenStates">h_1 … h_T in original unit order (the golden model's).</param>
-    public static LayerCycles RunLstm(CompressedLayer layer, int pes, int fifoDepth, long[] input, IReadOnlyList<long[]> hiddenStates) =>
-        LayerCycles.Sum([.. LstmStepColumns(layer, input, hiddenStates).Select(nonZero => RunLayer(layer, pes, fifoDepth, nonZero))]);
+    public static LayerCycles RunLstm(CompressedLayer layer, int pes, int fifoDepth, long[] input, IReadOnlyList<long[]> hiddenStates)
+    {
+        var table = ColumnTables.GetValue(layer, l => WorkTable.For(l, pes));
+        var steps = LstmStepColumns(layer, input, hiddenStates);
+        var (holdGroup, holdUntil, writeback) = LstmOverlap(layer, pes);
+        return LayerCycles.Sum([.. steps.Select((nonZero, t) =>
+            Run(table, layer.Name, layer.HwRows, fifoDepth, nonZero, holdGroup: t > 0 ? holdGroup : -1, holdUntil: holdUntil)
+                with { WritebackCycles = t == steps.Length - 1 ? writeback : 0 })]);
+    }
+
+    /// <summary>
+    /// How an LSTM layer's steps overlap: step t + 1's compute phase starts in the cycle after step
+    /// t's ends, while step t's writeback (into the other accumulator bank's rows) runs behind it;
+    /// step t + 1's scanner reads its first state group (Gx) no earlier than the writeback's last
+    /// write, i.e. from its own cycle <see cref="WritebackCycles"/> on. Only the last step's
+    /// writeback adds cycles of its own.
+    /// </summary>
+    /// <returns>The group the scanner holds before (Gx), the cycle from which it may read it, and the writeback length.</returns>
+    internal static (int HoldGroup, int HoldUntil, long Writeback) LstmOverlap(CompressedLayer layer, int pes)
+    {
+        var lstm = layer.Lstm!;
+        long writeback = WritebackCycles(layer, pes);
+        return ((lstm.Features + pes - 1) / pes, (int)writeback, writeback);
+    }
 
     /// <summary>
     /// Which hardware columns each step of an LSTM layer broadcasts: at step t (0-based), column
@@ -191,8 +213,15 @@ public static class CycleModel
     /// When given (one per broadcast), receives for each broadcast the PE whose full queue delayed it
     /// (the latest of them), or −1 when it fired as soon as the scanner offered it.
     /// </param>
+    /// <param name="holdGroup">
+    /// An LSTM step's first state group (Gx), which the scanner reads no earlier than cycle
+    /// <paramref name="holdUntil"/> (the previous step's writeback writes h_(t−1) until then);
+    /// −1 for none.
+    /// </param>
+    /// <param name="holdUntil">See <paramref name="holdGroup"/>.</param>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static LayerCycles Run(WorkTable table, string name, int rows, int fifoDepth, bool[] nonZero, Span<int> peEnd = default, Span<int> stallBy = default)
+    internal static LayerCycles Run(
+        WorkTable table, string name, int rows, int fifoDepth, bool[] nonZero, Span<int> peEnd = default, Span<int> stallBy = default, int holdGroup = -1, int holdUntil = 0)
     {
         int pes = table.Pes;
         int stride = table.Stride;
@@ -247,6 +276,13 @@ public static class CycleModel
             int j = cols[k];
             int group = j / pes;
             int avail = k == 0 ? 1 + group : previous + 1 + Math.Max(0, group - previousGroup - 1);
+            if (holdGroup >= 0 && previousGroup < holdGroup && group >= holdGroup)
+            {
+                // The scanner reads the held group no earlier than holdUntil, the later groups after it.
+                int readHold = k == 0 ? holdGroup : previous + (holdGroup - previousGroup - 1);
+                avail = Math.Max(readHold, holdUntil) + (group - holdGroup) + 1;
+            }
+
             int fire = k == 0 ? avail : Math.Max(avail, readyMax);
             if (!stallBy.IsEmpty)
             {
@@ -350,6 +386,13 @@ public static class CycleModel
         // The scanner is done one cycle after it exhausts the last group; pending and the
         // pipelines (issue, line read, accumulate) drain three cycles after a PE's last issue.
         long done = broadcasts == 0 ? groups + 1 : previous + (groups - 1 - previousGroup) + 1;
+        if (holdGroup >= 0 && previousGroup < holdGroup && holdGroup < groups)
+        {
+            // The scanner passes the held group (and every later one) after holdUntil.
+            long readHold = broadcasts == 0 ? holdGroup : previous + (holdGroup - previousGroup - 1);
+            done = Math.Max(readHold, holdUntil) + (groups - 1 - holdGroup) + 2;
+        }
+
         long phaseEnd = done;
         if (broadcasts > 0)
         {
@@ -574,7 +617,7 @@ public static class CycleModel
     /// The reference form of <see cref="RunLayer"/>: steps every register cycle by cycle, exactly
     /// as the RTL does. Slow (cycles × PEs); the tests hold the event form to it.
     /// </summary>
-    internal static LayerCycles RunLayerStepped(CompressedLayer layer, int pes, int fifoDepth, bool[] nonZero)
+    internal static LayerCycles RunLayerStepped(CompressedLayer layer, int pes, int fifoDepth, bool[] nonZero, int holdGroup = -1, int holdUntil = 0)
     {
         int cols = layer.HwCols;
         int groups = (cols + pes - 1) / pes;
@@ -744,8 +787,9 @@ public static class CycleModel
                         active = false;
                         done = true;
                     }
-                    else
+                    else if (group + 1 != holdGroup || t >= holdUntil)
                     {
+                        // (An LSTM step reads its first state group only from holdUntil on.)
                         group++;
                     }
                 }
@@ -815,8 +859,14 @@ public static class CycleModel
     }
 
     /// <summary>The reference form of <see cref="RunLstm"/>: every step through <see cref="RunLayerStepped"/>.</summary>
-    internal static LayerCycles RunLstmStepped(CompressedLayer layer, int pes, int fifoDepth, long[] input, IReadOnlyList<long[]> hiddenStates) =>
-        LayerCycles.Sum([.. LstmStepColumns(layer, input, hiddenStates).Select(nonZero => RunLayerStepped(layer, pes, fifoDepth, nonZero))]);
+    internal static LayerCycles RunLstmStepped(CompressedLayer layer, int pes, int fifoDepth, long[] input, IReadOnlyList<long[]> hiddenStates)
+    {
+        var steps = LstmStepColumns(layer, input, hiddenStates);
+        var (holdGroup, holdUntil, writeback) = LstmOverlap(layer, pes);
+        return LayerCycles.Sum([.. steps.Select((nonZero, t) =>
+            RunLayerStepped(layer, pes, fifoDepth, nonZero, t > 0 ? holdGroup : -1, holdUntil)
+                with { WritebackCycles = t == steps.Length - 1 ? writeback : 0 })]);
+    }
 }
 
 /// <summary>
