@@ -5,7 +5,8 @@ namespace HwGen.Bench;
 
 /// <summary>
 /// The full EIE benchmark (nine paper layers + the real alex8 layer on 64 PEs) with the
-/// design-space figures; writes its tables and plots to <c>--dir</c> (default out/bench/eie).
+/// design-space figures, and the ESE-style LSTM table (32 and 64 PEs); writes its tables and plots
+/// to <c>--dir</c> (default out/bench/eie).
 /// </summary>
 internal sealed class EieBenchmarkRun : IBenchmark
 {
@@ -14,7 +15,7 @@ internal sealed class EieBenchmarkRun : IBenchmark
 
     public string Name => "eie";
 
-    public string Description => "hwgen bench eie: nine EIE layers + real alex8, 64 PEs, FIFO 8, with the FIFO-depth and PE-count sweeps";
+    public string Description => "hwgen bench eie: nine EIE layers + real alex8, 64 PEs, FIFO 8, with the FIFO-depth and PE-count sweeps; ESE-style LSTM layers at 32 and 64 PEs";
 
     public void Prepare(BenchOptions options)
     {
@@ -30,6 +31,8 @@ internal sealed class EieBenchmarkRun : IBenchmark
         return string.Create(CultureInfo.InvariantCulture,
             $"{result.Rows.Count} layers; {alex8.Name}: {alex8.Cycles} cycles, load efficiency {alex8.LoadEfficiency:P1}; balanced rows {alex8.BalancedCycles} cycles "
             + $"(held-out inputs {alex8.HeldOutCycles:F0} → {alex8.HeldOutBalancedCycles:F0}), assignment searches {result.Rows.Sum(r => r.BalancedSeconds):F1} s in all, "
-            + $"{alex8.BalancedSeconds:F1} s for alex8; lowest balanced balance efficiency {result.Rows.Min(r => r.BalancedBalanceEfficiency):P1}; tables and plots in {_dir}");
+            + $"{alex8.BalancedSeconds:F1} s for alex8; lowest balanced balance efficiency {result.Rows.Min(r => r.BalancedBalanceEfficiency):P1}; "
+            + $"{result.LstmRows.Count} LSTM rows, cycles per step {string.Join(", ", result.LstmRows.Select(r => $"{r.Layer.Name} {r.Pes} PEs {(r.Pruning == Configuration.PruningMethod.LoadBalanced ? "load-balanced" : "magnitude")} {r.CyclesPerStep:F1}"))}; "
+            + $"tables and plots in {_dir}");
     }
 }

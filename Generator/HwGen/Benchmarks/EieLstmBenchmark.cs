@@ -29,7 +29,7 @@ public sealed record EieLstmLayer(string Name, int Features, int Hidden, int Ste
 /// <param name="Entries">Entries stored, padding included.</param>
 /// <param name="PeNonZerosMin">Fewest weights kept on one PE.</param>
 /// <param name="PeNonZerosMax">Most weights kept on one PE.</param>
-/// <param name="HiddenDensity">Fraction of non-zero h_(t−1) values over the steps t ≥ 1 (1 for T = 1).</param>
+/// <param name="HiddenDensity">Fraction of non-zero values in h_1 … h_(T−1), the states steps 2 … T broadcast (1 for T = 1).</param>
 /// <param name="Cycles">The cycle model's figures (<see cref="CycleModel.Run(CompressedNetwork, GoldenResult)"/>), summed over every sequence.</param>
 /// <param name="LaterSteps">
 /// The cycle model's figures of steps 2 … T alone (<see cref="CycleModel.LstmStepColumns"/>, one
@@ -49,6 +49,9 @@ public sealed record EieLstmRow(
     LayerCycles Cycles,
     LayerCycles? LaterSteps)
 {
+    /// <summary>Σ over every step of ceil(entries the step processed, padding included / N): the work bound.</summary>
+    public long WorkCycles { get; init; }
+
     /// <summary>Kept weights / the 4H × (F + H) gate weights.</summary>
     public double WeightDensity => (double)NonZeros / (4L * Layer.Hidden * (Layer.Features + Layer.Hidden));
 
@@ -64,11 +67,11 @@ public sealed record EieLstmRow(
     /// <summary>Ideal / model cycles.</summary>
     public double LoadEfficiency => Cycles.LoadEfficiency;
 
-    /// <summary>Entries processed (padding included) / N, per step: the work bound.</summary>
-    public double WorkCyclesPerStep => (double)Cycles.Entries / Pes / Cycles.Steps;
+    /// <summary>The work bound per step: <see cref="WorkCycles"/> / steps run.</summary>
+    public double WorkCyclesPerStep => (double)WorkCycles / Cycles.Steps;
 
     /// <summary>Work bound / model cycles: the load balance alone (padding not counted as a loss).</summary>
-    public double BalanceEfficiency => WorkCyclesPerStep / CyclesPerStep;
+    public double BalanceEfficiency => (double)WorkCycles / Cycles.Cycles;
 
     /// <summary>The writeback phase of one step: 4U + 8 cycles (U = ceil(H / N)).</summary>
     public long WritebackCyclesPerStep => Cycles.WritebackCycles / Cycles.Steps;
@@ -90,12 +93,12 @@ public sealed record EieLstmRow(
 /// <param name="Entries">Entries stored, padding included.</param>
 /// <param name="PeNonZerosMin">Fewest weights kept on one PE.</param>
 /// <param name="PeNonZerosMax">Most weights kept on one PE.</param>
-/// <param name="HiddenDensity">Fraction of non-zero h_(t−1) values over the steps t ≥ 1.</param>
+/// <param name="HiddenDensity">Fraction of non-zero values in h_1 … h_(T−1), the states steps 2 … T broadcast.</param>
 /// <param name="ModelCycles">Cycle-model cycles, summed over every step of every sequence.</param>
 /// <param name="CyclesPerStep">model_cycles / (steps × sequences).</param>
 /// <param name="IdealCyclesPerStep">Σ over the steps of ceil(useful MACs / N), per step.</param>
 /// <param name="LoadEfficiency">ideal / model cycles.</param>
-/// <param name="WorkCyclesPerStep">Entries processed (padding included) / N, per step.</param>
+/// <param name="WorkCyclesPerStep">Σ over the steps of ceil(entries processed, padding included / N), per step.</param>
 /// <param name="BalanceEfficiency">work_cycles_per_step / cycles_per_step.</param>
 /// <param name="LaterCyclesPerStep">Mean cycles of steps 2 … T (which broadcast h_(t−1) too); 0 when T = 1.</param>
 /// <param name="LaterLoadEfficiency">Ideal / model cycles over steps 2 … T; 0 when T = 1.</param>
@@ -241,6 +244,7 @@ public static class EieLstmBenchmark
         var compressed = network.Layers[0];
         var runs = new List<LayerCycles>();
         var later = new List<LayerCycles>();
+        long work = 0;
         long hiddenNonZeros = 0;
         long hiddenValues = 0;
         foreach (var input in inputs)
@@ -248,8 +252,10 @@ public static class EieLstmBenchmark
             var golden = GoldenModel.Run(network, GoldenModel.QuantizeInput(network, input));
             var states = golden.HiddenStates[0]!;
             runs.Add(CycleModel.Run(network, golden).Layers[0]);
-            later.AddRange(CycleModel.LstmStepColumns(compressed, golden.Input, states).Skip(1)
-                .Select(nonZero => CycleModel.RunLayer(compressed, config.Hardware.Pes, config.Hardware.FifoDepth, nonZero)));
+            var steps = CycleModel.LstmStepColumns(compressed, golden.Input, states)
+                .Select(nonZero => CycleModel.RunLayer(compressed, config.Hardware.Pes, config.Hardware.FifoDepth, nonZero)).ToList();
+            work += steps.Sum(c => (c.Entries + c.Pes - 1) / c.Pes);
+            later.AddRange(steps.Skip(1));
             foreach (var h in states.Take(states.Length - 1))
             {
                 hiddenNonZeros += h.Count(v => v != 0);
@@ -269,7 +275,10 @@ public static class EieLstmBenchmark
             perPe.Max(),
             hiddenValues == 0 ? 1 : (double)hiddenNonZeros / hiddenValues,
             LayerCycles.Sum(runs),
-            later.Count == 0 ? null : LayerCycles.Sum(later));
+            later.Count == 0 ? null : LayerCycles.Sum(later))
+        {
+            WorkCycles = work,
+        };
     }
 
     private static string Cell(double value) => value.ToString("R", CultureInfo.InvariantCulture);
