@@ -327,10 +327,15 @@ public static class EieBenchmark
         return Compressor.Compress(config, data);
     }
 
-    /// <summary>The benchmark table in Markdown, then the LSTM table when LSTM layers ran.</summary>
+    /// <summary>The benchmark table in Markdown, then the LSTM table when LSTM layers ran (the LSTM table alone when only LSTM layers ran).</summary>
     public static string Markdown(EieBenchmarkResult result)
     {
         var md = new StringBuilder();
+        if (result.Rows.Count == 0 && result.LstmRows.Count > 0)
+        {
+            return EieLstmBenchmark.Markdown(result.LstmRows);
+        }
+
         md.Append("| layer | size | weight density | act. density | useful MACs | padding (all) | ideal cycles | work bound (with padding) | model cycles | load eff. | balance eff. (work / cycles) | time @800 MHz (µs) | EIE measured (µs) | EIE theoretical (µs) | EIE theor./meas. | balanced rows: cycles (load eff.) | balanced: balance eff. | balanced: search (s) | weight-only swaps: cycles | held-out inputs: interleaved / weight-only / balanced | load-balanced pruning: cycles (load eff.) |\n");
         md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in result.Rows)
