@@ -175,7 +175,7 @@ public static class EieLstmBenchmark
     /// <param name="peCounts">The PE counts.</param>
     /// <param name="sequences">Random input sequences per row.</param>
     /// <param name="seed">Seed of the weights and inputs.</param>
-    /// <param name="progress">Receives a line per step.</param>
+    /// <param name="progress">Receives a line per row.</param>
     public static IReadOnlyList<EieLstmRow> Run(IEnumerable<EieLstmLayer> layers, IReadOnlyList<int> peCounts, int sequences = Sequences, int seed = 1, Action<string>? progress = null)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(sequences);
