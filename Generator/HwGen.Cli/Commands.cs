@@ -216,11 +216,11 @@ internal static class Commands
 
     public static Command Bench(TextWriter stdout, TextWriter stderr)
     {
-        var output = new Option<string>("--output", "-o") { Description = "Folder for eie.md, eie.csv and the figures.", DefaultValueFactory = _ => "out/bench-eie" };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for eie.md, eie.csv, eie_lstm.csv and the figures.", DefaultValueFactory = _ => "out/bench-eie" };
         var json = JsonOption();
         var alex8 = new Option<string>("--alex8") { Description = "Config of the real alex8 layer to add to the table.", DefaultValueFactory = _ => "examples/alex8.yaml" };
         var noFigures = new Option<bool>("--no-figures") { Description = "Only the table, without the FIFO-depth and PE-count sweeps." };
-        var eie = new Command("eie", "EIE's benchmark layers (ISCA 2016) on 64 PEs, FIFO 8, with the paper's design-space figures.") { output, json, alex8, noFigures };
+        var eie = new Command("eie", "EIE's benchmark layers (ISCA 2016) on 64 PEs, FIFO 8, with the paper's design-space figures, and ESE-style LSTM layers at 32 and 64 PEs.") { output, json, alex8, noFigures };
         eie.SetAction(parse => Cli.Guard(stderr, () =>
         {
             OutputWriter.CheckName(parse.GetValue(output)!);

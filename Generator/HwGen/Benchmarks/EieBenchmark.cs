@@ -81,15 +81,17 @@ public sealed record EieRow(
 
 /// <summary><c>hwgen bench eie --json</c>: the benchmark table and the files written.</summary>
 /// <param name="Layers">One row per layer.</param>
+/// <param name="LstmLayers">The LSTM table: one row per LSTM layer, PE count and pruning method.</param>
 /// <param name="Seconds">Seconds the benchmark took.</param>
-/// <param name="Files">The files written (eie.md, eie.csv, the figures).</param>
-public sealed record EieBenchmarkJson(IReadOnlyList<EieRowJson> Layers, double Seconds, IReadOnlyList<string> Files)
+/// <param name="Files">The files written (eie.md, eie.csv, eie_lstm.csv, the figures).</param>
+public sealed record EieBenchmarkJson(IReadOnlyList<EieRowJson> Layers, IReadOnlyList<EieLstmRowJson> LstmLayers, double Seconds, IReadOnlyList<string> Files)
 {
     public static EieBenchmarkJson From(EieBenchmarkResult result, IReadOnlyList<string> files) => new(
         [.. result.Rows.Select(r => new EieRowJson(
             r.Name, r.Rows, r.Cols, r.WeightDensity, r.ActivationDensity, r.UsefulMacs, r.Padding, r.EntriesProcessed, r.IdealCycles, r.WorkCycles,
             r.Cycles, r.BalanceEfficiency, r.LoadEfficiency, r.TimeUs, r.EieMeasuredUs, r.EieTheoreticalUs, r.EieEfficiency, r.BalancedCycles,
             r.LoadBalancedCycles, r.BalancedWorkCycles, r.BalancedBalanceEfficiency, r.BalancedSeconds, r.HeldOutCycles, r.HeldOutBalancedCycles, r.WeightOnlyCycles, r.HeldOutWeightOnlyCycles))],
+        [.. result.LstmRows.Select(EieLstmRowJson.From)],
         result.Seconds,
         files);
 }
@@ -154,13 +156,18 @@ public sealed record EieBenchmarkResult(
     IReadOnlyList<EieRow> Rows,
     IReadOnlyList<(string Layer, int FifoDepth, double LoadEfficiency)> FifoSweep,
     IReadOnlyList<(string Layer, int Pes, long Cycles, double Speedup, double RealWorkFraction)> PeSweep,
-    double Seconds);
+    double Seconds)
+{
+    /// <summary>The LSTM table (<see cref="EieLstmBenchmark"/>); empty when no LSTM layer ran.</summary>
+    public IReadOnlyList<EieLstmRow> LstmRows { get; init; } = [];
+}
 
 /// <summary>
 /// Reproduces EIE's benchmark with the cycle model: the paper's nine layers (synthetic weights and
 /// inputs of the published shapes and densities, fixed seed) and the real alex8 layer on 64 PEs,
 /// FIFO depth 8, 4-bit codes and indices; plus the paper's design-space figures (load efficiency
-/// vs FIFO depth, speedup vs PE count, real work / total work vs PE count).
+/// vs FIFO depth, speedup vs PE count, real work / total work vs PE count); and a second table
+/// of ESE-style LSTM layers at 32 and 64 PEs (<see cref="EieLstmBenchmark"/>).
 /// </summary>
 public static class EieBenchmark
 {
@@ -196,7 +203,7 @@ public static class EieBenchmark
     /// <param name="seed">Seed of the synthetic weights and inputs.</param>
     /// <param name="figures">Also run the FIFO-depth and PE-count sweeps.</param>
     /// <param name="progress">Receives a line per step.</param>
-    /// <param name="only">Names of the paper's layers to run (all when null).</param>
+    /// <param name="only">Names of the paper's layers and of the LSTM layers to run (all when null).</param>
     public static EieBenchmarkResult Run(string? alex8Config, int seed = 1, bool figures = true, Action<string>? progress = null, IReadOnlyCollection<string>? only = null)
     {
         progress ??= _ => { };
@@ -283,7 +290,8 @@ public static class EieBenchmark
             }
         }
 
-        return new EieBenchmarkResult(rows, fifo, pes, stopwatch.Elapsed.TotalSeconds);
+        var lstm = EieLstmBenchmark.Run(EieLstmBenchmark.Layers.Where(l => only is null || only.Contains(l.Name)), EieLstmBenchmark.PeCounts, seed: seed, progress: progress);
+        return new EieBenchmarkResult(rows, fifo, pes, stopwatch.Elapsed.TotalSeconds) { LstmRows = lstm };
     }
 
     /// <summary>The config of a synthetic layer with the paper's shape and densities.</summary>
@@ -319,16 +327,26 @@ public static class EieBenchmark
         return Compressor.Compress(config, data);
     }
 
-    /// <summary>The benchmark table in Markdown.</summary>
+    /// <summary>The benchmark table in Markdown, then the LSTM table when LSTM layers ran (the LSTM table alone when only LSTM layers ran).</summary>
     public static string Markdown(EieBenchmarkResult result)
     {
         var md = new StringBuilder();
+        if (result.Rows.Count == 0 && result.LstmRows.Count > 0)
+        {
+            return EieLstmBenchmark.Markdown(result.LstmRows);
+        }
+
         md.Append("| layer | size | weight density | act. density | useful MACs | padding (all) | ideal cycles | work bound (with padding) | model cycles | load eff. | balance eff. (work / cycles) | time @800 MHz (µs) | EIE measured (µs) | EIE theoretical (µs) | EIE theor./meas. | balanced rows: cycles (load eff.) | balanced: balance eff. | balanced: search (s) | weight-only swaps: cycles | held-out inputs: interleaved / weight-only / balanced | load-balanced pruning: cycles (load eff.) |\n");
         md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in result.Rows)
         {
             md.Append(CultureInfo.InvariantCulture,
                 $"| {r.Name} | {r.Cols}×{r.Rows} | {r.WeightDensity:P1} | {r.ActivationDensity:P1} | {r.UsefulMacs:N0} | {r.Padding:N0} | {r.IdealCycles:N0} | {r.WorkCycles:N0} | {r.Cycles:N0} | {r.LoadEfficiency:P1} | {r.BalanceEfficiency:P1} | {r.TimeUs:F2} | {Opt(r.EieMeasuredUs, "F1")} | {Opt(r.EieTheoreticalUs, "F1")} | {Opt(r.EieEfficiency, "P1")} | {r.BalancedCycles:N0} ({r.BalancedEfficiency:P1}) | {r.BalancedBalanceEfficiency:P1} | {r.BalancedSeconds:F1} | {r.WeightOnlyCycles:N0} | {r.HeldOutCycles:N0} / {r.HeldOutWeightOnlyCycles:N0} / {r.HeldOutBalancedCycles:N0} | {(r.LoadBalancedCycles == 0 ? "—" : $"{r.LoadBalancedCycles:N0} ({r.LoadBalancedEfficiency:P1})")} |\n");
+        }
+
+        if (result.LstmRows.Count > 0)
+        {
+            md.Append('\n').Append(EieLstmBenchmark.Markdown(result.LstmRows));
         }
 
         return md.ToString();
@@ -349,7 +367,7 @@ public static class EieBenchmark
             Cell(r.BalancedSeconds), Cell(r.HeldOutCycles), Cell(r.HeldOutBalancedCycles), Cell(r.WeightOnlyCycles), Cell(r.HeldOutWeightOnlyCycles),
         ])]).Write();
 
-    /// <summary>Writes eie.md, eie.csv and the figures (CSV + SVG) into <paramref name="directory"/>.</summary>
+    /// <summary>Writes eie.md, eie.csv, eie_lstm.csv (when LSTM layers ran) and the figures (CSV + SVG) into <paramref name="directory"/>.</summary>
     public static IReadOnlyList<string> Write(EieBenchmarkResult result, string directory)
     {
         Directory.CreateDirectory(directory);
@@ -363,6 +381,11 @@ public static class EieBenchmark
 
         Save("eie.md", Markdown(result));
         Save("eie.csv", Csv(result));
+        if (result.LstmRows.Count > 0)
+        {
+            Save("eie_lstm.csv", EieLstmBenchmark.Csv(result.LstmRows));
+        }
+
         if (result.FifoSweep.Count > 0)
         {
             Save("fifo_depth.csv", new CsvTable(["layer", "fifo_depth", "load_efficiency"],
