@@ -32,8 +32,8 @@ public sealed record EieLstmLayer(string Name, int Features, int Hidden, int Ste
 /// <param name="HiddenDensity">Fraction of non-zero values in h_1 … h_(T−1), the states steps 2 … T broadcast (1 for T = 1).</param>
 /// <param name="Cycles">The cycle model's figures (<see cref="CycleModel.Run(CompressedNetwork, GoldenResult)"/>), summed over every sequence.</param>
 /// <param name="LaterSteps">
-/// The cycle model's figures of steps 2 … T alone (<see cref="CycleModel.LstmStepColumns"/>, one
-/// <see cref="CycleModel.RunLayer"/> per step), summed over every sequence: the steps that broadcast
+/// The cycle model's figures of steps 2 … T alone (<see cref="CycleModel.RunLstmSteps"/>), summed
+/// over every sequence: the steps that broadcast
 /// h_(t−1) as well as x_t; null when T = 1.
 /// </param>
 public sealed record EieLstmRow(
@@ -73,10 +73,13 @@ public sealed record EieLstmRow(
     /// <summary>Work bound / model cycles: the load balance alone (padding not counted as a loss).</summary>
     public double BalanceEfficiency => (double)WorkCycles / Cycles.Cycles;
 
-    /// <summary>The writeback phase of one step: 4U + 8 cycles (U = ceil(H / N)).</summary>
-    public long WritebackCyclesPerStep => Cycles.WritebackCycles / Cycles.Steps;
+    /// <summary>
+    /// The writeback phase of one step: 4U + 8 cycles (U = ceil(H / N)); it runs behind the next
+    /// step's compute phase, so only the last step's adds cycles.
+    /// </summary>
+    public long WritebackCyclesPerStep { get; init; }
 
-    /// <summary>Writeback cycles / model cycles: the share of a step the element-wise unit's writeback takes.</summary>
+    /// <summary>Writeback cycles that add to the total (the last step's of each sequence) / model cycles.</summary>
     public double WritebackShare => (double)Cycles.WritebackCycles / Cycles.Cycles;
 }
 
@@ -214,7 +217,7 @@ public static class EieLstmBenchmark
     public static string Markdown(IReadOnlyList<EieLstmRow> rows)
     {
         var md = new StringBuilder();
-        md.Append("| layer | F, H, T | PEs | pruning | weight density | entries (with padding) | weights per PE (min–max) | h density | cycles per step | ideal per step | load eff. | work per step (entries / N) | balance eff. (work / cycles) | steps 2…T: cycles per step (load eff.) | writeback per step (4U + 8) | writeback share |\n");
+        md.Append("| layer | F, H, T | PEs | pruning | weight density | entries (with padding) | weights per PE (min–max) | h density | cycles per step | ideal per step | load eff. | work per step (entries / N) | balance eff. (work / cycles) | steps 2…T: cycles per step (load eff.) | writeback per step (4U + 8, behind the next step) | writeback share (last steps) |\n");
         md.Append("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in rows)
         {
@@ -252,8 +255,7 @@ public static class EieLstmBenchmark
             var golden = GoldenModel.Run(network, GoldenModel.QuantizeInput(network, input));
             var states = golden.HiddenStates[0]!;
             runs.Add(CycleModel.Run(network, golden).Layers[0]);
-            var steps = CycleModel.LstmStepColumns(compressed, golden.Input, states)
-                .Select(nonZero => CycleModel.RunLayer(compressed, config.Hardware.Pes, config.Hardware.FifoDepth, nonZero)).ToList();
+            var steps = CycleModel.RunLstmSteps(compressed, config.Hardware.Pes, config.Hardware.FifoDepth, golden.Input, states);
             work += steps.Sum(c => (c.Entries + c.Pes - 1) / c.Pes);
             later.AddRange(steps.Skip(1));
             foreach (var h in states.Take(states.Length - 1))
@@ -278,6 +280,7 @@ public static class EieLstmBenchmark
             later.Count == 0 ? null : LayerCycles.Sum(later))
         {
             WorkCycles = work,
+            WritebackCyclesPerStep = CycleModel.WritebackCycles(compressed, config.Hardware.Pes),
         };
     }
 

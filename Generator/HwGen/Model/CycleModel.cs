@@ -99,14 +99,22 @@ public static class CycleModel
     /// <param name="fifoDepth">Activation queue depth.</param>
     /// <param name="input">The layer's input x_1 … x_T in original order (T × F, step-major).</param>
     /// <param name="hiddenStates">h_1 … h_T in original unit order (the golden model's).</param>
-    public static LayerCycles RunLstm(CompressedLayer layer, int pes, int fifoDepth, long[] input, IReadOnlyList<long[]> hiddenStates)
+    public static LayerCycles RunLstm(CompressedLayer layer, int pes, int fifoDepth, long[] input, IReadOnlyList<long[]> hiddenStates) =>
+        LayerCycles.Sum(RunLstmSteps(layer, pes, fifoDepth, input, hiddenStates));
+
+    /// <summary>
+    /// <see cref="RunLstm"/>'s steps one by one: each step's compute phase (held before its first
+    /// state group, from the second step on, see <see cref="LstmOverlap"/>) and, for the last step
+    /// only, the writeback that adds cycles of its own.
+    /// </summary>
+    public static IReadOnlyList<LayerCycles> RunLstmSteps(CompressedLayer layer, int pes, int fifoDepth, long[] input, IReadOnlyList<long[]> hiddenStates)
     {
         var table = ColumnTables.GetValue(layer, l => WorkTable.For(l, pes));
         var steps = LstmStepColumns(layer, input, hiddenStates);
         var (holdGroup, holdUntil, writeback) = LstmOverlap(layer, pes);
-        return LayerCycles.Sum([.. steps.Select((nonZero, t) =>
+        return [.. steps.Select((nonZero, t) =>
             Run(table, layer.Name, layer.HwRows, fifoDepth, nonZero, holdGroup: t > 0 ? holdGroup : -1, holdUntil: holdUntil)
-                with { WritebackCycles = t == steps.Length - 1 ? writeback : 0 })]);
+                with { WritebackCycles = t == steps.Length - 1 ? writeback : 0 })];
     }
 
     /// <summary>
