@@ -65,7 +65,7 @@ public static class ResourceModel
 
     /// <summary>
     /// LUT4s per PE of an LSTM design beyond its counted terms (fitted to the 6 designs of
-    /// Generator/HwGen/Sweep/Calibration/lstm/, with the coefficients above held): what the counts miss
+    /// Generator/HwGen/Sweep/Calibration/lstm/lstm.yaml, with the coefficients above held): what the counts miss
     /// of the element-wise unit, and of the output stage's table, which computes sigmoid and tanh
     /// row by row there rather than one function per layer.
     /// </summary>
