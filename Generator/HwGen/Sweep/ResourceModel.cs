@@ -242,6 +242,7 @@ public static class ResourceModel
 
         return new ResourceTerms(mux, arithmetic, bramPort, registers, n, brams, dspsPerPe * n, sprams, memories);
     }
+
     /// <summary>
     /// The element-wise unit of one PE (Rtl/hwgen_pe.sv, gen_lstm) and the sequencer's step loop
     /// (Rtl/hwgen_core.sv), counted from the RTL like the rest of the model.
@@ -281,8 +282,8 @@ public static class ResourceModel
         }
 
         // The cell sum (two adders), c_t's saturation (two compares and the select), h's rounding
-        // add and saturation, the c_0 = 0 select, and the rest of the second hwgen_act_fn (as the
-        // output stage's table is counted).
+        // add and saturation, the c_0 = 0 select, the rest of the second hwgen_act_fn (as the
+        // output stage's table is counted), and the fitted remainder (LutsPerLstmUnit).
         arithmetic += (2.0 * sumBits) + (2.0 * satBits) + a + hBits + (2.0 * hBits) + a + c
             + ((LutsPerActivationFunction + LutsPerLstmUnit) / LutsPerArithmeticBit);
 
