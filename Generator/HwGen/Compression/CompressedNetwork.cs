@@ -31,22 +31,8 @@ public sealed record CompressedNetwork
     /// <summary>Positions of the hardware's output buffer: the length of the last layer's <see cref="CompressedLayer.HwOutToOut"/>.</summary>
     public int HwOutputSize => Layers[^1].HwOutToOut.Length;
 
-    /// <summary>The first LSTM layer, or null: the RTL does not run LSTM layers yet.</summary>
+    /// <summary>The first LSTM layer, or null.</summary>
     public CompressedLayer? FirstLstm => Layers.FirstOrDefault(l => l.Lstm is not null);
-
-    /// <summary>
-    /// Throws <see cref="NotSupportedException"/> naming the first LSTM layer, if there is one: what
-    /// needs the RTL (generate, simulate, synth, sweeps) calls this first.
-    /// </summary>
-    /// <param name="what">What cannot run them, e.g. "the RTL generator".</param>
-    public void ThrowIfLstm(string what)
-    {
-        if (FirstLstm is { } layer)
-        {
-            throw new NotSupportedException(
-                $"layer '{layer.Name}': lstm layers are not yet supported by {what}; `hwgen estimate` reports their accuracy, compression statistics, memory size and cycles");
-        }
-    }
 
     /// <summary>
     /// Whether some layer's activation is tanh or sigmoid, or some layer is an LSTM layer (its gates

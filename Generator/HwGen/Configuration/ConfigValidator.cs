@@ -26,28 +26,6 @@ public static class ConfigValidator
         }
     }
 
-    /// <summary>
-    /// Refuses a config with an LSTM layer for what needs the RTL or the cycle model, which do not
-    /// run LSTM layers yet: a <see cref="ConfigException"/> at the first one's <c>kind</c> (file and line).
-    /// </summary>
-    /// <param name="config">The config.</param>
-    /// <param name="command">What was asked, for the message, e.g. <c>hwgen generate</c>.</param>
-    public static void ThrowIfLstm(HwGenConfig config, string command)
-    {
-        int index = config.Layers.ToList().FindIndex(l => l.Kind == LayerKind.Lstm);
-        if (index < 0)
-        {
-            return;
-        }
-
-        string key = $"layers[{index}].kind";
-        var at = config.Locations.Find(key);
-        throw new ConfigException(new ConfigError(
-            config.SourceFile, at.Line, at.Column, key,
-            $"layer '{config.Layers[index].Name}' is an lstm layer: lstm layers are not yet supported by the RTL generator/cycle model, which {command} needs; " +
-            "`hwgen estimate` reports their accuracy, compression statistics and memory size"));
-    }
-
     /// <summary>Whether <paramref name="name"/> is a valid design or layer name (<see cref="ConfigNames.IsName"/>).</summary>
     public static bool IsValidName(string name) => ConfigNames.IsName(name);
 

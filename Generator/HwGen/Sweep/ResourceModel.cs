@@ -43,7 +43,7 @@ public sealed record ResourceTerms(
 public static class ResourceModel
 {
     /// <summary>Changes whenever the model or its coefficients change (part of a sweep point's identity).</summary>
-    public const string Version = "ice40-6";
+    public const string Version = "ice40-7";
 
     // The coefficients below were fitted to the 21 designs of Generator/HwGen/Sweep/Calibration/
     // (HwGen.Bench resource-fit; yosys 0.23, synth_ice40 -dsp). docs/sweeps.md gives the error.
@@ -62,6 +62,14 @@ public static class ResourceModel
 
     /// <summary>LUT4s of one PE's tanh/sigmoid output stage beside its table and multiply, measured with yosys (16-16-10, 2 PEs, A = 16, Fa = 8: 2,784 against 2,522 with ReLU).</summary>
     public const double LutsPerActivationFunction = 131;
+
+    /// <summary>
+    /// LUT4s per PE of an LSTM design beyond its counted terms (fitted to the 6 designs of
+    /// Generator/HwGen/Sweep/Calibration/lstm/lstm.yaml, with the coefficients above held): what the counts miss
+    /// of the element-wise unit, and of the output stage's table, which computes sigmoid and tanh
+    /// row by row there rather than one function per layer.
+    /// </summary>
+    public const double LutsPerLstmUnit = 106;
 
     /// <summary>The estimate for a design.</summary>
     public static Ice40Resources Estimate(HardwareLayout layout)
@@ -184,6 +192,19 @@ public static class ResourceModel
             arithmetic += LutsPerActivationFunction / LutsPerArithmeticBit;
         }
 
+        // LSTM layers: each PE's element-wise unit (hwgen_pe's gen_lstm). Its cell memory and its
+        // second table ROM are among the memories above; here its three multipliers, its registers
+        // and its arithmetic, and the sequencer's step loop.
+        long sharedLstm = 0;
+        if (layout.HasLstm)
+        {
+            var lstm = Lstm(layout);
+            dspsPerPe += lstm.Dsps;
+            arithmetic += lstm.ArithmeticBits;
+            registers += lstm.RegisterBits;
+            sharedLstm = lstm.SharedRegisterBits;
+        }
+
         // The whole array; then what the PEs share and the core: the pending pointer read, the clear
         // and writeback-pipeline registers (driven alike in every PE, so yosys keeps one), the
         // codebook, the broadcast and output selects, the LNZD, the scanner and the sequencer.
@@ -198,14 +219,22 @@ public static class ResourceModel
         mux += (double)cbCopy * w * (layers - 1);
         // The scanner's group counters and pointer indices (GroupBits, PtrIndexBits in hwgen_core)
         // and the host word counter (IoCountBits).
-        int groupBits = Clog2(layout.ActDepth + 1);
+        int groupBits = Clog2(((layout.HasLstm ? 2 : 1) * layout.ActDepth) + 1);
         int ptrIndex = ptrAddr + 1;
         int ioCount = Clog2(Math.Max(layout.Network.HwInputSize, layout.Network.HwOutputSize) + 1);
         arithmetic += cbEntries + (n * ((a / 3.0) + 6)) + 32 + ioCount + (2 * groupBits) + (4 * ptrIndex);
+        if (layout.HasLstm)
+        {
+            // The step loop: the step's increment and compare, the word bases' adds, the writeback's
+            // unit address and the h_0 compare of the scanner.
+            arithmetic += (2.0 * 16) + (5.0 * actAddr) + groupBits;
+        }
+
         registers += (2 + a) + (1 + accAddr) + (3 * (1 + actAddr))                // shared by the PEs (pointer read, clear, writeback pipeline)
             + ((long)(cbEntries + cbCopy) * w)                                      // codebook and the current layer's copy
             + (2 * groupBits) + (2 * ptrIndex) + 3 + n                              // scanner
-            + 2 + layerRegister + 1 + Clog2(layout.AccDepth + 5) + 1 + 32 + peRegister + actAddr + ioCount + 1; // sequencer
+            + 2 + layerRegister + 1 + Clog2(layout.AccDepth + (layout.HasLstm ? 10 : 5)) + 1 + 32 + peRegister + actAddr + ioCount + 1 // sequencer
+            + sharedLstm;
         if (!layout.LinearWeights)
         {
             memories.Add(new MemoryMapping("codebook", w, cbEntries, 0));
@@ -213,6 +242,64 @@ public static class ResourceModel
 
         return new ResourceTerms(mux, arithmetic, bramPort, registers, n, brams, dspsPerPe * n, sprams, memories);
     }
+
+    /// <summary>
+    /// The element-wise unit of one PE (Rtl/hwgen_pe.sv, gen_lstm) and the sequencer's step loop
+    /// (Rtl/hwgen_core.sv), counted from the RTL like the rest of the model.
+    /// </summary>
+    /// <returns>
+    /// Per PE: MAC16s, bits of arithmetic and flip-flops; once: the flip-flops every PE drives alike
+    /// (yosys keeps one) and the sequencer's.
+    /// </returns>
+    internal static (long Dsps, double ArithmeticBits, long RegisterBits, long SharedRegisterBits) Lstm(HardwareLayout layout)
+    {
+        int a = layout.ActivationBits;
+        int c = layout.CellBits;
+        int accAddr = AddrBits(layout.AccDepth);
+        int actAddr = Clog2(2 * layout.ActDepth);
+        int cellAddr = AddrBits(layout.CellDepth);
+        int fcBits = a + c;                                   // f · c_(t−1)
+        int sumBits = Math.Max(fcBits, 2 * a) + 1;            // f · c_(t−1) + i · g + rounding
+        int satBits = Math.Max(c, a);                         // c_t saturated to A bits for the table
+        int hBits = (2 * a) + 1;                              // o · tanh(c_t) + rounding
+        var table = ActivationTable.For(layout.Network.Format.ActivationFrac);
+        int positionBits = Math.Max(0, layout.Network.Format.ActivationFrac - table.SegmentBits);
+
+        // The three products f · c_(t−1) (A × C), i · g and o · tanh(c_t) (A × A), then tanh(c_t)'s
+        // interpolation multiply, each a MAC16 (or several) by the rule of the PE's product.
+        long dsps = 0;
+        double arithmetic = 0;
+        foreach (var (x, y) in new[] { (a, c), (a, a), (a, a), (table.DeltaBits, positionBits) })
+        {
+            if (y == 0)
+            {
+                continue;
+            }
+
+            long macs = x + y < 11 ? 0 : (long)Ceil(x, 16) * Ceil(y, 16);
+            dsps += macs;
+            arithmetic += macs == 0 ? (double)x * y : macs > 1 ? (double)(x + y) * (macs - 1) : 0;
+        }
+
+        // The cell sum (two adders), c_t's saturation (two compares and the select), h's rounding
+        // add and saturation, the c_0 = 0 select, the rest of the second hwgen_act_fn (as the
+        // output stage's table is counted), and the fitted remainder (LutsPerLstmUnit).
+        arithmetic += (2.0 * sumBits) + (2.0 * satBits) + a + hBits + (2.0 * hBits) + a + c
+            + ((LutsPerActivationFunction + LutsPerLstmUnit) / LutsPerArithmeticBit);
+
+        // Per PE: i, f, g, o, tanh(c_t) and h_t; c_(t−1) and c_t; the products; the second table's
+        // input and position registers.
+        long registers = (6L * a) + (2L * c) + fcBits + (2L * 2 * a) + a + positionBits;
+
+        // Driven alike in every PE (from the core's writeback row and address): the rows of the
+        // output-stage registers, the addresses of o, the product and h, the cell write address,
+        // six valid flags and the second table's function. The sequencer: the step counter (16
+        // bits) and the x_t, h_t and h_(t−1) word bases.
+        long shared = (3L * accAddr) + (3L * actAddr) + cellAddr + 6 + 1
+            + 16 + (3L * actAddr);
+        return (dsps, arithmetic, registers, shared);
+    }
+
     private static int AddrBits(int depth) => depth > 1 ? Clog2(depth) : 1;
 
     private static int Clog2(int value)

@@ -63,7 +63,7 @@ public sealed class SweepEvaluator
         var cycles = new List<CycleReport>(shared.Quantized.Count);
         for (var v = 0; v < shared.Quantized.Count; v++)
         {
-            cycles.Add(CycleModel.Run(network, shared.Quantized[v], shared.Golden[v]));
+            cycles.Add(CycleModel.Run(network, shared.Quantized[v], shared.Golden[v], shared.HiddenStates?[v]));
         }
 
         var design = new Design(config, shared.Data, network);
@@ -207,11 +207,25 @@ public sealed class SweepEvaluator
         var format = network.Format;
         var quantized = loaded.Vectors.Select(v => GoldenModel.QuantizeInput(format, v)).ToList();
         // The fast evaluator (bit-exact with the golden model, tested so) on one thread: the sweep runs
-        // its points in parallel already.
-        var evaluation = new FastEvaluator(network).Run(quantized, allLayers: true, maxThreads: 1);
-        var golden = Enumerable.Range(0, quantized.Count)
-            .Select(v => (IReadOnlyList<long[]>)[.. evaluation.LayerOutputs.Select(layer => layer[v])])
-            .ToList();
+        // its points in parallel already. With LSTM layers, the golden model itself: the cycle model
+        // needs every step's hidden state (which units of h_(t−1) each step broadcasts), which only
+        // it keeps.
+        List<IReadOnlyList<long[]>> golden;
+        IReadOnlyList<IReadOnlyList<long[][]?>>? hiddenStates = null;
+        if (network.FirstLstm is null)
+        {
+            var evaluation = new FastEvaluator(network).Run(quantized, allLayers: true, maxThreads: 1);
+            golden = Enumerable.Range(0, quantized.Count)
+                .Select(v => (IReadOnlyList<long[]>)[.. evaluation.LayerOutputs.Select(layer => layer[v])])
+                .ToList();
+        }
+        else
+        {
+            var results = quantized.Select(q => GoldenModel.Run(network, q)).ToList();
+            golden = [.. results.Select(r => r.LayerOutputs)];
+            hiddenStates = [.. results.Select(r => r.HiddenStates)];
+        }
+
         var dataset = Dataset.FromVectors("sweep vectors", loaded.Vectors, network.InputSize);
 
         // Accuracy of the fixed-point network against the float reference: the dense network where its
@@ -243,7 +257,7 @@ public sealed class SweepEvaluator
         // (cheap without k-means, and the same weights, as the compression key holds what pruning depends on).
         var precompressed = network.Spec.LinearWeights ? loaded.Data : new NetworkData
         {
-            Layers = [.. network.Layers.Select(l => new LayerData { Name = l.Name, Rows = l.Rows, Cols = l.Cols, Codes = l.Codes, Codebook = l.Codebook, Bias = l.Bias })],
+            Layers = [.. network.Layers.Select(l => new LayerData { Name = l.Name, Rows = l.Rows, Cols = l.Cols, Codes = l.Codes, Codebook = l.Codebook, Bias = l.Bias, Lstm = l.Lstm })],
             Inputs = loaded.Data.Inputs,
         };
         return new CompressedBase(
@@ -255,6 +269,7 @@ public sealed class SweepEvaluator
             RelativeError: referenceMagnitude == 0 ? 0 : error.MeanAbsError / referenceMagnitude,
             Reference: dense ? "dense" : "shared")
         {
+            HiddenStates = hiddenStates,
             Top1 = loaded.Labels is { } labels
                 ? (double)golden.Where((g, v) => FastEvaluator.Argmax(g[^1]) == labels[v]).Count() / golden.Count
                 : null,
@@ -341,6 +356,12 @@ public sealed record CompressedBase(
 {
     /// <summary>Top-1 of the fixed-point network against the test set's labels; null without a labelled test set.</summary>
     public double? Top1 { get; init; }
+
+    /// <summary>
+    /// Per vector, per layer, an LSTM layer's hidden states h_1 … h_T (<see cref="GoldenResult.HiddenStates"/>)
+    /// for the cycle model; null when the network has no LSTM layer.
+    /// </summary>
+    public IReadOnlyList<IReadOnlyList<long[][]?>>? HiddenStates { get; init; }
 }
 
 /// <summary>

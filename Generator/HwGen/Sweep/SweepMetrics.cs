@@ -59,7 +59,7 @@ public static class SweepMetrics
         new("pruning", MetricKind.Text, ConfigGroup, "", "compression.pruning: magnitude or load_balanced"),
         new("weight_encoding", MetricKind.Text, ConfigGroup, "", "compression.weights: codebook or linear"),
 
-        new("weights", MetricKind.Number, CompressionGroup, "", "weights of the dense network (Σ rows × cols)"),
+        new("weights", MetricKind.Number, CompressionGroup, "", "weights of the dense network (Σ rows × cols; an LSTM layer's gate matrix is 4H × (F + H))"),
         new("nonzeros", MetricKind.Number, CompressionGroup, "", "non-zero weights kept by pruning"),
         new("density", MetricKind.Number, CompressionGroup, "", "nonzeros / weights"),
         new("padding", MetricKind.Number, CompressionGroup, "entries", "padding entries the relative index needed (gaps wider than 2^Z − 1)", MetricGoal.Lower),
@@ -81,11 +81,11 @@ public static class SweepMetrics
         new("loss_tails", MetricKind.Number, CyclesGroup, "cycles", "idle PE-cycles / N of PEs done with a layer while the last PE finishes, Σ over layers, mean", MetricGoal.Lower),
         new("loss_scan", MetricKind.Number, CyclesGroup, "cycles", "idle PE-cycles / N of PEs waiting for the scanner's next column (broadcast-bound), Σ over layers, mean", MetricGoal.Lower),
         new("switch_cycles", MetricKind.Number, CyclesGroup, "cycles", "compute cycles outside the issue window (scanner start, pointer read, pipeline drain), Σ over layers, mean", MetricGoal.Lower),
-        new("writeback_cycles", MetricKind.Number, CyclesGroup, "cycles", "writeback phases: Σ over layers of LocalRows + 2", MetricGoal.Lower),
+        new("writeback_cycles", MetricKind.Number, CyclesGroup, "cycles", "writeback phases: Σ over layers of LocalRows + 2 (an LSTM layer: 4·U + 8 per step)", MetricGoal.Lower),
         new("useful_macs", MetricKind.Number, CyclesGroup, "", "non-zero weight × non-zero activation products, mean over the vectors"),
         new("gops", MetricKind.Number, CyclesGroup, "GOP/s", "2 × useful_macs / latency: effective sparse throughput", MetricGoal.Higher),
 
-        new("memory_bits_per_pe", MetricKind.Number, MemoryGroup, "bits", "pointer banks, sparse-matrix lines, biases, accumulators and activation banks of one PE", MetricGoal.Lower),
+        new("memory_bits_per_pe", MetricKind.Number, MemoryGroup, "bits", "pointer banks, sparse-matrix lines, biases, accumulators and activation banks of one PE (and the cell memory with LSTM layers)", MetricGoal.Lower),
         new("memory_bits_total", MetricKind.Number, MemoryGroup, "bits", "memory_bits_per_pe × N + the codebook (none with linear weights)", MetricGoal.Lower),
         new("spmat_lines", MetricKind.Number, MemoryGroup, "words", "depth of each PE's sparse-matrix memory (the fullest PE's entries / line_entries)", MetricGoal.Lower),
         new("entries_max_pe", MetricKind.Number, MemoryGroup, "entries", "entries of the fullest PE (all layers)", MetricGoal.Lower),

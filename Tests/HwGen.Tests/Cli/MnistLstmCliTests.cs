@@ -70,6 +70,58 @@ public class MnistLstmCliTests
     }
 
     /// <summary>
+    /// A sweep over the example (examples/mnist-lstm/sweep.yaml's axes, fewer points and sequences):
+    /// it runs, and its figures make sense — top-1 on real sequences near the example's, fewer cycles
+    /// on more PEs, linear 16-bit weights costing more memory than 4-bit codes.
+    /// </summary>
+    [Fact]
+    public void A_sweep_over_the_lstm_example_runs_and_gives_sensible_figures()
+    {
+        using var folder = new TempFolder();
+        string sweep = folder.Write("sweep.yaml", $$"""
+            name: mnist lstm, codebook against linear
+            base: '{{Path.Combine(ExampleDir, "mnist-lstm-import.yaml")}}'
+            vectors: 40
+            axes:
+              compression.weights: [codebook, linear]
+              hardware.pes: [4, 8]
+            metrics: [weight_encoding, memory_bits_total, luts, dsps, brams, cycles, load_efficiency, top1, accuracy]
+            """);
+
+        var (exit, _, errors) = Run("sweep", sweep, "-o", folder.File("out"));
+
+        exit.ShouldBe(CommandLine.Success, errors);
+        var lines = File.ReadAllLines(folder.File("out/results.csv"));
+        var header = lines[0].Split(',');
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        string Text(string[] row, string column) => row[Array.IndexOf(header, column)];
+        double Number(string[] row, string column) => double.Parse(Text(row, column), System.Globalization.CultureInfo.InvariantCulture);
+        string[] Point(string weights, string pes) => rows.Single(r => Text(r, "compression.weights") == weights && Text(r, "hardware.pes") == pes);
+
+        rows.Count.ShouldBe(4);
+        foreach (var row in rows)
+        {
+            Text(row, "status").ShouldBe("ok");
+            Number(row, "top1").ShouldBeGreaterThanOrEqualTo(0.9, "the example's fixed-point top-1 is 97.4 % on 2,000 sequences");
+            Number(row, "accuracy").ShouldBeGreaterThanOrEqualTo(0.9);
+            Number(row, "load_efficiency").ShouldBeInRange(0.5, 1);
+            // The PE's product, its table's interpolation, the element-wise unit's three products and its table's interpolation.
+            Number(row, "dsps").ShouldBe(6 * Number(row, "hardware.pes"));
+        }
+
+        foreach (string weights in new[] { "codebook", "linear" })
+        {
+            // 28 steps of ~1,300 cycles on 4 PEs (README.md); twice the PEs, not quite half the cycles.
+            Number(Point(weights, "4"), "cycles").ShouldBeInRange(30_000, 40_000);
+            Number(Point(weights, "8"), "cycles").ShouldBeInRange(Number(Point(weights, "4"), "cycles") / 2, Number(Point(weights, "4"), "cycles") * 0.7);
+            Number(Point(weights, "8"), "luts").ShouldBeGreaterThan(Number(Point(weights, "4"), "luts"));
+        }
+
+        // W = 16: a linear entry is 16 + 4 bits, a codebook entry 4 + 4.
+        Number(Point("linear", "4"), "memory_bits_total").ShouldBeGreaterThan(Number(Point("codebook", "4"), "memory_bits_total"));
+    }
+
+    /// <summary>
     /// The example on the engine: the generated RTL in Verilator on real test sequences, bit-exact
     /// (every step's h_t and the outputs) and cycle-exact, and the RTL's top-1 on them.
     /// </summary>

@@ -131,25 +131,6 @@ public class LstmConfigTests
         error.Line.ShouldBeGreaterThan(0);
         error.Message.ShouldContain(message);
     }
-
-    [Fact]
-    public void Commands_that_need_the_rtl_refuse_an_lstm_layer_at_its_kind()
-    {
-        using var folder = new TempFolder();
-        string path = folder.Write("lstm.yaml", """
-            input: {size: 4, steps: 3}
-            layers:
-              - {name: head_in, kind: lstm, hidden: 4}
-              - {name: head, outputs: 2}
-            """);
-        var config = ConfigLoader.Load(path);
-
-        var exception = Should.Throw<ConfigException>(() => ConfigValidator.ThrowIfLstm(config, "hwgen generate"));
-
-        var error = exception.Errors.Single();
-        (error.File, error.Line, error.Key).ShouldBe((path, 3, "layers[0].kind"));
-        error.Message.ShouldContain("layer 'head_in' is an lstm layer: lstm layers are not yet supported by the RTL generator/cycle model, which hwgen generate needs");
-    }
 }
 
 /// <summary>LSTM layers' data: gate matrices from .npz, sequence inputs, ONNX layers of the wrong kind.</summary>

@@ -12,6 +12,8 @@ public class ResourceModelTests(ITestOutputHelper output)
 {
     private static string CalibrationDir => Path.Combine(TestData.RepoRoot, "Generator", "HwGen", "Sweep", "Calibration");
 
+    private static string LstmCalibrationDir => Path.Combine(CalibrationDir, "lstm");
+
     [Fact]
     public void The_model_matches_the_stored_yosys_results_of_the_calibration_designs_within_the_documented_error()
     {
@@ -32,6 +34,44 @@ public class ResourceModelTests(ITestOutputHelper output)
         errors["ffs"].MaxAbsPercent.ShouldBeLessThanOrEqualTo(FfMaxPercent);
         errors["luts"].MeanAbsPercent.ShouldBeLessThanOrEqualTo(LutMeanPercent);
         errors["luts"].MaxAbsPercent.ShouldBeLessThanOrEqualTo(LutMaxPercent);
+    }
+
+    [Fact]
+    public void The_lstm_terms_match_the_stored_yosys_results_of_the_lstm_calibration_designs_within_the_documented_error()
+    {
+        var points = ResourceCalibration.Load(LstmCalibrationDir);
+        points.Count.ShouldBe(8, "the LSTM calibration CSVs (6 small designs, the MNIST LSTM twice) are in Generator/HwGen/Sweep/Calibration/lstm");
+        points.ShouldAllBe(p => p.Layout.HasLstm);
+
+        var errors = ResourceCalibration.Errors(points).ToDictionary(e => e.Resource);
+
+        foreach (var error in errors.Values)
+        {
+            output.WriteLine($"{error.Resource}: mean {error.MeanAbsPercent:F1} %, max {error.MaxAbsPercent:F1} %, exact {error.Exact}/{error.Points}");
+        }
+
+        // The bounds docs/sweeps.md states for LSTM designs: the element-wise unit's three MAC16s
+        // (and the second table's), its cell memory and second table ROM exactly.
+        errors["brams"].Exact.ShouldBe(points.Count);
+        errors["dsps"].Exact.ShouldBe(points.Count);
+        errors["ffs"].MeanAbsPercent.ShouldBeLessThanOrEqualTo(LstmFfMeanPercent);
+        errors["ffs"].MaxAbsPercent.ShouldBeLessThanOrEqualTo(LstmFfMaxPercent);
+        errors["luts"].MeanAbsPercent.ShouldBeLessThanOrEqualTo(LstmLutMeanPercent);
+        errors["luts"].MaxAbsPercent.ShouldBeLessThanOrEqualTo(LstmLutMaxPercent);
+    }
+
+    [Fact]
+    [Trait("Category", "Tools")]
+    public void The_stored_lstm_calibration_still_describes_the_rtl_yosys_gives_the_same_cells_for_an_lstm_calibration_design()
+    {
+        var point = ResourceCalibration.Load(LstmCalibrationDir).MinBy(p => p.Yosys.Luts)!;
+        using var dir = new TempFolder("lstm-calibration");
+
+        DesignWriter.Write(dir.Path, new DesignRequest(point.Layout.Network) { CoreSynthesis = true });
+        var cells = Synthesizer.RunCore(dir.Path, TimeSpan.FromMinutes(20)).Ice40Cells!;
+
+        output.WriteLine($"{point.Name} ({point.Values}): stored {point.Yosys}, now {cells}");
+        (cells with { Carries = 0 }).ShouldBe(point.Yosys, point.Name);
     }
 
     [Fact]
@@ -130,4 +170,10 @@ public class ResourceModelTests(ITestOutputHelper output)
     private const double LutMaxPercent = 10.5;
     private const double FfMeanPercent = 1;
     private const double FfMaxPercent = 2.5;
+
+    // The LSTM designs' measured error docs/sweeps.md states, rounded up.
+    private const double LstmLutMeanPercent = 5.5;
+    private const double LstmLutMaxPercent = 9.5;
+    private const double LstmFfMeanPercent = 2;
+    private const double LstmFfMaxPercent = 4.5;
 }

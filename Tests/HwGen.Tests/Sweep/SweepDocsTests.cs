@@ -30,6 +30,7 @@ public class SweepDocsTests
     [InlineData("lenet300.yaml", 343)]
     [InlineData("lenet-up5k.yaml", 6)]
     [InlineData("lenet300-linear.yaml", 10)]
+    [InlineData("../mnist-lstm/sweep.yaml", 16)]
     public void The_example_sweeps_load_with_every_point_valid(string name, int points)
     {
         var definition = SweepDefinition.Load(Path.Combine(TestData.RepoRoot, "examples", "sweeps", name), synth: false);
