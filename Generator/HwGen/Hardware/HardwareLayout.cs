@@ -163,12 +163,12 @@ public sealed class HardwareLayout
     /// <summary>
     /// Memory bits of one PE (every PE's memories have the same shape): both pointer banks, the
     /// sparse-matrix lines, the biases, the accumulators, both activation banks and, with LSTM layers,
-    /// the cell memory.
+    /// the second accumulator bank and the cell memory.
     /// </summary>
     public long MemoryBitsPerPe =>
         ((long)PtrDepth * 2 * PtrWordBits) + ((long)SpmatDepth * LineBits) + ((long)BiasDepth * AccumulatorBits)
         + ((long)AccDepth * AccumulatorBits) + (2L * ActDepth * ActivationBits)
-        + (HasLstm ? (long)CellDepth * CellBits : 0);
+        + (HasLstm ? ((long)CellDepth * CellBits) + ((long)AccDepth * AccumulatorBits) : 0);
 
     /// <summary>Memory bits of the whole array: <see cref="MemoryBitsPerPe"/> × N plus the shared codebook (none with linear weights).</summary>
     public long MemoryBitsTotal => (MemoryBitsPerPe * Pes) + CodebookBits;

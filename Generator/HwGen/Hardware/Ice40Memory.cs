@@ -4,7 +4,7 @@ using HwGen.Configuration;
 namespace HwGen.Hardware;
 
 /// <summary>How one memory of the design maps to iCE40 RAM.</summary>
-/// <param name="Name">ptr_even, ptr_odd, spmat, bias, acc, act, act_table, cell, cell_tanh_table or codebook.</param>
+/// <param name="Name">ptr_even, ptr_odd, spmat, bias, acc, act, act_table, acc_bank1, cell, cell_tanh_table or codebook.</param>
 /// <param name="Width">Bits per word.</param>
 /// <param name="Depth">Words.</param>
 /// <param name="Brams">SB_RAM40_4K cells (4-kbit EBRs) when it goes to block RAM, else 0.</param>
@@ -52,9 +52,11 @@ public static class Ice40Memory
 
         if (layout.HasLstm)
         {
-            // The element-wise unit (hwgen_pe's gen_lstm): its cell memory c_(t-1) per local unit, and
+            // A second accumulator bank (an LSTM step accumulates while the previous step's writeback
+            // reads the other), and the element-wise unit (hwgen_pe's gen_lstm): its cell memory c_(t-1) per local unit, and
             // tanh(c_t) through a second instance of hwgen_act_fn, a second copy of the table's ROM.
             var table = ActivationTable.For(layout.Network.Format.ActivationFrac);
+            memories.Add(Map("acc_bank1", layout.AccumulatorBits, layout.AccDepth));
             memories.Add(Map("cell", layout.CellBits, layout.CellDepth));
             memories.Add(Map("cell_tanh_table", table.WordBits, table.Entries));
         }
