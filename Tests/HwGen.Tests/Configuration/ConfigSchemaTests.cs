@@ -234,9 +234,10 @@ public class ConfigSchemaTests
             Compression = config.Compression with
             {
                 Retrain = retrain,
-                RowAssignment = lstm ? RowAssignmentMethod.Interleaved : config.Compression.RowAssignment,
                 Weights = layerList.Any(l => l.Weights.IsPrecompressed) ? WeightEncoding.Codebook : config.Compression.Weights,
             },
+            // LSTM layers read and write the activation memory in one cycle: not in single-port SPRAM.
+            Hardware = lstm && config.Hardware.ActMemory == MemoryStyle.Ice40Spram ? config.Hardware with { ActMemory = MemoryStyle.Auto } : config.Hardware,
             Quantization = q with { ActivationFrac = Math.Min(q.ActivationFrac, q.ActivationBits - 1) },
             BaseDirectory = folder,
         };

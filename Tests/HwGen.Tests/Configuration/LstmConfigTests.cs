@@ -114,6 +114,7 @@ public class LstmConfigTests
 
     [Theory]
     [InlineData("compression: {retrain: {epochs: 2}}", "compression.retrain.epochs", "prune and retrain it in PyTorch")]
+    [InlineData("hardware: {act_memory: ice40_spram}", "hardware.act_memory", "one port")]
     [InlineData("input: {size: 8, steps: 0}", "input.steps", "1..100000")]
     [InlineData("input: {size: 8, stepz: 2}", "input.stepz", "did you mean 'steps'")]
     public void What_lstm_layers_cannot_do_yet_exits_with_a_clear_message(string extra, string key, string message)
