@@ -950,19 +950,21 @@ module hwgen_pe #(
   logic [ActAddrBits-1:0] act_waddr;
   logic [ActBits-1:0]     act_wdata;
 
-  always_comb begin
-    act_we    = act_we_i;
-    act_waddr = act_waddr_i;
-    act_wdata = act_wdata_i;
-    if (h_we) begin
-      act_we    = 1'b1;
-      act_waddr = h_addr;
-      act_wdata = h_data;
-    end else if (wb_we_q && !(HasLstm && lstm_i)) begin
-      act_we    = 1'b1;
-      act_waddr = wb_addr_q;
-      act_wdata = y_q;
-    end
+  if (HasLstm) begin : gen_act_write_lstm
+    logic wb_we;
+    assign wb_we     = wb_we_q && !lstm_i;
+    assign act_we    = h_we || wb_we || act_we_i;
+    assign act_waddr = h_we ? h_addr : wb_we ? wb_addr_q : act_waddr_i;
+    assign act_wdata = h_we ? h_data : wb_we ? y_q : act_wdata_i;
+  end else begin : gen_act_write
+    // h_we, h_addr and h_data are constant without LSTM layers.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic unused_h;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign unused_h  = h_we ^ (^h_addr) ^ (^h_data);
+    assign act_we    = wb_we_q || act_we_i;
+    assign act_waddr = wb_we_q ? wb_addr_q : act_waddr_i;
+    assign act_wdata = wb_we_q ? y_q : act_wdata_i;
   end
 
   if (ActStyle == 1) begin : gen_act_spram

@@ -1,6 +1,4 @@
-using HwGen.Compression;
 using HwGen.Configuration;
-using HwGen.Emit;
 using HwGen.Simulation;
 using Xunit.Abstractions;
 
@@ -101,22 +99,9 @@ public class CoSimulationTests(ITestOutputHelper output)
         var config = tableActivations ? RandomDesigns.CreateWithTableActivations(seed)
             : linearWeights ? RandomDesigns.CreateWithLinearWeights(seed)
             : RandomDesigns.Create(seed);
-        using var dir = new TempFolder($"cosim-{seed}");
-        string configPath = dir.File("config.yaml");
-        File.WriteAllText(configPath, ConfigYaml.Write(config));
-        output.WriteLine($"seed {seed}: {config.Hardware.Pes} PEs, FIFO {config.Hardware.FifoDepth}, layers "
+        string description = $"{config.Hardware.Pes} PEs, FIFO {config.Hardware.FifoDepth}, layers "
             + string.Join("-", new[] { config.Input.Size }.Concat(config.Layers.Select(l => l.Outputs)))
-            + $", A {config.Quantization.ActivationBits} Fa {config.Quantization.ActivationFrac} W {config.Quantization.WeightBits} {ConfigNames.Snake(config.Compression.Weights)}, activations " + string.Join("-", config.Layers.Select(l => ConfigNames.Snake(l.Activation)))
-            + $", config written to {configPath} (set HWGEN_KEEP_TEST_OUTPUT=1 to keep it)");
-
-        var design = Design.FromConfig(config);
-        var options = new SimulationOptions { Simulator = simulator, LoadThroughPort = loadThroughPort };
-        DesignWriter.Write(dir.File("design"), options.Design(design.Network));
-        var result = Simulator.Run(design.Network, design.Vectors(vectors, seed), dir.File("design"), options);
-
-        output.WriteLine($"cycles {string.Join(",", result.Cycles)}; model {string.Join(",", result.ModelCycles)}; ideal {string.Join(",", result.IdealCycles)}");
-        result.FirstMismatch.ShouldBeNull($"seed {seed}: {result.FirstMismatch}");
-        result.Mismatches.ShouldBe(0, $"seed {seed}");
-        result.Cycles.ShouldBe(result.ModelCycles, $"seed {seed}: RTL cycles vs cycle model");
+            + $", A {config.Quantization.ActivationBits} Fa {config.Quantization.ActivationFrac} W {config.Quantization.WeightBits} {ConfigNames.Snake(config.Compression.Weights)}, activations " + string.Join("-", config.Layers.Select(l => ConfigNames.Snake(l.Activation)));
+        CoSimulationCheck.Run(output, config, description, seed, simulator, vectors, loadThroughPort);
     }
 }

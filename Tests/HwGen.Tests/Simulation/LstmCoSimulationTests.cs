@@ -1,6 +1,5 @@
 using HwGen.Compression;
 using HwGen.Configuration;
-using HwGen.Emit;
 using HwGen.Simulation;
 using Xunit.Abstractions;
 
@@ -66,22 +65,10 @@ public class LstmCoSimulationTests(ITestOutputHelper output)
 
     private void RunAndCheck(HwGenConfig config, int seed, SimulatorKind simulator, int vectors, bool loadThroughPort = false)
     {
-        using var dir = new TempFolder($"lstm-cosim-{seed}");
-        string configPath = dir.File("config.yaml");
-        File.WriteAllText(configPath, ConfigYaml.Write(config));
-        output.WriteLine($"seed {seed}: {config.Hardware.Pes} PEs, FIFO {config.Hardware.FifoDepth}, input {config.Input.Steps} x {config.Input.Size}, layers "
+        string description = $"{config.Hardware.Pes} PEs, FIFO {config.Hardware.FifoDepth}, input {config.Input.Steps} x {config.Input.Size}, layers "
             + string.Join(", ", config.Layers.Select(l => l.Kind == LayerKind.Lstm ? $"lstm {l.Hidden} ({ConfigNames.Snake(l.Output)})" : $"fc {l.Outputs}"))
             + $", A {config.Quantization.ActivationBits} Fa {config.Quantization.ActivationFrac} W {config.Quantization.WeightBits} {ConfigNames.Snake(config.Compression.Weights)}"
-            + $", config written to {configPath} (set HWGEN_KEEP_TEST_OUTPUT=1 to keep it)");
-
-        var design = Design.FromConfig(config);
-        var options = new SimulationOptions { Simulator = simulator, LoadThroughPort = loadThroughPort };
-        DesignWriter.Write(dir.File("design"), options.Design(design.Network));
-        var result = Simulator.Run(design.Network, design.Vectors(vectors, seed), dir.File("design"), options);
-
-        output.WriteLine($"cycles {string.Join(",", result.Cycles)}; model {string.Join(",", result.ModelCycles)}; ideal {string.Join(",", result.IdealCycles)}");
-        result.FirstMismatch.ShouldBeNull($"seed {seed}: {result.FirstMismatch}");
-        result.Mismatches.ShouldBe(0, $"seed {seed}");
-        result.Cycles.ShouldBe(result.ModelCycles, $"seed {seed}: RTL cycles vs cycle model");
+            + $", {ConfigNames.Snake(config.Compression.RowAssignment)} units";
+        CoSimulationCheck.Run(output, config, description, seed, simulator, vectors, loadThroughPort);
     }
 }
