@@ -69,7 +69,7 @@ public static class ResourceModel
     /// of the element-wise unit, and of the output stage's table, which computes sigmoid and tanh
     /// row by row there rather than one function per layer.
     /// </summary>
-    public const double LutsPerLstmUnit = 165;
+    public const double LutsPerLstmUnit = 168;
 
     /// <summary>The estimate for a design.</summary>
     public static Ice40Resources Estimate(HardwareLayout layout)
