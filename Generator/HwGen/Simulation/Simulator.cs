@@ -320,7 +320,7 @@ public static class Simulator
     private static List<long[][]> ReadLayers(string path, CompressedNetwork network, int vectors)
     {
         int pes = network.Pes;
-        var perLayer = network.Layers.Select(l => l.Lstm is { } lstm ? LstmWrites(l, pes) : ((l.Rows + pes - 1) / pes) * pes).ToArray();
+        var perLayer = network.Layers.Select(l => l.Lstm is not null ? LstmWrites(l, pes) : ((l.Rows + pes - 1) / pes) * pes).ToArray();
         int perVector = perLayer.Sum();
         var lines = File.ReadAllLines(path).Where(l => l.Length > 0).ToArray();
         if (lines.Length != perVector * vectors)
@@ -342,7 +342,7 @@ public static class Simulator
                 {
                     // Unit slot u of step t (the word is t·U + u for a whole sequence, u otherwise).
                     int step = int.Parse(parts[4], CultureInfo.InvariantCulture);
-                    int units = LstmWrites(network.Layers[layer], pes) / network.Layers[layer].Lstm!.Steps / pes;
+                    int units = (network.Layers[layer].Lstm!.Hidden + pes - 1) / pes;
                     layers[layer][(((step * units) + (word % units)) * pes) + pe] = long.Parse(parts[3], CultureInfo.InvariantCulture);
                     continue;
                 }
