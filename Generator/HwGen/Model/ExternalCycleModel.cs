@@ -1,0 +1,457 @@
+using HwGen.Compression;
+
+namespace HwGen.Model;
+
+/// <summary>
+/// The engine's memory system when the sparse-matrix entries are in external DRAM: how far the
+/// scanner may run ahead of the broadcast, each PE's capture buffer, and the beat buffer.
+/// </summary>
+/// <param name="Dram">The memory and the AXI port (<see cref="DramParameters"/>).</param>
+/// <param name="ColumnQueue">Columns the scanner may announce ahead of the broadcast (Q).</param>
+/// <param name="PeRows">Rows of each PE's capture buffer (a row holds one beat and the lanes of the PE's segment in it).</param>
+/// <param name="BeatBuffer">Beats the core can hold between the R channel and the PEs (read requests are issued only for room in it).</param>
+public sealed record ExternalMemorySystem(DramParameters Dram, int ColumnQueue, int PeRows, int BeatBuffer);
+
+/// <summary>One layer's cycles with external weights, and what the memory did.</summary>
+/// <param name="ComputeCycles">The compute phase, as on chip (its last cycle reads accumulator 0).</param>
+/// <param name="WritebackCycles">The writeback phase (unchanged from on chip).</param>
+/// <param name="UsefulMacs">Non-zero weight × non-zero activation.</param>
+/// <param name="Entries">Entries of the broadcast columns (what the PEs issue).</param>
+/// <param name="BeatsFetched">Beats the port delivered.</param>
+/// <param name="Bursts">Read bursts issued.</param>
+/// <param name="MemoryWaitPeCycles">PE-cycles in which a PE had a column to work on but not its next entry.</param>
+public sealed record ExternalLayerCycles(
+    long ComputeCycles, long WritebackCycles, long UsefulMacs, long Entries, long BeatsFetched, long Bursts, long MemoryWaitPeCycles)
+{
+    /// <summary>Compute + writeback.</summary>
+    public long Cycles => ComputeCycles + WritebackCycles;
+}
+
+/// <summary>
+/// Cycle-by-cycle model of the engine with external weights (docs/microarchitecture.md, "Weights
+/// in external DRAM"): the scanner announces columns into a queue ahead of the broadcast; an
+/// announced column's beats are requested (INCR bursts, a beat shared with the previous column
+/// fetched once); beats enter the beat buffer and each PE copies the beats that hold its entries
+/// into its capture buffer; the PE's issue stage waits for its next entry to be there. Everything
+/// else is the on-chip engine's timing (<see cref="CycleModel.RunLayerStepped"/>).
+/// </summary>
+public static class ExternalCycleModel
+{
+    /// <summary>Runs one fully connected layer.</summary>
+    /// <param name="layer">The layer.</param>
+    /// <param name="layerIndex">Its index in the network (its region in <paramref name="layout"/>).</param>
+    /// <param name="layout">The DRAM layout.</param>
+    /// <param name="pes">N.</param>
+    /// <param name="fifoDepth">The activation queue's depth.</param>
+    /// <param name="system">The memory system.</param>
+    /// <param name="nonZero">Which hardware columns are broadcast.</param>
+    public static ExternalLayerCycles RunLayer(
+        CompressedLayer layer, int layerIndex, ExternalLayout layout, int pes, int fifoDepth, ExternalMemorySystem system, bool[] nonZero)
+    {
+        int cols = layer.HwCols;
+        int groups = (cols + pes - 1) / pes;
+        int perBeat = layout.EntriesPerBeat;
+        long region = layout.RegionBeat[layerIndex];
+        var colBase = layout.ColumnBase[layerIndex];
+        var peOffset = layout.PeOffset[layerIndex];
+        var dram = system.Dram;
+        int maxBurst = Math.Min(256, dram.MaxBurstBytes / dram.DataBytes);
+        long beatsPer4K = Math.Max(1, 4096 / dram.DataBytes);
+
+        var columns = new List<int>();
+        for (int j = 0; j < cols; j++)
+        {
+            if (nonZero[j])
+            {
+                columns.Add(j);
+            }
+        }
+
+        int k = columns.Count;
+        var work = new int[k * pes];
+        long usefulMacs = 0, entries = 0;
+        for (int p = 0; p < pes; p++)
+        {
+            var encoding = layer.PeEncodings[p];
+            for (int i = 0; i < k; i++)
+            {
+                int j = columns[i];
+                int start = encoding.ColumnPointers[j];
+                int end = encoding.ColumnPointers[j + 1];
+                work[(i * pes) + p] = end - start;
+                entries += end - start;
+                for (int e = start; e < end; e++)
+                {
+                    if (encoding.EntryCodes[e] != 0)
+                    {
+                        usefulMacs++;
+                    }
+                }
+            }
+        }
+
+        var groupStart = new int[groups + 1];
+        for (int i = 0, g = 0; g <= groups; g++)
+        {
+            while (i < k && columns[i] < g * pes)
+            {
+                i++;
+            }
+
+            groupStart[g] = i;
+        }
+
+        // Scanner.
+        int group = 0, next = 0;
+        bool active = false, done = false;
+        long lastAnnounce = -10;
+
+        // Announced columns: `announced` so far, `broadcast` so far; the announce of cycle t is
+        // pushed at the end of t + 1 (after the pointer and column-base reads), so column i can be
+        // broadcast from announcedAt[i] + 2 on.
+        var announcedAt = new long[k];
+        int announced = 0, broadcastCount = 0;
+        int genPending = -1;
+
+        // Read requests: (first beat, beats), not yet issued; issued bursts in order.
+        var arFirst = new Queue<(long First, int Beats)>();
+        var inFlight = new Queue<(long First, int Beats)>();
+        long tailFirst = -1;
+        int tailBeats = 0;
+        bool tailOpen = false; // the newest queued request may still grow
+        long lastRequested = -1;
+        int outstanding = 0;
+        int free = system.BeatBuffer;
+        var timing = new DramTiming(dram);
+        int beatInBurst = 0;
+
+        // Beat buffer: beat index and the cycle from which it is visible.
+        var beats = new Queue<(long Beat, long From)>();
+
+        // Per PE: segments of announced columns (absolute slots [s, e), visible from), capture
+        // progress, capture-buffer rows (entries in each), entries captured and not issued.
+        var segs = new Queue<(long S, long E, long From)>[pes];
+        var progress = new long[pes];
+        var rows = new Queue<int>[pes];
+        var headLeft = new int[pes];
+        var avail = new int[pes];
+        for (int p = 0; p < pes; p++)
+        {
+            segs[p] = new Queue<(long, long, long)>();
+            rows[p] = new Queue<int>();
+            progress[p] = -1;
+        }
+
+        // PE issue registers, as on chip.
+        var pend = new bool[pes];
+        var pendWork = new int[pes];
+        var queue = new int[pes * fifoDepth];
+        var head = new int[pes];
+        var count = new int[pes];
+        var busy = new bool[pes];
+        var left = new int[pes];
+        var s1 = new bool[pes];
+        var s2 = new bool[pes];
+
+        long fetched = 0, bursts = 0, memoryWait = 0;
+        long t = 0;
+        for (; ; t++)
+        {
+            bool allIdle = done && broadcastCount == k && genPending < 0 && beats.Count == 0 && outstanding == 0 && arFirst.Count == 0;
+            for (int p = 0; allIdle && p < pes; p++)
+            {
+                allIdle = !pend[p] && count[p] == 0 && !busy[p] && !s1[p] && !s2[p];
+            }
+
+            if (allIdle)
+            {
+                break;
+            }
+
+            // Scanner: announce the next column when the column queue has room.
+            bool offer = active && next < groupStart[group + 1];
+            bool announce = offer && announced - broadcastCount < system.ColumnQueue;
+            int announcedNow = next;
+
+            // Broadcast of the oldest announced column when every PE is ready.
+            bool allReady = true;
+            for (int p = 0; allReady && p < pes; p++)
+            {
+                allReady = count[p] + (pend[p] ? 1 : 0) < fifoDepth;
+            }
+
+            bool fire = broadcastCount < announced && announcedAt[broadcastCount] + 2 <= t && allReady;
+            int fired = broadcastCount;
+
+            // Read address channel: the oldest request, when a burst may be outstanding and its
+            // beats have room.
+            bool arFire = false;
+            if (arFirst.Count > 0 && outstanding < dram.Outstanding && free >= arFirst.Peek().Beats)
+            {
+                arFire = true;
+            }
+
+            // Read data channel (rready is always 1).
+            bool rFire = timing.BeatValid;
+
+            // Distributor: the beat at the head of the buffer, if visible.
+            bool haveBeat = beats.Count > 0 && beats.Peek().From <= t;
+            long beat = haveBeat ? beats.Peek().Beat : -1;
+            bool settled = done && lastAnnounce <= t - 2;
+            bool releasable = haveBeat && (beat < lastRequested || settled);
+            var captured = new int[pes];
+            for (int p = 0; p < pes; p++)
+            {
+                captured[p] = -1;
+                if (!haveBeat || segs[p].Count == 0 || segs[p].Peek().From > t)
+                {
+                    continue;
+                }
+
+                var (s, e, _) = segs[p].Peek();
+                long at = Math.Max(progress[p], s);
+                long atBeat = region + (at / perBeat);
+                if (atBeat < beat)
+                {
+                    throw new InvalidOperationException($"PE {p} lost slot {at} (beat {atBeat} released before beat {beat})");
+                }
+
+                if (atBeat != beat)
+                {
+                    continue;
+                }
+
+                bool room = rows[p].Count < system.PeRows;
+                long beatEnd = (beat - region + 1) * perBeat;
+                if (room)
+                {
+                    long to = Math.Min(e, beatEnd);
+                    captured[p] = (int)(to - at);
+                    progress[p] = to;
+                }
+
+                // The beat stays while this PE still needs a slot of it after this cycle.
+                long after = room ? Math.Min(e, beatEnd) : at;
+                if (after < beatEnd && after < e)
+                {
+                    releasable = false;
+                }
+                else if (after == e && segs[p].Count > 1)
+                {
+                    var nextSeg = segs[p].ElementAt(1);
+                    if (nextSeg.S < beatEnd)
+                    {
+                        releasable = false;
+                    }
+                }
+            }
+
+            // Processing elements: issue needs the next entry captured in an earlier cycle.
+            bool anyIssue = false;
+            for (int p = 0; p < pes; p++)
+            {
+                bool issuing = busy[p] && avail[p] > 0;
+                if (busy[p] && !issuing)
+                {
+                    memoryWait++;
+                }
+
+                anyIssue |= issuing;
+                bool pushing = pend[p] && pendWork[p] > 0;
+                bool last = issuing && left[p] == 1;
+                bool take = (count[p] > 0 || pushing) && (!busy[p] || last);
+                s2[p] = s1[p];
+                s1[p] = issuing;
+                if (take)
+                {
+                    if (count[p] > 0)
+                    {
+                        left[p] = queue[(p * fifoDepth) + head[p]];
+                        head[p] = (head[p] + 1) % fifoDepth;
+                        count[p]--;
+                    }
+                    else
+                    {
+                        left[p] = pendWork[p];
+                        pushing = false;
+                    }
+
+                    busy[p] = true;
+                }
+                else if (issuing)
+                {
+                    left[p]--;
+                    busy[p] = !last;
+                }
+
+                if (issuing)
+                {
+                    avail[p]--;
+                    if (--headLeft[p] == 0)
+                    {
+                        rows[p].Dequeue();
+                        headLeft[p] = rows[p].Count > 0 ? rows[p].Peek() : 0;
+                    }
+                }
+
+                if (pushing)
+                {
+                    queue[(p * fifoDepth) + ((head[p] + count[p]) % fifoDepth)] = pendWork[p];
+                    count[p]++;
+                }
+
+                pend[p] = fire;
+                pendWork[p] = fire ? work[(fired * pes) + p] : 0;
+
+                if (captured[p] >= 0)
+                {
+                    rows[p].Enqueue(captured[p]);
+                    if (rows[p].Count == 1)
+                    {
+                        headLeft[p] = captured[p];
+                    }
+
+                    avail[p] += captured[p];
+                    if (progress[p] == segs[p].Peek().E)
+                    {
+                        segs[p].Dequeue();
+                        progress[p] = -1;
+                    }
+                }
+            }
+
+            _ = anyIssue;
+
+            // End of cycle: the beat buffer, the read channels, the request generator.
+            if (releasable)
+            {
+                beats.Dequeue();
+                free++;
+            }
+
+            if (rFire)
+            {
+                var burst = inFlight.Peek();
+                beats.Enqueue((burst.First + beatInBurst, t + 1));
+                fetched++;
+                if (++beatInBurst == burst.Beats)
+                {
+                    inFlight.Dequeue();
+                    outstanding--;
+                    beatInBurst = 0;
+                }
+            }
+
+            timing.Step(rFire);
+            if (arFire)
+            {
+                var request = arFirst.Dequeue();
+                timing.Accept(request.Beats);
+                inFlight.Enqueue(request);
+                outstanding++;
+                free -= request.Beats;
+                bursts++;
+                if (arFirst.Count == 0)
+                {
+                    tailOpen = false;
+                }
+            }
+
+            if (genPending >= 0)
+            {
+                // The column announced last cycle: its PEs' segments, and its beats requested.
+                int i = genPending;
+                int j = columns[i];
+                for (int p = 0; p < pes; p++)
+                {
+                    int c = work[(i * pes) + p];
+                    if (c > 0)
+                    {
+                        long s = colBase[j] + peOffset[(j * pes) + p];
+                        segs[p].Enqueue((s, s + c, t + 1));
+                    }
+                }
+
+                if (colBase[j + 1] > colBase[j])
+                {
+                    long first = region + (colBase[j] / perBeat);
+                    long lastBeat = region + ((colBase[j + 1] - 1) / perBeat);
+                    first = Math.Max(first, lastRequested + 1);
+                    while (first <= lastBeat)
+                    {
+                        if (tailOpen && tailFirst + tailBeats == first && tailBeats < maxBurst && (tailFirst / beatsPer4K) == (first / beatsPer4K))
+                        {
+                            int grow = (int)Math.Min(lastBeat - first + 1, Math.Min(maxBurst - tailBeats, beatsPer4K - (first % beatsPer4K)));
+                            tailBeats += grow;
+                            first += grow;
+                            ReplaceTail(arFirst, tailFirst, tailBeats);
+                        }
+                        else
+                        {
+                            int n = (int)Math.Min(lastBeat - first + 1, Math.Min(maxBurst, beatsPer4K - (first % beatsPer4K)));
+                            arFirst.Enqueue((first, n));
+                            (tailFirst, tailBeats, tailOpen) = (first, n, true);
+                            first += n;
+                        }
+                    }
+
+                    lastRequested = Math.Max(lastRequested, lastBeat);
+                }
+
+                genPending = -1;
+            }
+
+            if (announce)
+            {
+                announcedAt[announced++] = t;
+                genPending = announcedNow;
+                lastAnnounce = t;
+            }
+
+            if (fire)
+            {
+                broadcastCount++;
+            }
+
+            // Scanner registers (as on chip, advancing on an announce rather than a broadcast).
+            if (t == 0)
+            {
+                group = 0;
+                next = groupStart[0];
+                active = true;
+                done = false;
+            }
+            else if (active)
+            {
+                int after = next + (announce ? 1 : 0);
+                if (after == groupStart[group + 1])
+                {
+                    if (group + 1 == groups)
+                    {
+                        active = false;
+                        done = true;
+                    }
+                    else
+                    {
+                        group++;
+                    }
+                }
+
+                next = after;
+            }
+        }
+
+        return new ExternalLayerCycles(t + 1, CycleModel.WritebackCycles(layer, pes), usefulMacs, entries, fetched, bursts, memoryWait);
+    }
+
+    private static void ReplaceTail(Queue<(long First, int Beats)> requests, long first, int beats)
+    {
+        var items = requests.ToArray();
+        items[^1] = (first, beats);
+        requests.Clear();
+        foreach (var item in items)
+        {
+            requests.Enqueue(item);
+        }
+    }
+}
