@@ -76,6 +76,26 @@ module hwgen_core #(
   parameter int RegionSpmat = 2,
   parameter int RegionBias = 3,
   parameter int RegionCodebook = 4,
+  /// External weights (docs/microarchitecture.md, "Weights in external DRAM"): the entries are
+  /// read from DRAM through the AXI4 master m_* (hwgen_ext_fetch) instead of the PEs'
+  /// sparse-matrix memories. The X* parameters size it (see hwgen_ext_fetch and hwgen_pe);
+  /// LayerRegion is each layer's first beat in DRAM (32 bits per layer). Unused otherwise.
+  parameter bit ExtWeights = 1'b0,
+  parameter int XDataBytes = 4,
+  parameter int XAddrBits = 32,
+  parameter int XColQueue = 2,
+  parameter int XBeatBuffer = 2,
+  parameter int XMaxBurstBeats = 1,
+  parameter int XOutstanding = 1,
+  parameter int XPtrDepth = 2,
+  parameter int XCntBits = 1,
+  parameter int XOffBeatBits = 1,
+  parameter int XLaneBits = 1,
+  parameter int XLanes = 1,
+  parameter int XRows = 2,
+  parameter int XBeatIdxBits = 1,
+  parameter XBaseFile = "",
+  parameter logic [NumLayers*32-1:0] LayerRegion = '0,
   localparam int EntryBits = CodeBits + IndexBits,
   localparam int LineBits = LineEntries * EntryBits,
   localparam int PtrAddrBits = (PtrDepth > 1) ? $clog2(PtrDepth) : 1,
@@ -91,7 +111,9 @@ module hwgen_core #(
   localparam int PtrWordBits = $clog2(SpmatDepth + 1) + ((LineEntries > 1) ? $clog2(LineEntries) : 1)
                              + 2,
   localparam int LdBits0 = (LineBits > AccBits) ? LineBits : AccBits,
-  localparam int LdBits = (LdBits0 > PtrWordBits) ? LdBits0 : PtrWordBits,
+  localparam int LdBits1 = (LdBits0 > PtrWordBits) ? LdBits0 : PtrWordBits,
+  localparam int XPtrWordBits = XCntBits + XOffBeatBits + XLaneBits,
+  localparam int LdBits = (ExtWeights && XPtrWordBits > LdBits1) ? XPtrWordBits : LdBits1,
   // Counts rows during the reset clear and the writeback (LocalRows + 4 cycles, LSTM + 9).
   localparam int RowCntBits = $clog2(AccDepth + (HasLstm ? 10 : 5)),
   // Counts the host's input or output words of one inference.
@@ -122,7 +144,19 @@ module hwgen_core #(
   input  logic               ld_valid_i,
   output logic               ld_ready_o,
   input  logic [31:0]        ld_addr_i,
-  input  logic [LdBits-1:0]  ld_data_i
+  input  logic [LdBits-1:0]  ld_data_i,
+  // AXI4 read master to the weights in DRAM (ExtWeights; idle otherwise).
+  output logic                    m_arvalid_o,
+  input  logic                    m_arready_i,
+  output logic [XAddrBits-1:0]    m_araddr_o,
+  output logic [7:0]              m_arlen_o,
+  output logic [2:0]              m_arsize_o,
+  output logic [1:0]              m_arburst_o,
+  input  logic                    m_rvalid_i,
+  output logic                    m_rready_o,
+  input  logic [8*XDataBytes-1:0] m_rdata_i,
+  input  logic [1:0]              m_rresp_i,
+  input  logic                    m_rlast_i
 );
 
   // ---------------------------------------------------------------------------------------------
@@ -297,14 +331,24 @@ module hwgen_core #(
     .index_o(lnzd_index)
   );
 
-  assign bc_fire    = scan_active_q && lnzd_valid && all_ready;
-  assign bc_act     = pe_act_rdata[lnzd_index*ActBits +: ActBits];
+  // On chip the scanner broadcasts; with external weights it announces into hwgen_ext_fetch's
+  // column queue, from which the broadcast takes the oldest column.
+  logic scan_fire, ann_room, col_valid, fetch_idle, base_valid, beat_valid, beat_need;
+  logic [ActBits-1:0]      col_act;
+  logic [XBeatIdxBits-1:0] base_beat, beat_index;
+  logic [XLaneBits-1:0]    base_lane;
+  logic [8*XDataBytes-1:0] beat_data;
+  logic [NumPes-1:0]       pe_need;
+
+  assign scan_fire  = scan_active_q && lnzd_valid && (ExtWeights ? ann_room : all_ready);
+  assign bc_fire    = ExtWeights ? (col_valid && all_ready) : scan_fire;
+  assign bc_act     = ExtWeights ? col_act : pe_act_rdata[lnzd_index*ActBits +: ActBits];
   // Column j = group × N + index reads p[j] from bank j mod 2 at word j div 2 and p[j+1] from
   // the other bank at word (j + 1) div 2.
   assign bc_ptr_odd  = scan_ptr_q + PtrIndexBits'(lnzd_index);
   assign bc_ptr_next = scan_ptr1_q + PtrIndexBits'(lnzd_index);
   assign bc_ptr_even = bc_ptr_next[PtrIndexBits-1:1];
-  assign mask_after = bc_fire ? (mask & ~pick) : mask;
+  assign mask_after = scan_fire ? (mask & ~pick) : mask;
 
   always_comb begin
     scan_group_d  = scan_group_q;
@@ -373,7 +417,7 @@ module hwgen_core #(
   assign out_fire = out_valid_q && out_ready_i;
 
   // scan_done_q still holds the previous layer's value in a layer's first cycle (start_q).
-  assign compute_end = !start_q && scan_done_q && all_idle;
+  assign compute_end = !start_q && scan_done_q && all_idle && fetch_idle;
 
   always_comb begin
     state_d     = state_q;
@@ -669,7 +713,17 @@ module hwgen_core #(
       .ActStyle   (ActStyle),
       .HasLstm    (HasLstm),
       .CellBits   (CellBits),
-      .CellDepth  (CellDepth)
+      .CellDepth  (CellDepth),
+      .ExtWeights (ExtWeights),
+      .XPtrDepth  (XPtrDepth),
+      .XCntBits   (XCntBits),
+      .XOffBeatBits(XOffBeatBits),
+      .XLaneBits  (XLaneBits),
+      .XLanes     (XLanes),
+      .XDataBytes (XDataBytes),
+      .XColQueue  (XColQueue),
+      .XRows      (XRows),
+      .XBeatIdxBits(XBeatIdxBits)
     ) u_pe (
       .clk_i        (clk_i),
       .rst_ni       (rst_ni),
@@ -695,6 +749,14 @@ module hwgen_core #(
       .bc_ptr_even_i(bc_ptr_even),
       .ready_o      (pe_ready[p]),
       .idle_o       (pe_idle[p]),
+      .ann_i        (ExtWeights && scan_fire),
+      .base_valid_i (base_valid),
+      .base_beat_i  (base_beat),
+      .base_lane_i  (base_lane),
+      .beat_valid_i (beat_valid),
+      .beat_index_i (beat_index),
+      .beat_data_i  (beat_data),
+      .need_o       (pe_need[p]),
       .act_re_i     (act_re),
       .act_raddr_i  (act_raddr),
       .act_rdata_o  (pe_act_rdata[p*ActBits +: ActBits]),
@@ -708,6 +770,81 @@ module hwgen_core #(
       .ld_addr_i    (ld_addr_i[LdWordLsb +: LdWordBits]),
       .ld_data_i    (ld_data_i)
     );
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // External weights: the memory system
+  // ---------------------------------------------------------------------------------------------
+  assign beat_need = |pe_need;
+
+  if (ExtWeights) begin : gen_ext
+    hwgen_ext_fetch #(
+      .ActBits      (ActBits),
+      .DataBytes    (XDataBytes),
+      .AddrBits     (XAddrBits),
+      .ColQueue     (XColQueue),
+      .BeatBuffer   (XBeatBuffer),
+      .MaxBurstBeats(XMaxBurstBeats),
+      .Outstanding  (XOutstanding),
+      .BaseDepth    (XPtrDepth),
+      .BaseFile     (XBaseFile),
+      .PtrIndexBits (PtrIndexBits),
+      .BeatIdxBits  (XBeatIdxBits),
+      .LaneBits     (XLaneBits)
+    ) u_fetch (
+      .clk_i       (clk_i),
+      .rst_ni      (rst_ni),
+      .start_i     (start_q),
+      .region_i    (XAddrBits'(LayerRegion[layer_q*32 +: 32])),
+      .ann_room_o  (ann_room),
+      .ann_i       (scan_fire),
+      .ann_ptr_i   (bc_ptr_odd),
+      .ann_act_i   (pe_act_rdata[lnzd_index*ActBits +: ActBits]),
+      .base_valid_o(base_valid),
+      .base_beat_o (base_beat),
+      .base_lane_o (base_lane),
+      .col_valid_o (col_valid),
+      .col_act_o   (col_act),
+      .col_pop_i   (bc_fire),
+      .beat_valid_o(beat_valid),
+      .beat_index_o(beat_index),
+      .beat_data_o (beat_data),
+      .beat_need_i (beat_need),
+      .scan_done_i (scan_done_q),
+      .idle_o      (fetch_idle),
+      .m_arvalid_o (m_arvalid_o),
+      .m_arready_i (m_arready_i),
+      .m_araddr_o  (m_araddr_o),
+      .m_arlen_o   (m_arlen_o),
+      .m_arsize_o  (m_arsize_o),
+      .m_arburst_o (m_arburst_o),
+      .m_rvalid_i  (m_rvalid_i),
+      .m_rready_o  (m_rready_o),
+      .m_rdata_i   (m_rdata_i),
+      .m_rresp_i   (m_rresp_i),
+      .m_rlast_i   (m_rlast_i)
+    );
+  end else begin : gen_no_ext
+    assign ann_room    = 1'b0;
+    assign col_valid   = 1'b0;
+    assign col_act     = '0;
+    assign fetch_idle  = 1'b1;
+    assign base_valid  = 1'b0;
+    assign base_beat   = '0;
+    assign base_lane   = '0;
+    assign beat_valid  = 1'b0;
+    assign beat_index  = '0;
+    assign beat_data   = '0;
+    assign m_arvalid_o = 1'b0;
+    assign m_araddr_o  = '0;
+    assign m_arlen_o   = '0;
+    assign m_arsize_o  = '0;
+    assign m_arburst_o = '0;
+    assign m_rready_o  = 1'b0;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic unused_axi;
+    assign unused_axi = ^{m_arready_i, m_rvalid_i, m_rdata_i, m_rresp_i, m_rlast_i, beat_need};
+    /* verilator lint_on UNUSEDSIGNAL */
   end
 
 `ifndef SYNTHESIS

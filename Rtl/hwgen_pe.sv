@@ -79,6 +79,23 @@ module hwgen_pe #(
   /// of any LSTM layer on one PE).
   parameter int CellBits = 2,
   parameter int CellDepth = 1,
+  /// External weights (docs/microarchitecture.md, "Weights in external DRAM"): the entries come
+  /// in beats from hwgen_ext_fetch instead of the sparse-matrix memory. Only then are the
+  /// following used: the pointer memory's words (one per column of every layer) and its word
+  /// {count, offset beat, offset lane}; the entries per beat (Lanes), the beat's bytes; the column
+  /// queue's depth, the capture rows, and the widths of a beat index and of a count.
+  parameter bit ExtWeights = 1'b0,
+  parameter int XPtrDepth = 2,
+  parameter int XCntBits = 1,
+  parameter int XOffBeatBits = 1,
+  parameter int XLaneBits = 1,
+  parameter int XLanes = 1,
+  parameter int XDataBytes = 4,
+  parameter int XColQueue = 2,
+  parameter int XRows = 2,
+  parameter int XBeatIdxBits = 1,
+  localparam int XPtrWordBits = XCntBits + XOffBeatBits + XLaneBits,
+  localparam int XPtrAddrBits = (XPtrDepth > 1) ? $clog2(XPtrDepth) : 1,
   localparam int EntryBits = CodeBits + IndexBits,
   localparam int LineBits = LineEntries * EntryBits,
   localparam int OffBits = (LineEntries > 1) ? $clog2(LineEntries) : 1,
@@ -96,7 +113,8 @@ module hwgen_pe #(
   // Every product fits the accumulator by construction (its width covers the worst-case row).
   localparam int ProdRegBits = (ProdBits < AccBits) ? ProdBits : AccBits,
   localparam int LdBits0 = (LineBits > AccBits) ? LineBits : AccBits,
-  localparam int LdBits = (LdBits0 > PtrWordBits) ? LdBits0 : PtrWordBits,
+  localparam int LdBits1 = (LdBits0 > PtrWordBits) ? LdBits0 : PtrWordBits,
+  localparam int LdBits = (ExtWeights && XPtrWordBits > LdBits1) ? XPtrWordBits : LdBits1,
   localparam int LayerBits = (NumLayers > 1) ? $clog2(NumLayers) : 1,
   localparam int CellAddrBits = (CellDepth > 1) ? $clog2(CellDepth) : 1
 ) (
@@ -138,6 +156,17 @@ module hwgen_pe #(
   input  logic [PtrAddrBits-1:0]   bc_ptr_even_i,
   output logic                     ready_o,
   output logic                     idle_o,
+  // External weights: the announce of a column (its pointer word is read at bc_ptr_odd_i), the
+  // column's base a cycle later, and the head beat of hwgen_ext_fetch; need_o: this PE still needs
+  // that beat after this cycle.
+  input  logic                     ann_i,
+  input  logic                     base_valid_i,
+  input  logic [XBeatIdxBits-1:0]  base_beat_i,
+  input  logic [XLaneBits-1:0]     base_lane_i,
+  input  logic                     beat_valid_i,
+  input  logic [XBeatIdxBits-1:0]  beat_index_i,
+  input  logic [8*XDataBytes-1:0]  beat_data_i,
+  output logic                     need_o,
   // Activation memory: host/scanner read, host write
   input  logic                     act_re_i,
   input  logic [ActAddrBits-1:0]   act_raddr_i,
@@ -184,19 +213,23 @@ module hwgen_pe #(
   logic [PtrBits-1:0]      col_start, col_end;
   logic                    col_has_entries, col_single;
 
+  // With external weights this front end is unused (hwgen_ext_fetch and gen_ext below).
+  logic bc_fire_on;
+  assign bc_fire_on = !ExtWeights && bc_fire_i;
+
   assign odd_raddr  = bc_ptr_odd_i[PtrIndexBits-1:1];
   assign even_raddr = bc_ptr_even_i;
 
   hwgen_ram_1r1w #(
     .Width  (PtrWordBits),
     .Depth  (PtrDepth),
-    .MemFile(HasImages ? PtrEvenFile : "")
+    .MemFile((HasImages && !ExtWeights) ? PtrEvenFile : "")
   ) u_ptr_even (
     .clk_i  (clk_i),
     .we_i   (ld_ptr_even_i),
     .waddr_i(ld_addr_i[PtrAddrBits-1:0]),
     .wdata_i(ld_data_i[PtrWordBits-1:0]),
-    .re_i   (bc_fire_i),
+    .re_i   (bc_fire_on),
     .raddr_i(even_raddr),
     .rdata_o(even_rdata)
   );
@@ -204,13 +237,13 @@ module hwgen_pe #(
   hwgen_ram_1r1w #(
     .Width  (PtrWordBits),
     .Depth  (PtrDepth),
-    .MemFile(HasImages ? PtrOddFile : "")
+    .MemFile((HasImages && !ExtWeights) ? PtrOddFile : "")
   ) u_ptr_odd (
     .clk_i  (clk_i),
     .we_i   (ld_ptr_odd_i),
     .waddr_i(ld_addr_i[PtrAddrBits-1:0]),
     .wdata_i(ld_data_i[PtrWordBits-1:0]),
-    .re_i   (bc_fire_i),
+    .re_i   (bc_fire_on),
     .raddr_i(odd_raddr),
     .rdata_o(odd_rdata)
   );
@@ -234,7 +267,7 @@ module hwgen_pe #(
       pend_odd_q <= 1'b0;
       pend_act_q <= '0;
     end else begin
-      pend_q     <= bc_fire_i;
+      pend_q     <= bc_fire_on;
       pend_odd_q <= bc_ptr_odd_i[0];
       pend_act_q <= bc_act_i;
     end
@@ -272,7 +305,9 @@ module hwgen_pe #(
   );
 
   // Room for one more column, counting the one whose pointers are being read.
-  assign ready_o = ({1'b0, q_count} + {{CountBits{1'b0}}, pend_q}) < (CountBits + 1)'(FifoDepth);
+  logic x_ready, x_idle;
+  assign ready_o = ExtWeights ? x_ready
+                              : ({1'b0, q_count} + {{CountBits{1'b0}}, pend_q}) < (CountBits + 1)'(FifoDepth);
 
   // ---------------------------------------------------------------------------------------------
   // Issue: one entry per cycle, columns back to back
@@ -386,7 +421,7 @@ module hwgen_pe #(
     hwgen_ram_1r1w #(
       .Width  (LineBits),
       .Depth  (SpmatDepth),
-      .MemFile(HasImages ? SpmatFile : "")
+      .MemFile((HasImages && !ExtWeights) ? SpmatFile : "")
     ) u_spmat (
       .clk_i  (clk_i),
       .we_i   (ld_spmat_i),
@@ -405,11 +440,275 @@ module hwgen_pe #(
       s1_off_q   <= '0;
       s1_act_q   <= '0;
     end else begin
-      s1_valid_q <= busy_q;
-      s1_first_q <= first_q;
+      s1_valid_q <= ExtWeights ? x_issue : busy_q;
+      s1_first_q <= ExtWeights ? x_first : first_q;
       s1_off_q   <= off_q;
-      s1_act_q   <= act_q;
+      s1_act_q   <= ExtWeights ? x_act : act_q;
     end
+  end
+
+  // ---------------------------------------------------------------------------------------------
+  // External weights: the front end that takes the entries from the beats
+  // ---------------------------------------------------------------------------------------------
+  // Announce of column j in cycle a: the pointer word {count c, offset} is read at a; at a + 1,
+  // with the column's base from hwgen_ext_fetch, c enters the per-PE column queue and, when c > 0,
+  // the segment {first slot's beat and lane, c} the segment queue. The broadcast of the column pops
+  // c (as the on-chip front end reads its pointers) and enters the activation queue a cycle later.
+  // Capture: in a cycle in which the head beat holds the head segment's next slot and a row is
+  // free, the PE copies the beat into a row with the lanes [lane, lane + n) it owns, n =
+  // min(left, Lanes - lane). Issue: one entry per cycle while there is a captured one; the row
+  // is read at issue (the entry at the next cycle, as from the sparse-matrix memory).
+  logic                 x_issue, x_first;
+  logic [ActBits-1:0]   x_act;
+  logic [EntryBits-1:0] x_entry;
+
+  if (ExtWeights) begin : gen_ext
+    // A segment waits at most while its column is announced (XColQueue), queued (FifoDepth) or
+    // pending or issuing.
+    localparam int SegDepth = XColQueue + FifoDepth + 2;
+    localparam int SegPtrBits = $clog2(SegDepth);
+    localparam int RowPtrBits = (XRows > 1) ? $clog2(XRows) : 1;
+    localparam int RowCntBits = $clog2(XRows + 1);
+    localparam int AvailBits = $clog2(XRows * XLanes + 1);
+    localparam int XQueueBits = ActBits + XCntBits;
+    localparam int XCountBits = $clog2(FifoDepth + 1);
+
+    // Pointer word of the announced column.
+    logic [XPtrWordBits-1:0] word;
+    logic [XCntBits-1:0]     w_cnt;
+    logic [XOffBeatBits-1:0] w_beat;
+    logic [XLaneBits-1:0]    w_lane;
+
+    hwgen_ram_1r1w #(
+      .Width  (XPtrWordBits),
+      .Depth  (XPtrDepth),
+      .MemFile(HasImages ? PtrEvenFile : "")
+    ) u_xptr (
+      .clk_i  (clk_i),
+      .we_i   (ld_ptr_even_i),
+      .waddr_i(ld_addr_i[XPtrAddrBits-1:0]),
+      .wdata_i(ld_data_i[XPtrWordBits-1:0]),
+      .re_i   (ann_i),
+      .raddr_i(bc_ptr_odd_i[XPtrAddrBits-1:0]),
+      .rdata_o(word)
+    );
+
+    assign {w_cnt, w_beat, w_lane} = word;
+
+    // The segment's first slot: the column's base plus the PE's offset, lanes wrapping at XLanes.
+    logic [XLaneBits:0]      lane_sum;
+    logic                    carry;
+    logic [XLaneBits-1:0]    s_lane;
+    logic [XBeatIdxBits-1:0] s_beat;
+
+    assign lane_sum = {1'b0, base_lane_i} + {1'b0, w_lane};
+    assign carry    = lane_sum >= (XLaneBits + 1)'(XLanes);
+    assign s_lane   = carry ? XLaneBits'(lane_sum - (XLaneBits + 1)'(XLanes)) : lane_sum[XLaneBits-1:0];
+    assign s_beat   = base_beat_i + XBeatIdxBits'(w_beat) + XBeatIdxBits'(carry);
+
+    // Per-PE column queue (counts, one per announced column).
+    logic [XCntBits-1:0] cq_head;
+    logic                cq_empty;
+
+    hwgen_fifo #(
+      .Width(XCntBits),
+      .Depth(XColQueue)
+    ) u_cq (
+      .clk_i      (clk_i),
+      .rst_ni     (rst_ni),
+      .push_i     (base_valid_i),
+      .push_data_i(w_cnt),
+      .pop_i      (bc_fire_i),
+      .head_o     (cq_head),
+      .empty_o    (cq_empty),
+      /* verilator lint_off PINCONNECTEMPTY */
+      .count_o    ()
+      /* verilator lint_on PINCONNECTEMPTY */
+    );
+
+    // Capture rows (below).
+    logic [RowPtrBits-1:0]   row_head_q, row_tail_q;
+    logic [RowCntBits-1:0]   rows_q;
+    logic [XLaneBits-1:0]    row_lo_q [XRows];
+    logic [XCntBits-1:0]     row_n_q  [XRows];
+    logic [XCntBits-1:0]     in_row_q;
+    logic [AvailBits-1:0]    avail_q;
+    logic [8*XDataBytes-1:0] row_rdata;
+    logic                    row_done;
+    logic [XLaneBits-1:0]    lane_q;
+
+    // Segment queue: {beat, lane, entries left}; the head is updated in place as it is captured.
+    logic [XBeatIdxBits-1:0] seg_beat_q [SegDepth];
+    logic [XLaneBits-1:0]    seg_lane_q [SegDepth];
+    logic [XCntBits-1:0]     seg_left_q [SegDepth];
+    logic [SegPtrBits-1:0]   seg_head_q, seg_tail_q, seg_second;
+    logic [SegPtrBits:0]     seg_count_q;
+    logic                    seg_push, seg_pop, capture, room, head_here;
+    logic [XLaneBits:0]      span;
+    logic [XCntBits-1:0]     n;
+
+    assign seg_push   = base_valid_i && (w_cnt != '0);
+    assign seg_second = (seg_head_q == SegPtrBits'(SegDepth - 1)) ? '0 : seg_head_q + 1'b1;
+    assign room       = rows_q < RowCntBits'(XRows);
+    assign head_here  = (seg_count_q != '0) && beat_valid_i && (seg_beat_q[seg_head_q] == beat_index_i);
+    assign capture    = head_here && room;
+    assign span       = (XLaneBits + 1)'(XLanes) - {1'b0, seg_lane_q[seg_head_q]};
+    assign n          = (int'(seg_left_q[seg_head_q]) < int'(span)) ? seg_left_q[seg_head_q] : XCntBits'(span);
+    assign seg_pop    = capture && (n == seg_left_q[seg_head_q]);
+    // This PE still needs the head beat after this cycle: its segment's next slot is there and
+    // there is no row for it, or the segment ends now and the next one starts in the same beat.
+    assign need_o     = head_here && (!room || (seg_pop && seg_count_q > (SegPtrBits + 1)'(1)
+                                                && seg_beat_q[seg_second] == beat_index_i));
+
+    always_ff @(posedge clk_i) begin
+      if (capture && !seg_pop) begin
+        seg_beat_q[seg_head_q] <= seg_beat_q[seg_head_q] + 1'b1;
+        seg_lane_q[seg_head_q] <= '0;
+        seg_left_q[seg_head_q] <= seg_left_q[seg_head_q] - n;
+      end
+      if (seg_push) begin
+        seg_beat_q[seg_tail_q] <= s_beat;
+        seg_lane_q[seg_tail_q] <= s_lane;
+        seg_left_q[seg_tail_q] <= w_cnt;
+      end
+    end
+
+    // Capture rows: the beat, and the lanes [lo, lo + n) of it this PE owns.
+
+    hwgen_ram_1r1w #(
+      .Width  (8 * XDataBytes),
+      .Depth  (XRows),
+      .MemFile("")
+    ) u_rows (
+      .clk_i  (clk_i),
+      .we_i   (capture),
+      .waddr_i(row_tail_q),
+      .wdata_i(beat_data_i),
+      .re_i   (x_issue),
+      .raddr_i(row_head_q),
+      .rdata_o(row_rdata)
+    );
+
+    assign row_done = x_issue && (in_row_q + 1'b1 == row_n_q[row_head_q]);
+
+    always_ff @(posedge clk_i) begin
+      if (capture) begin
+        row_lo_q[row_tail_q] <= seg_lane_q[seg_head_q];
+        row_n_q[row_tail_q]  <= n;
+      end
+    end
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        seg_head_q  <= '0;
+        seg_tail_q  <= '0;
+        seg_count_q <= '0;
+        row_head_q  <= '0;
+        row_tail_q  <= '0;
+        rows_q      <= '0;
+        in_row_q    <= '0;
+        avail_q     <= '0;
+        lane_q      <= '0;
+      end else begin
+        if (seg_pop) seg_head_q <= seg_second;
+        if (seg_push) seg_tail_q <= (seg_tail_q == SegPtrBits'(SegDepth - 1)) ? '0 : seg_tail_q + 1'b1;
+        seg_count_q <= seg_count_q + (SegPtrBits + 1)'(seg_push) - (SegPtrBits + 1)'(seg_pop);
+        if (capture) row_tail_q <= (row_tail_q == RowPtrBits'(XRows - 1)) ? '0 : row_tail_q + 1'b1;
+        if (row_done) row_head_q <= (row_head_q == RowPtrBits'(XRows - 1)) ? '0 : row_head_q + 1'b1;
+        rows_q  <= rows_q + RowCntBits'(capture) - RowCntBits'(row_done);
+        avail_q <= avail_q + (capture ? AvailBits'(n) : '0) - AvailBits'(x_issue);
+        if (x_issue) begin
+          in_row_q <= row_done ? '0 : in_row_q + 1'b1;
+          lane_q   <= row_lo_q[row_head_q] + XLaneBits'(in_row_q);
+        end
+      end
+    end
+
+    // Broadcast: the column's count, a cycle later into the activation queue {a, c}.
+    logic                  xpend_q, xtake, xlast, xbusy_q, xfirst_q, xcol_push, xq_push, xq_pop, xq_empty;
+    logic [XCntBits-1:0]   xpend_cnt_q, xleft_q;
+    logic [ActBits-1:0]    xpend_act_q, xact_q;
+    logic [XQueueBits-1:0] xq_head, xcol_next;
+    logic [XCountBits-1:0] xq_count;
+
+    assign xcol_push = xpend_q && (xpend_cnt_q != '0);
+    assign xq_push   = xcol_push && !(xtake && xq_empty);
+    assign xq_pop    = xtake && !xq_empty;
+    assign xcol_next = xq_empty ? {xpend_act_q, xpend_cnt_q} : xq_head;
+
+    hwgen_fifo #(
+      .Width(XQueueBits),
+      .Depth(FifoDepth)
+    ) u_xqueue (
+      .clk_i      (clk_i),
+      .rst_ni     (rst_ni),
+      .push_i     (xq_push),
+      .push_data_i({xpend_act_q, xpend_cnt_q}),
+      .pop_i      (xq_pop),
+      .head_o     (xq_head),
+      .empty_o    (xq_empty),
+      .count_o    (xq_count)
+    );
+
+    assign x_ready = ({1'b0, xq_count} + {{XCountBits{1'b0}}, xpend_q}) < (XCountBits + 1)'(FifoDepth);
+    assign x_issue = xbusy_q && (avail_q != '0);
+    assign xlast    = x_issue && (xleft_q == XCntBits'(1));
+    assign xtake    = issue_en_i && (!xq_empty || xcol_push) && (!xbusy_q || xlast);
+    assign x_first = xfirst_q;
+    assign x_act   = xact_q;
+    assign x_idle  = !xpend_q && xq_empty && !xbusy_q;
+    assign x_entry = row_rdata[lane_q * EntryBits +: EntryBits];
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        xpend_q     <= 1'b0;
+        xpend_cnt_q <= '0;
+        xpend_act_q <= '0;
+        xbusy_q     <= 1'b0;
+        xfirst_q    <= 1'b0;
+        xleft_q     <= '0;
+        xact_q      <= '0;
+      end else begin
+        xpend_q     <= bc_fire_i;
+        xpend_cnt_q <= cq_head;
+        xpend_act_q <= bc_act_i;
+        if (xtake) begin
+          xbusy_q  <= 1'b1;
+          xfirst_q <= 1'b1;
+          {xact_q, xleft_q} <= xcol_next;
+        end else if (x_issue) begin
+          xbusy_q  <= !xlast;
+          xfirst_q <= 1'b0;
+          xleft_q  <= xleft_q - 1'b1;
+        end
+      end
+    end
+
+`ifndef SYNTHESIS
+    always @(posedge clk_i) begin
+      if (rst_ni) begin
+        assert (!(bc_fire_i && cq_empty)) else $error("hwgen_pe %0d: broadcast of a column not announced", Pe);
+        assert (!(seg_count_q != '0 && beat_valid_i && seg_beat_q[seg_head_q] < beat_index_i))
+          else $error("hwgen_pe %0d: beat %0d passed before the segment at beat %0d was captured", Pe,
+                      beat_index_i, seg_beat_q[seg_head_q]);
+        assert (!(seg_push && seg_count_q == (SegPtrBits + 1)'(SegDepth) && !seg_pop))
+          else $error("hwgen_pe %0d: segment queue overflow", Pe);
+      end
+    end
+`endif
+  end else begin : gen_no_ext
+    assign x_issue = 1'b0;
+    assign x_first = 1'b0;
+    assign x_act   = '0;
+    assign x_entry = '0;
+    assign x_ready = 1'b0;
+    assign x_idle  = 1'b1;
+    assign need_o  = 1'b0;
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic unused_ext;
+    assign unused_ext = ^{ann_i, base_valid_i, base_beat_i, base_lane_i, beat_valid_i, beat_index_i,
+                          beat_data_i};
+    /* verilator lint_on UNUSEDSIGNAL */
   end
 
   logic [EntryBits-1:0]   entry;
@@ -419,7 +718,7 @@ module hwgen_pe #(
   /* verilator lint_on UNUSEDSIGNAL */
   logic [AccAddrBits-1:0] row_q, row;
 
-  assign entry   = line_rdata[s1_off_q * EntryBits +: EntryBits];
+  assign entry   = ExtWeights ? x_entry : line_rdata[s1_off_q * EntryBits +: EntryBits];
   assign code_o  = entry[EntryBits-1:IndexBits];
   assign entry_z = entry[IndexBits-1:0];
   assign row     = s1_first_q ? AccAddrBits'(entry_z)
@@ -996,7 +1295,7 @@ module hwgen_pe #(
     );
   end
 
-  assign idle_o = !pend_q && q_empty && !busy_q && !s1_valid_q && !s2_valid_q;
+  assign idle_o = (ExtWeights ? x_idle : (!pend_q && q_empty && !busy_q)) && !s1_valid_q && !s2_valid_q;
 
 `ifndef SYNTHESIS
   always @(posedge clk_i) begin

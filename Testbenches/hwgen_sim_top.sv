@@ -25,6 +25,40 @@ module hwgen_sim_top
   input  logic [LdBits-1:0]  ld_data_i
 );
 
+`ifdef HWGEN_EXT_WEIGHTS
+  // External weights (-DHWGEN_EXT_WEIGHTS): the DRAM is hwgen_axi_mem with the design's image and
+  // the memory the config describes (+dram_stall=<percent> +dram_seed=<n>: random back-pressure).
+  logic                    arvalid, arready, rvalid, rready, rlast;
+  logic [31:0]             araddr;
+  logic [7:0]              arlen;
+  logic [2:0]              arsize;
+  logic [1:0]              arburst, rresp;
+  logic [8*XDataBytes-1:0] rdata;
+
+  hwgen_axi_mem #(
+    .DataBytes    (XDataBytes),
+    .BytesPerCycle(DramBytesPerCycle),
+    .LatencyCycles(DramLatencyCycles),
+    .MaxBurstBytes(DramMaxBurstBytes),
+    .Words        (DramWords),
+    .MemFile      (DramFile)
+  ) u_dram (
+    .clk_i      (clk_i),
+    .rst_ni     (rst_ni),
+    .s_arvalid_i(arvalid),
+    .s_arready_o(arready),
+    .s_araddr_i (araddr),
+    .s_arlen_i  (arlen),
+    .s_arsize_i (arsize),
+    .s_arburst_i(arburst),
+    .s_rvalid_o (rvalid),
+    .s_rready_i (rready),
+    .s_rdata_o  (rdata),
+    .s_rresp_o  (rresp),
+    .s_rlast_o  (rlast)
+  );
+`endif
+
   `HWGEN_TOP u_top (
     .clk_i        (clk_i),
     .rst_ni       (rst_ni),
@@ -40,7 +74,22 @@ module hwgen_sim_top
     .ld_valid_i   (ld_valid_i),
     .ld_ready_o   (ld_ready_o),
     .ld_addr_i    (ld_addr_i),
+`ifdef HWGEN_EXT_WEIGHTS
+    .ld_data_i    (ld_data_i),
+    .m_arvalid_o  (arvalid),
+    .m_arready_i  (arready),
+    .m_araddr_o   (araddr),
+    .m_arlen_o    (arlen),
+    .m_arsize_o   (arsize),
+    .m_arburst_o  (arburst),
+    .m_rvalid_i   (rvalid),
+    .m_rready_o   (rready),
+    .m_rdata_i    (rdata),
+    .m_rresp_i    (rresp),
+    .m_rlast_i    (rlast)
+`else
     .ld_data_i    (ld_data_i)
+`endif
   );
 
 `ifndef HWGEN_GATE_LEVEL

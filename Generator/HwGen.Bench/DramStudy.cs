@@ -60,10 +60,10 @@ internal static class DramStudy
                         }
 
                         var r = ExternalCycleModel.RunLayer(layer, l, layout, pes, network.Spec.FifoDepth, system, nonZero);
-                        external += r.Cycles;
+                        external += r.Cycles.Cycles;
                         fetched += r.BeatsFetched;
                         bursts += r.Bursts;
-                        ideal += (r.UsefulMacs + pes - 1) / pes;
+                        ideal += r.Cycles.IdealCycles;
                     }
 
                     long bandwidth = (fetched * d + b - 1) / b;

@@ -195,7 +195,30 @@ public static class ConfigSchema
                 "Where each PE's sparse-matrix memory lives: `inferred` block RAM initialised from its image, or iCE40 UltraPlus SPRAM loaded at run time. `auto` is `inferred`, except that `hwgen synth` for a board with SPRAM moves it there when block RAM does not suffice ([boards](boards.md#memory-placement))."),
             KeysOf<HardwareConfig>.Enum(
                 "act_memory", h => h.ActMemory, (h, v) => h with { ActMemory = v },
-                "The same choice for each PE's activation memory (it needs no initialisation).")),
+                "The same choice for each PE's activation memory (it needs no initialisation)."),
+            KeysOf<HardwareConfig>.Enum(
+                "weight_memory", h => h.WeightMemory, (h, v) => h with { WeightMemory = v },
+                "Where the sparse-matrix entries live. `on_chip`: each PE's sparse-matrix memory (EIE). `external`: one image in DRAM, read in INCR bursts through an AXI4 master as the scanner finds the non-zero columns, while pointers, activations, accumulators and the codebook stay on chip ([engine](microarchitecture.md#weights-in-external-dram)). `spmat_memory` and `spmat_line_entries` are then unused.",
+                when: h => h.WeightMemory != WeightMemory.OnChip),
+            KeysOf<HardwareConfig>.Section(
+                "dram", h => h.Dram, (h, v) => h with { Dram = v },
+                "With `weight_memory: external`: the memory and the port to it. The cycle model is exact for a memory that behaves as described ([timing](microarchitecture.md#weights-in-external-dram)).",
+                h => h.WeightMemory == WeightMemory.External,
+                KeysOf<DramConfig>.Int(
+                    "data_bits", d => d.DataBits, (d, v) => d with { DataBits = v }, 32, 512,
+                    "AXI data width: a power of two.", unit: "bits"),
+                KeysOf<DramConfig>.Int(
+                    "bytes_per_cycle", d => d.BytesPerCycle, (d, v) => d with { BytesPerCycle = v }, 1, 64,
+                    "Bytes the memory delivers per core clock cycle, sustained; at most `data_bits` / 8 (a beat a cycle).", unit: "bytes"),
+                KeysOf<DramConfig>.Int(
+                    "latency_cycles", d => d.LatencyCycles, (d, v) => d with { LatencyCycles = v }, 1, 255,
+                    "Core cycles from a read request's acceptance to its first beat.", unit: "cycles"),
+                KeysOf<DramConfig>.Int(
+                    "max_burst_bytes", d => d.MaxBurstBytes, (d, v) => d with { MaxBurstBytes = v }, 4, 4096,
+                    "Longest burst: a power of two, at least a beat; bursts also stop at 256 beats and at 4 KB boundaries (AXI4).", unit: "bytes"),
+                KeysOf<DramConfig>.Int(
+                    "outstanding", d => d.Outstanding, (d, v) => d with { Outstanding = v }, 1, 64,
+                    "Bursts the master may have requested and not yet received whole."))),
         KeysOf<HwGenConfig>.Section(
             "dataset", c => c.Dataset, (c, v) => c with { Dataset = v },
             "Labelled data (`hwgen import --dataset` writes `test`); see below.",

@@ -1,3 +1,4 @@
+using System.Numerics;
 using System.Globalization;
 
 namespace HwGen.Configuration;
@@ -341,6 +342,46 @@ public static class ConfigValidator
         }
     }
 
+    private static void CheckDram(Checker check, HwGenConfig config, int firstLstm)
+    {
+        var hw = config.Hardware;
+        if (hw.WeightMemory != WeightMemory.External)
+        {
+            return;
+        }
+
+        var dram = hw.Dram;
+        if (firstLstm >= 0 && check.Ok("hardware.weight_memory"))
+        {
+            check.Error(
+                "hardware.weight_memory",
+                $"external weights are built for fully connected layers, and layer '{config.Layers[firstLstm].Name}' is an lstm layer: use on_chip");
+        }
+
+        if (hw.SpmatMemory == MemoryStyle.Ice40Spram && check.Ok("hardware.spmat_memory"))
+        {
+            check.Error("hardware.spmat_memory", "with weight_memory: external there is no sparse-matrix memory to place: leave spmat_memory out (or auto)");
+        }
+
+        if (!BitOperations.IsPow2(dram.DataBits) && check.Ok("hardware.dram.data_bits"))
+        {
+            check.Error("hardware.dram.data_bits", $"{dram.DataBits} is not a power of two: use 32, 64, 128, 256 or 512");
+        }
+        else if (dram.BytesPerCycle > dram.DataBits / 8 && check.Ok("hardware.dram.bytes_per_cycle"))
+        {
+            check.Error("hardware.dram.bytes_per_cycle", $"{dram.BytesPerCycle} bytes a cycle is more than a beat of data_bits {dram.DataBits} ({dram.DataBits / 8} bytes) can carry");
+        }
+
+        if (!BitOperations.IsPow2(dram.MaxBurstBytes) && check.Ok("hardware.dram.max_burst_bytes"))
+        {
+            check.Error("hardware.dram.max_burst_bytes", $"{dram.MaxBurstBytes} is not a power of two");
+        }
+        else if (BitOperations.IsPow2(dram.DataBits) && dram.MaxBurstBytes < dram.DataBits / 8 && check.Ok("hardware.dram.max_burst_bytes"))
+        {
+            check.Error("hardware.dram.max_burst_bytes", $"{dram.MaxBurstBytes} bytes is less than one beat of data_bits {dram.DataBits}");
+        }
+    }
+
     private static void CheckDataset(Checker check, HwGenConfig config)
     {
         foreach (var (name, split) in new[] { ("test", config.Dataset.Test), ("train", config.Dataset.Train) })
@@ -400,6 +441,7 @@ public static class ConfigValidator
 
         var retrain = config.Compression.Retrain;
         int firstLstm = config.Layers.ToList().FindIndex(l => l.Kind == LayerKind.Lstm);
+        CheckDram(check, config, firstLstm);
         if (firstLstm >= 0 && config.Hardware.ActMemory == MemoryStyle.Ice40Spram && check.Ok("hardware.act_memory"))
         {
             check.Error(

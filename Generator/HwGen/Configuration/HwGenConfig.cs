@@ -394,4 +394,39 @@ public sealed record HardwareConfig
 
     /// <summary>Where each PE's activation memory (source and destination banks) lives.</summary>
     public MemoryStyle ActMemory { get; init; } = MemoryStyle.Auto;
+
+    /// <summary>Where the sparse-matrix entries live: each PE's memory, or DRAM behind an AXI4 master.</summary>
+    public WeightMemory WeightMemory { get; init; } = WeightMemory.OnChip;
+
+    /// <summary>The DRAM and its port, with <see cref="WeightMemory"/> external.</summary>
+    public DramConfig Dram { get; init; } = new();
+}
+
+/// <summary>Where the sparse-matrix entries live.</summary>
+public enum WeightMemory
+{
+    /// <summary>In each PE's sparse-matrix memory (EIE).</summary>
+    OnChip,
+
+    /// <summary>In DRAM, read through an AXI4 master in bursts (ESE).</summary>
+    External,
+}
+
+/// <summary><c>hardware.dram</c>: the memory the entries are read from, and the port to it.</summary>
+public sealed record DramConfig
+{
+    /// <summary>AXI data width in bits: 32 to 512, a power of two.</summary>
+    public int DataBits { get; init; } = 64;
+
+    /// <summary>Bytes the memory delivers per core cycle, at most a beat.</summary>
+    public int BytesPerCycle { get; init; } = 8;
+
+    /// <summary>Cycles from a read request's acceptance to its first beat.</summary>
+    public int LatencyCycles { get; init; } = 30;
+
+    /// <summary>Largest burst in bytes (a power of two; at most 256 beats and 4096 bytes).</summary>
+    public int MaxBurstBytes { get; init; } = 1024;
+
+    /// <summary>Bursts the master may have requested and not yet received whole.</summary>
+    public int Outstanding { get; init; } = 8;
 }

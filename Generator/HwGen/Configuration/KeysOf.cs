@@ -72,6 +72,12 @@ internal static class KeysOf<T>
         where TSection : class =>
         ConfigKey.Adopt(new ConfigKey(name, ConfigType.Section, doc) { GetIn = r => get((T)r), SetIn = (r, v) => set((T)r, (TSection)v!), Keys = keys });
 
+    /// <summary>A section that applies only when <paramref name="when"/> holds of the record that holds it.</summary>
+    public static ConfigKey Section<TSection>(
+        string name, Func<T, TSection> get, Func<T, TSection, T> set, string doc, Func<T, bool> when, params ConfigKey[] keys)
+        where TSection : class =>
+        ConfigKey.Adopt(new ConfigKey(name, ConfigType.Section, doc) { GetIn = r => get((T)r), SetIn = (r, v) => set((T)r, (TSection)v!), Keys = keys, When = Is(when) });
+
     /// <summary>A list; its items are <paramref name="item"/> (see <see cref="KeysOf{T}.Item"/>).</summary>
     public static ConfigKey List<TItem>(
         string name, Func<T, IReadOnlyList<TItem>?> get, Func<T, IReadOnlyList<TItem>, T> set, ConfigKey item, string doc,

@@ -38,15 +38,24 @@ public static class DesignEmitter
     public static IReadOnlyList<string> RtlSources(string name) => RtlSources(name, MemoryPlan.Inferred);
 
     /// <summary>RTL sources of the network's design in dependency order, relative to the design folder.</summary>
-    public static IReadOnlyList<string> RtlSources(CompressedNetwork network) => RtlSources(network.Name, network.Spec.Memory);
+    public static IReadOnlyList<string> RtlSources(CompressedNetwork network) => RtlSources(network.Name, network.Spec.Memory, network.Spec.External is not null);
 
     /// <summary>RTL sources of the design in dependency order, relative to the design folder.</summary>
-    public static IReadOnlyList<string> RtlSources(string name, MemoryPlan plan) =>
-        [$"rtl/{name}_pkg.sv", .. Library(plan).Select(f => $"rtl/{f}"), $"rtl/{name}_top.sv"];
+    public static IReadOnlyList<string> RtlSources(string name, MemoryPlan plan, bool external = false) =>
+        [$"rtl/{name}_pkg.sv", .. Library(plan, external).Select(f => $"rtl/{f}"), $"rtl/{name}_top.sv"];
 
-    /// <summary>The hand-written RTL files a design with this memory plan uses, in dependency order.</summary>
-    public static IReadOnlyList<string> Library(MemoryPlan plan) =>
-        plan.UsesSpram ? [SpramWrapper, .. RtlLibrary] : RtlLibrary;
+    /// <summary>The memory system of external weights, part of the library of designs that have them.</summary>
+    public const string ExternalFetch = "hwgen_ext_fetch.sv";
+
+    /// <summary>The simulation model of the DRAM (testbench side) of designs with external weights.</summary>
+    public const string DramModel = "hwgen_axi_mem.sv";
+
+    /// <summary>The hand-written RTL files a design with this memory plan (and external weights or not) uses, in dependency order.</summary>
+    public static IReadOnlyList<string> Library(MemoryPlan plan, bool external = false)
+    {
+        IReadOnlyList<string> library = external ? [.. RtlLibrary.Take(RtlLibrary.Count - 2), ExternalFetch, .. RtlLibrary.Skip(RtlLibrary.Count - 2)] : RtlLibrary;
+        return plan.UsesSpram ? [SpramWrapper, .. library] : library;
+    }
 
     /// <summary>
     /// The core: package, library, top, memory images and <c>sources.f</c>. With
@@ -58,7 +67,7 @@ public static class DesignEmitter
         var network = layout.Network;
         var model = TemplateModel(layout, bakeWeights);
         yield return GeneratedFile.Text($"rtl/{network.Name}_pkg.sv", renderer.Render("rtl/package.sv.hbs", model));
-        foreach (var file in Library(network.Spec.Memory))
+        foreach (var file in Library(network.Spec.Memory, layout.External is not null))
         {
             yield return GeneratedFile.Text($"rtl/{file}", File.ReadAllText(Path.Combine(HwGenInfo.RtlDir, file)));
         }
@@ -69,6 +78,17 @@ public static class DesignEmitter
             // The $readmemh image: one word per line, fixed-width lowercase hex.
             string words = string.Concat(memory.Words.Select(w => MemoryMap.Hex(w, memory.Bits) + "\n"));
             yield return GeneratedFile.Text($"mem/{network.Name}_{memory.Name}.mem", words);
+        }
+
+        if (layout.External is { } external)
+        {
+            // The column-base table (a ROM of hwgen_ext_fetch) and the DRAM image: as the
+            // simulation's memory model reads it (one beat per line) and as a host places it.
+            string bases = string.Concat(external.BaseWords().Select(w => MemoryMap.Hex([(ulong)w], external.BaseWordBits) + "\n"));
+            yield return GeneratedFile.Text(ExternalBasePath(network), bases);
+            var image = external.Layout.Image(network);
+            yield return GeneratedFile.Text(DramImagePath(network), DramHex(image, external.Layout.DataBytes));
+            yield return new GeneratedFile($"mem/{network.Name}_dram.bin", image);
         }
 
         if (network.UsesActivationTable)
@@ -83,7 +103,7 @@ public static class DesignEmitter
     /// <summary>The simulation part: testbench and harness, <c>build_sim.sh</c>, <c>run_sim.sh</c> and <c>sim/load.hex</c>.</summary>
     public static IEnumerable<GeneratedFile> Simulation(HardwareLayout layout, TemplateRenderer renderer)
     {
-        foreach (var file in TestbenchFiles)
+        foreach (var file in layout.External is null ? TestbenchFiles : [DramModel, .. TestbenchFiles])
         {
             yield return GeneratedFile.Text($"tb/{Path.GetFileName(file)}", File.ReadAllText(Path.Combine(HwGenInfo.TestbenchesDir, file)));
         }
@@ -114,6 +134,29 @@ public static class DesignEmitter
         model["top"] = $"{layout.Network.Name}_top";
         model["netlist"] = false;
         return GeneratedFile.Text(CoreSynthesisScript, renderer.Render(Ice40SynthesisTemplate, model));
+    }
+
+    /// <summary>The column-base table's image of a design with external weights, relative to the design folder.</summary>
+    public static string ExternalBasePath(CompressedNetwork network) => $"mem/{network.Name}_xbase.mem";
+
+    /// <summary>The DRAM image as hex beats (the simulation's memory model reads it), relative to the design folder.</summary>
+    public static string DramImagePath(CompressedNetwork network) => $"mem/{network.Name}_dram.mem";
+
+    /// <summary>An image as $readmemh lines of one beat each, most significant byte first.</summary>
+    public static string DramHex(byte[] image, int dataBytes)
+    {
+        var text = new System.Text.StringBuilder(image.Length * 2 + (image.Length / dataBytes) + 1);
+        for (int beat = 0; beat < image.Length / dataBytes; beat++)
+        {
+            for (int b = dataBytes - 1; b >= 0; b--)
+            {
+                text.Append(image[(beat * dataBytes) + b].ToString("x2", CultureInfo.InvariantCulture));
+            }
+
+            text.Append('\n');
+        }
+
+        return text.ToString();
     }
 
     /// <summary>The activation table's image (<see cref="ActivationTable.HexImage"/>), relative to the design folder.</summary>
@@ -199,6 +242,37 @@ public static class DesignEmitter
             ["spmatStyle"] = MemoryPlan.RtlStyle(plan.Spmat),
             ["actStyle"] = MemoryPlan.RtlStyle(plan.Act),
             ["usesSpram"] = plan.UsesSpram,
+            ["extWeights"] = layout.External is not null,
+            ["ext"] = layout.External is { } ext ? ExternalModel(layout, ext, bakeWeights) : new Dictionary<string, object>(StringComparer.Ordinal),
+        };
+    }
+
+    private static Dictionary<string, object> ExternalModel(HardwareLayout layout, ExternalHardware ext, bool bakeWeights)
+    {
+        var network = layout.Network;
+        var system = ext.System;
+        string regions = "{" + string.Join(", ", ext.Layout.RegionBeat.Reverse().Select(b => "32'd" + b.ToString(CultureInfo.InvariantCulture))) + "}";
+        return new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["dataBytes"] = system.Dram.DataBytes,
+            ["columnQueue"] = system.ColumnQueue,
+            ["beatBuffer"] = system.BeatBuffer,
+            ["maxBurstBeats"] = system.MaxBurstBeats,
+            ["outstanding"] = system.Dram.Outstanding,
+            ["ptrDepth"] = layout.PointerIndices,
+            ["countBits"] = ext.CountBits,
+            ["offsetBeatBits"] = ext.OffsetBeatBits,
+            ["laneBits"] = ext.LaneBits,
+            ["lanes"] = ext.Layout.EntriesPerBeat,
+            ["rows"] = system.PeRows,
+            ["beatIndexBits"] = ext.BeatIndexBits,
+            ["baseFile"] = bakeWeights ? ExternalBasePath(network) : "",
+            ["layerRegion"] = regions,
+            ["bytesPerCycle"] = system.Dram.BytesPerCycle,
+            ["latencyCycles"] = system.Dram.LatencyCycles,
+            ["maxBurstBytes"] = system.Dram.MaxBurstBytes,
+            ["words"] = Math.Max(1, ext.Layout.Beats),
+            ["dramFile"] = DramImagePath(network),
         };
     }
 

@@ -105,7 +105,7 @@ public sealed class HardwareLayout
     public int AccumulatorBits { get; }
 
     /// <summary>Width of the memory-load port's data: the widest memory word.</summary>
-    public int LoadBits => Math.Max(Math.Max(LineBits, AccumulatorBits), PtrWordBits);
+    public int LoadBits => Math.Max(Math.Max(Math.Max(LineBits, AccumulatorBits), PtrWordBits), External?.PointerWordBits ?? 0);
 
     public IReadOnlyList<LayerTableEntry> Layers { get; }
 
@@ -183,6 +183,11 @@ public sealed class HardwareLayout
     public bool LinearWeights { get; }
 
     public static HardwareLayout For(CompressedNetwork network) => new(network);
+
+    /// <summary>With external weights, their on-chip tables and the DRAM image; null with on-chip weights.</summary>
+    public ExternalHardware? External => _external ??= Network.Spec.External is { } system ? new ExternalHardware(this, system) : null;
+
+    private ExternalHardware? _external;
 
     /// <summary>A pointer as stored: the entry address split into line and offset.</summary>
     public long PackPointer(long entry) => ((entry / LineEntries) << OffBits) | (entry % LineEntries);

@@ -101,6 +101,15 @@ public static class MemoryMap
     {
         for (int pe = 0; pe < layout.Pes; pe++)
         {
+            if (layout.External is { } external)
+            {
+                // External weights: one pointer word per column (loaded as the even bank), no
+                // sparse-matrix memory (the entries are in the DRAM image).
+                yield return new(MemoryRegion.PtrEven, pe, Limbs(external.PointerWords(pe), external.PointerWordBits), external.PointerWordBits);
+                yield return new(MemoryRegion.Bias, pe, Limbs(layout.Biases(pe), layout.AccumulatorBits), layout.AccumulatorBits);
+                continue;
+            }
+
             var (even, odd) = layout.PointerBanks(pe);
             yield return new(MemoryRegion.PtrEven, pe, Limbs(even, layout.PtrWordBits), layout.PtrWordBits);
             yield return new(MemoryRegion.PtrOdd, pe, Limbs(odd, layout.PtrWordBits), layout.PtrWordBits);

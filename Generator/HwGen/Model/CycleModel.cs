@@ -29,6 +29,8 @@ namespace HwGen.Model;
 /// </remarks>
 public static class CycleModel
 {
+    private static readonly ConditionalWeakTable<CompressedNetwork, ExternalLayout> ExternalLayouts = new();
+
     /// <summary>Cycles from the read of a row's accumulator to the write of its activation.</summary>
     /// <remarks>
     /// The first row is read in the compute phase's last cycle, so the writeback phase lasts
@@ -84,7 +86,9 @@ public static class CycleModel
                 nonZero[h] = hwColToCol[h] >= 0 && source[hwColToCol[h]] != 0;
             }
 
-            layers[l] = RunLayer(layer, network.Pes, network.Spec.FifoDepth, nonZero);
+            layers[l] = network.Spec.External is { } system
+                ? ExternalCycleModel.RunLayer(layer, l, ExternalLayouts.GetValue(network, n => ExternalLayout.For(n, system.Dram.DataBytes)), network.Pes, network.Spec.FifoDepth, system, nonZero).Cycles
+                : RunLayer(layer, network.Pes, network.Spec.FifoDepth, nonZero);
         }
 
         return new CycleReport(layers);
@@ -984,6 +988,7 @@ internal sealed class WorkTable
 /// <param name="StallIdlePeCycles">In the window: PEs with work left idling while the broadcast stalls on another PE's full queue.</param>
 /// <param name="TailIdlePeCycles">In the window: PEs that have issued all their entries, waiting for the last PE.</param>
 /// <param name="ScanIdlePeCycles">In the window: PEs with work left idling while the broadcast does not stall (the scanner has no column for them yet).</param>
+/// <param name="MemoryIdlePeCycles">External weights, in the window: PEs with a column taken waiting for its next entry from DRAM.</param>
 /// <param name="Steps">
 /// Steps the figures add up: an LSTM layer's T (every other figure is then the sum over its
 /// steps, <see cref="Sum"/>), 1 for a fully connected layer.
@@ -1003,7 +1008,8 @@ public sealed record LayerCycles(
     long StallIdlePeCycles,
     long TailIdlePeCycles,
     long ScanIdlePeCycles,
-    int Steps = 1)
+    int Steps = 1,
+    long MemoryIdlePeCycles = 0)
 {
     /// <summary>Cycles per step: <see cref="Cycles"/> / <see cref="Steps"/> (the mean over an LSTM layer's steps).</summary>
     public double CyclesPerStep => (double)Cycles / Steps;
@@ -1035,7 +1041,8 @@ public sealed record LayerCycles(
             runs.Sum(r => r.StallIdlePeCycles),
             runs.Sum(r => r.TailIdlePeCycles),
             runs.Sum(r => r.ScanIdlePeCycles),
-            runs.Sum(r => r.Steps));
+            runs.Sum(r => r.Steps),
+            runs.Sum(r => r.MemoryIdlePeCycles));
     }
 
     /// <summary>Cycles of the layer: compute + writeback.</summary>
@@ -1058,6 +1065,9 @@ public sealed record LayerCycles(
 
     /// <summary>Broadcast-rate bound (scanner, empty groups, pointer read): <see cref="ScanIdlePeCycles"/> / N.</summary>
     public double ScanLoss => (double)ScanIdlePeCycles / Pes;
+
+    /// <summary>External weights: PEs waiting for their next entry from DRAM, <see cref="MemoryIdlePeCycles"/> / N.</summary>
+    public double MemoryLoss => (double)MemoryIdlePeCycles / Pes;
 }
 
 /// <summary>Predicted cycles of one inference.</summary>

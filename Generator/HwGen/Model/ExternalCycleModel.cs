@@ -10,22 +10,33 @@ namespace HwGen.Model;
 /// <param name="ColumnQueue">Columns the scanner may announce ahead of the broadcast (Q).</param>
 /// <param name="PeRows">Rows of each PE's capture buffer (a row holds one beat and the lanes of the PE's segment in it).</param>
 /// <param name="BeatBuffer">Beats the core can hold between the R channel and the PEs (read requests are issued only for room in it).</param>
-public sealed record ExternalMemorySystem(DramParameters Dram, int ColumnQueue, int PeRows, int BeatBuffer);
+public sealed record ExternalMemorySystem(DramParameters Dram, int ColumnQueue, int PeRows, int BeatBuffer)
+{
+    /// <summary>Longest burst in beats: max_burst_bytes, at most 256 beats.</summary>
+    public int MaxBurstBeats => Math.Min(256, Dram.MaxBurstBytes / Dram.DataBytes);
+
+    /// <summary>
+    /// The generator's sizes for a memory: the column queue covers the latency (8 + latency / 4
+    /// columns, at most 64); 8 capture rows a PE; the beat buffer holds a longest burst plus what
+    /// arrives during the latency at full bandwidth (read requests wait for room, so the R channel
+    /// never stalls).
+    /// </summary>
+    public static ExternalMemorySystem Size(HwGen.Configuration.DramConfig dram)
+    {
+        int dataBytes = dram.DataBits / 8;
+        var parameters = new DramParameters(dataBytes, dram.BytesPerCycle, dram.LatencyCycles, dram.MaxBurstBytes, dram.Outstanding);
+        int maxBurst = Math.Min(256, dram.MaxBurstBytes / dataBytes);
+        int queue = Math.Min(64, 8 + ((dram.LatencyCycles + 3) / 4));
+        int buffer = maxBurst + (int)(((long)(dram.LatencyCycles + 8) * dram.BytesPerCycle + dataBytes - 1) / dataBytes);
+        return new ExternalMemorySystem(parameters, queue, 8, buffer);
+    }
+}
 
 /// <summary>One layer's cycles with external weights, and what the memory did.</summary>
-/// <param name="ComputeCycles">The compute phase, as on chip (its last cycle reads accumulator 0).</param>
-/// <param name="WritebackCycles">The writeback phase (unchanged from on chip).</param>
-/// <param name="UsefulMacs">Non-zero weight × non-zero activation.</param>
-/// <param name="Entries">Entries of the broadcast columns (what the PEs issue).</param>
+/// <param name="Cycles">The layer's cycles and where they go (<see cref="LayerCycles.MemoryIdlePeCycles"/> among them).</param>
 /// <param name="BeatsFetched">Beats the port delivered.</param>
 /// <param name="Bursts">Read bursts issued.</param>
-/// <param name="MemoryWaitPeCycles">PE-cycles in which a PE had a column to work on but not its next entry.</param>
-public sealed record ExternalLayerCycles(
-    long ComputeCycles, long WritebackCycles, long UsefulMacs, long Entries, long BeatsFetched, long Bursts, long MemoryWaitPeCycles)
-{
-    /// <summary>Compute + writeback.</summary>
-    public long Cycles => ComputeCycles + WritebackCycles;
-}
+public sealed record ExternalLayerRun(LayerCycles Cycles, long BeatsFetched, long Bursts);
 
 /// <summary>
 /// Cycle-by-cycle model of the engine with external weights (docs/microarchitecture.md, "Weights
@@ -45,7 +56,7 @@ public static class ExternalCycleModel
     /// <param name="fifoDepth">The activation queue's depth.</param>
     /// <param name="system">The memory system.</param>
     /// <param name="nonZero">Which hardware columns are broadcast.</param>
-    public static ExternalLayerCycles RunLayer(
+    public static ExternalLayerRun RunLayer(
         CompressedLayer layer, int layerIndex, ExternalLayout layout, int pes, int fifoDepth, ExternalMemorySystem system, bool[] nonZero)
     {
         int cols = layer.HwCols;
@@ -113,17 +124,17 @@ public static class ExternalCycleModel
         int announced = 0, broadcastCount = 0;
         int genPending = -1;
 
-        // Read requests: (first beat, beats), not yet issued; issued bursts in order.
-        var arFirst = new Queue<(long First, int Beats)>();
+        // Read requests: ranges of beats [First, Last] still to request, the head one partly
+        // requested (`First` advances); the burst launched into the AR register (accepted by the
+        // memory the next cycle); bursts accepted and not yet complete, in order.
+        var ranges = new LinkedList<(long First, long Last)>();
         var inFlight = new Queue<(long First, int Beats)>();
-        long tailFirst = -1;
-        int tailBeats = 0;
-        bool tailOpen = false; // the newest queued request may still grow
         long lastRequested = -1;
         int outstanding = 0;
         int free = system.BeatBuffer;
         var timing = new DramTiming(dram);
         int beatInBurst = 0;
+        (long First, int Beats)? arReg = null;
 
         // Beat buffer: beat index and the cycle from which it is visible.
         var beats = new Queue<(long Beat, long From)>();
@@ -153,11 +164,26 @@ public static class ExternalCycleModel
         var s1 = new bool[pes];
         var s2 = new bool[pes];
 
-        long fetched = 0, bursts = 0, memoryWait = 0;
+        long fetched = 0, bursts = 0;
+        var remaining = new long[pes];
+        for (int i = 0; i < k; i++)
+        {
+            for (int p = 0; p < pes; p++)
+            {
+                remaining[p] += work[(i * pes) + p];
+            }
+        }
+
+        // Where the idle PE-cycles of the issue window go, as of the last issue (as on chip, and
+        // `memory`: a PE with a column taken waits for its next entry).
+        long stallCycles = 0, idlePeCycles = 0;
+        long firstIssue = -1, lastIssue = -1;
+        long tail = 0, stall = 0, scan = 0, memory = 0;
+        long tailAtLast = 0, stallAtLast = 0, scanAtLast = 0, memoryAtLast = 0;
         long t = 0;
         for (; ; t++)
         {
-            bool allIdle = done && broadcastCount == k && genPending < 0 && beats.Count == 0 && outstanding == 0 && arFirst.Count == 0;
+            bool allIdle = done && broadcastCount == k && genPending < 0 && beats.Count == 0 && outstanding == 0 && ranges.Count == 0;
             for (int p = 0; allIdle && p < pes; p++)
             {
                 allIdle = !pend[p] && count[p] == 0 && !busy[p] && !s1[p] && !s2[p];
@@ -183,12 +209,19 @@ public static class ExternalCycleModel
             bool fire = broadcastCount < announced && announcedAt[broadcastCount] + 2 <= t && allReady;
             int fired = broadcastCount;
 
-            // Read address channel: the oldest request, when a burst may be outstanding and its
-            // beats have room.
-            bool arFire = false;
-            if (arFirst.Count > 0 && outstanding < dram.Outstanding && free >= arFirst.Peek().Beats)
+            // Read address channel: the burst in the AR register is accepted now (arready is 1);
+            // the next burst is launched from the head range when one may be outstanding and its
+            // beats have room: as many beats as the range, the burst limit and the 4 KB boundary allow.
+            bool arAccept = arReg is not null;
+            (long First, int Beats)? launch = null;
+            if (ranges.Count > 0 && outstanding < dram.Outstanding)
             {
-                arFire = true;
+                var (first, last) = ranges.First!.Value;
+                int n = (int)Math.Min(last - first + 1, Math.Min(maxBurst, beatsPer4K - (first % beatsPer4K)));
+                if (free >= n)
+                {
+                    launch = (first, n);
+                }
             }
 
             // Read data channel (rready is always 1).
@@ -246,17 +279,66 @@ public static class ExternalCycleModel
                 }
             }
 
-            // Processing elements: issue needs the next entry captured in an earlier cycle.
+            // Idle PE-cycles by cause.
+            bool stalled = broadcastCount < announced && announcedAt[broadcastCount] + 2 <= t && !allReady;
+            if (stalled)
+            {
+                stallCycles++;
+            }
+
             bool anyIssue = false;
+            int idleTail = 0, idleMemory = 0, idleOther = 0;
+            for (int p = 0; p < pes; p++)
+            {
+                if (busy[p] && avail[p] > 0)
+                {
+                    anyIssue = true;
+                    remaining[p]--;
+                }
+                else if (remaining[p] == 0)
+                {
+                    idleTail++;
+                }
+                else if (busy[p])
+                {
+                    idleMemory++;
+                }
+                else
+                {
+                    idleOther++;
+                }
+            }
+
+            idlePeCycles += idleTail + idleMemory + idleOther;
+            if (anyIssue && firstIssue < 0)
+            {
+                firstIssue = t;
+            }
+
+            if (firstIssue >= 0)
+            {
+                tail += idleTail;
+                memory += idleMemory;
+                if (stalled)
+                {
+                    stall += idleOther;
+                }
+                else
+                {
+                    scan += idleOther;
+                }
+            }
+
+            if (anyIssue)
+            {
+                lastIssue = t;
+                (tailAtLast, stallAtLast, scanAtLast, memoryAtLast) = (tail, stall, scan, memory);
+            }
+
+            // Processing elements: issue needs the next entry captured in an earlier cycle.
             for (int p = 0; p < pes; p++)
             {
                 bool issuing = busy[p] && avail[p] > 0;
-                if (busy[p] && !issuing)
-                {
-                    memoryWait++;
-                }
-
-                anyIssue |= issuing;
                 bool pushing = pend[p] && pendWork[p] > 0;
                 bool last = issuing && left[p] == 1;
                 bool take = (count[p] > 0 || pushing) && (!busy[p] || last);
@@ -320,8 +402,6 @@ public static class ExternalCycleModel
                 }
             }
 
-            _ = anyIssue;
-
             // End of cycle: the beat buffer, the read channels, the request generator.
             if (releasable)
             {
@@ -342,18 +422,28 @@ public static class ExternalCycleModel
                 }
             }
 
-            timing.Step(rFire);
-            if (arFire)
+            if (arAccept)
             {
-                var request = arFirst.Dequeue();
-                timing.Accept(request.Beats);
-                inFlight.Enqueue(request);
-                outstanding++;
-                free -= request.Beats;
+                timing.Accept(arReg!.Value.Beats);
+                inFlight.Enqueue(arReg.Value);
                 bursts++;
-                if (arFirst.Count == 0)
+            }
+
+            timing.Step(rFire);
+
+            arReg = launch;
+            if (launch is { } burst0)
+            {
+                outstanding++;
+                free -= burst0.Beats;
+                var (first, last) = ranges.First!.Value;
+                if (first + burst0.Beats > last)
                 {
-                    tailOpen = false;
+                    ranges.RemoveFirst();
+                }
+                else
+                {
+                    ranges.First!.Value = (first + burst0.Beats, last);
                 }
             }
 
@@ -377,21 +467,17 @@ public static class ExternalCycleModel
                     long first = region + (colBase[j] / perBeat);
                     long lastBeat = region + ((colBase[j + 1] - 1) / perBeat);
                     first = Math.Max(first, lastRequested + 1);
-                    while (first <= lastBeat)
+                    if (first <= lastBeat)
                     {
-                        if (tailOpen && tailFirst + tailBeats == first && tailBeats < maxBurst && (tailFirst / beatsPer4K) == (first / beatsPer4K))
+                        // Contiguous with the newest range: it grows (unless that range was the
+                        // head and its last burst was launched this cycle).
+                        if (ranges.Count > 0 && ranges.Last!.Value.Last + 1 == first)
                         {
-                            int grow = (int)Math.Min(lastBeat - first + 1, Math.Min(maxBurst - tailBeats, beatsPer4K - (first % beatsPer4K)));
-                            tailBeats += grow;
-                            first += grow;
-                            ReplaceTail(arFirst, tailFirst, tailBeats);
+                            ranges.Last!.Value = (ranges.Last.Value.First, lastBeat);
                         }
                         else
                         {
-                            int n = (int)Math.Min(lastBeat - first + 1, Math.Min(maxBurst, beatsPer4K - (first % beatsPer4K)));
-                            arFirst.Enqueue((first, n));
-                            (tailFirst, tailBeats, tailOpen) = (first, n, true);
-                            first += n;
+                            ranges.AddLast((first, lastBeat));
                         }
                     }
 
@@ -441,17 +527,24 @@ public static class ExternalCycleModel
             }
         }
 
-        return new ExternalLayerCycles(t + 1, CycleModel.WritebackCycles(layer, pes), usefulMacs, entries, fetched, bursts, memoryWait);
-    }
-
-    private static void ReplaceTail(Queue<(long First, int Beats)> requests, long first, int beats)
-    {
-        var items = requests.ToArray();
-        items[^1] = (first, beats);
-        requests.Clear();
-        foreach (var item in items)
-        {
-            requests.Enqueue(item);
-        }
+        long compute = t + 1;
+        long window = firstIssue < 0 ? 0 : lastIssue - firstIssue + 1;
+        var cycles = new LayerCycles(
+            Name: layer.Name,
+            Pes: pes,
+            ComputeCycles: compute,
+            WritebackCycles: CycleModel.WritebackCycles(layer, pes),
+            UsefulMacs: usefulMacs,
+            Entries: entries,
+            Broadcasts: k,
+            IdealCycles: (usefulMacs + pes - 1) / pes,
+            StallCycles: stallCycles,
+            IdlePeCycles: idlePeCycles,
+            SwitchCycles: compute - window,
+            StallIdlePeCycles: stallAtLast,
+            TailIdlePeCycles: tailAtLast,
+            ScanIdlePeCycles: scanAtLast,
+            MemoryIdlePeCycles: memoryAtLast);
+        return new ExternalLayerRun(cycles, fetched, bursts);
     }
 }
