@@ -87,8 +87,9 @@ module hwgen_ext_fetch #(
   localparam int Beats4K = (4096 / DataBytes > 0) ? 4096 / DataBytes : 1;
   localparam int Beats4KBits = (Beats4K > 1) ? $clog2(Beats4K) : 1;
   localparam int ByteBits = $clog2(DataBytes);
-  // Request ranges: at most one per announced column in flight.
-  localparam int Ranges = ColQueue + 2;
+  // Request ranges: as many as the column queue holds columns; the scanner announces only while
+  // there is room for one more (counting the announce of the cycle before).
+  localparam int Ranges = (ColQueue > 1) ? ColQueue : 2;
 
   // ---------------------------------------------------------------------------------------------
   // Announce: the column-base table and the column queue
@@ -118,7 +119,7 @@ module hwgen_ext_fetch #(
   assign {nonempty, last_beat, first_beat, base_lane_o} = base_rdata;
   assign base_beat_o  = first_beat;
   assign base_valid_o = stage_q;
-  assign ann_room_o   = ahead_q < QCountBits'(ColQueue);
+
 
   logic col_empty;
 
@@ -167,6 +168,9 @@ module hwgen_ext_fetch #(
   logic [AddrBits-1:0]    ar_addr_q;
   logic [7:0]             ar_len_q;
   logic [AddrBits-1:0]    region_q;
+
+  assign ann_room_o = (ahead_q < QCountBits'(ColQueue))
+                    && ({1'b0, rng_count_q} + (RngPtrBits + 2)'(stage_q) < (RngPtrBits + 2)'(Ranges));
 
   logic                   launch, head_done, gen_new, gen_extend, rng_pop;
   logic [BeatIdxBits-1:0] head_first, head_last, gen_first;

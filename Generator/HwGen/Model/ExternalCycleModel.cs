@@ -196,7 +196,8 @@ public static class ExternalCycleModel
 
             // Scanner: announce the next column when the column queue has room.
             bool offer = active && next < groupStart[group + 1];
-            bool announce = offer && announced - broadcastCount < system.ColumnQueue;
+            bool announce = offer && announced - broadcastCount < system.ColumnQueue
+                && ranges.Count + (genPending >= 0 ? 1 : 0) < Math.Max(2, system.ColumnQueue);
             int announcedNow = next;
 
             // Broadcast of the oldest announced column when every PE is ready.

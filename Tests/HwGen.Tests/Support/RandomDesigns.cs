@@ -91,6 +91,48 @@ internal static class RandomDesigns
     }
 
     /// <summary>
+    /// <see cref="Create"/>'s design (with linear weights for one seed in four) with its entries in
+    /// external DRAM: ports of 32 to 512 bits, bandwidths from 1 byte a cycle to a beat a cycle,
+    /// latencies 1 to 100, bursts of one beat to 4 KB, 1 to 8 outstanding bursts.
+    /// </summary>
+    public static HwGenConfig CreateWithExternalWeights(int seed)
+    {
+        var random = new Random(seed ^ 0xd4a3);
+        var config = random.Next(4) == 0 ? CreateWithLinearWeights(seed) : Create(seed);
+        int dataBits = 32 << random.Next(5);
+        int beat = dataBits / 8;
+        int bytesPerCycle = random.Next(3) switch
+        {
+            0 => beat,
+            1 => 1 + random.Next(beat),
+            _ => Math.Max(1, beat >> random.Next(4)),
+        };
+        int latency = random.Next(4) switch
+        {
+            0 => 1,
+            1 => 100,
+            _ => 2 + random.Next(40),
+        };
+        int burst = Math.Min(4096, beat << random.Next(7));
+        return config with
+        {
+            Name = $"ext{seed}",
+            Hardware = config.Hardware with
+            {
+                WeightMemory = WeightMemory.External,
+                Dram = new DramConfig
+                {
+                    DataBits = dataBits,
+                    BytesPerCycle = bytesPerCycle,
+                    LatencyCycles = latency,
+                    MaxBurstBytes = burst,
+                    Outstanding = 1 + random.Next(8),
+                },
+            },
+        };
+    }
+
+    /// <summary>
     /// <see cref="Create"/>'s design with each layer's activation drawn from tanh, sigmoid, ReLU and
     /// the identity (the output stage's table path): layer 0 tanh or sigmoid and layer 1 the other,
     /// so that the table is always there and both functions run when there are two layers; the draw
