@@ -81,6 +81,8 @@ module hwgen_core #(
   /// sparse-matrix memories. The X* parameters size it (see hwgen_ext_fetch and hwgen_pe);
   /// LayerRegion is each layer's first beat in DRAM (32 bits per layer). Unused otherwise.
   parameter bit ExtWeights = 1'b0,
+  // (Used only with ExtWeights.)
+  // verilator lint_off UNUSEDPARAM
   parameter int XDataBytes = 4,
   parameter int XAddrBits = 32,
   parameter int XColQueue = 2,
@@ -96,6 +98,7 @@ module hwgen_core #(
   parameter int XBeatIdxBits = 1,
   parameter XBaseFile = "",
   parameter logic [NumLayers*32-1:0] LayerRegion = '0,
+  // verilator lint_on UNUSEDPARAM
   localparam int EntryBits = CodeBits + IndexBits,
   localparam int LineBits = LineEntries * EntryBits,
   localparam int PtrAddrBits = (PtrDepth > 1) ? $clog2(PtrDepth) : 1,

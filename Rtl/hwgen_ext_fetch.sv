@@ -186,13 +186,15 @@ module hwgen_ext_fetch #(
   assign abs_first = region_q + AddrBits'(head_first);
   // Beats up to the next 4 KB boundary (Beats4K is a power of two).
   assign room4k    = (Beats4KBits + 1)'(Beats4K) - (Beats4KBits + 1)'(abs_first[Beats4KBits-1:0]);
+  // The burst: the range's beats, at most MaxBurstBeats and not past the 4 KB boundary.
+  localparam int CW = ((LenBits > BeatIdxBits + 1) ? LenBits : BeatIdxBits + 1) + Beats4KBits + 2;
+  logic [CW-1:0] burst_w;
   always_comb begin
-    int b;
-    b = MaxBurstBeats;
-    if (int'(head_left) < b) b = int'(head_left);
-    if (int'(room4k) < b) b = int'(room4k);
-    burst = LenBits'(b);
+    burst_w = CW'(MaxBurstBeats);
+    if (CW'(head_left) < burst_w) burst_w = CW'(head_left);
+    if (CW'(room4k) < burst_w) burst_w = CW'(room4k);
   end
+  assign burst = LenBits'(burst_w);
 
   assign launch    = (rng_count_q != '0) && (out_q < OutBits'(Outstanding))
                    && ({1'b0, free_q} >= (FreeBits + 1)'(burst)) && (!ar_valid_q || m_arready_i);

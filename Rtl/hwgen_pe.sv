@@ -85,6 +85,7 @@ module hwgen_pe #(
   /// {count, offset beat, offset lane}; the entries per beat (Lanes), the beat's bytes; the column
   /// queue's depth, the capture rows, and the widths of a beat index and of a count.
   parameter bit ExtWeights = 1'b0,
+  // verilator lint_off UNUSEDPARAM
   parameter int XPtrDepth = 2,
   parameter int XCntBits = 1,
   parameter int XOffBeatBits = 1,
@@ -94,6 +95,7 @@ module hwgen_pe #(
   parameter int XColQueue = 2,
   parameter int XRows = 2,
   parameter int XBeatIdxBits = 1,
+  // verilator lint_on UNUSEDPARAM
   localparam int XPtrWordBits = XCntBits + XOffBeatBits + XLaneBits,
   localparam int XPtrAddrBits = (XPtrDepth > 1) ? $clog2(XPtrDepth) : 1,
   localparam int EntryBits = CodeBits + IndexBits,
@@ -467,6 +469,8 @@ module hwgen_pe #(
     // pending or issuing.
     localparam int SegDepth = XColQueue + FifoDepth + 2;
     localparam int SegPtrBits = $clog2(SegDepth);
+    // Wide enough to compare a count with a lane span.
+    localparam int NW = ((XCntBits > XLaneBits + 1) ? XCntBits : XLaneBits + 1) + 1;
     localparam int RowPtrBits = (XRows > 1) ? $clog2(XRows) : 1;
     localparam int RowCntBits = $clog2(XRows + 1);
     localparam int AvailBits = $clog2(XRows * XLanes + 1);
@@ -553,7 +557,7 @@ module hwgen_pe #(
     assign head_here  = (seg_count_q != '0) && beat_valid_i && (seg_beat_q[seg_head_q] == beat_index_i);
     assign capture    = head_here && room;
     assign span       = (XLaneBits + 1)'(XLanes) - {1'b0, seg_lane_q[seg_head_q]};
-    assign n          = (int'(seg_left_q[seg_head_q]) < int'(span)) ? seg_left_q[seg_head_q] : XCntBits'(span);
+    assign n          = (NW'(seg_left_q[seg_head_q]) < NW'(span)) ? seg_left_q[seg_head_q] : XCntBits'(span);
     assign seg_pop    = capture && (n == seg_left_q[seg_head_q]);
     // This PE still needs the head beat after this cycle: its segment's next slot is there and
     // there is no row for it, or the segment ends now and the next one starts in the same beat.

@@ -33,6 +33,10 @@ internal static class Tables
             $"{t.CompressionRatio:F1}×", $"{t.HuffmanCompressionRatio:F1}×", N(f.Cycles), N(f.IdealCycles), $"{f.LoadEfficiency:P1}", N(f.StallCycles));
         console.Write(table);
         console.Write(Losses(report));
+        if (network.Spec.External is not null)
+        {
+            console.Write(Bounds(report.First, "first vector, cycle model"));
+        }
 
         var fixedPoint = report.Accuracy.For(AccuracyStage.FixedPoint).VersusPrevious;
         console.WriteLine($"Latency {report.LatencyUs:F2} µs at {report.ClockMhz:0.#} MHz; dense fp32 {t.DenseFp32Bits / 8000.0:F1} kB → {t.CompressedBits / 8000.0:F1} kB ({t.HuffmanCompressedBits / 8000.0:F1} kB with Huffman).");
@@ -103,22 +107,53 @@ internal static class Tables
         }
     }
 
-    /// <summary>Where each layer's cycles beyond the ideal go (cycle model, first vector).</summary>
-    private static Table Losses(EstimateReport report)
+    /// <summary>
+    /// External weights: each layer's cycles against its compute bound (useful MACs / N) and its
+    /// bandwidth bound (DRAM bytes / bytes per cycle), and which one limits it.
+    /// </summary>
+    public static Table Bounds(CycleReport report, string what)
     {
-        var table = new Table().Title("where the cycles go (cycle model, first vector; cycles = useful/N + the rest)");
-        foreach (var column in new[] { "layer", "cycles", "useful/N", "padding", "broadcast stalls", "column tails", "scan", "layer switch", "writeback" })
+        var table = new Table().Title($"external weights: cycles against the bounds ({what})");
+        foreach (var column in new[] { "layer", "cycles", "compute bound", "DRAM kB", "bandwidth bound", "limited by", "cycles / bound" })
         {
             table.AddColumn(new TableColumn(column).RightAligned());
         }
 
+        foreach (var c in report.Layers)
+        {
+            long bound = Math.Max(c.ComputeBoundCycles, c.BandwidthBoundCycles);
+            table.AddRow(c.Name, N(c.Cycles), N(c.ComputeBoundCycles), $"{c.DramBytes / 1000.0:F1}", N(c.BandwidthBoundCycles),
+                c.BandwidthBoundCycles > c.ComputeBoundCycles ? "bandwidth" : "compute", bound == 0 ? "" : $"{(double)c.Cycles / bound:F3}");
+        }
+
+        return table;
+    }
+
+    /// <summary>Where each layer's cycles beyond the ideal go (cycle model, first vector).</summary>
+    private static Table Losses(EstimateReport report)
+    {
+        // External weights add a column: PEs waiting for their entries from DRAM.
+        bool external = report.Network.Spec.External is not null;
+        var table = new Table().Title("where the cycles go (cycle model, first vector; cycles = useful/N + the rest)");
+        string[] columns = external
+            ? ["layer", "cycles", "useful/N", "padding", "broadcast stalls", "column tails", "scan", "memory", "layer switch", "writeback"]
+            : ["layer", "cycles", "useful/N", "padding", "broadcast stalls", "column tails", "scan", "layer switch", "writeback"];
+        foreach (var column in columns)
+        {
+            table.AddColumn(new TableColumn(column).RightAligned());
+        }
+
+        string[] Row(string name, long cycles, double useful, double padding, double stall, double tail, double scan, double memory, long layerSwitch, long writeback) => external
+            ? [name, N(cycles), F(useful), F(padding), F(stall), F(tail), F(scan), F(memory), N(layerSwitch), N(writeback)]
+            : [name, N(cycles), F(useful), F(padding), F(stall), F(tail), F(scan), N(layerSwitch), N(writeback)];
+
         foreach (var c in report.First.Layers)
         {
-            table.AddRow(c.Name, N(c.Cycles), F(c.UsefulCycles), F(c.PaddingLoss), F(c.StallLoss), F(c.TailLoss), F(c.ScanLoss), N(c.SwitchCycles), N(c.WritebackCycles));
+            table.AddRow(Row(c.Name, c.Cycles, c.UsefulCycles, c.PaddingLoss, c.StallLoss, c.TailLoss, c.ScanLoss, c.MemoryLoss, c.SwitchCycles, c.WritebackCycles));
         }
 
         var f = report.First;
-        table.AddRow("[bold]total[/]", N(f.Cycles), F(f.Layers.Sum(l => l.UsefulCycles)), F(f.PaddingLoss), F(f.StallLoss), F(f.TailLoss), F(f.ScanLoss), N(f.SwitchCycles), N(f.WritebackCycles));
+        table.AddRow(Row("[bold]total[/]", f.Cycles, f.Layers.Sum(l => l.UsefulCycles), f.PaddingLoss, f.StallLoss, f.TailLoss, f.ScanLoss, f.MemoryLoss, f.SwitchCycles, f.WritebackCycles));
         return table;
     }
 
@@ -148,6 +183,11 @@ internal static class Tables
         if (result.Vectors > shown)
         {
             console.WriteLine($"({result.Vectors - shown} more vectors not shown; --json lists all)");
+        }
+
+        if (design.Network.Spec.External is not null && result.FirstModel is { } model)
+        {
+            console.Write(Bounds(model, result.CycleMismatches == 0 ? "first vector; the RTL's cycles are the model's" : "first vector, cycle model"));
         }
 
         console.WriteLine($"Mismatches: {result.Mismatches} of {result.Vectors} vector(s); cycle-model disagreements: {result.CycleMismatches}.");

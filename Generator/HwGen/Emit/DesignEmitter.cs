@@ -266,7 +266,7 @@ public static class DesignEmitter
             ["lanes"] = ext.Layout.EntriesPerBeat,
             ["rows"] = system.PeRows,
             ["beatIndexBits"] = ext.BeatIndexBits,
-            ["baseFile"] = bakeWeights ? ExternalBasePath(network) : "",
+            ["baseFile"] = ExternalBasePath(network),
             ["layerRegion"] = regions,
             ["bytesPerCycle"] = system.Dram.BytesPerCycle,
             ["latencyCycles"] = system.Dram.LatencyCycles,

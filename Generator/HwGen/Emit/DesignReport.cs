@@ -69,7 +69,7 @@ public sealed record EstimateJson(
         var network = report.Network;
         var first = report.First;
         var t = network.Statistics;
-        var layers = network.Layers.Select((layer, l) => EstimateLayerJson.From(layer, first.Layers[l])).ToList();
+        var layers = network.Layers.Select((layer, l) => EstimateLayerJson.From(layer, first.Layers[l], network.Spec.External is not null)).ToList();
         var total = new EstimateTotalJson(
             t.NonZeros, t.Padding, t.Entries, t.CompressedBits, t.HuffmanCompressedBits, t.DenseFp32Bits, t.CompressionRatio, t.HuffmanCompressionRatio,
             first.UsefulMacs, first.Cycles, first.IdealCycles, first.LoadEfficiency, first.StallCycles, first.IdlePeCycles, CycleLossesJson.From(first), report.LatencyUs);
@@ -109,6 +109,7 @@ public sealed record EstimateJson(
 /// <param name="StallCycles">Cycles a non-zero activation waited for a full queue.</param>
 /// <param name="IdlePeCycles">PE-cycles without work during the compute phase.</param>
 /// <param name="Losses">Where the layer's cycles go: useful_cycles plus the losses add up to model_cycles.</param>
+/// <param name="External">With external weights, the layer against its compute and bandwidth bounds; null otherwise.</param>
 public sealed record EstimateLayerJson(
     string Name,
     int Rows,
@@ -139,9 +140,10 @@ public sealed record EstimateLayerJson(
     double LoadEfficiency,
     long StallCycles,
     long IdlePeCycles,
-    CycleLossesJson Losses)
+    CycleLossesJson Losses,
+    ExternalBoundsJson? External)
 {
-    public static EstimateLayerJson From(CompressedLayer layer, LayerCycles c)
+    public static EstimateLayerJson From(CompressedLayer layer, LayerCycles c, bool external = false)
     {
         var s = layer.Statistics;
         return new EstimateLayerJson(
@@ -149,7 +151,27 @@ public sealed record EstimateLayerJson(
             s.PointerBits, s.CodebookBits, s.CompressedBits, s.HuffmanCodeBits, s.HuffmanIndexBits, s.HuffmanCompressedBits, s.DenseFp32Bits,
             s.CompressionRatio, s.HuffmanCompressionRatio, layer.WeightFrac,
             c.UsefulMacs, c.Broadcasts, c.Cycles, c.ComputeCycles, c.WritebackCycles, c.IdealCycles, c.LoadEfficiency, c.StallCycles, c.IdlePeCycles,
-            CycleLossesJson.From(c));
+            CycleLossesJson.From(c), external ? ExternalBoundsJson.From(c) : null);
+    }
+}
+
+/// <summary>
+/// A layer with external weights (<c>hardware.weight_memory: external</c>) against its two bounds
+/// (cycle model, first vector); null with on-chip weights.
+/// </summary>
+/// <param name="DramBytes">Bytes read from DRAM: the beats holding the broadcast columns' entries, each fetched once.</param>
+/// <param name="ComputeBoundCycles">Useful MACs / N, rounded up.</param>
+/// <param name="BandwidthBoundCycles">dram_bytes / bytes_per_cycle, rounded up.</param>
+/// <param name="LimitedBy">`compute` or `bandwidth`: the larger bound.</param>
+/// <param name="CyclesOverBound">The layer's cycles (compute and writeback) / the larger bound.</param>
+public sealed record ExternalBoundsJson(long DramBytes, long ComputeBoundCycles, long BandwidthBoundCycles, string LimitedBy, double CyclesOverBound)
+{
+    public static ExternalBoundsJson From(LayerCycles c)
+    {
+        long bound = Math.Max(c.ComputeBoundCycles, c.BandwidthBoundCycles);
+        return new ExternalBoundsJson(
+            c.DramBytes, c.ComputeBoundCycles, c.BandwidthBoundCycles, c.BandwidthBoundCycles > c.ComputeBoundCycles ? "bandwidth" : "compute",
+            bound == 0 ? 0 : (double)c.Cycles / bound);
     }
 }
 
@@ -199,6 +221,7 @@ public sealed record EstimateTotalJson(
 /// <param name="Scan">Idle PE-cycles / N of PEs waiting for the scanner's next non-zero column (broadcast-bound).</param>
 /// <param name="LayerSwitch">Compute cycles outside the issue window: scanner start, pointer read, pipeline drain.</param>
 /// <param name="Writeback">Cycles of the writeback phases: local rows + 2 per layer.</param>
+/// <param name="Memory">External weights: idle PE-cycles / N of PEs waiting for their next entry from DRAM (0 with on-chip weights).</param>
 public sealed record CycleLossesJson(
     double UsefulCycles,
     double Padding,
@@ -206,15 +229,16 @@ public sealed record CycleLossesJson(
     double ColumnTails,
     double Scan,
     long LayerSwitch,
-    long Writeback)
+    long Writeback,
+    double Memory)
 {
     /// <summary>One layer's losses.</summary>
     public static CycleLossesJson From(LayerCycles c) =>
-        new(c.UsefulCycles, c.PaddingLoss, c.StallLoss, c.TailLoss, c.ScanLoss, c.SwitchCycles, c.WritebackCycles);
+        new(c.UsefulCycles, c.PaddingLoss, c.StallLoss, c.TailLoss, c.ScanLoss, c.SwitchCycles, c.WritebackCycles, c.MemoryLoss);
 
     /// <summary>The inference's losses, summed over the layers.</summary>
     public static CycleLossesJson From(CycleReport r) =>
-        new(r.Layers.Sum(l => l.UsefulCycles), r.PaddingLoss, r.StallLoss, r.TailLoss, r.ScanLoss, r.SwitchCycles, r.WritebackCycles);
+        new(r.Layers.Sum(l => l.UsefulCycles), r.PaddingLoss, r.StallLoss, r.TailLoss, r.ScanLoss, r.SwitchCycles, r.WritebackCycles, r.MemoryLoss);
 }
 
 /// <summary>Accuracy in <see cref="EstimateJson"/>: each compression stage against the dense float network and the stage before it, and top-1 against the labels.</summary>

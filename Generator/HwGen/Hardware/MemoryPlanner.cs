@@ -14,10 +14,17 @@ namespace HwGen.Hardware;
 public static class MemoryPlanner
 {
     /// <summary>The memory plan of a design on a board (or without one).</summary>
-    /// <exception cref="HardwareSpecException">The spec asks for iCE40 SPRAM on a board that has none.</exception>
+    /// <exception cref="HardwareSpecException">The spec asks for iCE40 SPRAM on a board that has none, or for external weights on a board.</exception>
     public static MemoryPlan Plan(HardwareLayout layout, Board? board)
     {
         var requested = layout.Network.Spec.Requested;
+        if (board is not null && layout.Network.Spec.External is not null)
+        {
+            throw new HardwareSpecException("hardware.weight_memory",
+                $"external weights need the board's DRAM wired to the core's AXI4 master, which the {board.Name} build does not do yet: " +
+                "use on_chip for a board build (estimate and simulate model the external memory exactly)");
+        }
+
         if (board is not null && board.Resources.Spram == 0)
         {
             foreach (var (key, style) in new[] { ("hardware.spmat_memory", requested.Spmat), ("hardware.act_memory", requested.Act) })

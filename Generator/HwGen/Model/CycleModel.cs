@@ -968,7 +968,7 @@ internal sealed class WorkTable
 /// entry to the last) and the rest (<see cref="SwitchCycles"/>: the scanner's start and the first
 /// pointer read before, the pipeline drain after). In the window every PE-cycle either issues an
 /// entry (useful or padding) or idles for one of three causes, so that
-/// <c>Cycles = UsefulMacs/N + PaddingLoss + StallLoss + TailLoss + ScanLoss + SwitchCycles + WritebackCycles</c>
+/// <c>Cycles = UsefulMacs/N + PaddingLoss + StallLoss + TailLoss + ScanLoss + MemoryLoss + SwitchCycles + WritebackCycles</c>
 /// exactly (the losses are idle PE-cycles / N).
 /// </remarks>
 /// <param name="Name">Layer name.</param>
@@ -989,6 +989,8 @@ internal sealed class WorkTable
 /// <param name="TailIdlePeCycles">In the window: PEs that have issued all their entries, waiting for the last PE.</param>
 /// <param name="ScanIdlePeCycles">In the window: PEs with work left idling while the broadcast does not stall (the scanner has no column for them yet).</param>
 /// <param name="MemoryIdlePeCycles">External weights, in the window: PEs with a column taken waiting for its next entry from DRAM.</param>
+/// <param name="DramBytes">External weights: bytes read from DRAM (whole beats).</param>
+/// <param name="BandwidthBoundCycles">External weights: the bandwidth bound, DramBytes / bytes_per_cycle, rounded up.</param>
 /// <param name="Steps">
 /// Steps the figures add up: an LSTM layer's T (every other figure is then the sum over its
 /// steps, <see cref="Sum"/>), 1 for a fully connected layer.
@@ -1009,8 +1011,13 @@ public sealed record LayerCycles(
     long TailIdlePeCycles,
     long ScanIdlePeCycles,
     int Steps = 1,
-    long MemoryIdlePeCycles = 0)
+    long MemoryIdlePeCycles = 0,
+    long DramBytes = 0,
+    long BandwidthBoundCycles = 0)
 {
+    /// <summary>The compute bound: useful MACs / N, rounded up (<see cref="IdealCycles"/>).</summary>
+    public long ComputeBoundCycles => IdealCycles;
+
     /// <summary>Cycles per step: <see cref="Cycles"/> / <see cref="Steps"/> (the mean over an LSTM layer's steps).</summary>
     public double CyclesPerStep => (double)Cycles / Steps;
 
@@ -1042,7 +1049,9 @@ public sealed record LayerCycles(
             runs.Sum(r => r.TailIdlePeCycles),
             runs.Sum(r => r.ScanIdlePeCycles),
             runs.Sum(r => r.Steps),
-            runs.Sum(r => r.MemoryIdlePeCycles));
+            runs.Sum(r => r.MemoryIdlePeCycles),
+            runs.Sum(r => r.DramBytes),
+            runs.Sum(r => r.BandwidthBoundCycles));
     }
 
     /// <summary>Cycles of the layer: compute + writeback.</summary>
@@ -1096,6 +1105,9 @@ public sealed record CycleReport(IReadOnlyList<LayerCycles> Layers)
 
     /// <summary>Σ over layers of <see cref="LayerCycles.ScanLoss"/>.</summary>
     public double ScanLoss => Layers.Sum(l => l.ScanLoss);
+
+    /// <summary>Σ over layers of <see cref="LayerCycles.MemoryLoss"/>.</summary>
+    public double MemoryLoss => Layers.Sum(l => l.MemoryLoss);
 
     /// <summary>Σ over layers of <see cref="LayerCycles.SwitchCycles"/>.</summary>
     public long SwitchCycles => Layers.Sum(l => l.SwitchCycles);

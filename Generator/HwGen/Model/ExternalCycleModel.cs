@@ -545,7 +545,9 @@ public static class ExternalCycleModel
             StallIdlePeCycles: stallAtLast,
             TailIdlePeCycles: tailAtLast,
             ScanIdlePeCycles: scanAtLast,
-            MemoryIdlePeCycles: memoryAtLast);
+            MemoryIdlePeCycles: memoryAtLast,
+            DramBytes: fetched * dram.DataBytes,
+            BandwidthBoundCycles: ((fetched * dram.DataBytes) + dram.BytesPerCycle - 1) / dram.BytesPerCycle);
         return new ExternalLayerRun(cycles, fetched, bursts);
     }
 }

@@ -64,6 +64,9 @@ public sealed record SimulationResult
     /// <summary>Per vector: the cycle model's prediction.</summary>
     public required IReadOnlyList<long> ModelCycles { get; init; }
 
+    /// <summary>The cycle model's report of the first vector (where its cycles go, and with external weights its bounds).</summary>
+    public CycleReport? FirstModel { get; init; }
+
     /// <summary>Per vector: ceil(useful MACs / N) summed over layers.</summary>
     public required IReadOnlyList<long> IdealCycles { get; init; }
 
@@ -128,12 +131,14 @@ public static class Simulator
         var goldens = new List<GoldenResult>();
         var modelCycles = new List<long>();
         var idealCycles = new List<long>();
+        CycleReport? firstModel = null;
         foreach (var x in quantized)
         {
             var golden = GoldenModel.Run(network, x);
             expected.Add(golden.LayerOutputs);
             goldens.Add(golden);
             var cycles = CycleModel.Run(network, golden);
+            firstModel ??= cycles;
             modelCycles.Add(cycles.Cycles);
             idealCycles.Add(cycles.IdealCycles);
         }
@@ -193,6 +198,7 @@ public static class Simulator
             Cycles = rtlCycles,
             ModelCycles = modelCycles,
             IdealCycles = idealCycles,
+            FirstModel = firstModel,
             BuildSeconds = buildSeconds,
             Rebuilt = rebuilt,
             RunSeconds = runSeconds,

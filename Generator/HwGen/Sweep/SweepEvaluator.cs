@@ -122,6 +122,7 @@ public sealed class SweepEvaluator
         numbers["loss_padding"] = cycles.Average(r => r.PaddingLoss);
         numbers["loss_stalls"] = cycles.Average(r => r.StallLoss);
         numbers["loss_tails"] = cycles.Average(r => r.TailLoss);
+        numbers["loss_memory"] = cycles.Average(r => r.MemoryLoss);
         numbers["loss_scan"] = cycles.Average(r => r.ScanLoss);
         numbers["switch_cycles"] = cycles.Average(r => (double)r.SwitchCycles);
         numbers["writeback_cycles"] = cycles.Average(r => (double)r.WritebackCycles);

@@ -1,3 +1,4 @@
+using System.Numerics;
 using HwGen.Configuration;
 using HwGen.Sweep;
 
@@ -237,10 +238,41 @@ public class ConfigSchemaTests
                 Weights = layerList.Any(l => l.Weights.IsPrecompressed) ? WeightEncoding.Codebook : config.Compression.Weights,
             },
             // LSTM layers read and write the activation memory in one cycle: not in single-port SPRAM.
-            Hardware = lstm && config.Hardware.ActMemory == MemoryStyle.Ice40Spram ? config.Hardware with { ActMemory = MemoryStyle.Auto } : config.Hardware,
+            Hardware = ValidHardware(config.Hardware, lstm),
             Quantization = q with { ActivationFrac = Math.Min(q.ActivationFrac, q.ActivationBits - 1) },
             BaseDirectory = folder,
         };
+    }
+
+    /// <summary>
+    /// The random hardware made valid across keys: LSTM layers read and write the activation memory in
+    /// one cycle (not in single-port SPRAM) and have no external weights; a DRAM port's width and
+    /// burst are powers of two, at most a beat a cycle, a burst at least a beat; external weights have
+    /// no sparse-matrix memory to place in SPRAM; without them `dram` is unused.
+    /// </summary>
+    private static HardwareConfig ValidHardware(HardwareConfig hw, bool lstm)
+    {
+        if (lstm && hw.ActMemory == MemoryStyle.Ice40Spram)
+        {
+            hw = hw with { ActMemory = MemoryStyle.Auto };
+        }
+
+        if (lstm)
+        {
+            hw = hw with { WeightMemory = WeightMemory.OnChip };
+        }
+
+        if (hw.WeightMemory != WeightMemory.External)
+        {
+            // Without external weights the dram section is unused: the effective config leaves it out.
+            return hw with { Dram = new DramConfig() };
+        }
+
+        var d = hw.Dram;
+        int dataBits = (int)BitOperations.RoundUpToPowerOf2((uint)d.DataBits);
+        int burst = Math.Max((int)BitOperations.RoundUpToPowerOf2((uint)d.MaxBurstBytes) >> 1, dataBits / 8);
+        hw = hw with { Dram = d with { DataBits = dataBits, BytesPerCycle = Math.Min(d.BytesPerCycle, dataBits / 8), MaxBurstBytes = Math.Min(burst, 4096) } };
+        return hw.WeightMemory == WeightMemory.External && hw.SpmatMemory == MemoryStyle.Ice40Spram ? hw with { SpmatMemory = MemoryStyle.Auto } : hw;
     }
 
     private static object RandomValue(ConfigKey key, Random random)

@@ -238,6 +238,65 @@ internal static class MalformedInputs
             """,
             "hardware.spmat_memory", "use one of: auto, inferred, ice40_spram"),
 
+        new("dram_width_not_a_power_of_two",
+            """
+            name: bad
+            input:
+              size: 8
+            layers:
+              - outputs: 4
+            hardware:
+              weight_memory: external
+              dram:
+                data_bits: 96       # <--
+            """,
+            "hardware.dram.data_bits", "96 is not a power of two"),
+
+        new("dram_faster_than_its_port",
+            """
+            name: bad
+            input:
+              size: 8
+            layers:
+              - outputs: 4
+            hardware:
+              weight_memory: external
+              dram:
+                data_bits: 64
+                bytes_per_cycle: 16 # <--
+            """,
+            "hardware.dram.bytes_per_cycle", "more than a beat of data_bits 64 (8 bytes) can carry"),
+
+        new("dram_burst_shorter_than_a_beat",
+            """
+            name: bad
+            input:
+              size: 8
+            layers:
+              - outputs: 4
+            hardware:
+              weight_memory: external
+              dram:
+                data_bits: 512
+                bytes_per_cycle: 64
+                max_burst_bytes: 32 # <--
+            """,
+            "hardware.dram.max_burst_bytes", "less than one beat of data_bits 512"),
+
+        new("external_weights_with_lstm_layers",
+            """
+            name: bad
+            input:
+              size: 8
+              steps: 3
+            layers:
+              - kind: lstm
+                hidden: 4
+            hardware:
+              weight_memory: external   # <--
+            """,
+            "hardware.weight_memory", "external weights are built for fully connected layers"),
+
         new("duplicate_layer_names",
             """
             name: bad
