@@ -191,8 +191,23 @@ module hwgen_axi_mem #(
 
   assign draw_ar  = xorshift32(rng_q);
   assign draw_r   = xorshift32(draw_ar);
-  assign stall_ar = (StallPercent != 0) && (draw_ar % 32'd100) < StallPercent;
-  assign stall_r  = (StallPercent != 0) && (draw_r % 32'd100) < StallPercent;
+  // The run may override StallPercent and Seed: +dram_stall=<percent> +dram_seed=<n> (the
+  // co-simulation's back-pressure runs, SimulationOptions.DramStallPercent).
+  logic [31:0] stall_pct, seed_v;
+  initial begin
+    stall_pct = 32'(StallPercent);
+    seed_v    = 32'(Seed);
+    if ($value$plusargs("dram_stall=%d", stall_pct) && stall_pct > 32'd99) begin
+      $error("hwgen_axi_mem: +dram_stall=%0d must be from 0 to 99", stall_pct);
+      $finish;
+    end
+    if ($value$plusargs("dram_seed=%d", seed_v)) begin
+      seed_v = (seed_v == 32'd0) ? 32'd1 : seed_v;
+    end
+  end
+
+  assign stall_ar = (stall_pct != 32'd0) && (draw_ar % 32'd100) < stall_pct;
+  assign stall_r  = (stall_pct != 32'd0) && (draw_r % 32'd100) < stall_pct;
 
   assign head_addr  = q_addr_q[head_q];
   assign head_beats = q_beats_q[head_q];
@@ -249,7 +264,7 @@ module hwgen_axi_mem #(
       count_q  <= '0;
       beat_q   <= '0;
       shown_q  <= 1'b0;
-      rng_q    <= (Seed == 0) ? 32'd1 : 32'(Seed);
+      rng_q    <= (seed_v == 32'd0) ? 32'd1 : seed_v;
     end else begin
       cycle_q  <= cycle_q + 64'd1;
       credit_q <= credit_d;

@@ -28,6 +28,16 @@ public sealed record SimulationOptions
     /// <summary>Build the memories empty and load the weights through the memory-load port.</summary>
     public bool LoadThroughPort { get; init; }
 
+    /// <summary>
+    /// External weights: percent (0–99) of cycles in which the simulated DRAM refuses a request and
+    /// withholds a beat it could give (random back-pressure; the outputs stay bit-exact, the cycles
+    /// are no longer the model's). 0 = the exact memory the config describes.
+    /// </summary>
+    public int DramStallPercent { get; init; }
+
+    /// <summary>Seed of the simulated DRAM's back-pressure.</summary>
+    public int DramSeed { get; init; } = 1;
+
     public TimeSpan BuildTimeout { get; init; } = TimeSpan.FromMinutes(30);
 
     public TimeSpan RunTimeout { get; init; } = TimeSpan.FromMinutes(30);
@@ -165,6 +175,12 @@ public static class Simulator
         if (loadThroughPort)
         {
             args.Add("+load=sim/load.hex");
+        }
+
+        if (options.DramStallPercent > 0)
+        {
+            args.Add(string.Create(CultureInfo.InvariantCulture, $"+dram_stall={options.DramStallPercent}"));
+            args.Add(string.Create(CultureInfo.InvariantCulture, $"+dram_seed={options.DramSeed}"));
         }
 
         stopwatch.Restart();

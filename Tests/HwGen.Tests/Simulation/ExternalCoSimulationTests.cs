@@ -1,4 +1,6 @@
+using HwGen.Compression;
 using HwGen.Configuration;
+using HwGen.Emit;
 using HwGen.Simulation;
 using Xunit.Abstractions;
 
@@ -37,6 +39,36 @@ public class ExternalCoSimulationTests(ITestOutputHelper output)
     public void Random_design_with_external_weights_is_bit_exact_and_cycle_exact_in_icarus(int seed)
     {
         RunAndCheck(seed, SimulatorKind.Iverilog, vectors: 2);
+    }
+
+    /// <summary>
+    /// Random back-pressure (the simulated DRAM refuses 30 % of requests and withholds 30 % of the
+    /// beats it could give): the outputs stay bit-exact, and no run is faster than the exact
+    /// memory's cycles, which the cycle model gives.
+    /// </summary>
+    [Theory]
+    [InlineData(403, 1)]
+    [InlineData(406, 2)]
+    [InlineData(409, 3)]
+    [InlineData(422, 4)]
+    public void Under_random_back_pressure_outputs_stay_bit_exact_and_cycles_no_fewer_than_the_model(int seed, int stallSeed)
+    {
+        var config = RandomDesigns.CreateWithExternalWeights(seed);
+        var design = Design.FromConfig(config);
+        using var dir = new TempFolder($"ext-stall-{seed}");
+        var options = new SimulationOptions { DramStallPercent = 30, DramSeed = stallSeed };
+        DesignWriter.Write(dir.Path, options.Design(design.Network));
+
+        var result = Simulator.Run(design.Network, design.Vectors(3, 1), dir.Path, options);
+
+        output.WriteLine($"seed {seed}, stall seed {stallSeed}: RTL cycles {string.Join(", ", result.Cycles)}; exact-memory model {string.Join(", ", result.ModelCycles)}");
+        result.FirstMismatch.ShouldBeNull();
+        for (int v = 0; v < result.Vectors; v++)
+        {
+            result.Cycles[v].ShouldBeGreaterThanOrEqualTo(result.ModelCycles[v], $"vector {v}");
+        }
+
+        result.Cycles.Sum().ShouldBeGreaterThan(result.ModelCycles.Sum(), "30 % back-pressure must cost some cycles");
     }
 
     [Fact]
