@@ -78,6 +78,7 @@ sweeps: build
 	./hwgen sweep examples/sweeps/lenet300-linear.yaml -o out/sweeps/lenet300-linear --jobs 2
 	./hwgen sweep examples/mnist-lstm/sweep.yaml -o out/sweeps/mnist-lstm --jobs 2
 	./hwgen sweep examples/mnist-lstm/balance-sweep.yaml -o out/sweeps/mnist-lstm-balance --jobs 2
+	./hwgen sweep examples/external/sweep.yaml -o out/sweeps/alex8-external --jobs 2
 	mkdir -p docs/sweeps
 	cp out/sweeps/lenet300/report.html docs/sweeps/lenet300.html
 	cp out/sweeps/alex8/report.html docs/sweeps/alex8.html

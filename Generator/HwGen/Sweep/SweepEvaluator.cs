@@ -123,6 +123,8 @@ public sealed class SweepEvaluator
         numbers["loss_stalls"] = cycles.Average(r => r.StallLoss);
         numbers["loss_tails"] = cycles.Average(r => r.TailLoss);
         numbers["loss_memory"] = cycles.Average(r => r.MemoryLoss);
+        numbers["dram_bytes"] = cycles.Average(r => (double)r.Layers.Sum(l => l.DramBytes));
+        numbers["bandwidth_bound_cycles"] = cycles.Average(r => (double)r.Layers.Sum(l => l.BandwidthBoundCycles));
         numbers["loss_scan"] = cycles.Average(r => r.ScanLoss);
         numbers["switch_cycles"] = cycles.Average(r => (double)r.SwitchCycles);
         numbers["writeback_cycles"] = cycles.Average(r => (double)r.WritebackCycles);
