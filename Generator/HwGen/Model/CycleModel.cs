@@ -626,15 +626,14 @@ public static class CycleModel
     }
 
     /// <summary>
-    /// The reference form of <see cref="RunLayer"/>: steps every register cycle by cycle, exactly
-    /// as the RTL does. Slow (cycles × PEs); the tests hold the event form to it.
+    /// What the stepped models scan: the non-zero hardware columns in order; each PE's entries in
+    /// each of them (<c>work[i·N + p]</c>); the useful MACs and entries of those columns; and where
+    /// each group's columns start in the list (groups + 1 values).
     /// </summary>
-    internal static LayerCycles RunLayerStepped(CompressedLayer layer, int pes, int fifoDepth, bool[] nonZero, int holdGroup = -1, int holdUntil = 0)
+    internal static (List<int> Columns, int[] Work, long UsefulMacs, long Entries, int[] GroupStart) ScanWork(CompressedLayer layer, int pes, bool[] nonZero)
     {
         int cols = layer.HwCols;
         int groups = (cols + pes - 1) / pes;
-
-        // Non-zero columns in scan order, with each PE's entry count and useful MACs for them.
         var columns = new List<int>();
         for (int j = 0; j < cols; j++)
         {
@@ -646,7 +645,6 @@ public static class CycleModel
 
         int k = columns.Count;
         var work = new int[k * pes];
-        var remaining = new long[pes];
         long usefulMacs = 0;
         long entries = 0;
         for (int p = 0; p < pes; p++)
@@ -658,7 +656,6 @@ public static class CycleModel
                 int start = encoding.ColumnPointers[j];
                 int end = encoding.ColumnPointers[j + 1];
                 work[(i * pes) + p] = end - start;
-                remaining[p] += end - start;
                 entries += end - start;
                 for (int e = start; e < end; e++)
                 {
@@ -670,7 +667,6 @@ public static class CycleModel
             }
         }
 
-        // Column position where each group's non-zeros start in `columns`.
         var groupStart = new int[groups + 1];
         for (int i = 0, g = 0; g <= groups; g++)
         {
@@ -680,6 +676,29 @@ public static class CycleModel
             }
 
             groupStart[g] = i;
+        }
+
+        return (columns, work, usefulMacs, entries, groupStart);
+    }
+
+    /// <summary>
+    /// The reference form of <see cref="RunLayer"/>: steps every register cycle by cycle, exactly
+    /// as the RTL does. Slow (cycles × PEs); the tests hold the event form to it.
+    /// </summary>
+    internal static LayerCycles RunLayerStepped(CompressedLayer layer, int pes, int fifoDepth, bool[] nonZero, int holdGroup = -1, int holdUntil = 0)
+    {
+        int cols = layer.HwCols;
+        int groups = (cols + pes - 1) / pes;
+
+        var (columns, work, usefulMacs, entries, groupStart) = ScanWork(layer, pes, nonZero);
+        int k = columns.Count;
+        var remaining = new long[pes];
+        for (int i = 0; i < k; i++)
+        {
+            for (int p = 0; p < pes; p++)
+            {
+                remaining[p] += work[(i * pes) + p];
+            }
         }
 
         // Scanner registers.

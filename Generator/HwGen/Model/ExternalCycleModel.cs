@@ -69,48 +69,8 @@ public static class ExternalCycleModel
         int maxBurst = Math.Min(256, dram.MaxBurstBytes / dram.DataBytes);
         long beatsPer4K = Math.Max(1, 4096 / dram.DataBytes);
 
-        var columns = new List<int>();
-        for (int j = 0; j < cols; j++)
-        {
-            if (nonZero[j])
-            {
-                columns.Add(j);
-            }
-        }
-
+        var (columns, work, usefulMacs, entries, groupStart) = CycleModel.ScanWork(layer, pes, nonZero);
         int k = columns.Count;
-        var work = new int[k * pes];
-        long usefulMacs = 0, entries = 0;
-        for (int p = 0; p < pes; p++)
-        {
-            var encoding = layer.PeEncodings[p];
-            for (int i = 0; i < k; i++)
-            {
-                int j = columns[i];
-                int start = encoding.ColumnPointers[j];
-                int end = encoding.ColumnPointers[j + 1];
-                work[(i * pes) + p] = end - start;
-                entries += end - start;
-                for (int e = start; e < end; e++)
-                {
-                    if (encoding.EntryCodes[e] != 0)
-                    {
-                        usefulMacs++;
-                    }
-                }
-            }
-        }
-
-        var groupStart = new int[groups + 1];
-        for (int i = 0, g = 0; g <= groups; g++)
-        {
-            while (i < k && columns[i] < g * pes)
-            {
-                i++;
-            }
-
-            groupStart[g] = i;
-        }
 
         // Scanner.
         int group = 0, next = 0;
