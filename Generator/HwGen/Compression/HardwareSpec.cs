@@ -31,7 +31,7 @@ public sealed record HardwareSpec(
     /// <c>hardware.weight_memory: external</c>: the memory system that reads the entries from DRAM
     /// (its queues sized here, from the DRAM's latency and bandwidth); null with on-chip weights.
     /// </summary>
-    public HwGen.Model.ExternalMemorySystem? External { get; init; }
+    public ExternalMemorySystem? External { get; init; }
 
     /// <summary>The spec of the hardware a config describes.</summary>
     public static HardwareSpec FromConfig(HwGenConfig config)
@@ -44,7 +44,7 @@ public sealed record HardwareSpec(
             config.Compression.IndexBits, requested, requested.WithoutAuto())
         {
             LinearWeights = linear,
-            External = hw.WeightMemory == WeightMemory.External ? HwGen.Model.ExternalMemorySystem.Size(hw.Dram) : null,
+            External = hw.WeightMemory == WeightMemory.External ? ExternalMemorySystem.Size(hw.Dram) : null,
         };
     }
 }

@@ -1,4 +1,4 @@
-using HwGen.Model;
+using HwGen.Compression;
 
 namespace HwGen.Hardware;
 

@@ -1,36 +1,7 @@
 using HwGen.Compression;
+using HwGen.Hardware;
 
 namespace HwGen.Model;
-
-/// <summary>
-/// The engine's memory system when the sparse-matrix entries are in external DRAM: how far the
-/// scanner may run ahead of the broadcast, each PE's capture buffer, and the beat buffer.
-/// </summary>
-/// <param name="Dram">The memory and the AXI port (<see cref="DramParameters"/>).</param>
-/// <param name="ColumnQueue">Columns the scanner may announce ahead of the broadcast (Q).</param>
-/// <param name="PeRows">Rows of each PE's capture buffer (a row holds one beat and the lanes of the PE's segment in it).</param>
-/// <param name="BeatBuffer">Beats the core can hold between the R channel and the PEs (read requests are issued only for room in it).</param>
-public sealed record ExternalMemorySystem(DramParameters Dram, int ColumnQueue, int PeRows, int BeatBuffer)
-{
-    /// <summary>Longest burst in beats: max_burst_bytes, at most 256 beats.</summary>
-    public int MaxBurstBeats => Math.Min(256, Dram.MaxBurstBytes / Dram.DataBytes);
-
-    /// <summary>
-    /// The generator's sizes for a memory: the column queue covers the latency (8 + latency / 4
-    /// columns, at most 64); 8 capture rows a PE; the beat buffer holds a longest burst plus what
-    /// arrives during the latency at full bandwidth (read requests wait for room, so the R channel
-    /// never stalls).
-    /// </summary>
-    public static ExternalMemorySystem Size(HwGen.Configuration.DramConfig dram)
-    {
-        int dataBytes = dram.DataBits / 8;
-        var parameters = new DramParameters(dataBytes, dram.BytesPerCycle, dram.LatencyCycles, dram.MaxBurstBytes, dram.Outstanding);
-        int maxBurst = Math.Min(256, dram.MaxBurstBytes / dataBytes);
-        int queue = Math.Min(64, 8 + ((dram.LatencyCycles + 3) / 4));
-        int buffer = maxBurst + (int)(((long)(dram.LatencyCycles + 8) * dram.BytesPerCycle + dataBytes - 1) / dataBytes);
-        return new ExternalMemorySystem(parameters, queue, 8, buffer);
-    }
-}
 
 /// <summary>One layer's cycles with external weights, and what the memory did.</summary>
 /// <param name="Cycles">The layer's cycles and where they go (<see cref="LayerCycles.MemoryIdlePeCycles"/> among them).</param>

@@ -1,3 +1,4 @@
+using HwGen.Compression;
 using HwGen.Model;
 using Xunit.Abstractions;
 

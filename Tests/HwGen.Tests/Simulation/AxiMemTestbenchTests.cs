@@ -1,3 +1,4 @@
+using HwGen.Compression;
 using System.Globalization;
 using System.Text;
 using HwGen.Model;

@@ -1,6 +1,6 @@
 using HwGen.Compression;
 
-namespace HwGen.Model;
+namespace HwGen.Hardware;
 
 /// <summary>
 /// Where the sparse-matrix entries of a design with external weights lie in DRAM, and the on-chip
