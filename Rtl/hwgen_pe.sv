@@ -217,7 +217,11 @@ module hwgen_pe #(
 
   // With external weights this front end is unused (hwgen_ext_fetch and gen_ext below).
   logic bc_fire_on;
-  assign bc_fire_on = !ExtWeights && bc_fire_i;
+  if (ExtWeights) begin : gen_fire_off
+    assign bc_fire_on = 1'b0;
+  end else begin : gen_fire_on
+    assign bc_fire_on = bc_fire_i;
+  end
 
   assign odd_raddr  = bc_ptr_odd_i[PtrIndexBits-1:1];
   assign even_raddr = bc_ptr_even_i;
@@ -308,8 +312,11 @@ module hwgen_pe #(
 
   // Room for one more column, counting the one whose pointers are being read.
   logic x_ready, x_idle;
-  assign ready_o = ExtWeights ? x_ready
-                              : ({1'b0, q_count} + {{CountBits{1'b0}}, pend_q}) < (CountBits + 1)'(FifoDepth);
+  if (ExtWeights) begin : gen_ready_ext
+    assign ready_o = x_ready;
+  end else begin : gen_ready
+    assign ready_o = ({1'b0, q_count} + {{CountBits{1'b0}}, pend_q}) < (CountBits + 1)'(FifoDepth);
+  end
 
   // ---------------------------------------------------------------------------------------------
   // Issue: one entry per cycle, columns back to back
@@ -403,6 +410,9 @@ module hwgen_pe #(
   // ---------------------------------------------------------------------------------------------
   logic [LineBits-1:0] line_rdata;
   logic                s1_valid_q, s1_first_q;
+  // The issue stage's outputs: the on-chip front end's, or with external weights gen_ext's.
+  logic                s1_valid_d, s1_first_d;
+  logic [ActBits-1:0]  s1_act_d;
   logic [OffBits-1:0]  s1_off_q;
   logic [ActBits-1:0]  s1_act_q;
 
@@ -442,10 +452,10 @@ module hwgen_pe #(
       s1_off_q   <= '0;
       s1_act_q   <= '0;
     end else begin
-      s1_valid_q <= ExtWeights ? x_issue : busy_q;
-      s1_first_q <= ExtWeights ? x_first : first_q;
+      s1_valid_q <= s1_valid_d;
+      s1_first_q <= s1_first_d;
       s1_off_q   <= off_q;
-      s1_act_q   <= ExtWeights ? x_act : act_q;
+      s1_act_q   <= s1_act_d;
     end
   end
 
@@ -715,6 +725,16 @@ module hwgen_pe #(
     /* verilator lint_on UNUSEDSIGNAL */
   end
 
+  if (ExtWeights) begin : gen_s1_ext
+    assign s1_valid_d = x_issue;
+    assign s1_first_d = x_first;
+    assign s1_act_d   = x_act;
+  end else begin : gen_s1
+    assign s1_valid_d = busy_q;
+    assign s1_first_d = first_q;
+    assign s1_act_d   = act_q;
+  end
+
   logic [EntryBits-1:0]   entry;
   // Rows fit the accumulator address by construction; wider z bits are only ever zero there.
   /* verilator lint_off UNUSEDSIGNAL */
@@ -722,7 +742,11 @@ module hwgen_pe #(
   /* verilator lint_on UNUSEDSIGNAL */
   logic [AccAddrBits-1:0] row_q, row;
 
-  assign entry   = ExtWeights ? x_entry : line_rdata[s1_off_q * EntryBits +: EntryBits];
+  if (ExtWeights) begin : gen_entry_ext
+    assign entry = x_entry;
+  end else begin : gen_entry
+    assign entry = line_rdata[s1_off_q * EntryBits +: EntryBits];
+  end
   assign code_o  = entry[EntryBits-1:IndexBits];
   assign entry_z = entry[IndexBits-1:0];
   assign row     = s1_first_q ? AccAddrBits'(entry_z)
@@ -1299,7 +1323,11 @@ module hwgen_pe #(
     );
   end
 
-  assign idle_o = (ExtWeights ? x_idle : (!pend_q && q_empty && !busy_q)) && !s1_valid_q && !s2_valid_q;
+  if (ExtWeights) begin : gen_idle_ext
+    assign idle_o = x_idle && !s1_valid_q && !s2_valid_q;
+  end else begin : gen_idle
+    assign idle_o = !pend_q && q_empty && !busy_q && !s1_valid_q && !s2_valid_q;
+  end
 
 `ifndef SYNTHESIS
   always @(posedge clk_i) begin
