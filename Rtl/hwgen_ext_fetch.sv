@@ -336,9 +336,11 @@ module hwgen_ext_fetch #(
 
 `ifndef SYNTHESIS
   always @(posedge clk_i) begin
-    if (rst_ni && beat_fire && bursts_empty) $fatal(1, "hwgen_ext_fetch: a beat without a burst");
-    if (rst_ni && gen_new && rng_count_q == (RngPtrBits + 1)'(Ranges) && !rng_pop)
-      $fatal(1, "hwgen_ext_fetch: request ranges overflow");
+    if (rst_ni) begin
+      assert (!(beat_fire && bursts_empty)) else $fatal(1, "hwgen_ext_fetch: a beat without a burst");
+      assert (!(gen_new && rng_count_q == (RngPtrBits + 1)'(Ranges) && !rng_pop))
+        else $fatal(1, "hwgen_ext_fetch: request ranges overflow");
+    end
   end
 `endif
 

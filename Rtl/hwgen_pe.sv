@@ -287,7 +287,7 @@ module hwgen_pe #(
 
   logic                 col_push, q_push, q_pop, q_empty, take;
   logic [QueueBits-1:0] q_head, col_next;
-  logic [CountBits-1:0] q_count;
+  /* verilator lint_off UNUSEDSIGNAL */ logic [CountBits-1:0] q_count; /* verilator lint_on UNUSEDSIGNAL */
 
   // The column whose pointers were read last cycle, if the PE has entries in it; it bypasses an
   // empty queue when the issue stage takes a column now.
@@ -311,7 +311,7 @@ module hwgen_pe #(
   );
 
   // Room for one more column, counting the one whose pointers are being read.
-  logic x_ready, x_idle;
+  /* verilator lint_off UNUSEDSIGNAL */ logic x_ready, x_idle; /* verilator lint_on UNUSEDSIGNAL */
   if (ExtWeights) begin : gen_ready_ext
     assign ready_o = x_ready;
   end else begin : gen_ready
@@ -321,7 +321,7 @@ module hwgen_pe #(
   // ---------------------------------------------------------------------------------------------
   // Issue: one entry per cycle, columns back to back
   // ---------------------------------------------------------------------------------------------
-  logic                    busy_q, busy_d, first_q, first_d;
+  /* verilator lint_off UNUSEDSIGNAL */ logic busy_q, busy_d, first_q, first_d; /* verilator lint_on UNUSEDSIGNAL */
   logic [LineAddrBits-1:0] line_q, line_d, line_next;
   logic [OffBits-1:0]      off_q, off_d, off_next;
   logic [PtrBits-1:0]      end_q, end_d;  // p[j+1], the entry after the column's last
@@ -408,12 +408,12 @@ module hwgen_pe #(
   // ---------------------------------------------------------------------------------------------
   // Sparse-matrix read (stage 1) and decode (stage 2)
   // ---------------------------------------------------------------------------------------------
-  logic [LineBits-1:0] line_rdata;
+  /* verilator lint_off UNUSEDSIGNAL */ logic [LineBits-1:0] line_rdata; /* verilator lint_on UNUSEDSIGNAL */
   logic                s1_valid_q, s1_first_q;
   // The issue stage's outputs: the on-chip front end's, or with external weights gen_ext's.
   logic                s1_valid_d, s1_first_d;
   logic [ActBits-1:0]  s1_act_d;
-  logic [OffBits-1:0]  s1_off_q;
+  /* verilator lint_off UNUSEDSIGNAL */ logic [OffBits-1:0]  s1_off_q; /* verilator lint_on UNUSEDSIGNAL */
   logic [ActBits-1:0]  s1_act_q;
 
   if (SpmatStyle == 1) begin : gen_spmat_spram
@@ -470,9 +470,9 @@ module hwgen_pe #(
   // free, the PE copies the beat into a row with the lanes [lane, lane + n) it owns, n =
   // min(left, Lanes - lane). Issue: one entry per cycle while there is a captured one; the row
   // is read at issue (the entry at the next cycle, as from the sparse-matrix memory).
-  logic                 x_issue, x_first;
-  logic [ActBits-1:0]   x_act;
-  logic [EntryBits-1:0] x_entry;
+  /* verilator lint_off UNUSEDSIGNAL */ logic                 x_issue, x_first; /* verilator lint_on UNUSEDSIGNAL */
+  /* verilator lint_off UNUSEDSIGNAL */ logic [ActBits-1:0]   x_act; /* verilator lint_on UNUSEDSIGNAL */
+  /* verilator lint_off UNUSEDSIGNAL */ logic [EntryBits-1:0] x_entry; /* verilator lint_on UNUSEDSIGNAL */
 
   if (ExtWeights) begin : gen_ext
     // A segment waits at most while its column is announced (XColQueue), queued (FifoDepth) or

@@ -58,6 +58,18 @@ public class GeneratedRtlTests(ITestOutputHelper output)
         File.Exists(Path.Combine(dir.Path, "mem", $"{design.Network.Name}_codebook.mem")).ShouldBeFalse("a linear design has no codebook image");
     }
 
+    [Theory]
+    [Trait("Category", "Tools")]
+    [InlineData(401)]
+    [InlineData(406)]
+    public void Design_with_external_weights_is_clean_under_verilator_lint_wall(int seed)
+    {
+        using var dir = new TempFolder("lint-external");
+        var design = Design.FromConfig(RandomDesigns.CreateWithExternalWeights(seed));
+        ShouldLintClean(design, dir.Path, $"seed {seed}");
+        File.Exists(Path.Combine(dir.Path, "mem", $"{design.Network.Name}_dram.bin")).ShouldBeTrue("the DRAM image");
+    }
+
     [Fact]
     [Trait("Category", "Tools")]
     public void Design_with_linear_weights_synthesizes_in_yosys_without_latches()
