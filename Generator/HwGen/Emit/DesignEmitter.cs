@@ -243,11 +243,11 @@ public static class DesignEmitter
             ["actStyle"] = MemoryPlan.RtlStyle(plan.Act),
             ["usesSpram"] = plan.UsesSpram,
             ["extWeights"] = layout.External is not null,
-            ["ext"] = layout.External is { } ext ? ExternalModel(layout, ext, bakeWeights) : new Dictionary<string, object>(StringComparer.Ordinal),
+            ["ext"] = layout.External is { } ext ? ExternalModel(layout, ext) : new Dictionary<string, object>(StringComparer.Ordinal),
         };
     }
 
-    private static Dictionary<string, object> ExternalModel(HardwareLayout layout, ExternalHardware ext, bool bakeWeights)
+    private static Dictionary<string, object> ExternalModel(HardwareLayout layout, ExternalHardware ext)
     {
         var network = layout.Network;
         var system = ext.System;

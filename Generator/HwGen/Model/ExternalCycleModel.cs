@@ -76,6 +76,7 @@ public static class ExternalCycleModel
         var progress = new long[pes];
         var rows = new Queue<int>[pes];
         var headLeft = new int[pes];
+        var captured = new int[pes]; // entries each PE captures this cycle, −1 for none
         var avail = new int[pes];
         for (int p = 0; p < pes; p++)
         {
@@ -164,7 +165,6 @@ public static class ExternalCycleModel
             long beat = haveBeat ? beats.Peek().Beat : -1;
             bool settled = done && lastAnnounce <= t - 2;
             bool releasable = haveBeat && (beat < lastRequested || settled);
-            var captured = new int[pes];
             for (int p = 0; p < pes; p++)
             {
                 captured[p] = -1;
