@@ -10,6 +10,8 @@
 //   0x014 STATUS      {ld_ready[2], done[1], busy[0]}                         read-only
 //   0x018 CYCLES      compute + writeback cycles of the last inference        read-only
 //   0x01c LD_ADDR     memory-load address of the next load word               read-write
+//   0x020 DRAM_BASE   where the weights' DRAM image starts (ExtWeights only;  read-write
+//                     bits 11:0 read as 0: the image starts on a 4 KB page)
 //   0x100 + 4k        LD_DATA[k], bits [32k+31:32k] of the load word         read-write
 // Writing LD_DATA[LdWords-1] writes {LD_DATA} to LD_ADDR through the core's memory-load port
 // (the write response waits until the core accepts it) and then adds one to LD_ADDR, so a memory
@@ -25,6 +27,8 @@ module hwgen_axi_host #(
   parameter int NumPes = 1,
   /// Identifies the design (its layout and weights); the host checks it before loading.
   parameter logic [31:0] Signature = 32'h0,
+  /// Weights in external DRAM: the DRAM_BASE register exists and drives dram_base_o.
+  parameter bit ExtWeights = 1'b0,
   localparam int LdWords = (LdBits + 31) / 32,
   localparam int StreamBits = 8 * ((ActBits + 7) / 8)
 ) (
@@ -76,7 +80,9 @@ module hwgen_axi_host #(
   output logic                  ld_valid_o,
   input  logic                  ld_ready_i,
   output logic [31:0]           ld_addr_o,
-  output logic [LdBits-1:0]     ld_data_o
+  output logic [LdBits-1:0]     ld_data_o,
+  // Core: where the weights' DRAM image starts (0 unless ExtWeights)
+  output logic [31:0]           dram_base_o
 );
 
   localparam logic [11:0] AddrId = 12'h000;
@@ -87,6 +93,7 @@ module hwgen_axi_host #(
   localparam logic [11:0] AddrStatus = 12'h014;
   localparam logic [11:0] AddrCycles = 12'h018;
   localparam logic [11:0] AddrLdAddr = 12'h01c;
+  localparam logic [11:0] AddrDramBase = 12'h020;
   localparam logic [11:0] AddrLdData = 12'h100;
 
   // ---------------------------------------------------------------------------------------------
@@ -185,6 +192,23 @@ module hwgen_axi_host #(
     ld_word[32*(LdWords-1) +: 32] = strobed;
   end
 
+  // DRAM_BASE: a 4 KB page number, so that no burst of the core crosses a 4 KB boundary.
+  logic [19:0] dram_page_q;
+
+  if (ExtWeights) begin : gen_dram_base
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        dram_page_q <= '0;
+      end else if (write && awaddr_q == AddrDramBase) begin
+        dram_page_q <= strobed[31:12];
+      end
+    end
+  end else begin : gen_no_dram_base
+    assign dram_page_q = '0;
+  end
+
+  assign dram_base_o = {dram_page_q, 12'h000};
+
   assign ld_valid_o = commit;
   assign ld_addr_o  = ld_addr_q;
   assign ld_data_o  = ld_word[LdBits-1:0];
@@ -211,6 +235,7 @@ module hwgen_axi_host #(
       AddrStatus:     value = {29'h0, ld_ready_i, done_i, busy_i};
       AddrCycles:     value = perf_cycles_i;
       AddrLdAddr:     value = ld_addr_q;
+      AddrDramBase:   value = dram_base_o;
       default: begin
         for (int k = 0; k < LdWords; k++) begin
           if (s_axi_araddr_i == AddrLdData + 12'(4 * k)) begin

@@ -1,7 +1,8 @@
 // Unit testbench of hwgen_axi_host against a behavioural core: the read-only registers, loads
 // through LD_ADDR/LD_DATA (address and data, auto-increment, byte strobes, a commit held back
 // while the core is busy), write address before, after and with the write data, and the streams
-// (inputs to the core, results sign-extended with TLAST on the last of each inference).
+// (inputs to the core, results sign-extended with TLAST on the last of each inference), and the
+// DRAM_BASE register of a design with external weights (a 4 KB page: bits 11:0 read as 0).
 // Prints "PASS <checks>" or the failures.
 module hwgen_axi_host_tb;
 
@@ -37,6 +38,7 @@ module hwgen_axi_host_tb;
   logic [ActBits-1:0] in_data, out_data;
   logic [31:0]        perf_cycles, ld_addr;
   logic [LdBits-1:0]  ld_data;
+  logic [31:0]        dram_base;
 
   hwgen_axi_host #(
     .ActBits   (ActBits),
@@ -44,7 +46,8 @@ module hwgen_axi_host_tb;
     .InputSize (4),
     .OutputSize(OutputSize),
     .NumPes    (5),
-    .Signature (32'hc0de_f00d)
+    .Signature (32'hc0de_f00d),
+    .ExtWeights(1'b1)
   ) u_dut (
     .clk_i          (clk),
     .rst_ni         (rst_n),
@@ -84,7 +87,8 @@ module hwgen_axi_host_tb;
     .ld_valid_o     (ld_valid),
     .ld_ready_i     (ld_ready),
     .ld_addr_o      (ld_addr),
-    .ld_data_o      (ld_data)
+    .ld_data_o      (ld_data),
+    .dram_base_o    (dram_base)
   );
 
   // ---------------------------------------------------------------------------------------------
@@ -208,6 +212,15 @@ module hwgen_axi_host_tb;
     expect_read(12'h014, 32'b110, "STATUS: load-ready, done, not busy");
     expect_read(12'h018, 32'd4321, "CYCLES");
     expect_read(12'h0f0, 32'd0, "unmapped");
+
+    // DRAM_BASE: reset 0; a write keeps bits 31:12; byte strobes apply.
+    expect_read(12'h020, 32'd0, "DRAM_BASE after reset");
+    check(dram_base == 32'd0, "dram_base_o after reset");
+    axi_write(12'h020, 32'h1234_5fff, 4'hf, 0);
+    expect_read(12'h020, 32'h1234_5000, "DRAM_BASE keeps a 4 KB page");
+    check(dram_base == 32'h1234_5000, $sformatf("dram_base_o %08h", dram_base));
+    axi_write(12'h020, 32'hab00_0000, 4'h8, 1);
+    expect_read(12'h020, 32'hab00_0000, "DRAM_BASE with only the top byte strobed");
 
     // Two load words at 0x4000_0010, each orders of address and data; word 1 with strobes.
     axi_write(12'h01c, 32'h4000_0010, 4'hf, 0);

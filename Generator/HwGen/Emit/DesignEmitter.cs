@@ -88,7 +88,7 @@ public static class DesignEmitter
             yield return GeneratedFile.Text(ExternalBasePath(network), bases);
             var image = external.Layout.Image(network);
             yield return GeneratedFile.Text(DramImagePath(network), DramHex(image, external.Layout.DataBytes));
-            yield return new GeneratedFile($"mem/{network.Name}_dram.bin", image);
+            yield return new GeneratedFile(DramBinaryPath(network), image);
         }
 
         if (network.UsesActivationTable)
@@ -141,6 +141,9 @@ public static class DesignEmitter
 
     /// <summary>The DRAM image as hex beats (the simulation's memory model reads it), relative to the design folder.</summary>
     public static string DramImagePath(CompressedNetwork network) => $"mem/{network.Name}_dram.mem";
+
+    /// <summary>The DRAM image as the host places it (bytes in address order), relative to the design folder.</summary>
+    public static string DramBinaryPath(CompressedNetwork network) => $"mem/{network.Name}_dram.bin";
 
     /// <summary>An image as $readmemh lines of one beat each, most significant byte first.</summary>
     public static string DramHex(byte[] image, int dataBytes)
@@ -255,11 +258,12 @@ public static class DesignEmitter
         return new Dictionary<string, object>(StringComparer.Ordinal)
         {
             ["dataBytes"] = system.Dram.DataBytes,
+            ["dataBits"] = 8 * system.Dram.DataBytes,
             ["columnQueue"] = system.ColumnQueue,
             ["beatBuffer"] = system.BeatBuffer,
             ["maxBurstBeats"] = system.MaxBurstBeats,
             ["outstanding"] = system.Dram.Outstanding,
-            ["ptrDepth"] = layout.PointerIndices,
+            ["ptrDepth"] = ext.PointerDepth,
             ["countBits"] = ext.CountBits,
             ["offsetBeatBits"] = ext.OffsetBeatBits,
             ["laneBits"] = ext.LaneBits,

@@ -23,6 +23,7 @@ public static class HostFiles
         ("STATUS", 0x014, "{ld_ready[2], done[1], busy[0]}"),
         ("CYCLES", 0x018, "cycles of the last inference"),
         ("LD_ADDR", 0x01c, "memory-load address of the next word (read-write, +1 per word)"),
+        ("DRAM_BASE", 0x020, "where the weights' DRAM image starts, on a 4 KB page (external weights; 0 otherwise)"),
         ("LD_DATA", 0x100, "LD_DATA[k] at 0x100 + 4k; writing the last word loads the word"),
     ];
 
@@ -37,6 +38,8 @@ public static class HostFiles
     public static IEnumerable<GeneratedFile> Emit(BoardBuild build, TemplateRenderer renderer)
     {
         var model = Model(build.Layout, build.Signature, build.Board.Description);
+        model["dramKind"] = build.Board.Dram?.Kind ?? "";
+        model["dramAddress"] = (build.Board.Dram?.Address ?? 0).ToString("x8", CultureInfo.InvariantCulture);
         yield return GeneratedFile.Text($"host/{build.Name}.h", renderer.Render("host/header.h.hbs", model));
         if (build.Board.Family == BoardFamily.Ice40)
         {
@@ -106,9 +109,45 @@ public static class HostFiles
         model["outputs"] = network.OutputSize;
         model["inputCols"] = Numbers(network.Layers[0].HwInToIn.Select(Decimal), "  ");
         model["csInputCols"] = Numbers(network.Layers[0].HwInToIn.Select(Decimal), "            ");
+        model["dram"] = DramModel(layout);
         model["outputRows"] = Numbers(network.Layers[^1].HwOutToOut.Select(Decimal), "  ");
         model["csOutputRows"] = Numbers(network.Layers[^1].HwOutToOut.Select(Decimal), "            ");
         return model;
+    }
+
+    /// <summary>A design with external weights: the DRAM image's size, beat layout and layer regions; empty otherwise.</summary>
+    private static Dictionary<string, object> DramModel(HardwareLayout layout)
+    {
+        if (layout.External is not { } external)
+        {
+            return new Dictionary<string, object>(StringComparer.Ordinal);
+        }
+
+        var image = external.Layout;
+        var network = layout.Network;
+        var regions = new List<Dictionary<string, object>>();
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            long start = image.RegionBeat[l] * image.DataBytes;
+            long end = (l + 1 < network.Layers.Count ? image.RegionBeat[l + 1] : image.Beats) * image.DataBytes;
+            regions.Add(new Dictionary<string, object>
+            {
+                ["name"] = network.Layers[l].Name,
+                ["offset"] = start.ToString(CultureInfo.InvariantCulture),
+                ["bytes"] = (end - start).ToString(CultureInfo.InvariantCulture),
+                ["entries"] = image.ColumnBase[l][^1].ToString(CultureInfo.InvariantCulture),
+            });
+        }
+
+        return new Dictionary<string, object>(StringComparer.Ordinal)
+        {
+            ["file"] = DesignEmitter.DramBinaryPath(network),
+            ["bytes"] = image.Bytes.ToString(CultureInfo.InvariantCulture),
+            ["beatBytes"] = image.DataBytes,
+            ["entriesPerBeat"] = image.EntriesPerBeat,
+            ["entryBits"] = image.EntryBits,
+            ["regions"] = regions,
+        };
     }
 
     private static IEnumerable<string> Hex(uint[] words) => words.Select(w => "0x" + w.ToString("x8", CultureInfo.InvariantCulture) + "u");

@@ -34,6 +34,25 @@ public sealed record BoardResources(
     int Uram = 0,
     int UramKbits = 0);
 
+/// <summary>
+/// The DRAM a Xilinx board's block design wires to the core's AXI4 read master (designs with
+/// <c>hardware.weight_memory: external</c>).
+/// </summary>
+/// <param name="Kind">What the memory is and how the core reaches it, for reports.</param>
+/// <param name="Megabytes">Its size.</param>
+/// <param name="PeakMbytesPerSecond">The memory's own peak (bus width × transfer rate).</param>
+/// <param name="PortBits">Data width of the slave port the core's master reaches it through.</param>
+/// <param name="PortMhz">That port's clock; 0 when it runs at the core's clock (a Zynq HP port clocked by the fabric).</param>
+/// <param name="Address">Where the memory starts in the core's address space.</param>
+public sealed record BoardDram(string Kind, int Megabytes, double PeakMbytesPerSecond, int PortBits, double PortMhz, long Address)
+{
+    /// <summary>Bytes a second the core can read at most: the memory's peak or the port's, the lower.</summary>
+    public double MbytesPerSecond(double coreMhz) => Math.Min(PeakMbytesPerSecond, PortBits / 8.0 * (PortMhz > 0 ? PortMhz : coreMhz));
+
+    /// <summary>Bytes a core cycle the board delivers at most at <paramref name="coreMhz"/>.</summary>
+    public double BytesPerCycle(double coreMhz) => MbytesPerSecond(coreMhz) / coreMhz;
+}
+
 /// <summary>The board's oscillator: the top-level port it drives, its pin and its frequency.</summary>
 public sealed record BoardClock(string Port, string Pin, double Mhz);
 
@@ -83,6 +102,9 @@ public sealed record Board
 
     /// <summary>Xilinx boards: the AXI master of the block design (<c>jtag_axi</c>, <c>zynq7_ps</c>, <c>zynqmp_ps</c>).</summary>
     public string Host { get; init; } = "";
+
+    /// <summary>Xilinx boards: the DRAM for external weights; null on a board without one.</summary>
+    public BoardDram? Dram { get; init; }
 
     /// <summary>The board's folder, holding board.yaml and its templates.</summary>
     public required string Directory { get; init; }

@@ -14,8 +14,10 @@ public static class BoardCatalog
     private static readonly string[] Keys =
     [
         "name", "description", "vendor", "family", "part", "device", "package", "speed_grade", "clock",
-        "resources", "pins", "io_standard", "uart_baud", "host",
+        "resources", "pins", "io_standard", "uart_baud", "host", "dram",
     ];
+
+    private static readonly string[] DramKeys = ["kind", "megabytes", "peak_mbytes_per_s", "port_bits", "port_mhz", "address"];
 
     private static readonly string[] ClockKeys = ["port", "pin", "mhz"];
 
@@ -121,6 +123,31 @@ public static class BoardCatalog
             }
         }
 
+        BoardDram? dram = null;
+        if (root.Children.ContainsKey(new YamlScalarNode("dram")) && reader.Mapping(root, "dram", DramKeys) is { } dramNode)
+        {
+            string address = reader.String(dramNode, "address", "dram") ?? "0";
+            if (!long.TryParse(address.StartsWith("0x", StringComparison.Ordinal) ? address[2..].Replace("_", "", StringComparison.Ordinal) : "", NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out long at)
+                || at < 0 || at > uint.MaxValue || at % 4096 != 0)
+            {
+                reader.ValueError(dramNode, "address", "dram.address", $"must be a hexadecimal address on a 4 KB page below 4 GB, such as 0x80000000, not '{address}'");
+            }
+
+            int portBits = reader.Int(dramNode, "port_bits", "dram") ?? 0;
+            if (portBits is not (32 or 64 or 128 or 256 or 512))
+            {
+                reader.ValueError(dramNode, "port_bits", "dram.port_bits", $"must be an AXI data width of 32 to 512 bits, not {portBits}");
+            }
+
+            dram = new BoardDram(
+                reader.String(dramNode, "kind", "dram") ?? "",
+                reader.Int(dramNode, "megabytes", "dram") ?? 0,
+                reader.Double(dramNode, "peak_mbytes_per_s", "dram", "a bandwidth in MB/s above 0") ?? 0,
+                portBits,
+                reader.Double(dramNode, "port_mhz", "dram", "a frequency in MHz, or 0 for the core's clock", allowZero: true) ?? 0,
+                at);
+        }
+
         int Resource(string key, bool required) =>
             resourcesNode is null ? 0 : reader.Int(resourcesNode, key, "resources", required) ?? 0;
 
@@ -152,6 +179,7 @@ public static class BoardCatalog
             IoStandard = reader.String(root, "io_standard", required: false) ?? "",
             UartBaud = reader.Int(root, "uart_baud", "", required: false) ?? 0,
             Host = reader.String(root, "host", required: false) ?? "",
+            Dram = dram,
             Directory = Path.GetDirectoryName(Path.GetFullPath(path)) ?? ".",
         };
 
@@ -165,6 +193,11 @@ public static class BoardCatalog
             if (board.UartBaud <= 0)
             {
                 reader.ValueError(root, "uart_baud", "is required for an iCE40 board: the host talks to it over its UART");
+            }
+
+            if (dram is not null)
+            {
+                reader.ValueError(root, "dram", "is for Xilinx boards, whose block designs wire the core's AXI4 master to it; the iCE40 flow has no DRAM");
             }
         }
         else
@@ -206,8 +239,11 @@ public static class BoardCatalog
         public void Error(YamlNode node, string key, string message) => Error(node.Start, key, message);
 
         /// <summary>Reports a problem with the value of <paramref name="key"/> of <paramref name="parent"/>, at that value.</summary>
-        public void ValueError(YamlMappingNode parent, string key, string message) =>
-            Error(parent.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : parent, key, message);
+        public void ValueError(YamlMappingNode parent, string key, string message) => ValueError(parent, key, key, message);
+
+        /// <summary>As above, naming the key by its full path <paramref name="path"/>.</summary>
+        public void ValueError(YamlMappingNode parent, string key, string path, string message) =>
+            Error(parent.Children.TryGetValue(new YamlScalarNode(key), out var value) ? value : parent, path, message);
 
         public void Known(YamlMappingNode node, string prefix, IReadOnlyCollection<string> keys)
         {
@@ -283,7 +319,7 @@ public static class BoardCatalog
             return null;
         }
 
-        public double? Double(YamlMappingNode parent, string key, string prefix)
+        public double? Double(YamlMappingNode parent, string key, string prefix, string what = "a frequency in MHz above 0", bool allowZero = false)
         {
             string? text = String(parent, key, prefix);
             if (text is null)
@@ -291,12 +327,12 @@ public static class BoardCatalog
                 return null;
             }
 
-            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && value > 0)
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) && (value > 0 || (allowZero && value == 0)))
             {
                 return value;
             }
 
-            Error(parent.Children[new YamlScalarNode(key)], Join(prefix, key), $"must be a frequency in MHz above 0, not '{text}'");
+            Error(parent.Children[new YamlScalarNode(key)], Join(prefix, key), $"must be {what}, not '{text}'");
             return null;
         }
 

@@ -62,6 +62,14 @@ public sealed class ExternalHardware
     /// <summary>Bits of a beat index inside a layer's region.</summary>
     public int BeatIndexBits { get; }
 
+    /// <summary>
+    /// Words of each PE's pointer memory and of the column-base table: one per pointer index a
+    /// column uses. The on-chip layout's last index (the end pointer of the last column) has no
+    /// column, so the memories stop before it (4,096 words rather than 4,097 for alex8, half the
+    /// block RAM).
+    /// </summary>
+    public int PointerDepth => Math.Max(1, _layout.PointerIndices - 1);
+
     /// <summary>A pointer word: {count, offset beat, offset lane}.</summary>
     public int PointerWordBits => CountBits + OffsetBeatBits + LaneBits;
 
@@ -71,7 +79,7 @@ public sealed class ExternalHardware
     /// <summary>One PE's pointer words, at the pointer index of each column (the layer's pointer base + j).</summary>
     public long[] PointerWords(int pe)
     {
-        var words = new long[_layout.PointerIndices];
+        var words = new long[PointerDepth];
         int lanes = Layout.EntriesPerBeat;
         var network = _layout.Network;
         for (int l = 0; l < network.Layers.Count; l++)
@@ -93,7 +101,7 @@ public sealed class ExternalHardware
     /// <summary>The column-base table, at the pointer index of each column.</summary>
     public long[] BaseWords()
     {
-        var words = new long[_layout.PointerIndices];
+        var words = new long[PointerDepth];
         int lanes = Layout.EntriesPerBeat;
         var network = _layout.Network;
         for (int l = 0; l < network.Layers.Count; l++)

@@ -14,15 +14,25 @@ namespace HwGen.Hardware;
 public static class MemoryPlanner
 {
     /// <summary>The memory plan of a design on a board (or without one).</summary>
-    /// <exception cref="HardwareSpecException">The spec asks for iCE40 SPRAM on a board that has none, or for external weights on a board.</exception>
+    /// <exception cref="HardwareSpecException">The spec asks for iCE40 SPRAM on a board that has none, or external weights on a board without DRAM or too small a DRAM.</exception>
     public static MemoryPlan Plan(HardwareLayout layout, Board? board)
     {
         var requested = layout.Network.Spec.Requested;
         if (board is not null && layout.Network.Spec.External is not null)
         {
-            throw new HardwareSpecException("hardware.weight_memory",
-                $"external weights need the board's DRAM wired to the core's AXI4 master, which the {board.Name} build does not do yet: " +
-                "use on_chip for a board build (estimate and simulate model the external memory exactly)");
+            if (board.Dram is not { } dram)
+            {
+                throw new HardwareSpecException("hardware.weight_memory",
+                    $"external weights need DRAM wired to the core's AXI4 master, and {board.Name} has none (a board with a dram section in its board.yaml has): " +
+                    "use on_chip on this board");
+            }
+
+            long bytes = layout.External!.Layout.Bytes;
+            if (bytes > (long)dram.Megabytes << 20)
+            {
+                throw new HardwareSpecException("hardware.weight_memory",
+                    FormattableString.Invariant($"the weights' DRAM image is {bytes:N0} bytes, more than {board.Name}'s {dram.Megabytes} MB of {dram.Kind}"));
+            }
         }
 
         if (board is not null && board.Resources.Spram == 0)

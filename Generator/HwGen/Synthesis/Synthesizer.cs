@@ -218,6 +218,7 @@ public static partial class Synthesizer
                 $"yosys left {inverters:0} INV cells (mostly the active-low reset at each flip-flop's clear input), which Vivado folds into neighbouring LUTs and flip-flops; they are not counted as LUTs"));
         }
 
+        notes.AddRange(DramNotes(build));
         return new SynthesisResult
         {
             Build = build,
@@ -227,6 +228,29 @@ public static partial class Synthesizer
             Resources = resources,
             Seconds = seconds,
         };
+    }
+
+    /// <summary>
+    /// A design with external weights on a board: where the image goes, and whether the board's
+    /// DRAM delivers the bytes a cycle the cycle model assumed (<c>hardware.dram.bytes_per_cycle</c>).
+    /// </summary>
+    public static IEnumerable<string> DramNotes(BoardBuild build)
+    {
+        if (build.Layout.External is not { } external || build.Board.Dram is not { } dram)
+        {
+            yield break;
+        }
+
+        var system = external.System;
+        yield return string.Create(CultureInfo.InvariantCulture,
+            $"weights in DRAM: the host writes {DesignEmitter.DramBinaryPath(build.Network)} ({external.Layout.Bytes:N0} bytes) to the {dram.Kind} on a 4 KB page and that address to DRAM_BASE (0x020)");
+        double board = dram.BytesPerCycle(build.ClockMhz);
+        double assumed = system.Dram.BytesPerCycle;
+        string verdict = assumed > board + 1e-9
+            ? "the cycle counts of estimate and simulate are optimistic on this board; set it to what the board delivers for figures that hold here"
+            : "the board keeps up with it";
+        yield return string.Create(CultureInfo.InvariantCulture,
+            $"DRAM bandwidth: at {build.ClockMhz:0.###} MHz the {dram.Kind} delivers at most {board:0.##} bytes a cycle ({dram.MbytesPerSecond(build.ClockMhz):0} MB/s: the memory's {dram.PeakMbytesPerSecond:0} MB/s or the {dram.PortBits}-bit port's, the lower); hardware.dram.bytes_per_cycle is {assumed:0.##}: {verdict}");
     }
 
     /// <summary>Runs one step of a build script, timing it.</summary>

@@ -148,7 +148,7 @@ public class CommandCliTests
     [Theory]
     [InlineData("spmat_memory: ice40_spram", "zcu104", "hardware.spmat_memory", "has none")]
     [InlineData("clock_mhz: 8", "icebreaker", "hardware.clock_mhz", "16–275 MHz")]
-    [InlineData("weight_memory: external", "arty-a7-100t", "hardware.weight_memory", "does not do yet")]
+    [InlineData("weight_memory: external", "icebreaker", "hardware.weight_memory", "has none")]
     public void Synth_of_what_the_board_cannot_give_exits_2_at_the_config_line_and_writes_nothing(string setting, string board, string key, string message)
     {
         using var folder = new TempFolder();

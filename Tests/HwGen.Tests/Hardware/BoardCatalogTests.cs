@@ -88,6 +88,68 @@ public class BoardCatalogTests
     }
 
     [Fact]
+    public void Xilinx_boards_carry_their_dram_and_the_bytes_a_cycle_it_delivers()
+    {
+        var arty = BoardCatalog.Load("arty-a7-100t").Dram!;
+        var pynq = BoardCatalog.Load("pynq-z2").Dram!;
+        var zcu = BoardCatalog.Load("zcu104").Dram!;
+
+        BoardCatalog.Load("icebreaker").Dram.ShouldBeNull();
+        (arty.Megabytes, arty.PortBits, arty.Address).ShouldBe((256, 128, 0x8000_0000L));
+        (pynq.Megabytes, pynq.PortBits, pynq.Address).ShouldBe((512, 64, 0L));
+        (zcu.Megabytes, zcu.PortBits, zcu.Address).ShouldBe((2048, 128, 0L));
+        // At 100 MHz: the Arty's DDR3L (1,333 MB/s) limits it; the Zynqs' HP ports limit them.
+        arty.BytesPerCycle(100).ShouldBe(13.33, 0.01);
+        pynq.BytesPerCycle(100).ShouldBe(8);
+        zcu.BytesPerCycle(100).ShouldBe(16);
+        // At 50 MHz MIG's port still gives 1,333 MB/s, 26.7 bytes a core cycle.
+        arty.BytesPerCycle(50).ShouldBe(26.67, 0.01);
+    }
+
+    [Fact]
+    public void A_broken_dram_section_reports_its_keys_with_their_lines()
+    {
+        using var dir = new TempFolder("board-dram");
+        CopyFolder(Path.Combine(HwGenInfo.BoardsDir, "zcu104"), Path.Combine(dir.Path, "zcu104"));
+        string yaml = Path.Combine(dir.Path, "zcu104", "board.yaml");
+        string text = File.ReadAllText(yaml);
+        text = text[..text.IndexOf("dram:", StringComparison.Ordinal)] + """
+            dram:
+              kind: PS DDR4
+              megabytes: 2048
+              peak_mbytes_per_s: lots
+              port_bits: 100
+              port_mhz: 0
+              address: "0x80000100"
+              width: 64
+
+            """.Replace("            ", "", StringComparison.Ordinal);
+        File.WriteAllText(yaml, text);
+        int line = text[..text.IndexOf("dram:", StringComparison.Ordinal)].Count(c => c == '\n') + 1;
+
+        var error = Should.Throw<ConfigException>(() => BoardCatalog.Load("zcu104", dir.Path));
+
+        var messages = error.Errors.Select(e => $"{e.Line} {e.Key}: {e.Message}").ToList();
+        messages.ShouldContain(m => m.StartsWith($"{line + 3} dram.peak_mbytes_per_s: must be a bandwidth in MB/s", StringComparison.Ordinal));
+        messages.ShouldContain(m => m.StartsWith($"{line + 4} dram.port_bits: must be an AXI data width", StringComparison.Ordinal));
+        messages.ShouldContain(m => m.StartsWith($"{line + 6} dram.address: must be a hexadecimal address on a 4 KB page", StringComparison.Ordinal));
+        messages.ShouldContain(m => m.StartsWith($"{line + 7} dram.width: is not a board key", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_dram_section_on_an_ice40_board_is_refused()
+    {
+        using var dir = new TempFolder("board-ice40-dram");
+        CopyFolder(Path.Combine(HwGenInfo.BoardsDir, "icebreaker"), Path.Combine(dir.Path, "icebreaker"));
+        string yaml = Path.Combine(dir.Path, "icebreaker", "board.yaml");
+        File.AppendAllText(yaml, "dram: {kind: SDRAM, megabytes: 32, peak_mbytes_per_s: 100, port_bits: 32, port_mhz: 0, address: \"0x0\"}\n");
+
+        var error = Should.Throw<ConfigException>(() => BoardCatalog.Load("icebreaker", dir.Path));
+
+        error.Errors.ShouldContain(e => e.Key == "dram" && e.Message.Contains("the iCE40 flow has no DRAM", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Every_port_of_the_icebreaker_top_is_a_pin_of_the_board()
     {
         using var dir = new TempFolder("board-ports");

@@ -51,6 +51,7 @@ public class BoardCellTestbenchTests
     [InlineData("hwgen_uart_host.sv", "-GActBits=9 -GLdBits=100 -GTimeoutCycles=1000")]
     [InlineData("hwgen_axi_host.sv", "")]
     [InlineData("hwgen_axi_host.sv", "-GActBits=8 -GLdBits=32")]
+    [InlineData("hwgen_axi_host.sv", "-GExtWeights=1'b1")]
     public void Board_cell_is_clean_under_verilator_lint_wall(string cell, string parameters)
     {
         using var dir = new TempFolder("lint-cell");

@@ -33,6 +33,20 @@ internal static class BoardDesigns
         },
     };
 
+    /// <summary>
+    /// <see cref="Mini"/> with its weights in external DRAM behind a 128-bit port (8 bytes a
+    /// cycle, latency 20, 256-byte bursts, 4 in flight), at 100 MHz, for the Xilinx boards.
+    /// </summary>
+    public static HwGenConfig MiniExternal(string name = "mini") => Mini(MemoryStyle.Inferred, name) with
+    {
+        Hardware = Mini(MemoryStyle.Inferred).Hardware with
+        {
+            ClockMhz = 100,
+            WeightMemory = WeightMemory.External,
+            Dram = new DramConfig { DataBits = 128, BytesPerCycle = 8, LatencyCycles = 20, MaxBurstBytes = 256, Outstanding = 4 },
+        },
+    };
+
     /// <summary>Writes the build of <paramref name="config"/> for <paramref name="board"/> into <paramref name="directory"/>.</summary>
     public static BoardBuild Write(HwGenConfig config, string board, string directory)
     {
