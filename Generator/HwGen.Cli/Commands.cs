@@ -216,7 +216,7 @@ internal static class Commands
 
     public static Command Bench(TextWriter stdout, TextWriter stderr)
     {
-        var output = new Option<string>("--output", "-o") { Description = "Folder for eie.md, eie.csv, eie_lstm.csv and the figures.", DefaultValueFactory = _ => "out/bench-eie" };
+        var output = new Option<string>("--output", "-o") { Description = "Folder for eie.md, eie.csv, eie_lstm.csv, eie_external.csv and the figures.", DefaultValueFactory = _ => "out/bench-eie" };
         var json = JsonOption();
         var alex8 = new Option<string>("--alex8") { Description = "Config of the real alex8 layer to add to the table.", DefaultValueFactory = _ => "examples/alex8.yaml" };
         var noFigures = new Option<bool>("--no-figures") { Description = "Only the table, without the FIFO-depth and PE-count sweeps." };

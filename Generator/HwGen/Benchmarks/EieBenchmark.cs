@@ -4,6 +4,7 @@ using System.Text;
 using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Data;
+using HwGen.Hardware;
 using HwGen.IO;
 using HwGen.Model;
 using HwGen.Reports;
@@ -83,8 +84,9 @@ public sealed record EieRow(
 /// <param name="Layers">One row per layer.</param>
 /// <param name="LstmLayers">The LSTM table: one row per LSTM layer, PE count and pruning method.</param>
 /// <param name="Seconds">Seconds the benchmark took.</param>
-/// <param name="Files">The files written (eie.md, eie.csv, eie_lstm.csv, the figures).</param>
-public sealed record EieBenchmarkJson(IReadOnlyList<EieRowJson> Layers, IReadOnlyList<EieLstmRowJson> LstmLayers, double Seconds, IReadOnlyList<string> Files)
+/// <param name="ExternalLayers">The layers with their weights in DRAM, one row per layer and board.</param>
+/// <param name="Files">The files written (eie.md, eie.csv, eie_lstm.csv, eie_external.csv, the figures).</param>
+public sealed record EieBenchmarkJson(IReadOnlyList<EieRowJson> Layers, IReadOnlyList<EieLstmRowJson> LstmLayers, IReadOnlyList<EieExternalRowJson> ExternalLayers, double Seconds, IReadOnlyList<string> Files)
 {
     public static EieBenchmarkJson From(EieBenchmarkResult result, IReadOnlyList<string> files) => new(
         [.. result.Rows.Select(r => new EieRowJson(
@@ -92,6 +94,7 @@ public sealed record EieBenchmarkJson(IReadOnlyList<EieRowJson> Layers, IReadOnl
             r.Cycles, r.BalanceEfficiency, r.LoadEfficiency, r.TimeUs, r.EieMeasuredUs, r.EieTheoreticalUs, r.EieEfficiency, r.BalancedCycles,
             r.LoadBalancedCycles, r.BalancedWorkCycles, r.BalancedBalanceEfficiency, r.BalancedSeconds, r.HeldOutCycles, r.HeldOutBalancedCycles, r.WeightOnlyCycles, r.HeldOutWeightOnlyCycles))],
         [.. result.LstmRows.Select(EieLstmRowJson.From)],
+        [.. result.ExternalRows.Select(r => new EieExternalRowJson(r.Layer, r.Board, r.BytesPerCycle, r.OnChipCycles, r.DramBytes, r.ComputeBound, r.BandwidthBound, r.Cycles, r.LimitedBy, r.OverBound, r.OverOnChip, r.TimeUs))],
         result.Seconds,
         files);
 }
@@ -151,6 +154,33 @@ public sealed record EieRowJson(
     long WeightOnlyCycles,
     double HeldOutWeightOnlyCycles);
 
+/// <summary>One row of <see cref="EieBenchmarkJson.ExternalLayers"/>: a layer with its weights in one board's DRAM, at 100 MHz.</summary>
+/// <param name="Layer">The layer's name.</param>
+/// <param name="Board">The board.</param>
+/// <param name="BytesPerCycle">What the board's DRAM delivers a cycle at 100 MHz, rounded down.</param>
+/// <param name="OnChipCycles">The layer's cycles with its weights on chip.</param>
+/// <param name="DramBytes">Bytes read from DRAM.</param>
+/// <param name="ComputeBoundCycles">Useful MACs / N, rounded up.</param>
+/// <param name="BandwidthBoundCycles">DRAM bytes / bytes a cycle, rounded up.</param>
+/// <param name="ModelCycles">The exact cycle model's cycles.</param>
+/// <param name="LimitedBy"><c>compute</c> or <c>bandwidth</c>: the higher bound.</param>
+/// <param name="CyclesOverBound">model_cycles / the higher bound.</param>
+/// <param name="CyclesOverOnChip">model_cycles / on_chip_cycles.</param>
+/// <param name="TimeUs">model_cycles at 100 MHz, in µs.</param>
+public sealed record EieExternalRowJson(
+    string Layer,
+    string Board,
+    int BytesPerCycle,
+    long OnChipCycles,
+    long DramBytes,
+    long ComputeBoundCycles,
+    long BandwidthBoundCycles,
+    long ModelCycles,
+    string LimitedBy,
+    double CyclesOverBound,
+    double CyclesOverOnChip,
+    double TimeUs);
+
 /// <summary>Everything the benchmark measured, and the design-space figures.</summary>
 public sealed record EieBenchmarkResult(
     IReadOnlyList<EieRow> Rows,
@@ -160,6 +190,9 @@ public sealed record EieBenchmarkResult(
 {
     /// <summary>The LSTM table (<see cref="EieLstmBenchmark"/>); empty when no LSTM layer ran.</summary>
     public IReadOnlyList<EieLstmRow> LstmRows { get; init; } = [];
+
+    /// <summary>The layers with their weights in DRAM at each board's bandwidth (<see cref="EieExternalBenchmark"/>).</summary>
+    public IReadOnlyList<EieExternalRow> ExternalRows { get; init; } = [];
 }
 
 /// <summary>
@@ -211,6 +244,8 @@ public static class EieBenchmark
         var rows = new List<EieRow>();
         var fifo = new List<(string, int, double)>();
         var pes = new List<(string, int, long, double, double)>();
+        var external = new List<EieExternalRow>();
+        var boards = BoardCatalog.All().Where(b => b.Dram is not null).ToList();
         var designs = Layers.Where(l => only is null || only.Contains(l.Name))
             .Select(l => (l.Name, (Func<Design>)(() => Design.FromConfig(Synthetic(l, seed))), (EieLayer?)l)).ToList();
         if (alex8Config is not null)
@@ -231,6 +266,9 @@ public static class EieBenchmark
             var input = GoldenModel.QuantizeInput(design.Network.Format, design.Data.Inputs[0]);
             var nonZero = input.Select(a => a != 0).ToArray();
             var cycles = CycleModel.RunLayer(layer, Pes, FifoDepth, nonZero);
+
+            progress($"{name}: weights in DRAM at {string.Join(", ", boards.Select(b => b.Name))}'s bandwidth");
+            external.AddRange(EieExternalBenchmark.Run(name, design.Network, GoldenModel.Run(design.Network, input), cycles.Cycles, boards));
 
             progress($"{name}: balanced row assignment");
             var searchWatch = Stopwatch.StartNew();
@@ -291,7 +329,7 @@ public static class EieBenchmark
         }
 
         var lstm = EieLstmBenchmark.Run(EieLstmBenchmark.Layers.Where(l => only is null || only.Contains(l.Name)), EieLstmBenchmark.PeCounts, seed: seed, progress: progress);
-        return new EieBenchmarkResult(rows, fifo, pes, stopwatch.Elapsed.TotalSeconds) { LstmRows = lstm };
+        return new EieBenchmarkResult(rows, fifo, pes, stopwatch.Elapsed.TotalSeconds) { LstmRows = lstm, ExternalRows = external };
     }
 
     /// <summary>The config of a synthetic layer with the paper's shape and densities.</summary>
@@ -344,6 +382,11 @@ public static class EieBenchmark
                 $"| {r.Name} | {r.Cols}×{r.Rows} | {r.WeightDensity:P1} | {r.ActivationDensity:P1} | {r.UsefulMacs:N0} | {r.Padding:N0} | {r.IdealCycles:N0} | {r.WorkCycles:N0} | {r.Cycles:N0} | {r.LoadEfficiency:P1} | {r.BalanceEfficiency:P1} | {r.TimeUs:F2} | {Opt(r.EieMeasuredUs, "F1")} | {Opt(r.EieTheoreticalUs, "F1")} | {Opt(r.EieEfficiency, "P1")} | {r.BalancedCycles:N0} ({r.BalancedEfficiency:P1}) | {r.BalancedBalanceEfficiency:P1} | {r.BalancedSeconds:F1} | {r.WeightOnlyCycles:N0} | {r.HeldOutCycles:N0} / {r.HeldOutWeightOnlyCycles:N0} / {r.HeldOutBalancedCycles:N0} | {(r.LoadBalancedCycles == 0 ? "—" : $"{r.LoadBalancedCycles:N0} ({r.LoadBalancedEfficiency:P1})")} |\n");
         }
 
+        if (result.ExternalRows.Count > 0)
+        {
+            md.Append('\n').Append(EieExternalBenchmark.Markdown(result.ExternalRows));
+        }
+
         if (result.LstmRows.Count > 0)
         {
             md.Append('\n').Append(EieLstmBenchmark.Markdown(result.LstmRows));
@@ -384,6 +427,11 @@ public static class EieBenchmark
         if (result.LstmRows.Count > 0)
         {
             Save("eie_lstm.csv", EieLstmBenchmark.Csv(result.LstmRows));
+        }
+
+        if (result.ExternalRows.Count > 0)
+        {
+            Save("eie_external.csv", EieExternalBenchmark.Csv(result.ExternalRows));
         }
 
         if (result.FifoSweep.Count > 0)

@@ -34,16 +34,25 @@ public static class HostFiles
     public static string DriverClass(string name) =>
         string.Concat(name.Split('_', StringSplitOptions.RemoveEmptyEntries).Select(p => char.ToUpperInvariant(p[0]) + p[1..])) + "Driver";
 
-    /// <summary>The header of a board build (<c>host/NAME.h</c>), and the C# driver when the board talks UART.</summary>
+    /// <summary>The C# class describing a design's DRAM image: <c>alex8_ext</c> → <c>Alex8ExtDramImage</c>.</summary>
+    public static string DramImageClass(string name) => DriverClass(name)[..^"Driver".Length] + "DramImage";
+
+    /// <summary>The header of a board build (<c>host/NAME.h</c>), the C# driver when the board talks UART, and the C# description of the DRAM image with external weights.</summary>
     public static IEnumerable<GeneratedFile> Emit(BoardBuild build, TemplateRenderer renderer)
     {
         var model = Model(build.Layout, build.Signature, build.Board.Description);
         model["dramKind"] = build.Board.Dram?.Kind ?? "";
+        model["imageClass"] = DramImageClass(build.Name);
         model["dramAddress"] = (build.Board.Dram?.Address ?? 0).ToString("x8", CultureInfo.InvariantCulture);
         yield return GeneratedFile.Text($"host/{build.Name}.h", renderer.Render("host/header.h.hbs", model));
         if (build.Board.Family == BoardFamily.Ice40)
         {
             yield return GeneratedFile.Text($"host/{DriverClass(build.Name)}.cs", renderer.Render("host/driver.cs.hbs", model));
+        }
+
+        if (build.Layout.External is not null)
+        {
+            yield return GeneratedFile.Text($"host/{DramImageClass(build.Name)}.cs", renderer.Render("host/dram_image.cs.hbs", model));
         }
     }
 

@@ -33,7 +33,27 @@ public class EieBenchmarkTests
         result.PeSweep.Select(p => p.Pes).ShouldBe(EieBenchmark.PeCounts);
         result.PeSweep[0].Speedup.ShouldBe(1.0);
         result.PeSweep[^1].Speedup.ShouldBeGreaterThan(50);
-        files.Select(Path.GetFileName).ShouldBe(["eie.md", "eie.csv", "fifo_depth.csv", "fifo_depth.svg", "pe_scaling.csv", "pe_scaling.svg", "padding.svg"]);
+        files.Select(Path.GetFileName).ShouldBe(["eie.md", "eie.csv", "eie_external.csv", "fifo_depth.csv", "fifo_depth.svg", "pe_scaling.csv", "pe_scaling.svg", "padding.svg"]);
         File.ReadAllText(folder.File("fifo_depth.svg")).ShouldStartWith("<svg");
+    }
+
+    [Fact]
+    public void External_columns_run_each_layer_at_each_boards_dram_bandwidth_between_its_bounds()
+    {
+        var result = EieBenchmark.Run(alex8Config: null, figures: false, only: ["NT-LSTM"]);
+
+        var row = result.Rows.ShouldHaveSingleItem();
+        result.ExternalRows.Select(r => (r.Board, r.BytesPerCycle)).ShouldBe([("arty-a7-100t", 13), ("pynq-z2", 8), ("zcu104", 16)]);
+        foreach (var r in result.ExternalRows)
+        {
+            r.OnChipCycles.ShouldBe(row.Cycles);
+            r.ComputeBound.ShouldBe(row.IdealCycles);
+            r.Cycles.ShouldBeGreaterThanOrEqualTo(Math.Max(r.OnChipCycles, r.BandwidthBound), r.Board);
+            r.BandwidthBound.ShouldBe((r.DramBytes + r.BytesPerCycle - 1) / r.BytesPerCycle, r.Board);
+            r.LimitedBy.ShouldBe("bandwidth", $"{r.Board}: 64 PEs need far more than 16 bytes a cycle");
+            r.OverBound.ShouldBeLessThan(1.05, r.Board);
+        }
+
+        EieBenchmark.Markdown(result).ShouldContain("| NT-LSTM | pynq-z2 | 8 |");
     }
 }

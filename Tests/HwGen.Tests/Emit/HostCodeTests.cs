@@ -88,6 +88,90 @@ public class HostCodeTests
         values.Select(v => (long)quantize.Invoke(null, [v])!).ShouldBe(expectedQ);
     }
 
+    [Fact]
+    public void Dram_image_class_compiles_without_warnings_and_decodes_every_entry_of_the_image()
+    {
+        using var dir = new TempFolder("host-dram-cs");
+        var build = BoardDesigns.Write(BoardDesigns.MiniExternal(), "zcu104", dir.Path);
+
+        var (assembly, warnings) = RoslynCompiler.Compile(File.ReadAllText(dir.File("host/MiniDramImage.cs")), "MiniDramImage");
+
+        warnings.ShouldBeEmpty();
+        var type = assembly.GetType("HwGen.Drivers.MiniDramImage")!;
+        var image = (byte[])type.GetMethod("Read")!.Invoke(null, [dir.File("mem/mini_dram.bin")])!;
+        image.Length.ShouldBe((int)build.Layout.External!.Layout.Bytes);
+        ((uint)type.GetField("Signature")!.GetValue(null)!).ShouldBe(build.Signature);
+        ((ulong)type.GetMethod("Place")!.Invoke(null, [(ulong)0x1234_5001])!).ShouldBe(0x1234_6000UL);
+        ((uint)type.GetMethod("DramBase")!.Invoke(null, [(ulong)0x1234_6000])!).ShouldBe(0x1234_6000u);
+        Should.Throw<System.Reflection.TargetInvocationException>(() => type.GetMethod("DramBase")!.Invoke(null, [(ulong)0x1234_6040]))
+            .InnerException.ShouldBeOfType<ArgumentException>();
+
+        var entry = type.GetMethod("Entry")!;
+        var network = build.Network;
+        int checkedEntries = 0;
+        for (int l = 0; l < network.Layers.Count; l++)
+        {
+            long slot = 0;
+            var layer = network.Layers[l];
+            for (int j = 0; j < layer.HwCols; j++)
+            {
+                for (int k = 0; k < network.Pes; k++)
+                {
+                    var encoding = layer.PeEncodings[k];
+                    for (int e = encoding.ColumnPointers[j]; e < encoding.ColumnPointers[j + 1]; e++, slot++)
+                    {
+                        var decoded = DecodeEntry(entry, image, l, slot);
+                        decoded.ShouldBe((encoding.EntryCodes[e], encoding.EntryIndices[e]), $"layer {l} column {j} PE {k} entry {e}");
+                        checkedEntries++;
+                    }
+                }
+            }
+        }
+
+        checkedEntries.ShouldBe(network.Layers.Sum(x => x.PeEncodings.Sum(p => p.EntryCodes.Length)));
+    }
+
+    [Fact]
+    public void C_header_of_external_weights_compiles_with_gcc_and_gives_the_image_and_its_regions()
+    {
+        using var dir = new TempFolder("host-dram-c");
+        var build = BoardDesigns.Write(BoardDesigns.MiniExternal(), "arty-a7-100t", dir.Path);
+        File.WriteAllText(dir.File("dump.c"), """
+            #include <stdio.h>
+            #include "host/mini.h"
+
+            int main(void) {
+              printf("image %u beat %u lanes %u base 0x%03x\n", (unsigned)MINI_DRAM_IMAGE_BYTES, (unsigned)MINI_DRAM_BEAT_BYTES,
+                     (unsigned)MINI_DRAM_ENTRIES_PER_BEAT, (unsigned)MINI_REG_DRAM_BASE);
+              for (uint32_t l = 0; l < MINI_NUM_LAYERS; l++) {
+                printf("%s %u %u %u\n", mini_dram_regions[l].name, (unsigned)mini_dram_regions[l].offset,
+                       (unsigned)mini_dram_regions[l].bytes, (unsigned)mini_dram_regions[l].entries);
+              }
+              return 0;
+            }
+            """);
+
+        var compile = ProcessRunner.Run("gcc", ["-std=c99", "-Wall", "-Wextra", "-Wpedantic", "-Werror", "-o", "dump", "dump.c"], dir.Path, Timeout);
+        compile.ExitCode.ShouldBe(0, string.Join('\n', compile.ErrorLines));
+        var run = ProcessRunner.RunChecked(dir.File("dump"), [], dir.Path, Timeout);
+
+        var image = build.Layout.External!.Layout;
+        var lines = run.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        lines[0].ShouldBe($"image {image.Bytes} beat 16 lanes {image.EntriesPerBeat} base 0x020");
+        for (int l = 0; l < build.Network.Layers.Count; l++)
+        {
+            long start = image.RegionBeat[l] * 16;
+            long end = (l + 1 < build.Network.Layers.Count ? image.RegionBeat[l + 1] : image.Beats) * 16;
+            lines[l + 1].ShouldBe($"{build.Network.Layers[l].Name} {start} {end - start} {image.ColumnBase[l][^1]}");
+        }
+    }
+
+    /// <summary>The generated Entry method takes a span, which reflection cannot pass: it is called through a delegate.</summary>
+    private delegate (int Code, int Index) EntryDecoder(ReadOnlySpan<byte> image, int layer, long slot);
+
+    private static (int Code, int Index) DecodeEntry(System.Reflection.MethodInfo entry, byte[] image, int layer, long slot) =>
+        entry.CreateDelegate<EntryDecoder>()(image, layer, slot);
+
     /// <summary>The "= name address count" sections of the C program's output, in order, each as .mem text.</summary>
     private static List<(string Name, string Text)> Sections(string output)
     {
