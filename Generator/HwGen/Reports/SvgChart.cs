@@ -30,7 +30,8 @@ public sealed record ChartSeries(
 /// <remarks>No reachable NuGet package renders SVG charts without a native graphics stack, hence this.</remarks>
 public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadOnlyList<ChartSeries> Series)
 {
-    private static readonly string[] Palette =
+    /// <summary>The series colours, in order.</summary>
+    public static readonly IReadOnlyList<string> Palette =
         ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
 
     public bool LogX { get; init; }
@@ -99,7 +100,7 @@ public sealed record SvgChart(string Title, string XLabel, string YLabel, IReadO
         });
         var series = Series.Select((one, s) =>
         {
-            string color = one.Color ?? Palette[s % Palette.Length];
+            string color = one.Color ?? Palette[s % Palette.Count];
             var order = Enumerable.Range(0, one.Points.Count).OrderBy(i => one.Points[i].X).ToList();
             var ordered = order.Select(i => one.Points[i]).ToList();
             var markers = order.Where(_ => one.Markers).Select(i => new

@@ -85,6 +85,7 @@ public sealed class SweepEvaluator
         numbers["fifo_depth"] = hw.FifoDepth;
         numbers["line_entries"] = hw.LineEntries;
         numbers["clock_mhz"] = hw.ClockMhz;
+        numbers["dram_bytes_per_cycle"] = hw.External?.Dram.BytesPerCycle ?? 0;
         numbers["codebook_bits"] = hw.LinearWeights ? 0 : hw.CodeBits;
         numbers["index_bits"] = hw.IndexBits;
         numbers["activation_bits"] = network.Format.ActivationBits;

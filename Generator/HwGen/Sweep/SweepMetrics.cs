@@ -50,6 +50,7 @@ public static class SweepMetrics
         new("fifo_depth", MetricKind.Number, ConfigGroup, "entries", "hardware.fifo_depth: activation queue depth per PE"),
         new("line_entries", MetricKind.Number, ConfigGroup, "entries", "hardware.spmat_line_entries: sparse-matrix entries per memory word"),
         new("clock_mhz", MetricKind.Number, ConfigGroup, "MHz", "hardware.clock_mhz"),
+        new("dram_bytes_per_cycle", MetricKind.Number, ConfigGroup, "bytes", "hardware.dram.bytes_per_cycle with external weights; 0 with on-chip weights"),
         new("codebook_bits", MetricKind.Number, ConfigGroup, "bits", "compression.codebook_bits: b, 2^b − 1 shared weights plus zero; 0 with linear weights"),
         new("index_bits", MetricKind.Number, ConfigGroup, "bits", "compression.index_bits: Z, relative row index bits"),
         new("activation_bits", MetricKind.Number, ConfigGroup, "bits", "quantization.activation_bits: A"),

@@ -170,6 +170,11 @@ public static class SweepReport
         }
 
         plots.Add(ParetoPlot(renderer, results));
+        if (RooflinePlot(renderer, results) is { } roofline)
+        {
+            plots.Add(roofline);
+        }
+
         return plots;
     }
 
@@ -304,6 +309,60 @@ public static class SweepReport
         };
         string objectives = string.Join(", ", results.Objectives.Select(o => $"{(o.Goal == ObjectiveGoal.Minimize ? "minimize" : "maximize")} {o.Expression.Text}"));
         return new Plot(chart.Render(renderer), $"Latency vs LUTs of every valid point. The blue line joins the feasible points no other beats in both latency and LUTs; red rings mark the Pareto front of the objectives ({objectives}).");
+    }
+
+    /// <summary>
+    /// The roofline of the points with external weights (none drawn without them): useful MACs per
+    /// cycle against useful MACs per DRAM byte, and per PE count and bandwidth the roof
+    /// min(N, bytes_per_cycle × intensity): a point under the sloped part is limited by the DRAM,
+    /// under the flat part by the PEs.
+    /// </summary>
+    private static Plot? RooflinePlot(TemplateRenderer renderer, SweepResults results)
+    {
+        double Get(SweepRow r, string name) => r.Record.Numbers.GetValueOrDefault(name, 0);
+        var rows = results.Valid.Where(r => Get(r, "dram_bytes") > 0 && Get(r, "cycles") > 0 && Get(r, "useful_macs") > 0).ToList();
+        if (rows.Count == 0)
+        {
+            return null;
+        }
+
+        (double X, double Y) At(SweepRow r) => (Get(r, "useful_macs") / Get(r, "dram_bytes"), Get(r, "useful_macs") / Get(r, "cycles"));
+        string Label(SweepRow r) => $"point {r.Record.Index}: {SweepDefinition.Describe(results.Spec, r.Record.Values)}; {Display(At(r).X)} MACs/byte, {Display(At(r).Y)} MACs/cycle";
+        var xs = rows.Select(r => At(r).X).ToList();
+        double lo = xs.Min() / 2, hi = xs.Max() * 2;
+        var series = new List<ChartSeries>();
+        var roofs = rows.GroupBy(r => (Pes: Get(r, "pes"), Bandwidth: Get(r, "dram_bytes_per_cycle"))).OrderBy(g => g.Key.Pes).ThenBy(g => g.Key.Bandwidth).ToList();
+        for (int i = 0; i < roofs.Count; i++)
+        {
+            var (pes, bandwidth) = roofs[i].Key;
+            string name = $"N={Display(pes)}, {Display(bandwidth)} B/cycle";
+            string color = SvgChart.Palette[i % SvgChart.Palette.Count];
+            double knee = pes / bandwidth;
+            var roof = new List<(double X, double Y)> { (lo, Math.Min(pes, bandwidth * lo)) };
+            if (knee > lo && knee < hi)
+            {
+                roof.Add((knee, pes));
+            }
+
+            roof.Add((hi, Math.Min(pes, bandwidth * hi)));
+            if (roofs.Count <= MaxSeries)
+            {
+                series.Add(new ChartSeries($"roof {name}", roof, Markers: false, Color: color));
+            }
+
+            series.Add(new ChartSeries(name, [.. roofs[i].Select(At)], Line: false, Labels: [.. roofs[i].Select(Label)], Color: color, Radius: 4));
+        }
+
+        var chart = new SvgChart("Roofline (external weights)", "useful MACs per DRAM byte", "useful MACs per cycle", series)
+        {
+            LogX = true,
+            LogY = true,
+            Width = 640,
+            Height = 400,
+        };
+        return new Plot(chart.Render(renderer),
+            "Roofline of the points with their weights in DRAM: each point's useful MACs per cycle against its useful MACs per byte read; the lines are the roofs min(N, bytes_per_cycle × MACs/byte) of each PE count and bandwidth. "
+            + "A point near the sloped part is limited by the DRAM, near the flat part by the PEs; the gap below its roof is what the memory system and the load balance lose.");
     }
 
     /// <summary>A number cell: empty when not finite, else shown for people and sorted by its exact value.</summary>

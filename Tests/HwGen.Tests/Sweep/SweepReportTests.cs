@@ -35,6 +35,46 @@ public partial class SweepReportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_sweep_of_external_weights_draws_the_roofline_with_a_roof_per_pe_count_and_bandwidth()
+    {
+        using var folder = new TempFolder();
+        string sweep = SweepFiles.Arrange(folder, """
+            name: roofline
+            base: base.yaml
+            vectors: 2
+            axes:
+              hardware.weight_memory: [on_chip, external]
+              hardware.pes: [2, 3]
+              hardware.dram.bytes_per_cycle: [1, 4]
+            """);
+
+        SweepRunner.Run(new SweepOptions { SweepFile = sweep, OutputDirectory = folder.File("out") });
+        string html = File.ReadAllText(folder.File("out/report.html"));
+
+        SvgTitle().Matches(html).Select(m => m.Groups[1].Value).ShouldContain("Roofline (external weights)");
+        string roofline = html[html.IndexOf("Roofline (external weights)", StringComparison.Ordinal)..];
+        roofline = roofline[..roofline.IndexOf("</svg>", StringComparison.Ordinal)];
+        foreach (var roof in new[] { "N=2, 1 B/cycle", "N=2, 4 B/cycle", "N=3, 1 B/cycle", "N=3, 4 B/cycle" })
+        {
+            roofline.ShouldContain($"roof {roof}");
+        }
+
+        // One marker per external point (4 of the 8; on-chip points read no DRAM), each titled with its intensity.
+        Regex.Count(roofline, "MACs/byte").ShouldBe(4);
+        html.ShouldContain("limited by the DRAM");
+    }
+
+    [Fact]
+    public void A_sweep_without_external_weights_has_no_roofline()
+    {
+        using var folder = new TempFolder();
+
+        string html = File.ReadAllText(Report(folder));
+
+        html.ShouldNotContain("Roofline");
+    }
+
+    [Fact]
     [Trait("Category", "Tools")]
     public void The_report_renders_in_headless_chromium_with_its_tables_and_plots()
     {
