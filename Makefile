@@ -83,6 +83,7 @@ sweeps: build
 	cp out/sweeps/lenet300/report.html docs/sweeps/lenet300.html
 	cp out/sweeps/alex8/report.html docs/sweeps/alex8.html
 	cp out/sweeps/lenet300-linear/report.html docs/sweeps/lenet300-linear.html
+	cp out/sweeps/alex8-external/report.html docs/sweeps/alex8-external.html
 
 clean:
 	$(DOTNET) clean HwGen.sln -c $(CONFIGURATION) >/dev/null

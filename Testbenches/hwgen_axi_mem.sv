@@ -32,6 +32,10 @@
 //    to be presented is withheld (rvalid stays 0) in a cycle with that probability. Both draws
 //    come from a xorshift32 generator seeded by Seed, two steps per cycle, so a run is
 //    reproducible. The credit rule is unchanged. No model predicts this mode's cycles exactly.
+//    The memory counts its stall cycles that cost the master something: a cycle arready was 0
+//    while arvalid was 1, or a beat the rules allowed was withheld. +dram_stats=<file> writes
+//    "stall cycles <n>" there at the end of the run: the co-simulation's upper bound on the
+//    cycles back-pressure can add (the exact model's cycles + n).
 // ---------------------------------------------------------------------------------------------
 module hwgen_axi_mem #(
   /// Bytes per beat, D: a power of two from 4 to 64 (a 32- to 512-bit data bus).
@@ -208,6 +212,27 @@ module hwgen_axi_mem #(
 
   assign stall_ar = (stall_pct != 32'd0) && (draw_ar % 32'd100) < stall_pct;
   assign stall_r  = (stall_pct != 32'd0) && (draw_r % 32'd100) < stall_pct;
+
+  // Stall cycles that held the master up (a refused request, a withheld beat).
+  longint stall_cycles;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      stall_cycles <= 0;
+    end else if ((stall_ar && s_arvalid_i)
+                 || (stall_r && !shown_q && count_q != 0 && cycle_q >= head_ready && credit_q > 0)) begin
+      stall_cycles <= stall_cycles + 1;
+    end
+  end
+
+  string stats_file;
+  final begin
+    int fd;
+    if ($value$plusargs("dram_stats=%s", stats_file)) begin
+      fd = $fopen(stats_file, "w");
+      $fwrite(fd, "stall cycles %0d\n", stall_cycles);
+      $fclose(fd);
+    end
+  end
 
   assign head_addr  = q_addr_q[head_q];
   assign head_beats = q_beats_q[head_q];

@@ -74,6 +74,12 @@ public sealed record SimulationResult
     /// <summary>Per vector: the cycle model's prediction.</summary>
     public required IReadOnlyList<long> ModelCycles { get; init; }
 
+    /// <summary>
+    /// Back-pressure runs: the simulated DRAM's stall cycles that held the master up (a refused
+    /// request or a withheld beat), over the whole run; null without back-pressure.
+    /// </summary>
+    public long? DramStallCycles { get; init; }
+
     /// <summary>The cycle model's report of the first vector (where its cycles go, and with external weights its bounds).</summary>
     public CycleReport? FirstModel { get; init; }
 
@@ -181,6 +187,8 @@ public static class Simulator
         {
             args.Add(string.Create(CultureInfo.InvariantCulture, $"+dram_stall={options.DramStallPercent}"));
             args.Add(string.Create(CultureInfo.InvariantCulture, $"+dram_seed={options.DramSeed}"));
+            args.Add("+dram_stats=sim/dram_stats.txt");
+            File.Delete(Path.Combine(directory, "sim", "dram_stats.txt"));
         }
 
         stopwatch.Restart();
@@ -192,6 +200,7 @@ public static class Simulator
         }
 
         var (rtlCycles, rtlOutputs, clockCycles) = ReadOutputs(outputs, network, inputs.Count);
+        long? stallCycles = options.DramStallPercent > 0 ? ReadStallCycles(Path.Combine(directory, "sim", "dram_stats.txt")) : null;
         var rtlLayers = ReadLayers(layers, network, inputs.Count);
 
         int mismatches = 0;
@@ -222,7 +231,18 @@ public static class Simulator
             ClockCycles = clockCycles,
             Expected = expected,
             RtlOutputs = rtlOutputs,
+            DramStallCycles = stallCycles,
         };
+    }
+
+    /// <summary>The simulated DRAM's "stall cycles n" (back-pressure runs).</summary>
+    /// <exception cref="InvalidDataException">The file is missing or malformed.</exception>
+    private static long ReadStallCycles(string path)
+    {
+        string text = File.Exists(path) ? File.ReadAllText(path).Trim() : throw new InvalidDataException($"{path}: the simulated DRAM wrote no stall count");
+        return text.StartsWith("stall cycles ", StringComparison.Ordinal) && long.TryParse(text["stall cycles ".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out long n)
+            ? n
+            : throw new InvalidDataException($"{path}: expected \"stall cycles <n>\", found \"{text}\"");
     }
 
     /// <summary>Builds the simulation model unless a build of exactly these sources exists.</summary>
