@@ -1,4 +1,5 @@
 using HwGen.Compression;
+using HwGen.Emit;
 using HwGen.Simulation;
 
 namespace HwGen.Reports;
@@ -22,6 +23,7 @@ namespace HwGen.Reports;
 /// <param name="RunSeconds">Seconds the simulation ran.</param>
 /// <param name="SimulatedCyclesPerSecond">Clock cycles simulated per second of run time.</param>
 /// <param name="Accuracy">Top-1 of the RTL's outputs against the labels of the test set's vectors; null without a labelled test set.</param>
+/// <param name="External">External weights: each layer of the first vector against its compute and bandwidth bounds (cycle model, which the RTL's cycles match); null with on-chip weights.</param>
 public sealed record SimulationJson(
     string Design,
     string Simulator,
@@ -40,7 +42,8 @@ public sealed record SimulationJson(
     bool Rebuilt,
     double RunSeconds,
     double SimulatedCyclesPerSecond,
-    SimulationAccuracyJson? Accuracy)
+    SimulationAccuracyJson? Accuracy,
+    IReadOnlyList<SimulationExternalLayerJson>? External)
 {
     public static SimulationJson From(Design design, SimulationResult result, SimulationOptions options, string? reproducer) => new(
         design.Network.Name,
@@ -60,8 +63,17 @@ public sealed record SimulationJson(
         result.Rebuilt,
         result.RunSeconds,
         result.SimulatedCyclesPerSecond,
-        SimulationAccuracyJson.From(design, result));
+        SimulationAccuracyJson.From(design, result),
+        design.Network.Spec.External is null || result.FirstModel is not { } model
+            ? null
+            : [.. model.Layers.Select((c, l) => new SimulationExternalLayerJson(design.Network.Layers[l].Name, c.Cycles, ExternalBoundsJson.From(c)))]);
 }
+
+/// <summary>One layer of <see cref="SimulationJson.External"/>.</summary>
+/// <param name="Layer">The layer's name.</param>
+/// <param name="ModelCycles">Its cycles in the cycle model (first vector): compute and writeback.</param>
+/// <param name="Bounds">Its bounds, as <c>hwgen estimate --json</c> gives them.</param>
+public sealed record SimulationExternalLayerJson(string Layer, long ModelCycles, ExternalBoundsJson Bounds);
 
 /// <summary>The RTL's accuracy in <see cref="SimulationJson"/>.</summary>
 /// <param name="Vectors">Labelled vectors run (the test set's first ones).</param>

@@ -122,6 +122,32 @@ public class CommandCliTests
         json["cycles"]!.AsArray().Select(c => (long)c!).ShouldBe(json["model_cycles"]!.AsArray().Select(c => (long)c!));
         json["ideal_cycles"]!.AsArray().Count.ShouldBe(3);
         ((double)json["load_efficiency"]!).ShouldBeInRange(0.0, 1.0);
+        json["external"].ShouldBeNull("on-chip weights have no DRAM bounds");
+    }
+
+    [Fact]
+    [Trait("Category", "Tools")]
+    public void Simulate_json_of_external_weights_gives_each_layer_against_its_bounds()
+    {
+        using var folder = new TempFolder();
+        string config = folder.Write("config.yaml", File.ReadAllText(Examples.Path("tiny.yaml"))
+            + "  weight_memory: external\n  dram: {data_bits: 64, bytes_per_cycle: 2, latency_cycles: 12}\n");
+
+        var (exit, json, errors) = Run("simulate", config, "-o", folder.File("sim"), "--vectors", "2", "--simulator", "iverilog", "--json");
+
+        exit.ShouldBe(CommandLine.Success, errors);
+        ((bool)json["passed"]!).ShouldBeTrue();
+        var layers = json["external"]!.AsArray();
+        layers.Select(l => (string)l!["layer"]!).ShouldBe(["fc1", "fc2"]);
+        foreach (var layer in layers)
+        {
+            var bounds = layer!["bounds"]!;
+            long cycles = (long)layer["model_cycles"]!;
+            long bound = Math.Max((long)bounds["compute_bound_cycles"]!, (long)bounds["bandwidth_bound_cycles"]!);
+            cycles.ShouldBeGreaterThanOrEqualTo(bound);
+            ((double)bounds["cycles_over_bound"]!).ShouldBe((double)cycles / bound, 1e-12);
+            ((long)bounds["dram_bytes"]!).ShouldBeGreaterThan(0);
+        }
     }
 
     [Fact]
