@@ -309,6 +309,8 @@ public sealed record AccuracyStageJson(
 /// <param name="MemoryBitsTotal">Bits of every PE's memories and the codebooks.</param>
 /// <param name="EntriesPerPe">Sparse-matrix entries each PE holds.</param>
 /// <param name="Layers">The sequencer's layer table.</param>
+/// <param name="WeightMemory"><c>on_chip</c> or <c>external</c>: where the sparse-matrix entries live.</param>
+/// <param name="External">External weights: what is in DRAM and what stays on chip to find it; null with on-chip weights.</param>
 public sealed record HardwareJson(
     int Pes,
     int FifoDepth,
@@ -320,24 +322,61 @@ public sealed record HardwareJson(
     PeMemoriesJson MemoriesPerPe,
     long MemoryBitsTotal,
     IReadOnlyList<long> EntriesPerPe,
-    IReadOnlyList<LayerTableJson> Layers)
+    IReadOnlyList<LayerTableJson> Layers,
+    string WeightMemory,
+    ExternalMemoriesJson? External)
 {
     public static HardwareJson From(HardwareLayout layout) => new(
         layout.Pes, layout.FifoDepth, layout.ActivationBits, layout.WeightBits, layout.AccumulatorBits, layout.EntryBits, layout.LineBits,
-        new PeMemoriesJson(layout.PtrDepth, layout.PtrBits, layout.SpmatDepth, layout.BiasDepth, layout.AccDepth, layout.ActDepth, layout.MemoryBitsPerPe),
+        layout.External is null
+            ? new PeMemoriesJson(layout.PtrDepth, layout.PtrBits, layout.SpmatDepth, layout.BiasDepth, layout.AccDepth, layout.ActDepth, layout.MemoryBitsPerPe)
+            : new PeMemoriesJson(0, 0, 0, layout.BiasDepth, layout.AccDepth, layout.ActDepth, layout.MemoryBitsPerPe),
         layout.MemoryBitsTotal,
         layout.EntriesPerPe,
-        [.. layout.Layers.Select((l, i) => new LayerTableJson(layout.Network.Layers[i].Name, l.Rows, l.Cols, l.Groups, l.LocalRows, l.PtrBase, l.BiasBase, l.Shift, l.Relu))]);
+        [.. layout.Layers.Select((l, i) => new LayerTableJson(layout.Network.Layers[i].Name, l.Rows, l.Cols, l.Groups, l.LocalRows, l.PtrBase, l.BiasBase, l.Shift, l.Relu))],
+        layout.External is null ? "on_chip" : "external",
+        layout.External is { } x ? ExternalMemoriesJson.From(x) : null);
+}
+
+/// <summary>
+/// Where a design with external weights keeps what: the entries in DRAM; on chip, per PE a pointer
+/// memory and capture rows, and shared the column-base table, the beat buffer and the column queue.
+/// </summary>
+/// <param name="ImageBytes">Bytes of the DRAM image (mem/NAME_dram.bin).</param>
+/// <param name="BeatBytes">Bytes of one beat of the AXI4 read port.</param>
+/// <param name="EntriesPerBeat">Entries a beat holds.</param>
+/// <param name="PointerWordsPerPe">On chip, per PE: pointer words, one per column ({count, offset}).</param>
+/// <param name="PointerWordBits">Bits of a pointer word.</param>
+/// <param name="CaptureRowsPerPe">On chip, per PE: rows of a beat each that hold the beats of its entries.</param>
+/// <param name="ColumnBaseWords">On chip, shared: words of the column-base table (a ROM), one per column.</param>
+/// <param name="ColumnBaseBits">Bits of a column-base word.</param>
+/// <param name="BeatBufferBeats">On chip, shared: beats between the R channel and the PEs.</param>
+/// <param name="ColumnQueue">On chip, shared: columns the scanner may announce ahead of the broadcast.</param>
+public sealed record ExternalMemoriesJson(
+    long ImageBytes,
+    int BeatBytes,
+    int EntriesPerBeat,
+    int PointerWordsPerPe,
+    int PointerWordBits,
+    int CaptureRowsPerPe,
+    int ColumnBaseWords,
+    int ColumnBaseBits,
+    int BeatBufferBeats,
+    int ColumnQueue)
+{
+    public static ExternalMemoriesJson From(ExternalHardware x) => new(
+        x.Layout.Bytes, x.Layout.DataBytes, x.Layout.EntriesPerBeat, x.PointerDepth, x.PointerWordBits, x.System.PeRows,
+        x.PointerDepth, x.BaseWordBits, x.System.BeatBuffer, x.System.ColumnQueue);
 }
 
 /// <summary>The memories of one PE in <see cref="HardwareJson"/>.</summary>
-/// <param name="PointerWordsPerBank">Words of each of the two column-pointer banks.</param>
-/// <param name="PointerBits">Width of a column pointer, in bits.</param>
-/// <param name="SpmatLines">Lines of the sparse-matrix memory.</param>
+/// <param name="PointerWordsPerBank">Words of each of the two column-pointer banks; 0 with external weights (see <see cref="HardwareJson.External"/>).</param>
+/// <param name="PointerBits">Width of a column pointer, in bits; 0 with external weights.</param>
+/// <param name="SpmatLines">Lines of the sparse-matrix memory; 0 with external weights.</param>
 /// <param name="BiasWords">Words of the bias memory.</param>
 /// <param name="Accumulators">Accumulator registers.</param>
 /// <param name="ActivationWordsPerBank">Words of each of the two activation banks.</param>
-/// <param name="TotalBits">Bits of the PE's memories.</param>
+/// <param name="TotalBits">Bits of the PE's memories (with external weights: its pointer memory and capture rows in place of the pointer banks and the sparse matrix).</param>
 public sealed record PeMemoriesJson(
     int PointerWordsPerBank,
     int PointerBits,

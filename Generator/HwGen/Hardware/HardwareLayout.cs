@@ -165,13 +165,25 @@ public sealed class HardwareLayout
     /// sparse-matrix lines, the biases, the accumulators, both activation banks and, with LSTM layers,
     /// the second accumulator bank and the cell memory.
     /// </summary>
+    /// <remarks>
+    /// With external weights a PE has no sparse-matrix memory and no pointer banks: its pointer
+    /// memory (one word per column) and its capture rows (one beat each) stand in their place.
+    /// </remarks>
     public long MemoryBitsPerPe =>
-        ((long)PtrDepth * 2 * PtrWordBits) + ((long)SpmatDepth * LineBits) + ((long)BiasDepth * AccumulatorBits)
+        (External is { } x
+            ? ((long)x.PointerDepth * x.PointerWordBits) + ((long)x.System.PeRows * 8 * x.System.Dram.DataBytes)
+            : ((long)PtrDepth * 2 * PtrWordBits) + ((long)SpmatDepth * LineBits))
+        + ((long)BiasDepth * AccumulatorBits)
         + ((long)AccDepth * AccumulatorBits) + (2L * ActDepth * ActivationBits)
         + (HasLstm ? ((long)CellDepth * CellBits) + ((long)AccDepth * AccumulatorBits) : 0);
 
-    /// <summary>Memory bits of the whole array: <see cref="MemoryBitsPerPe"/> × N plus the shared codebook (none with linear weights).</summary>
-    public long MemoryBitsTotal => (MemoryBitsPerPe * Pes) + CodebookBits;
+    /// <summary>
+    /// Memory bits of the whole array: <see cref="MemoryBitsPerPe"/> × N plus the shared codebook
+    /// (none with linear weights) and, with external weights, the column-base table and the beat
+    /// buffer.
+    /// </summary>
+    public long MemoryBitsTotal => (MemoryBitsPerPe * Pes) + CodebookBits
+        + (External is { } x ? ((long)x.PointerDepth * x.BaseWordBits) + ((long)x.System.BeatBuffer * 8 * x.System.Dram.DataBytes) : 0);
 
     /// <summary>Bits of the shared codebook of all layers: 2^b entries of W bits per layer; 0 with linear weights.</summary>
     public long CodebookBits => LinearWeights ? 0 : (long)Layers.Count * (1 << CodeBits) * WeightBits;
