@@ -133,6 +133,7 @@ public sealed record BoardBuild
             files.Add(GeneratedFile.Text("board/bd.tcl", boardRenderer.Render("bd.tcl.hbs", model)));
             files.Add(GeneratedFile.Text("build_vivado.tcl", renderer.Render("boards/xilinx/build_vivado.tcl.hbs", model)));
             files.Add(GeneratedFile.Text("estimate.ys", renderer.Render("boards/xilinx/estimate.ys.hbs", model)));
+            files.Add(GeneratedFile.Text("estimate_abc9.ys", renderer.Render("boards/xilinx/estimate.ys.hbs", new Dictionary<string, object>(model) { ["abc9"] = true })));
             files.Add(GeneratedFile.Text("build_estimate.sh", renderer.Render("boards/xilinx/build_estimate.sh.hbs", model), executable: true));
         }
 
@@ -178,6 +179,7 @@ public sealed record BoardBuild
         model["target"] = $"for the {Board.Description}";
         model["runBy"] = "Run by build_ice40.sh.";
         model["netlist"] = true;
+        model["abc9"] = false;
         return model;
     }
 

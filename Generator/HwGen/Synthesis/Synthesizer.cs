@@ -195,7 +195,23 @@ public static partial class Synthesizer
     {
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         progress($"estimating resources with yosys (synth_xilinx -family {(build.Board.Family == BoardFamily.Xcup ? "xcup" : "xc7")})");
-        Step(directory, "build_estimate.sh", null, options.SynthTimeout, seconds, stepName: "synth");
+        var notes = new List<string>();
+        var first = Step(directory, "build_estimate.sh", null, options.SynthTimeout, seconds, check: false, stepName: "synth");
+        bool abc9 = false;
+        if (!first.Succeeded)
+        {
+            string log = Path.Combine(directory, "yosys.log");
+            if (!AbcAborted(File.Exists(log) ? File.ReadAllText(log) : first.Stdout + first.Stderr))
+            {
+                throw new ToolException(first);
+            }
+
+            progress("yosys's ABC aborted on this netlist; estimating again with ABC9 (synth_xilinx -abc9)");
+            Step(directory, "build_estimate.sh", "abc9", options.SynthTimeout, seconds, stepName: "synth_abc9");
+            abc9 = true;
+            notes.Add("yosys's ABC aborted on an internal assertion while mapping this netlist (build_estimate.sh, estimate.ys); the figures are from yosys's ABC9 flow (estimate_abc9.ys: synth_xilinx -abc9), whose LUT counts differ a little from ABC's");
+        }
+
         var cells = CellCounts(Path.Combine(directory, "yosys_stat.json"));
         double Sum(Func<string, double> weight) => cells.Sum(c => weight(c.Key) * c.Value);
         var r = build.Board.Resources;
@@ -211,7 +227,6 @@ public static partial class Synthesizer
             resources.Add(new ResourceUse("uram", Sum(c => c.StartsWith("URAM", StringComparison.Ordinal) ? 1 : 0), r.Uram));
         }
 
-        var notes = new List<string>();
         if (cells.GetValueOrDefault("INV") is > 0 and var inverters)
         {
             notes.Add(string.Create(CultureInfo.InvariantCulture,
@@ -223,12 +238,20 @@ public static partial class Synthesizer
         {
             Build = build,
             Notes = notes,
-            Flow = $"yosys synth_xilinx -family {(build.Board.Family == BoardFamily.Xcup ? "xcup" : "xc7")} (estimate; Vivado not run)",
+            Flow = $"yosys synth_xilinx -family {(build.Board.Family == BoardFamily.Xcup ? "xcup" : "xc7")}{(abc9 ? " -abc9" : "")} (estimate; Vivado not run)",
             IsEstimate = true,
             Resources = resources,
             Seconds = seconds,
         };
     }
+
+    /// <summary>
+    /// Whether a failed yosys run's log shows ABC aborting on one of its internal assertions (Debian
+    /// 12's yosys 0.23 and its berkeley-abc do on some large netlists), which ABC9 may map instead.
+    /// </summary>
+    public static bool AbcAborted(string log) =>
+        log.Contains("ERROR: ABC: execution of command", StringComparison.Ordinal)
+        && (log.Contains("Assertion", StringComparison.Ordinal) || log.Contains("return code 134", StringComparison.Ordinal));
 
     /// <summary>
     /// A design with external weights on a board: where the image goes, and whether the board's

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using HwGen.Configuration;
+using HwGen.Synthesis;
 using HwGen.Tools;
 using Xunit.Abstractions;
 
@@ -163,6 +164,32 @@ public class XilinxTests(ITestOutputHelper output)
         notes.ShouldContain(n => n.StartsWith("weights in DRAM: the host writes mem/mini_dram.bin", StringComparison.Ordinal));
         notes.ShouldContain(n => n.Contains("delivers at most 8 bytes a cycle", StringComparison.Ordinal)
             && n.Contains("bytes_per_cycle is 16: the cycle counts of estimate and simulate are optimistic on this board", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_abc_abort_is_told_apart_from_other_yosys_failures()
+    {
+        Synthesizer.AbcAborted("""
+            ABC: berkeley-abc: src/map/if/ifCut.c:1121: If_CutAreaDerefed: Assertion `aResult > aResult2 - 3*p->fEpsilon' failed.
+            ABC: Aborted
+            ERROR: ABC: execution of command ""berkeley-abc" -s -f /tmp/yosys-abc-Y3bi0P/abc.script 2>&1" failed: return code 134.
+            """).ShouldBeTrue();
+        Synthesizer.AbcAborted("ERROR: Module `\\hwgen_pe' referenced in module `\\mini_top' in cell `\\u_pe' is not part of the design.").ShouldBeFalse();
+    }
+
+    [Fact]
+    [Trait("Category", "Tools")]
+    public void The_abc9_fallback_script_estimates_with_abc9()
+    {
+        using var dir = new TempFolder("xilinx-abc9");
+        BoardDesigns.Write(BoardDesigns.Mini(MemoryStyle.Inferred), "zcu104", dir.Path);
+
+        File.ReadAllText(dir.File("estimate.ys")).ShouldNotContain("-abc9");
+        File.ReadAllText(dir.File("estimate_abc9.ys")).ShouldContain("synth_xilinx -family xcup -flatten -noiopad -abc9 -top mini_axi");
+        var run = ProcessRunner.Run("sh", ["build_estimate.sh", "abc9"], dir.Path, Timeout);
+
+        run.ExitCode.ShouldBe(0, run.Stderr);
+        File.ReadAllText(dir.File("yosys_stat.json")).ShouldContain("DSP48E2");
     }
 
     [Fact]
