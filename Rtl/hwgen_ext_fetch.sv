@@ -42,10 +42,10 @@ module hwgen_ext_fetch #(
   // The layer's first cycle, and its region's first beat in DRAM (absolute, in beats).
   input  logic                    start_i,
   input  logic [AddrBits-1:0]     region_i,
-  // Announce of column j (pointer index `ann_ptr_i`) with activation `ann_act_i`.
+  // Announce of column j (pointer index `ann_ptr_i`, bits past the base table's depth unused) with activation `ann_act_i`.
   output logic                    ann_room_o,
   input  logic                    ann_i,
-  input  logic [PtrIndexBits-1:0] ann_ptr_i,
+  /* verilator lint_off UNUSEDSIGNAL */ input  logic [PtrIndexBits-1:0] ann_ptr_i, /* verilator lint_on UNUSEDSIGNAL */
   input  logic [ActBits-1:0]      ann_act_i,
   // The column's base, to the PEs, in cycle a + 1.
   output logic                    base_valid_o,

@@ -506,9 +506,7 @@ module hwgen_pe #(
       .raddr_i(bc_ptr_odd_i[XPtrAddrBits-1:0]),
       .rdata_o(word)
     );
-
     assign {w_cnt, w_beat, w_lane} = word;
-
     // The segment's first slot: the column's base plus the PE's offset, lanes wrapping at XLanes.
     logic [XLaneBits:0]      lane_sum;
     logic                    carry;
@@ -551,7 +549,8 @@ module hwgen_pe #(
     logic                    row_done;
     logic [XLaneBits-1:0]    lane_q;
 
-    // Segment queue: {beat, lane, entries left}; the head is updated in place as it is captured.
+    // Segment queue: {beat, lane, entries} as announced, written only at its tail (distributed RAM);
+    // the head's progress is beside it: beats captured past its first (adv), entries captured (got).
     logic [XBeatIdxBits-1:0] seg_beat_q [SegDepth];
     logic [XLaneBits-1:0]    seg_lane_q [SegDepth];
     logic [XCntBits-1:0]     seg_left_q [SegDepth];
@@ -559,27 +558,29 @@ module hwgen_pe #(
     logic [SegPtrBits:0]     seg_count_q;
     logic                    seg_push, seg_pop, capture, room, head_here;
     logic [XLaneBits:0]      span;
-    logic [XCntBits-1:0]     n;
-
+    logic [XCntBits-1:0]     n, h_left, got_q;
+    logic [XBeatIdxBits-1:0] h_beat, adv_q;
+    logic [XLaneBits-1:0]    h_lane;
+    assign h_beat = seg_beat_q[seg_head_q] + adv_q;
+    assign h_lane = (adv_q == '0) ? seg_lane_q[seg_head_q] : '0;
+    assign h_left = seg_left_q[seg_head_q] - got_q;
     assign seg_push   = base_valid_i && (w_cnt != '0);
     assign seg_second = (seg_head_q == SegPtrBits'(SegDepth - 1)) ? '0 : seg_head_q + 1'b1;
     assign room       = rows_q < RowCntBits'(XRows);
-    assign head_here  = (seg_count_q != '0) && beat_valid_i && (seg_beat_q[seg_head_q] == beat_index_i);
+    assign head_here  = (seg_count_q != '0) && beat_valid_i && (h_beat == beat_index_i);
     assign capture    = head_here && room;
-    assign span       = (XLaneBits + 1)'(XLanes) - {1'b0, seg_lane_q[seg_head_q]};
-    assign n          = (NW'(seg_left_q[seg_head_q]) < NW'(span)) ? seg_left_q[seg_head_q] : XCntBits'(span);
-    assign seg_pop    = capture && (n == seg_left_q[seg_head_q]);
+    assign span       = (XLaneBits + 1)'(XLanes) - {1'b0, h_lane};
+    assign n          = (NW'(h_left) < NW'(span)) ? h_left : XCntBits'(span);
+    assign seg_pop    = capture && (n == h_left);
     // This PE still needs the head beat after this cycle: its segment's next slot is there and
     // there is no row for it, or the segment ends now and the next one starts in the same beat.
     assign need_o     = head_here && (!room || (seg_pop && seg_count_q > (SegPtrBits + 1)'(1)
                                                 && seg_beat_q[seg_second] == beat_index_i));
-
+    always_ff @(posedge clk_i or negedge rst_ni) begin  // the head's progress, cleared as it pops
+      if (!rst_ni) {adv_q, got_q} <= '0;
+      else if (capture) {adv_q, got_q} <= seg_pop ? '0 : {adv_q + 1'b1, got_q + n};
+    end
     always_ff @(posedge clk_i) begin
-      if (capture && !seg_pop) begin
-        seg_beat_q[seg_head_q] <= seg_beat_q[seg_head_q] + 1'b1;
-        seg_lane_q[seg_head_q] <= '0;
-        seg_left_q[seg_head_q] <= seg_left_q[seg_head_q] - n;
-      end
       if (seg_push) begin
         seg_beat_q[seg_tail_q] <= s_beat;
         seg_lane_q[seg_tail_q] <= s_lane;
@@ -588,7 +589,6 @@ module hwgen_pe #(
     end
 
     // Capture rows: the beat, and the lanes [lo, lo + n) of it this PE owns.
-
     hwgen_ram_1r1w #(
       .Width  (8 * XDataBytes),
       .Depth  (XRows),
@@ -607,7 +607,7 @@ module hwgen_pe #(
 
     always_ff @(posedge clk_i) begin
       if (capture) begin
-        row_lo_q[row_tail_q] <= seg_lane_q[seg_head_q];
+        row_lo_q[row_tail_q] <= h_lane;
         row_n_q[row_tail_q]  <= n;
       end
     end
