@@ -365,7 +365,7 @@ public static class EieBenchmark
         return Compressor.Compress(config, data);
     }
 
-    /// <summary>The benchmark table in Markdown, then the LSTM table when LSTM layers ran (the LSTM table alone when only LSTM layers ran).</summary>
+    /// <summary>The benchmark table in Markdown, then the LSTM table when LSTM layers ran (the LSTM table alone when only LSTM layers ran), then the external-weights table.</summary>
     public static string Markdown(EieBenchmarkResult result)
     {
         var md = new StringBuilder();
@@ -382,14 +382,14 @@ public static class EieBenchmark
                 $"| {r.Name} | {r.Cols}×{r.Rows} | {r.WeightDensity:P1} | {r.ActivationDensity:P1} | {r.UsefulMacs:N0} | {r.Padding:N0} | {r.IdealCycles:N0} | {r.WorkCycles:N0} | {r.Cycles:N0} | {r.LoadEfficiency:P1} | {r.BalanceEfficiency:P1} | {r.TimeUs:F2} | {Opt(r.EieMeasuredUs, "F1")} | {Opt(r.EieTheoreticalUs, "F1")} | {Opt(r.EieEfficiency, "P1")} | {r.BalancedCycles:N0} ({r.BalancedEfficiency:P1}) | {r.BalancedBalanceEfficiency:P1} | {r.BalancedSeconds:F1} | {r.WeightOnlyCycles:N0} | {r.HeldOutCycles:N0} / {r.HeldOutWeightOnlyCycles:N0} / {r.HeldOutBalancedCycles:N0} | {(r.LoadBalancedCycles == 0 ? "—" : $"{r.LoadBalancedCycles:N0} ({r.LoadBalancedEfficiency:P1})")} |\n");
         }
 
-        if (result.ExternalRows.Count > 0)
-        {
-            md.Append('\n').Append(EieExternalBenchmark.Markdown(result.ExternalRows));
-        }
-
         if (result.LstmRows.Count > 0)
         {
             md.Append('\n').Append(EieLstmBenchmark.Markdown(result.LstmRows));
+        }
+
+        if (result.ExternalRows.Count > 0)
+        {
+            md.Append('\n').Append(EieExternalBenchmark.Markdown(result.ExternalRows));
         }
 
         return md.ToString();
