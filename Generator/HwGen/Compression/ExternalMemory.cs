@@ -90,9 +90,11 @@ public sealed record ExternalMemorySystem(DramParameters Dram, int ColumnQueue, 
 
     /// <summary>
     /// The generator's sizes for a memory: the column queue covers the latency (8 + latency / 4
-    /// columns, at most 64); 8 capture rows a PE; the beat buffer holds a longest burst plus what
-    /// arrives during the latency at full bandwidth (read requests wait for room, so the R channel
-    /// never stalls).
+    /// columns, at most 64); 8 capture rows a PE behind a port wider than 64 bits, 4 behind a
+    /// narrower one (which delivers at most 8 bytes a cycle, too few to keep PEs that run ahead
+    /// busy: alex8's cycles at 8 bytes a cycle are the same with 4 rows, while at 64 bytes a cycle
+    /// 4 rows would cost 5 %); the beat buffer holds a longest burst plus what arrives during the
+    /// latency at full bandwidth (read requests wait for room, so the R channel never stalls).
     /// </summary>
     public static ExternalMemorySystem Size(DramConfig dram)
     {
@@ -101,6 +103,7 @@ public sealed record ExternalMemorySystem(DramParameters Dram, int ColumnQueue, 
         int maxBurst = Math.Min(256, dram.MaxBurstBytes / dataBytes);
         int queue = Math.Min(64, 8 + ((dram.LatencyCycles + 3) / 4));
         int buffer = maxBurst + (int)(((long)(dram.LatencyCycles + 8) * dram.BytesPerCycle + dataBytes - 1) / dataBytes);
-        return new ExternalMemorySystem(parameters, queue, 8, buffer);
+        int rows = dataBytes > 8 ? 8 : 4;
+        return new ExternalMemorySystem(parameters, queue, rows, buffer);
     }
 }
