@@ -43,6 +43,8 @@ public class Alex8ExternalTests(ITestOutputHelper output)
     [Theory]
     [Trait("Category", "Tools")]
     [InlineData("alex8-64b.yaml", RowAssignmentMethod.Interleaved)]
+    [InlineData("alex8-64b.yaml", RowAssignmentMethod.Balanced)]
+    [InlineData("alex8-8b.yaml", RowAssignmentMethod.Interleaved)]
     [InlineData("alex8-8b.yaml", RowAssignmentMethod.Balanced)]
     public void Alex8_with_external_weights_is_bit_exact_and_cycle_exact_in_verilator(string example, RowAssignmentMethod assignment)
     {
