@@ -46,13 +46,16 @@ public static class EieExternalBenchmark
     /// <summary>The boards' fabric clock, at which their DRAM bandwidth is counted.</summary>
     public const double ClockMhz = 100;
 
-    /// <summary>The memory besides its bandwidth: a 128-bit port, 40 cycles of latency, 1 KB bursts, 8 in flight.</summary>
+    /// <summary>The core's port to the DRAM, in bits.</summary>
+    public const int DataBits = 128;
+
+    /// <summary>The memory besides its bandwidth: a <see cref="DataBits"/>-bit port, 40 cycles of latency, 1 KB bursts, 8 in flight.</summary>
     public static DramConfig Memory(int bytesPerCycle) =>
-        new() { DataBits = 128, BytesPerCycle = bytesPerCycle, LatencyCycles = 40, MaxBurstBytes = 1024, Outstanding = 8 };
+        new() { DataBits = DataBits, BytesPerCycle = bytesPerCycle, LatencyCycles = 40, MaxBurstBytes = 1024, Outstanding = 8 };
 
     /// <summary>Bytes a cycle a board's DRAM delivers at <see cref="ClockMhz"/>, rounded down (at least 1, at most a beat).</summary>
     public static int BytesPerCycle(BoardDram dram) =>
-        Math.Clamp((int)Math.Floor(dram.BytesPerCycle(ClockMhz) + 1e-9), 1, Memory(1).DataBits / 8);
+        Math.Clamp((int)Math.Floor(dram.BytesPerCycle(ClockMhz) + 1e-9), 1, DataBits / 8);
 
     /// <summary>Runs layer 0 of <paramref name="network"/> with its weights in each board's DRAM.</summary>
     /// <param name="name">The layer's name in the table.</param>

@@ -118,9 +118,9 @@ public static class HostFiles
         model["outputs"] = network.OutputSize;
         model["inputCols"] = Numbers(network.Layers[0].HwInToIn.Select(Decimal), "  ");
         model["csInputCols"] = Numbers(network.Layers[0].HwInToIn.Select(Decimal), "            ");
-        model["dram"] = DramModel(layout);
         model["outputRows"] = Numbers(network.Layers[^1].HwOutToOut.Select(Decimal), "  ");
         model["csOutputRows"] = Numbers(network.Layers[^1].HwOutToOut.Select(Decimal), "            ");
+        model["dram"] = DramModel(layout);
         return model;
     }
 

@@ -265,8 +265,9 @@ public static partial class Synthesizer
         }
 
         var system = external.System;
+        int register = HostFiles.Registers.Single(r => r.Name == "DRAM_BASE").Offset;
         yield return string.Create(CultureInfo.InvariantCulture,
-            $"weights in DRAM: the host writes {DesignEmitter.DramBinaryPath(build.Network)} ({external.Layout.Bytes:N0} bytes) to the {dram.Kind} on a 4 KB page and that address to DRAM_BASE (0x020)");
+            $"weights in DRAM: the host writes {DesignEmitter.DramBinaryPath(build.Network)} ({external.Layout.Bytes:N0} bytes) to the {dram.Kind} on a 4 KB page and that address to DRAM_BASE (0x{register:x3})");
         double board = dram.BytesPerCycle(build.ClockMhz);
         double assumed = system.Dram.BytesPerCycle;
         string verdict = assumed > board + 1e-9

@@ -1,6 +1,7 @@
 using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Emit;
+using HwGen.Hardware;
 using HwGen.Model;
 using HwGen.Tools;
 using Xunit.Abstractions;
@@ -68,6 +69,28 @@ public class GeneratedRtlTests(ITestOutputHelper output)
         var design = Design.FromConfig(RandomDesigns.CreateWithExternalWeights(seed));
         ShouldLintClean(design, dir.Path, $"seed {seed}");
         File.Exists(Path.Combine(dir.Path, "mem", $"{design.Network.Name}_dram.bin")).ShouldBeTrue("the DRAM image");
+    }
+
+    /// <summary>
+    /// One layer of 64 columns: the pointer memories are exactly 64 words deep (a power of two, as
+    /// alex8's 4,096), so the pointer index has a bit the column-base table does not use.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Tools")]
+    public void Design_with_external_weights_and_a_power_of_two_of_columns_is_clean_under_verilator_lint_wall()
+    {
+        using var dir = new TempFolder("lint-external-pow2");
+        var config = RandomDesigns.CreateWithExternalWeights(401);
+        config = config with
+        {
+            Input = config.Input with { Size = 64 },
+            Layers = [config.Layers[0] with { Outputs = 12 }],
+        };
+        var design = Design.FromConfig(config);
+
+        design.Network.Layers[0].HwCols.ShouldBe(64);
+        HardwareLayout.For(design.Network).External!.PointerDepth.ShouldBe(64);
+        ShouldLintClean(design, dir.Path, "64 columns");
     }
 
     [Fact]
