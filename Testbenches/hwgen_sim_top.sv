@@ -105,6 +105,11 @@ module hwgen_sim_top
     end
   end
 
+  // Closed when the simulation ends: a harness that runs several models gathers their files then.
+  final begin
+    if (layer_fd != 0) $fclose(layer_fd);
+  end
+
   for (genvar p = 0; p < NumPes; p++) begin : gen_monitor
     always @(posedge clk_i) begin
       // The layer and step hold until their last activation write. An LSTM layer's gate values

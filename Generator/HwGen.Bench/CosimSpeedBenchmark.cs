@@ -13,7 +13,9 @@ namespace HwGen.Bench;
 /// speed-up (the build script and harness in Baseline/, kept only for this): both models' build
 /// times, their simulated cycles per second in alternating runs on the same vectors (both
 /// checked bit- and cycle-exact), their ratio, the cycle model's simulated cycles per second and
-/// its ratio to today's Verilator model.
+/// its ratio to today's Verilator model. Each round also runs today's build with several models
+/// at once (<c>--jobs</c>, one thread each on a share of the vectors), timed against the baseline
+/// on the same vectors.
 /// </summary>
 internal sealed class CosimSpeedBenchmark : IBenchmark
 {
@@ -22,12 +24,13 @@ internal sealed class CosimSpeedBenchmark : IBenchmark
     private string _dir = "";
     private string _baselineDir = "";
     private int _pairs = 5;
+    private int _jobs = 2;
     private double _buildSeconds = -1;
     private double _baselineBuildSeconds = -1;
 
     public string Name => "cosim";
 
-    public string Description => "Verilator build time and simulated cycles/s, today's build against the earlier one (Baseline/) and against the cycle model, on the same design and vectors (default examples/alex8.yaml, 20 vectors, 5 alternating run pairs, cold builds without ccache)";
+    public string Description => "Verilator build time and simulated cycles/s, today's build (one model, and --jobs models at once) against the earlier one (Baseline/) and against the cycle model, on the same design and vectors (default examples/alex8.yaml, 20 vectors, 5 alternating rounds, 2 jobs, cold builds without ccache)";
 
     public void Prepare(BenchOptions options)
     {
@@ -39,6 +42,7 @@ internal sealed class CosimSpeedBenchmark : IBenchmark
 
         _vectors = _design.Vectors(int.Parse(options.Get("vectors", "20"), CultureInfo.InvariantCulture), 1);
         _pairs = int.Parse(options.Get("pairs", "5"), CultureInfo.InvariantCulture);
+        _jobs = int.Parse(options.Get("jobs", "2"), CultureInfo.InvariantCulture);
         _dir = options.Get("dir", $"out/bench/cosim-{_design.Network.Name}");
         _baselineDir = _dir + "-baseline";
         var report = EstimateReport.Build(_design.Network, _vectors.Take(1).ToList());
@@ -87,6 +91,8 @@ internal sealed class CosimSpeedBenchmark : IBenchmark
         // Alternating runs, so that a load that comes and goes on the machine falls on both.
         var rates = new List<double>();
         var baselineRates = new List<double>();
+        var parallelRates = new List<double>();
+        var parallelSpeedUps = new List<double>();
         SimulationResult? sim = null;
         for (int p = 0; p < _pairs; p++)
         {
@@ -98,6 +104,17 @@ internal sealed class CosimSpeedBenchmark : IBenchmark
             {
                 throw new InvalidOperationException($"the baseline harness simulated {baselineSim.ClockCycles} clock cycles, today's {sim.ClockCycles}");
             }
+
+            // The same vectors in several models: each model's reset and loading are extra cycles it
+            // really simulates, so the gain is the baseline's run time over this one's.
+            var parallel = Checked(Simulator.Run(design.Network, _vectors, _dir, new SimulationOptions { Jobs = _jobs }), $"today's ({_jobs} models)");
+            if (!parallel.Cycles.SequenceEqual(sim.Cycles))
+            {
+                throw new InvalidOperationException($"{_jobs} models measured other compute cycles than one");
+            }
+
+            parallelRates.Add(parallel.SimulatedCyclesPerSecond);
+            parallelSpeedUps.Add(baselineSim.RunSeconds / parallel.RunSeconds);
         }
 
         var quantized = _vectors.Select(v => GoldenModel.QuantizeInput(design.Network.Format, v)).ToList();
@@ -135,6 +152,8 @@ internal sealed class CosimSpeedBenchmark : IBenchmark
             + $"({sim.Cycles.Sum():N0} of them compute) per run; Verilator {rtlRate:N0} cycles/s, baseline {baselineRate:N0} cycles/s "
             + $"(medians of {_pairs} alternating runs each, process start included): speed-up {speedUp:F2}× (the median of the pairs' ratios; ratio of the medians {rtlRate / baselineRate:F2}×) "
             + $"(runs: {string.Join(" / ", rates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))} against {string.Join(" / ", baselineRates.Select(r => r.ToString("N0", CultureInfo.InvariantCulture)))}); "
+            + $"{_jobs} models at once (--jobs {_jobs}, {Environment.ProcessorCount} CPUs): {Median(parallelRates):N0} cycles/s (every model's cycles), the baseline's run time over theirs {Median(parallelSpeedUps):F2}× "
+            + $"(the median of the rounds' ratios; rounds: {string.Join(" / ", parallelSpeedUps.Select(r => r.ToString("F2", CultureInfo.InvariantCulture)))}); "
             + $"cycle model {modelRate:N0} predicted cycles/s ({repeats} warm passes); model / Verilator = {modelRate / rtlRate:N0}×; "
             + $"the model's first, cold pass (JIT and work tables included) {coldRate:N0} cycles/s = {coldRate / rtlRate:N0}× Verilator");
     }

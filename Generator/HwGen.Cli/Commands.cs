@@ -119,15 +119,23 @@ internal static class Commands
         simulator.AcceptOnlyFromAmong("verilator", "iverilog");
         var trace = new Option<bool>("--trace") { Description = "Write a waveform to DIR/sim/trace.fst (Verilator) or trace.vcd (Icarus)." };
         var loadPort = new Option<bool>("--load-port") { Description = "Start with empty memories and load the weights through the memory-load port." };
+        var jobs = new Option<int>("--jobs", "-j") { Description = "Verilator models run at once, each in its own thread on its share of the vectors (each resets and loads its weights itself).", DefaultValueFactory = _ => 1 };
         var command = new Command("simulate", "Generate, build and co-simulate against the golden model and the cycle model.")
         {
-            config, output, json, force, vectors, seed, simulator, trace, loadPort,
+            config, output, json, force, vectors, seed, simulator, trace, loadPort, jobs,
         };
         command.SetAction(parse => Cli.Guard(stderr, () =>
         {
             string dir = parse.GetValue(output)!;
             int count = CheckPositive(parse.GetValue(vectors), "--vectors");
             int seedValue = CheckSeed(parse.GetValue(seed));
+            int models = CheckPositive(parse.GetValue(jobs), "--jobs");
+            if (models > 1 && (parse.GetValue(simulator) == "iverilog" || parse.GetValue(trace)))
+            {
+                string other = parse.GetValue(trace) ? "--trace (one model's waveform)" : "--simulator iverilog (one process)";
+                throw new Configuration.ConfigException(new Configuration.ConfigError("command line", 0, 0, "--jobs", $"runs several Verilator models; it cannot go with {other}"));
+            }
+
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
             var design = Design.Load(parse.GetValue(config)!);
             CheckVectorMemory(count, design);
@@ -141,6 +149,7 @@ internal static class Commands
                 Simulator = parse.GetValue(simulator) == "iverilog" ? SimulatorKind.Iverilog : SimulatorKind.Verilator,
                 Trace = parse.GetValue(trace),
                 LoadThroughPort = parse.GetValue(loadPort),
+                Jobs = models,
             };
             DesignWriter.Write(dir, options.Design(design.Network) with { Report = new DesignReport(design, report) }, parse.GetValue(force), Inputs(design));
             bool terminal = !System.Console.IsErrorRedirected && !parse.GetValue(json);

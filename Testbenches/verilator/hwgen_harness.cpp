@@ -5,7 +5,14 @@
 // signed decimal; finally "clock cycles <n>", every simulated cycle), optional +load=<file>
 // ("<addr hex> <data hex>" lines written through the memory-load port before the first vector),
 // +layers=<file> (every layer's writebacks, written by hwgen_sim_top), +trace=<file> (FST, when
-// built with --trace-fst), +max-cycles=<n>.
+// built with --trace-fst), +max-cycles=<n>, +jobs=<n>.
+//
+// +jobs=<n> runs n models of the design at once, each in its own thread and Verilator context,
+// each on a contiguous share of the vectors (reset and weight loading included in each). The
+// files are the same as one model's: the outputs in vector order, the layer writebacks and the
+// DRAM stall counts (+dram_stats=<file>) gathered from per-model files; "clock cycles" is the sum
+// of every model's cycles.
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -13,7 +20,10 @@
 #include <iostream>
 #include <memory>
 #include <sstream>
+#include <stdexcept>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "Vhwgen_sim_top.h"
@@ -59,25 +69,36 @@ int64_t to_signed(uint64_t value, int bits) {
   return static_cast<int64_t>(value ^ sign) - static_cast<int64_t>(sign);
 }
 
-}  // namespace
+// What every model runs: the inputs, the memory-load writes and the limits.
+struct Workload {
+  int count = 0, in_size = 0, out_size = 0;
+  std::vector<uint32_t> inputs;  // count × in_size words
+  std::vector<std::pair<uint32_t, std::vector<uint32_t>>> loads;
+  uint64_t max_cycles = 0;
+  int act_bits = 0;
+};
 
-int main(int argc, char** argv) {
+// One model's share: vectors [first, first + count), its command line, what it wrote.
+struct Share {
+  int first = 0, count = 0;
+  std::vector<std::string> args;
+  std::ostringstream out;
+  uint64_t cycles = 0;
+  std::string error;
+};
+
+// The plusargs naming a file each model writes: per model a file of its own when there are several.
+const char* const kPerModelFiles[] = {"layers", "dram_stats"};
+
+std::string part_path(const std::string& path, int j) { return path + ".part" + std::to_string(j); }
+
+void run_share(const Workload& work, Share& share, const std::string& trace_path) {
+  std::vector<const char*> argv;
+  for (const auto& arg : share.args) argv.push_back(arg.c_str());
+  // The context made in this thread is this thread's: the model's plusargs and files are its own.
   auto ctx = std::make_unique<VerilatedContext>();
-  ctx->commandArgs(argc, argv);
+  ctx->commandArgs(static_cast<int>(argv.size()), argv.data());
   auto top = std::make_unique<Vhwgen_sim_top>(ctx.get());
-
-  const std::string vectors_path = plusarg(*ctx, "vectors");
-  const std::string out_path = plusarg(*ctx, "out");
-  const std::string load_path = plusarg(*ctx, "load");
-  const std::string trace_path = plusarg(*ctx, "trace");
-  const std::string max_cycles_text = plusarg(*ctx, "max-cycles");
-  const int act_bits = std::atoi(plusarg(*ctx, "act-bits").c_str());
-  const uint64_t max_cycles =
-      max_cycles_text.empty() ? 2000000000ULL : std::stoull(max_cycles_text);
-  if (vectors_path.empty() || out_path.empty() || act_bits <= 0) {
-    std::cerr << "hwgen_harness: need +vectors=<file> +out=<file> +act-bits=<A>\n";
-    return 2;
-  }
 
 #if VM_TRACE
   std::unique_ptr<VerilatedFstC> trace;
@@ -88,13 +109,10 @@ int main(int argc, char** argv) {
     trace->open(trace_path.c_str());
   }
 #else
-  if (!trace_path.empty()) {
-    std::cerr << "hwgen_harness: built without tracing; rebuild with --trace\n";
-    return 2;
-  }
+  (void)trace_path;
 #endif
 
-  uint64_t cycles = 0;
+  uint64_t& cycles = share.cycles;
   auto tick = [&]() {
     top->clk_i = 0;
     top->eval();
@@ -108,73 +126,214 @@ int main(int argc, char** argv) {
 #if VM_TRACE
     if (trace) trace->dump(ctx->time());
 #endif
-    if (++cycles > max_cycles) {
-      std::cerr << "hwgen_harness: no result after " << max_cycles << " cycles\n";
-      std::exit(1);
+    if (++cycles > work.max_cycles) {
+      throw std::runtime_error("no result after " + std::to_string(work.max_cycles) + " cycles");
     }
   };
 
-  std::ifstream vectors(vectors_path);
-  std::ofstream out(out_path);
-  if (!vectors || !out) {
-    std::cerr << "hwgen_harness: cannot open " << (vectors ? out_path : vectors_path) << "\n";
-    return 2;
-  }
-  int count = 0, in_size = 0, out_size = 0;
-  vectors >> count >> in_size >> out_size;
+  try {
+    top->rst_ni = 0;
+    top->in_valid_i = 0;
+    top->out_ready_i = 0;
+    top->ld_valid_i = 0;
+    for (int i = 0; i < 3; ++i) tick();
+    top->rst_ni = 1;
+    tick();
 
-  top->rst_ni = 0;
-  top->in_valid_i = 0;
-  top->out_ready_i = 0;
-  top->ld_valid_i = 0;
-  for (int i = 0; i < 3; ++i) tick();
-  top->rst_ni = 1;
-  tick();
-
-  if (!load_path.empty()) {
-    std::ifstream load(load_path);
-    std::string addr, data;
-    while (load >> addr >> data) {
+    for (const auto& [addr, data] : work.loads) {
       top->ld_valid_i = 1;
-      top->ld_addr_i = static_cast<uint32_t>(std::stoul(addr, nullptr, 16));
-      set_port(top->ld_data_i, parse_hex_words(data));
+      top->ld_addr_i = addr;
+      set_port(top->ld_data_i, data);
       top->eval();
       while (!top->ld_ready_o) tick();
       tick();
     }
     top->ld_valid_i = 0;
-  }
 
-  for (int v = 0; v < count; ++v) {
-    for (int i = 0; i < in_size; ++i) {
-      std::string hex;
-      vectors >> hex;
-      top->in_valid_i = 1;
-      top->in_data_i = static_cast<uint32_t>(std::stoul(hex, nullptr, 16));
-      top->eval();
-      while (!top->in_ready_o) tick();
-      tick();
-    }
-    top->in_valid_i = 0;
-    top->out_ready_i = 1;
-    // Settle the changed inputs once; after that every tick leaves the outputs current.
-    top->eval();
-    for (int i = 0; i < out_size;) {
-      if (top->out_valid_o) {
-        if (i == 0) out << "vector " << v << " cycles " << top->perf_cycles_o << "\n";
-        out << to_signed(top->out_data_o, act_bits) << "\n";
-        ++i;
+    std::ostringstream& out = share.out;
+    for (int v = share.first; v < share.first + share.count; ++v) {
+      const uint32_t* input = work.inputs.data() + static_cast<std::size_t>(v) * work.in_size;
+      for (int i = 0; i < work.in_size; ++i) {
+        top->in_valid_i = 1;
+        top->in_data_i = input[i];
+        top->eval();
+        while (!top->in_ready_o) tick();
+        tick();
       }
+      top->in_valid_i = 0;
+      top->out_ready_i = 1;
+      // Settle the changed inputs once; after that every tick leaves the outputs current.
+      top->eval();
+      for (int i = 0; i < work.out_size;) {
+        if (top->out_valid_o) {
+          if (i == 0) out << "vector " << v << " cycles " << top->perf_cycles_o << "\n";
+          out << to_signed(top->out_data_o, work.act_bits) << "\n";
+          ++i;
+        }
+        tick();
+      }
+      top->out_ready_i = 0;
       tick();
     }
-    top->out_ready_i = 0;
-    tick();
+  } catch (const std::exception& e) {
+    share.error = e.what();
   }
 
-  out << "clock cycles " << cycles << "\n";
+  // Final blocks close the model's files (the layer writebacks, the DRAM statistics).
   top->final();
 #if VM_TRACE
   if (trace) trace->close();
 #endif
-  return 0;
+}
+
+// Appends the per-model files of a plusarg to the one named, in model order.
+bool gather(const std::string& path, int jobs, bool sum_stalls) {
+  std::ofstream whole(path, std::ios::binary | std::ios::trunc);
+  uint64_t stalls = 0;
+  for (int j = 0; j < jobs; ++j) {
+    const std::string part = part_path(path, j);
+    std::ifstream in(part, std::ios::binary);
+    if (!in) {
+      std::cerr << "hwgen_harness: model " << j << " wrote no " << part << "\n";
+      return false;
+    }
+    if (sum_stalls) {
+      std::string stall, word;
+      uint64_t n = 0;
+      in >> stall >> word >> n;
+      stalls += n;
+    } else {
+      whole << in.rdbuf();
+    }
+    in.close();
+    std::remove(part.c_str());
+  }
+  if (sum_stalls) whole << "stall cycles " << stalls << "\n";
+  return static_cast<bool>(whole);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = std::make_unique<VerilatedContext>();
+  args->commandArgs(argc, argv);
+  const std::string vectors_path = plusarg(*args, "vectors");
+  const std::string out_path = plusarg(*args, "out");
+  const std::string load_path = plusarg(*args, "load");
+  const std::string trace_path = plusarg(*args, "trace");
+  const std::string max_cycles_text = plusarg(*args, "max-cycles");
+  const std::string jobs_text = plusarg(*args, "jobs");
+  Workload work;
+  work.act_bits = std::atoi(plusarg(*args, "act-bits").c_str());
+  work.max_cycles = max_cycles_text.empty() ? 2000000000ULL : std::stoull(max_cycles_text);
+  int jobs = jobs_text.empty() ? 1 : std::atoi(jobs_text.c_str());
+  if (vectors_path.empty() || out_path.empty() || work.act_bits <= 0) {
+    std::cerr << "hwgen_harness: need +vectors=<file> +out=<file> +act-bits=<A>\n";
+    return 2;
+  }
+  if (jobs < 1) {
+    std::cerr << "hwgen_harness: +jobs=" << jobs_text
+              << ": need a whole number of models, 1 or more\n";
+    return 2;
+  }
+#if !VM_TRACE
+  if (!trace_path.empty()) {
+    std::cerr << "hwgen_harness: built without tracing; rebuild with --trace\n";
+    return 2;
+  }
+#endif
+  if (!trace_path.empty() && jobs > 1) {
+    std::cerr << "hwgen_harness: +trace writes one model's waveform; run it with +jobs=1\n";
+    return 2;
+  }
+
+  std::ifstream vectors(vectors_path);
+  if (!vectors) {
+    std::cerr << "hwgen_harness: cannot open " << vectors_path << "\n";
+    return 2;
+  }
+  vectors >> work.count >> work.in_size >> work.out_size;
+  work.inputs.reserve(static_cast<std::size_t>(work.count) * work.in_size);
+  for (std::string hex; work.inputs.size() < work.inputs.capacity() && vectors >> hex;) {
+    work.inputs.push_back(static_cast<uint32_t>(std::stoul(hex, nullptr, 16)));
+  }
+  if (work.inputs.size() != static_cast<std::size_t>(work.count) * work.in_size) {
+    std::cerr << "hwgen_harness: " << vectors_path << ": expected " << work.count << " vectors of "
+              << work.in_size << " words\n";
+    return 2;
+  }
+  if (!load_path.empty()) {
+    std::ifstream load(load_path);
+    if (!load) {
+      std::cerr << "hwgen_harness: cannot open " << load_path << "\n";
+      return 2;
+    }
+    for (std::string addr, data; load >> addr >> data;) {
+      work.loads.emplace_back(static_cast<uint32_t>(std::stoul(addr, nullptr, 16)),
+                              parse_hex_words(data));
+    }
+  }
+  args.reset();
+
+  // Contiguous shares, the first ones a vector longer when the vectors do not divide evenly.
+  jobs = std::max(1, std::min(jobs, work.count));
+  std::vector<Share> shares(jobs);
+  for (int j = 0, first = 0; j < jobs; ++j) {
+    shares[j].first = first;
+    shares[j].count = work.count / jobs + (j < work.count % jobs ? 1 : 0);
+    first += shares[j].count;
+    for (int a = 0; a < argc; ++a) {
+      std::string arg = argv[a];
+      for (const char* name : kPerModelFiles) {
+        const std::string prefix = std::string("+") + name + "=";
+        if (jobs > 1 && arg.rfind(prefix, 0) == 0) {
+          arg = prefix + part_path(arg.substr(prefix.size()), j);
+        }
+      }
+      shares[j].args.push_back(arg);
+    }
+  }
+
+  if (jobs == 1) {
+    run_share(work, shares[0], trace_path);
+  } else {
+    std::vector<std::thread> threads;
+    for (auto& share : shares) {
+      threads.emplace_back(run_share, std::cref(work), std::ref(share), std::string());
+    }
+    for (auto& thread : threads) thread.join();
+  }
+
+  for (const auto& share : shares) {
+    if (!share.error.empty()) {
+      std::cerr << "hwgen_harness: " << share.error << "\n";
+      return 1;
+    }
+  }
+
+  if (jobs > 1) {
+    for (const char* name : kPerModelFiles) {
+      // Read from the command line as given: the per-model names were made from it.
+      const std::string prefix = std::string("+") + name + "=";
+      std::string path;
+      for (int a = 0; a < argc; ++a) {
+        const std::string arg = argv[a];
+        if (path.empty() && arg.rfind(prefix, 0) == 0) path = arg.substr(prefix.size());
+      }
+      if (!path.empty() && !gather(path, jobs, std::string(name) == "dram_stats")) return 1;
+    }
+  }
+
+  std::ofstream out(out_path);
+  if (!out) {
+    std::cerr << "hwgen_harness: cannot open " << out_path << "\n";
+    return 2;
+  }
+  uint64_t cycles = 0;
+  for (const auto& share : shares) {
+    out << share.out.str();
+    cycles += share.cycles;
+  }
+  out << "clock cycles " << cycles << "\n";
+  return out ? 0 : 1;
 }

@@ -35,6 +35,13 @@ public sealed record SimulationOptions
     /// </summary>
     public int DramStallPercent { get; init; }
 
+    /// <summary>
+    /// Verilator: models of the design run at once, each in its own thread on a contiguous share of
+    /// the vectors (each resets and loads its weights itself); the outputs, cycles and layer
+    /// writebacks are the same as one model's. More than the vectors runs one per vector.
+    /// </summary>
+    public int Jobs { get; init; } = 1;
+
     /// <summary>Seed of the simulated DRAM's back-pressure.</summary>
     public int DramSeed { get; init; } = 1;
 
@@ -135,6 +142,11 @@ public static class Simulator
         Action<string>? progress = null)
     {
         progress ??= _ => { };
+        if (options.Jobs < 1 || (options.Jobs > 1 && (options.Simulator != SimulatorKind.Verilator || options.Trace)))
+        {
+            throw new ArgumentException($"{options.Jobs} simulation jobs: several models run only in Verilator, without a trace", nameof(options));
+        }
+
         bool loadThroughPort = options.LoadsThroughPort(network);
         if (!File.Exists(Path.Combine(directory, "rtl", $"{network.Name}_pkg.sv")))
         {
@@ -166,7 +178,7 @@ public static class Simulator
         bool rebuilt = Build(directory, network.Name, options);
         double buildSeconds = stopwatch.Elapsed.TotalSeconds;
 
-        progress($"simulating {inputs.Count} vector(s)");
+        progress(options.Jobs > 1 ? $"simulating {inputs.Count} vector(s) in {Math.Min(options.Jobs, inputs.Count)} models at once" : $"simulating {inputs.Count} vector(s)");
         string outputs = Path.Combine(directory, "sim", "outputs.txt");
         string layers = Path.Combine(directory, "sim", "layers.txt");
         File.Delete(outputs);
@@ -178,6 +190,11 @@ public static class Simulator
         }
 
         args.Add("+layers=sim/layers.txt");
+        if (options.Jobs > 1)
+        {
+            args.Add(string.Create(CultureInfo.InvariantCulture, $"+jobs={options.Jobs}"));
+        }
+
         if (loadThroughPort)
         {
             args.Add("+load=sim/load.hex");

@@ -184,6 +184,18 @@ internal static class HostileInputs
             f => ["simulate", Config(f), "-o", f.File("out"), "--vectors", "0"],
             "--vectors", "must be at least 1, not 0"),
 
+        new("zero_simulation_jobs",
+            f => ["simulate", Config(f), "-o", f.File("out"), "--jobs", "0"],
+            "--jobs", "must be at least 1, not 0"),
+
+        new("simulation_jobs_in_icarus",
+            f => ["simulate", Config(f), "-o", f.File("out"), "--jobs", "2", "--simulator", "iverilog"],
+            "--jobs", "cannot go with --simulator iverilog"),
+
+        new("simulation_jobs_with_a_trace",
+            f => ["simulate", Config(f), "-o", f.File("out"), "-j", "2", "--trace"],
+            "--jobs", "cannot go with --trace"),
+
         new("unknown_simulator",
             f => ["simulate", Config(f), "-o", f.File("out"), "--simulator", "vcs"],
             "--simulator", "'vcs' not recognized"),
