@@ -196,7 +196,7 @@ internal static class Tables
             console.WriteLine($"RTL top-1 on the first {N(accuracy.Vectors)} test vector(s): {accuracy.Top1Rtl:P2}.");
         }
         console.WriteLine($"Load efficiency {result.LoadEfficiency:P1}; {result.Cycles.Average():F0} cycles = {result.Cycles.Average() / design.Network.Spec.ClockMhz:F2} µs at {design.Network.Spec.ClockMhz:0.#} MHz.");
-        console.WriteLine($"Build {(result.Rebuilt ? $"{result.BuildSeconds:F1} s" : "up to date")}, run {result.RunSeconds:F2} s ({result.SimulatedCyclesPerSecond:F0} simulated cycles/s).");
+        console.WriteLine($"Build {(result.Rebuilt ? $"{result.BuildSeconds:F1} s" : "up to date")}, run {result.RunSeconds:F2} s{(result.Models > 1 ? $" in {result.Models} models at once" : "")} ({result.SimulatedCyclesPerSecond:F0} simulated cycles/s).");
         if (result.FirstMismatch is { } m)
         {
             console.MarkupLine($"[red]First mismatch[/]: vector {m.Vector}, layer {Markup.Escape(m.LayerName)}, row {m.Row}: expected {m.Expected}, got {m.Actual}.");

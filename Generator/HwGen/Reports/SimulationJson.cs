@@ -7,6 +7,7 @@ namespace HwGen.Reports;
 /// <summary><c>hwgen simulate --json</c>: the outcome of a co-simulation.</summary>
 /// <param name="Design">The design's name.</param>
 /// <param name="Simulator"><c>verilator</c> or <c>iverilog</c>.</param>
+/// <param name="Models">Verilator models that ran at once (<c>--jobs</c>, at most one per vector), each on its share of the vectors; 1 otherwise.</param>
 /// <param name="Vectors">Input vectors run.</param>
 /// <param name="Mismatches">Vectors whose RTL outputs differ from the golden model's.</param>
 /// <param name="CycleMismatches">Vectors whose RTL cycles differ from the cycle model's.</param>
@@ -21,12 +22,13 @@ namespace HwGen.Reports;
 /// <param name="BuildSeconds">Seconds spent building the simulator.</param>
 /// <param name="Rebuilt">Whether the simulator was built (false: the previous build was up to date).</param>
 /// <param name="RunSeconds">Seconds the simulation ran.</param>
-/// <param name="SimulatedCyclesPerSecond">Clock cycles simulated per second of run time.</param>
+/// <param name="SimulatedCyclesPerSecond">Clock cycles simulated per second of run time (every model's cycles).</param>
 /// <param name="Accuracy">Top-1 of the RTL's outputs against the labels of the test set's vectors; null without a labelled test set.</param>
 /// <param name="External">External weights: each layer of the first vector against its compute and bandwidth bounds (cycle model, which the RTL's cycles match); null with on-chip weights.</param>
 public sealed record SimulationJson(
     string Design,
     string Simulator,
+    int Models,
     int Vectors,
     int Mismatches,
     int CycleMismatches,
@@ -48,6 +50,7 @@ public sealed record SimulationJson(
     public static SimulationJson From(Design design, SimulationResult result, SimulationOptions options, string? reproducer) => new(
         design.Network.Name,
         options.Simulator == SimulatorKind.Verilator ? "verilator" : "iverilog",
+        result.Models,
         result.Vectors,
         result.Mismatches,
         result.CycleMismatches,

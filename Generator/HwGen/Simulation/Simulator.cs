@@ -110,7 +110,10 @@ public sealed record SimulationResult
     /// <summary>Every simulated clock cycle of the run: reset, weight loading, streaming and compute.</summary>
     public required long ClockCycles { get; init; }
 
-    /// <summary>Simulated clock cycles per wall-clock second of the run (process start included).</summary>
+    /// <summary>Models that ran at once (<see cref="SimulationOptions.Jobs"/>, at most one per vector).</summary>
+    public int Models { get; init; } = 1;
+
+    /// <summary>Simulated clock cycles (every model's) per wall-clock second of the run (process start included).</summary>
     public required double SimulatedCyclesPerSecond { get; init; }
 
     /// <summary>Where a reproducer of the first mismatch was written, if any.</summary>
@@ -246,6 +249,7 @@ public static class Simulator
             RunSeconds = runSeconds,
             SimulatedCyclesPerSecond = runSeconds > 0 ? clockCycles / runSeconds : 0,
             ClockCycles = clockCycles,
+            Models = Math.Min(options.Jobs, inputs.Count),
             Expected = expected,
             RtlOutputs = rtlOutputs,
             DramStallCycles = stallCycles,

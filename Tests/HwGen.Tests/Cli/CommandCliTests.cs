@@ -123,6 +123,21 @@ public class CommandCliTests
         json["ideal_cycles"]!.AsArray().Count.ShouldBe(3);
         ((double)json["load_efficiency"]!).ShouldBeInRange(0.0, 1.0);
         json["external"].ShouldBeNull("on-chip weights have no DRAM bounds");
+        ((int)json["models"]!).ShouldBe(1);
+    }
+
+    [Fact]
+    [Trait("Category", "Tools")]
+    public void Simulate_with_jobs_runs_several_verilator_models_and_says_so()
+    {
+        using var folder = new TempFolder();
+
+        var (exit, json, errors) = Run("simulate", Examples.Path("tiny.yaml"), "-o", folder.File("sim"), "--vectors", "3", "--jobs", "2", "--json");
+
+        exit.ShouldBe(CommandLine.Success, errors);
+        ((bool)json["passed"]!).ShouldBeTrue();
+        ((int)json["models"]!).ShouldBe(2);
+        ((int)json["vectors"]!).ShouldBe(3);
     }
 
     [Fact]

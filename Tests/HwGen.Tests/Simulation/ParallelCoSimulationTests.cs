@@ -37,6 +37,7 @@ public class ParallelCoSimulationTests(ITestOutputHelper output)
         single.Passed.ShouldBeTrue();
         several.Passed.ShouldBeTrue();
         several.Rebuilt.ShouldBeFalse("the same build runs one model or several");
+        (single.Models, several.Models).ShouldBe((1, 3));
         several.Cycles.ShouldBe(single.Cycles);
         several.RtlOutputs.ShouldBe(single.RtlOutputs);
         File.ReadAllBytes(dir.File("sim/layers.txt")).ShouldBe(singleLayers, "every layer's writebacks, in vector order");
@@ -59,6 +60,7 @@ public class ParallelCoSimulationTests(ITestOutputHelper output)
 
         result.Passed.ShouldBeTrue();
         result.Cycles.Count.ShouldBe(2);
+        result.Models.ShouldBe(2);
     }
 
     /// <summary>An LSTM design: every step's h_t of every vector, gathered from two models.</summary>
