@@ -129,7 +129,9 @@ internal static class Commands
             string dir = parse.GetValue(output)!;
             int count = CheckPositive(parse.GetValue(vectors), "--vectors");
             int seedValue = CheckSeed(parse.GetValue(seed));
-            int models = CheckPositive(parse.GetValue(jobs), "--jobs");
+            int models = parse.GetValue(jobs) is >= 1 and <= SimulationOptions.MaxJobs
+                ? parse.GetValue(jobs)
+                : throw new Configuration.ConfigException(new Configuration.ConfigError("command line", 0, 0, "--jobs", string.Create(CultureInfo.InvariantCulture, $"must be from 1 to {SimulationOptions.MaxJobs}, not {parse.GetValue(jobs)}")));
             if (models > 1 && (parse.GetValue(simulator) == "iverilog" || parse.GetValue(trace)))
             {
                 string other = parse.GetValue(trace) ? "--trace (one model's waveform)" : "--simulator iverilog (one process)";

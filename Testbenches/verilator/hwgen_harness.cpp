@@ -10,18 +10,21 @@
 // +jobs=<n> runs n models of the design at once, each in its own thread and Verilator context,
 // each on a contiguous share of the vectors (reset and weight loading included in each). The
 // files are the same as one model's: the outputs in vector order, the layer writebacks and the
-// DRAM stall counts (+dram_stats=<file>) gathered from per-model files; "clock cycles" is the sum
-// of every model's cycles.
+// DRAM stall counts (+dram_stats=<file>) gathered from per-model files; "models <n>" says how many
+// ran and "clock cycles" is the sum of every model's cycles.
 #include <algorithm>
+#include <cerrno>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <sstream>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -90,6 +93,9 @@ struct Share {
 // The plusargs naming a file each model writes: per model a file of its own when there are several.
 const char* const kPerModelFiles[] = {"layers", "dram_stats"};
 
+// At most this many models at once (each is a thread).
+constexpr long kMaxJobs = 1024;
+
 std::string part_path(const std::string& path, int j) { return path + ".part" + std::to_string(j); }
 
 void run_share(const Workload& work, Share& share, const std::string& trace_path) {
@@ -98,6 +104,8 @@ void run_share(const Workload& work, Share& share, const std::string& trace_path
   // The context made in this thread is this thread's: the model's plusargs and files are its own.
   auto ctx = std::make_unique<VerilatedContext>();
   ctx->commandArgs(static_cast<int>(argv.size()), argv.data());
+  // The model is single-threaded: no pool of idle Verilator workers per model.
+  ctx->threads(1);
   auto top = std::make_unique<Vhwgen_sim_top>(ctx.get());
 
 #if VM_TRACE
@@ -186,30 +194,74 @@ void run_share(const Workload& work, Share& share, const std::string& trace_path
 #endif
 }
 
-// Appends the per-model files of a plusarg to the one named, in model order.
+void remove_parts(const std::string& path, int jobs) {
+  for (int j = 0; j < jobs; ++j) std::remove(part_path(path, j).c_str());
+}
+
+// Joins the per-model files of a plusarg into the one named, in model order (the DRAM statistics'
+// stall counts summed); the file appears whole or not at all, and the per-model files go.
 bool gather(const std::string& path, int jobs, bool sum_stalls) {
-  std::ofstream whole(path, std::ios::binary | std::ios::trunc);
+  std::string text;
   uint64_t stalls = 0;
   for (int j = 0; j < jobs; ++j) {
     const std::string part = part_path(path, j);
     std::ifstream in(part, std::ios::binary);
     if (!in) {
       std::cerr << "hwgen_harness: model " << j << " wrote no " << part << "\n";
+      remove_parts(path, jobs);
       return false;
     }
+    const std::string body{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
     if (sum_stalls) {
+      std::istringstream fields(body);
       std::string stall, word;
       uint64_t n = 0;
-      in >> stall >> word >> n;
+      if (!(fields >> stall >> word >> n) || stall != "stall" || word != "cycles") {
+        std::cerr << "hwgen_harness: " << part << ": expected \"stall cycles <n>\"\n";
+        remove_parts(path, jobs);
+        return false;
+      }
       stalls += n;
     } else {
-      whole << in.rdbuf();
+      text += body;
     }
-    in.close();
-    std::remove(part.c_str());
   }
-  if (sum_stalls) whole << "stall cycles " << stalls << "\n";
-  return static_cast<bool>(whole);
+  remove_parts(path, jobs);
+  if (sum_stalls) text = "stall cycles " + std::to_string(stalls) + "\n";
+  const std::string temp = path + ".tmp";
+  {
+    std::ofstream whole(temp, std::ios::binary | std::ios::trunc);
+    whole << text;
+    if (!whole.flush()) {
+      std::cerr << "hwgen_harness: cannot write " << temp << "\n";
+      std::remove(temp.c_str());
+      return false;
+    }
+  }
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    std::cerr << "hwgen_harness: cannot write " << path << "\n";
+    std::remove(temp.c_str());
+    return false;
+  }
+  return true;
+}
+
+// The file a plusarg names on the command line as given (Verilator takes its first occurrence).
+std::string plusarg_path(int argc, char** argv, const char* name) {
+  const std::string prefix = std::string("+") + name + "=";
+  for (int a = 0; a < argc; ++a) {
+    const std::string arg = argv[a];
+    if (arg.rfind(prefix, 0) == 0) return arg.substr(prefix.size());
+  }
+  return std::string();
+}
+
+// Parses a whole decimal number from lo to hi; false if the text is anything else.
+bool parse_count(const std::string& text, long lo, long hi, long& value) {
+  char* end = nullptr;
+  errno = 0;
+  value = std::strtol(text.c_str(), &end, 10);
+  return !text.empty() && errno == 0 && *end == '\0' && value >= lo && value <= hi;
 }
 
 }  // namespace
@@ -226,16 +278,17 @@ int main(int argc, char** argv) {
   Workload work;
   work.act_bits = std::atoi(plusarg(*args, "act-bits").c_str());
   work.max_cycles = max_cycles_text.empty() ? 2000000000ULL : std::stoull(max_cycles_text);
-  int jobs = jobs_text.empty() ? 1 : std::atoi(jobs_text.c_str());
+  long jobs_value = 1;
   if (vectors_path.empty() || out_path.empty() || work.act_bits <= 0) {
     std::cerr << "hwgen_harness: need +vectors=<file> +out=<file> +act-bits=<A>\n";
     return 2;
   }
-  if (jobs < 1) {
+  if (!jobs_text.empty() && !parse_count(jobs_text, 1, kMaxJobs, jobs_value)) {
     std::cerr << "hwgen_harness: +jobs=" << jobs_text
-              << ": need a whole number of models, 1 or more\n";
+              << ": need a whole number of models from 1 to " << kMaxJobs << "\n";
     return 2;
   }
+  int jobs = static_cast<int>(jobs_value);
 #if !VM_TRACE
   if (!trace_path.empty()) {
     std::cerr << "hwgen_harness: built without tracing; rebuild with --trace\n";
@@ -252,12 +305,18 @@ int main(int argc, char** argv) {
     std::cerr << "hwgen_harness: cannot open " << vectors_path << "\n";
     return 2;
   }
-  vectors >> work.count >> work.in_size >> work.out_size;
-  work.inputs.reserve(static_cast<std::size_t>(work.count) * work.in_size);
-  for (std::string hex; work.inputs.size() < work.inputs.capacity() && vectors >> hex;) {
+  if (!(vectors >> work.count >> work.in_size >> work.out_size) || work.count < 0
+      || work.in_size < 1 || work.out_size < 1) {
+    std::cerr << "hwgen_harness: " << vectors_path
+              << ": expected a first line \"<vectors> <input size> <output size>\"\n";
+    return 2;
+  }
+  const std::size_t words = static_cast<std::size_t>(work.count) * work.in_size;
+  work.inputs.reserve(words);
+  for (std::string hex; work.inputs.size() < words && vectors >> hex;) {
     work.inputs.push_back(static_cast<uint32_t>(std::stoul(hex, nullptr, 16)));
   }
-  if (work.inputs.size() != static_cast<std::size_t>(work.count) * work.in_size) {
+  if (work.inputs.size() != words) {
     std::cerr << "hwgen_harness: " << vectors_path << ": expected " << work.count << " vectors of "
               << work.in_size << " words\n";
     return 2;
@@ -298,31 +357,40 @@ int main(int argc, char** argv) {
     run_share(work, shares[0], trace_path);
   } else {
     std::vector<std::thread> threads;
-    for (auto& share : shares) {
-      threads.emplace_back(run_share, std::cref(work), std::ref(share), std::string());
+    try {
+      for (auto& share : shares) {
+        threads.emplace_back(run_share, std::cref(work), std::ref(share), std::string());
+      }
+    } catch (const std::system_error& e) {
+      std::cerr << "hwgen_harness: cannot start model " << threads.size() << " of " << jobs << " ("
+                << e.what() << "); run fewer with +jobs\n";
+      for (auto& thread : threads) thread.join();
+      for (const char* name : kPerModelFiles) remove_parts(plusarg_path(argc, argv, name), jobs);
+      return 1;
     }
     for (auto& thread : threads) thread.join();
   }
 
+  bool failed = false;
   for (const auto& share : shares) {
     if (!share.error.empty()) {
       std::cerr << "hwgen_harness: " << share.error << "\n";
-      return 1;
+      failed = true;
     }
   }
 
   if (jobs > 1) {
     for (const char* name : kPerModelFiles) {
-      // Read from the command line as given: the per-model names were made from it.
-      const std::string prefix = std::string("+") + name + "=";
-      std::string path;
-      for (int a = 0; a < argc; ++a) {
-        const std::string arg = argv[a];
-        if (path.empty() && arg.rfind(prefix, 0) == 0) path = arg.substr(prefix.size());
+      const std::string path = plusarg_path(argc, argv, name);
+      if (path.empty()) continue;
+      if (failed) {
+        remove_parts(path, jobs);
+      } else if (!gather(path, jobs, std::string(name) == "dram_stats")) {
+        failed = true;
       }
-      if (!path.empty() && !gather(path, jobs, std::string(name) == "dram_stats")) return 1;
     }
   }
+  if (failed) return 1;
 
   std::ofstream out(out_path);
   if (!out) {
@@ -334,6 +402,7 @@ int main(int argc, char** argv) {
     out << share.out.str();
     cycles += share.cycles;
   }
+  out << "models " << jobs << "\n";
   out << "clock cycles " << cycles << "\n";
   return out ? 0 : 1;
 }

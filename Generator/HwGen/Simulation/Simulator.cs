@@ -38,9 +38,14 @@ public sealed record SimulationOptions
     /// <summary>
     /// Verilator: models of the design run at once, each in its own thread on a contiguous share of
     /// the vectors (each resets and loads its weights itself); the outputs, cycles and layer
-    /// writebacks are the same as one model's. More than the vectors runs one per vector.
+    /// writebacks are the same as one model's. More than the vectors runs one per vector. Under
+    /// random DRAM back-pressure (<see cref="DramStallPercent"/>) each model starts the stall
+    /// sequence from the seed, so the cycles differ from one model's; the outputs do not.
     /// </summary>
     public int Jobs { get; init; } = 1;
+
+    /// <summary>The most models <see cref="Jobs"/> may ask for (each is a thread of the harness).</summary>
+    public const int MaxJobs = 1024;
 
     /// <summary>Seed of the simulated DRAM's back-pressure.</summary>
     public int DramSeed { get; init; } = 1;
@@ -110,7 +115,7 @@ public sealed record SimulationResult
     /// <summary>Every simulated clock cycle of the run: reset, weight loading, streaming and compute.</summary>
     public required long ClockCycles { get; init; }
 
-    /// <summary>Models that ran at once (<see cref="SimulationOptions.Jobs"/>, at most one per vector).</summary>
+    /// <summary>Models that ran at once, as the harness reports (<see cref="SimulationOptions.Jobs"/>, at most one per vector).</summary>
     public int Models { get; init; } = 1;
 
     /// <summary>Simulated clock cycles (every model's) per wall-clock second of the run (process start included).</summary>
@@ -134,6 +139,9 @@ public sealed record SimulationResult
 /// </summary>
 public static class Simulator
 {
+    /// <summary>The harness's per-model files under <c>sim/</c> when it runs several models.</summary>
+    private static readonly string[] PerModelFiles = ["layers.txt.part*", "dram_stats.txt.part*"];
+
     /// <summary>Runs <paramref name="inputs"/> (float vectors) through the design written in <paramref name="directory"/>.</summary>
     /// <exception cref="ToolException">The simulator failed to build or run.</exception>
     /// <exception cref="InvalidOperationException">The folder holds no design of this network (a caller's defect).</exception>
@@ -145,7 +153,7 @@ public static class Simulator
         Action<string>? progress = null)
     {
         progress ??= _ => { };
-        if (options.Jobs < 1 || (options.Jobs > 1 && (options.Simulator != SimulatorKind.Verilator || options.Trace)))
+        if (options.Jobs is < 1 or > SimulationOptions.MaxJobs || (options.Jobs > 1 && (options.Simulator != SimulatorKind.Verilator || options.Trace)))
         {
             throw new ArgumentException($"{options.Jobs} simulation jobs: several models run only in Verilator, without a trace", nameof(options));
         }
@@ -186,6 +194,12 @@ public static class Simulator
         string layers = Path.Combine(directory, "sim", "layers.txt");
         File.Delete(outputs);
         File.Delete(layers);
+        // Per-model files (the harness's +jobs) that a run stopped outright, by an RTL $fatal, leaves.
+        foreach (var part in PerModelFiles.SelectMany(p => Directory.EnumerateFiles(Path.Combine(directory, "sim"), p)))
+        {
+            File.Delete(part);
+        }
+
         var args = new List<string> { "run_sim.sh", Name(options.Simulator) };
         if (options.Trace)
         {
@@ -219,7 +233,7 @@ public static class Simulator
             throw new ToolException(run with { ExitCode = 1, Stderr = run.Stderr + "\nerror: the simulation wrote no sim/outputs.txt" });
         }
 
-        var (rtlCycles, rtlOutputs, clockCycles) = ReadOutputs(outputs, network, inputs.Count);
+        var (rtlCycles, rtlOutputs, clockCycles, models) = ReadOutputs(outputs, network, inputs.Count);
         long? stallCycles = options.DramStallPercent > 0 ? ReadStallCycles(Path.Combine(directory, "sim", "dram_stats.txt")) : null;
         var rtlLayers = ReadLayers(layers, network, inputs.Count);
 
@@ -249,7 +263,7 @@ public static class Simulator
             RunSeconds = runSeconds,
             SimulatedCyclesPerSecond = runSeconds > 0 ? clockCycles / runSeconds : 0,
             ClockCycles = clockCycles,
-            Models = Math.Min(options.Jobs, inputs.Count),
+            Models = models,
             Expected = expected,
             RtlOutputs = rtlOutputs,
             DramStallCycles = stallCycles,
@@ -331,9 +345,10 @@ public static class Simulator
         OutputWriter.WriteIfChanged(path, Encoding.UTF8.GetBytes(text.ToString()));
     }
 
-    private static (List<long> Cycles, List<long[]> Outputs, long ClockCycles) ReadOutputs(string path, CompressedNetwork network, int vectors)
+    private static (List<long> Cycles, List<long[]> Outputs, long ClockCycles, int Models) ReadOutputs(string path, CompressedNetwork network, int vectors)
     {
         long clockCycles = 0;
+        int models = 1;
         var cycles = new List<long>();
         var outputs = new List<long[]>();
         var hwOutToOut = network.Layers[^1].HwOutToOut;
@@ -353,6 +368,11 @@ public static class Simulator
             {
                 clockCycles = long.Parse(line["clock cycles ".Length..], CultureInfo.InvariantCulture);
             }
+            else if (line.StartsWith("models ", StringComparison.Ordinal))
+            {
+                // The Verilator harness says how many models ran (the Icarus testbench is one).
+                models = int.Parse(line["models ".Length..], CultureInfo.InvariantCulture);
+            }
             else if (current is not null && line.Length > 0)
             {
                 // Padding positions (an LSTM's units beyond H) are checked in the layer writes.
@@ -369,7 +389,7 @@ public static class Simulator
             throw new InvalidDataException($"{path}: expected {vectors} vectors, found {cycles.Count}");
         }
 
-        return (cycles, outputs, clockCycles);
+        return (cycles, outputs, clockCycles, models);
     }
 
     /// <summary>

@@ -41,7 +41,8 @@ public class ParallelCoSimulationTests(ITestOutputHelper output)
         several.Cycles.ShouldBe(single.Cycles);
         several.RtlOutputs.ShouldBe(single.RtlOutputs);
         File.ReadAllBytes(dir.File("sim/layers.txt")).ShouldBe(singleLayers, "every layer's writebacks, in vector order");
-        severalOutputs[..^1].ShouldBe(singleOutputs[..^1], "the outputs, in vector order");
+        severalOutputs[..^2].ShouldBe(singleOutputs[..^2], "the outputs, in vector order");
+        (singleOutputs[^2], severalOutputs[^2]).ShouldBe(("models 1", "models 3"));
 
         // Each of the two further models resets (and loads its weights) once more.
         several.ClockCycles.ShouldBeGreaterThan(single.ClockCycles);
@@ -117,6 +118,63 @@ public class ParallelCoSimulationTests(ITestOutputHelper output)
         run.ExitCode.ShouldBe(1);
         run.Stderr.ShouldContain("no result after 40 cycles");
         File.Exists(dir.File("sim/outputs.txt")).ShouldBeFalse();
+        Directory.GetFiles(dir.File("sim"), "*.part*").ShouldBeEmpty("a failed run leaves no per-model files");
+    }
+
+    /// <summary>
+    /// A per-model file that is missing (here: DRAM statistics asked of a design with on-chip
+    /// weights, whose models write none) fails the run, and the joined file is not written at all.
+    /// </summary>
+    [Fact]
+    public void A_missing_per_model_file_fails_the_run_and_writes_no_joined_file()
+    {
+        var design = Design.FromConfig(RandomDesigns.Create(2));
+        using var dir = new TempFolder("jobs-missing");
+        var options = new SimulationOptions();
+        DesignWriter.Write(dir.Path, options.Design(design.Network));
+        Simulator.Run(design.Network, design.Vectors(4, 1), dir.Path, options).Passed.ShouldBeTrue();
+
+        var run = ProcessRunner.Run("sh", ["run_sim.sh", "verilator", "+jobs=2", "+dram_stats=sim/stats.txt", "+layers=sim/layers.txt"], dir.Path, TimeSpan.FromMinutes(2));
+
+        run.ExitCode.ShouldBe(1);
+        run.Stderr.ShouldContain("model 0 wrote no sim/stats.txt.part0");
+        File.Exists(dir.File("sim/stats.txt")).ShouldBeFalse();
+        Directory.GetFiles(dir.File("sim"), "*.part*").ShouldBeEmpty();
+    }
+
+    [Theory]
+    [InlineData("+jobs=0")]
+    [InlineData("+jobs=2x")]
+    [InlineData("+jobs=1025")]
+    public void The_harness_refuses_a_model_count_that_is_not_one_to_1024(string jobs)
+    {
+        var design = Design.FromConfig(RandomDesigns.Create(2));
+        using var dir = new TempFolder("jobs-bad");
+        var options = new SimulationOptions();
+        DesignWriter.Write(dir.Path, options.Design(design.Network));
+        Simulator.Run(design.Network, design.Vectors(1, 1), dir.Path, options).Passed.ShouldBeTrue();
+        File.Delete(dir.File("sim/outputs.txt"));
+
+        var run = ProcessRunner.Run("sh", ["run_sim.sh", "verilator", jobs], dir.Path, TimeSpan.FromMinutes(2));
+
+        run.ExitCode.ShouldBe(2);
+        run.Stderr.ShouldContain($"{jobs}: need a whole number of models from 1 to 1024");
+        File.Exists(dir.File("sim/outputs.txt")).ShouldBeFalse();
+    }
+
+    [Fact]
+    public void Run_sim_refuses_several_models_in_icarus()
+    {
+        var design = Design.FromConfig(RandomDesigns.Create(2));
+        using var dir = new TempFolder("jobs-icarus");
+        var options = new SimulationOptions { Simulator = SimulatorKind.Iverilog };
+        DesignWriter.Write(dir.Path, options.Design(design.Network));
+        Simulator.Run(design.Network, design.Vectors(1, 1), dir.Path, options).Passed.ShouldBeTrue();
+
+        var run = ProcessRunner.Run("sh", ["run_sim.sh", "iverilog", "+jobs=2"], dir.Path, TimeSpan.FromMinutes(2));
+
+        run.ExitCode.ShouldBe(2);
+        run.Stderr.ShouldContain("Icarus runs one model");
     }
 
     [Theory]

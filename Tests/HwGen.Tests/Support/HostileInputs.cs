@@ -186,7 +186,11 @@ internal static class HostileInputs
 
         new("zero_simulation_jobs",
             f => ["simulate", Config(f), "-o", f.File("out"), "--jobs", "0"],
-            "--jobs", "must be at least 1, not 0"),
+            "--jobs", "must be from 1 to 1024, not 0"),
+
+        new("too_many_simulation_jobs",
+            f => ["simulate", Config(f), "-o", f.File("out"), "--jobs", "5000"],
+            "--jobs", "must be from 1 to 1024, not 5000"),
 
         new("simulation_jobs_in_icarus",
             f => ["simulate", Config(f), "-o", f.File("out"), "--jobs", "2", "--simulator", "iverilog"],
