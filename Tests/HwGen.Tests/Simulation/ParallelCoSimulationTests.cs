@@ -106,12 +106,7 @@ public class ParallelCoSimulationTests(ITestOutputHelper output)
     [Fact]
     public void A_model_that_runs_out_of_cycles_fails_the_run()
     {
-        var design = Design.FromConfig(RandomDesigns.Create(2));
-        using var dir = new TempFolder("jobs-fail");
-        var options = new SimulationOptions();
-        DesignWriter.Write(dir.Path, options.Design(design.Network));
-        Simulator.Run(design.Network, design.Vectors(4, 1), dir.Path, options).Passed.ShouldBeTrue();
-        File.Delete(dir.File("sim/outputs.txt"));
+        using var dir = BuiltAndRunOnce("jobs-fail", SimulatorKind.Verilator, vectors: 4);
 
         var run = ProcessRunner.Run("sh", ["run_sim.sh", "verilator", "+jobs=2", "+max-cycles=40", "+layers=sim/layers.txt"], dir.Path, TimeSpan.FromMinutes(2));
 
@@ -128,11 +123,7 @@ public class ParallelCoSimulationTests(ITestOutputHelper output)
     [Fact]
     public void A_missing_per_model_file_fails_the_run_and_writes_no_joined_file()
     {
-        var design = Design.FromConfig(RandomDesigns.Create(2));
-        using var dir = new TempFolder("jobs-missing");
-        var options = new SimulationOptions();
-        DesignWriter.Write(dir.Path, options.Design(design.Network));
-        Simulator.Run(design.Network, design.Vectors(4, 1), dir.Path, options).Passed.ShouldBeTrue();
+        using var dir = BuiltAndRunOnce("jobs-missing", SimulatorKind.Verilator, vectors: 4);
 
         var run = ProcessRunner.Run("sh", ["run_sim.sh", "verilator", "+jobs=2", "+dram_stats=sim/stats.txt", "+layers=sim/layers.txt"], dir.Path, TimeSpan.FromMinutes(2));
 
@@ -148,12 +139,7 @@ public class ParallelCoSimulationTests(ITestOutputHelper output)
     [InlineData("+jobs=1025")]
     public void The_harness_refuses_a_model_count_that_is_not_one_to_1024(string jobs)
     {
-        var design = Design.FromConfig(RandomDesigns.Create(2));
-        using var dir = new TempFolder("jobs-bad");
-        var options = new SimulationOptions();
-        DesignWriter.Write(dir.Path, options.Design(design.Network));
-        Simulator.Run(design.Network, design.Vectors(1, 1), dir.Path, options).Passed.ShouldBeTrue();
-        File.Delete(dir.File("sim/outputs.txt"));
+        using var dir = BuiltAndRunOnce("jobs-bad", SimulatorKind.Verilator, vectors: 1);
 
         var run = ProcessRunner.Run("sh", ["run_sim.sh", "verilator", jobs], dir.Path, TimeSpan.FromMinutes(2));
 
@@ -165,11 +151,7 @@ public class ParallelCoSimulationTests(ITestOutputHelper output)
     [Fact]
     public void Run_sim_refuses_several_models_in_icarus()
     {
-        var design = Design.FromConfig(RandomDesigns.Create(2));
-        using var dir = new TempFolder("jobs-icarus");
-        var options = new SimulationOptions { Simulator = SimulatorKind.Iverilog };
-        DesignWriter.Write(dir.Path, options.Design(design.Network));
-        Simulator.Run(design.Network, design.Vectors(1, 1), dir.Path, options).Passed.ShouldBeTrue();
+        using var dir = BuiltAndRunOnce("jobs-icarus", SimulatorKind.Iverilog, vectors: 1);
 
         var run = ProcessRunner.Run("sh", ["run_sim.sh", "iverilog", "+jobs=2"], dir.Path, TimeSpan.FromMinutes(2));
 
@@ -188,5 +170,20 @@ public class ParallelCoSimulationTests(ITestOutputHelper output)
         DesignWriter.Write(dir.Path, options.Design(design.Network));
 
         Should.Throw<ArgumentException>(() => Simulator.Run(design.Network, design.Vectors(2, 1), dir.Path, options));
+    }
+
+    /// <summary>
+    /// A random design written, built and run once with one model (passing), its outputs file then
+    /// removed: a folder for running <c>run_sim.sh</c> by hand.
+    /// </summary>
+    private static TempFolder BuiltAndRunOnce(string name, SimulatorKind simulator, int vectors)
+    {
+        var design = Design.FromConfig(RandomDesigns.Create(2));
+        var dir = new TempFolder(name);
+        var options = new SimulationOptions { Simulator = simulator };
+        DesignWriter.Write(dir.Path, options.Design(design.Network));
+        Simulator.Run(design.Network, design.Vectors(vectors, 1), dir.Path, options).Passed.ShouldBeTrue();
+        File.Delete(dir.File("sim/outputs.txt"));
+        return dir;
     }
 }
