@@ -129,13 +129,16 @@ internal static class Commands
             string dir = parse.GetValue(output)!;
             int count = CheckPositive(parse.GetValue(vectors), "--vectors");
             int seedValue = CheckSeed(parse.GetValue(seed));
-            int models = parse.GetValue(jobs) is >= 1 and <= SimulationOptions.MaxJobs
-                ? parse.GetValue(jobs)
-                : throw new Configuration.ConfigException(new Configuration.ConfigError("command line", 0, 0, "--jobs", string.Create(CultureInfo.InvariantCulture, $"must be from 1 to {SimulationOptions.MaxJobs}, not {parse.GetValue(jobs)}")));
-            if (models > 1 && (parse.GetValue(simulator) == "iverilog" || parse.GetValue(trace)))
+            var options = new SimulationOptions
             {
-                string other = parse.GetValue(trace) ? "--trace (one model's waveform)" : "--simulator iverilog (one process)";
-                throw new Configuration.ConfigException(new Configuration.ConfigError("command line", 0, 0, "--jobs", $"runs several Verilator models; it cannot go with {other}"));
+                Simulator = parse.GetValue(simulator) == "iverilog" ? SimulatorKind.Iverilog : SimulatorKind.Verilator,
+                Trace = parse.GetValue(trace),
+                LoadThroughPort = parse.GetValue(loadPort),
+                Jobs = parse.GetValue(jobs),
+            };
+            if (options.JobsProblem() is { } problem)
+            {
+                throw new Configuration.ConfigException(new Configuration.ConfigError("command line", 0, 0, "--jobs", problem));
             }
 
             OutputWriter.CheckWritable(dir, parse.GetValue(force));
@@ -146,13 +149,6 @@ internal static class Commands
             using var hold = OutputWriter.Lock(dir, Inputs(design));
             var inputs = design.Vectors(count, seedValue);
             var report = EstimateReport.Build(design.Network, inputs.Take(1).ToList());
-            var options = new SimulationOptions
-            {
-                Simulator = parse.GetValue(simulator) == "iverilog" ? SimulatorKind.Iverilog : SimulatorKind.Verilator,
-                Trace = parse.GetValue(trace),
-                LoadThroughPort = parse.GetValue(loadPort),
-                Jobs = models,
-            };
             DesignWriter.Write(dir, options.Design(design.Network) with { Report = new DesignReport(design, report) }, parse.GetValue(force), Inputs(design));
             bool terminal = !System.Console.IsErrorRedirected && !parse.GetValue(json);
             var result = Simulator.Run(design.Network, inputs, dir, options, terminal ? m => stderr.WriteLine($"hwgen: {m}") : null);

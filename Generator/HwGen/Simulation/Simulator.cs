@@ -47,6 +47,16 @@ public sealed record SimulationOptions
     /// <summary>The most models <see cref="Jobs"/> may ask for (each is a thread of the harness).</summary>
     public const int MaxJobs = 1024;
 
+    /// <summary>
+    /// Why <see cref="Jobs"/> cannot run with these options, in the command line's words
+    /// (<c>--jobs</c>'s message); null when it can.
+    /// </summary>
+    public string? JobsProblem() =>
+        Jobs is < 1 or > MaxJobs ? string.Create(CultureInfo.InvariantCulture, $"must be from 1 to {MaxJobs}, not {Jobs}")
+        : Jobs > 1 && Trace ? "runs several Verilator models; it cannot go with --trace (one model's waveform)"
+        : Jobs > 1 && Simulator != SimulatorKind.Verilator ? "runs several Verilator models; it cannot go with --simulator iverilog (one process)"
+        : null;
+
     /// <summary>Seed of the simulated DRAM's back-pressure.</summary>
     public int DramSeed { get; init; } = 1;
 
@@ -153,9 +163,9 @@ public static class Simulator
         Action<string>? progress = null)
     {
         progress ??= _ => { };
-        if (options.Jobs is < 1 or > SimulationOptions.MaxJobs || (options.Jobs > 1 && (options.Simulator != SimulatorKind.Verilator || options.Trace)))
+        if (options.JobsProblem() is { } problem)
         {
-            throw new ArgumentException($"{options.Jobs} simulation jobs: several models run only in Verilator, without a trace", nameof(options));
+            throw new ArgumentException($"Jobs = {options.Jobs}: {problem}", nameof(options));
         }
 
         bool loadThroughPort = options.LoadsThroughPort(network);
