@@ -62,6 +62,11 @@ module hwgen_core #(
   parameter logic [NumLayers-1:0]    LayerSeqOut = '0,
   parameter logic [NumLayers*32-1:0] LayerSteps = '0,
   parameter logic [NumLayers*32-1:0] LayerXGroups = '0,
+  /// Overlapped writeback (docs/microarchitecture.md, "Overlapped writeback"): whether the PEs
+  /// have a second accumulator bank for it, and per layer whether its writeback runs behind the
+  /// next layer's compute phase (a fully connected layer followed by a fully connected layer).
+  parameter bit OverlapWb = 1'b0,
+  parameter logic [NumLayers-1:0]    LayerOverlap = '0,
   /// Memory-load address map, addr = {region, pe, word}: each field's lowest bit and width, and
   /// each memory's region code. Every design passes its package's (generated from HwGen's
   /// MemoryMap, which also writes the load script and the host code); these defaults are that map.
@@ -218,6 +223,17 @@ module hwgen_core #(
   logic [ActAddrBits-1:0] wb_hwr_q, wb_hwr_d;
   logic [StepBits-1:0]    wb_step_q, wb_step_d;
   logic                   wb_fg;
+  // The writeback (output stage) of the layer wb_layer: with OverlapWb, the background one's while
+  // it runs (gen_overlap), else the current layer's. Its local rows, activation and destination
+  // bank; the bias RAM's address; the hand-over to the next layer (StWrite) and its cycle.
+  logic [LayerBits-1:0]    wb_layer;
+  logic [RowCntBits-1:0]   wb_rows, wb_end;
+  logic                    wb_lstm, wb_relu;
+  logic [1:0]              wb_fn;
+  logic [ActAddrBits-1:0]  wb_dst_base;
+  logic [BiasAddrBits-1:0] bias_base;
+  logic [AccAddrBits-1:0]  bias_addr_row;
+  logic                    handover;
 
   assign cur_groups    = LayerGroups[layer_q*32 +: 32];
   assign cur_last_pes  = LayerLastPes[layer_q*32 +: 32];
@@ -238,9 +254,10 @@ module hwgen_core #(
   // reads (row 0 of the step that ends), otherwise the latched one's.
   assign wb_fg         = (state_q == StCompute) && !bg_q;
   // The writeback's destination word: local row r, or for an LSTM layer unit r div 4 of h_t.
-  assign wb_word       = cur_lstm ? (wb_fg ? hwr_q : wb_hwr_q) + ActAddrBits'(rowcnt_q[RowCntBits-1:2])
+  assign wb_word       = (OverlapWb ? wb_lstm : cur_lstm) ? (wb_fg ? hwr_q : wb_hwr_q) + ActAddrBits'(rowcnt_q[RowCntBits-1:2])
                                   : ActAddrBits'(rowcnt_q);
-  assign c_bank        = cur_lstm && step_q[0];
+  // With OverlapWb, a fully connected layer l accumulates into bank l mod 2 (else bank 0).
+  assign c_bank        = OverlapWb ? (cur_lstm ? step_q[0] : layer_q[0]) : cur_lstm && step_q[0];
   assign w_bank        = wb_fg ? c_bank : wb_bank_q;
 
   // ---------------------------------------------------------------------------------------------
@@ -420,7 +437,55 @@ module hwgen_core #(
   assign out_fire = out_valid_q && out_ready_i;
 
   // scan_done_q still holds the previous layer's value in a layer's first cycle (start_q).
-  assign compute_end = !start_q && scan_done_q && all_idle && fetch_idle;
+  // With OverlapWb a phase also waits for the background writeback of the layer before it (an LSTM
+  // step's never runs that long: the scanner holds before h_(t-1) until it has ended).
+  assign compute_end = OverlapWb ? !start_q && scan_done_q && all_idle && fetch_idle && !bg_q
+                                 : !start_q && scan_done_q && all_idle && fetch_idle;
+
+  if (OverlapWb) begin : gen_overlap
+    // The layer whose writeback runs is latched when its compute phase ends; it is the background
+    // one while bg_q, else the current one.
+    logic [LayerBits-1:0] wb_layer_q;
+    logic                 bias_wb;
+
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        wb_layer_q <= '0;
+      end else if (state_q == StCompute && compute_end) begin
+        wb_layer_q <= layer_q;
+      end
+    end
+
+    assign wb_layer    = bg_q ? wb_layer_q : layer_q;
+    assign wb_rows     = LayerLocalRows[wb_layer*32 +: RowCntBits];
+    assign wb_lstm     = HasLstm && LayerLstm[wb_layer];
+    assign wb_relu     = LayerRelu[wb_layer];
+    assign wb_fn       = LayerFn[wb_layer*2 +: 2];
+    assign wb_dst_base = wb_layer[0] ? '0 : ActAddrBits'(ActDepth);
+    assign wb_end      = wb_rows + RowCntBits'(wb_lstm ? LstmWbLatency - 1 : WbLatency - 1);
+    // The bias RAM serves the background writeback until its last row's bias is read, then reads
+    // the current layer's row 0, which its own writeback reads a cycle before it starts.
+    assign bias_wb       = bg_q && ((rowcnt_q + 1'b1) < wb_rows);
+    assign bias_base     = bias_wb ? BiasAddrBits'(LayerBiasBase[wb_layer_q*32 +: 32]) : cur_bias_base;
+    assign bias_addr_row = (bg_q && !bias_wb) ? '0 : bias_row;
+    // Row 0 has just been written (writeback cycle 3): the next layer starts, its scanner at most a
+    // group a cycle behind this writeback's word a cycle, and the writeback goes on behind it on
+    // the other accumulator bank, as an LSTM step's does.
+    assign handover    = (state_q == StWrite) && LayerOverlap[layer_q]
+                      && (rowcnt_q == RowCntBits'(WbLatency))
+                      && (rowcnt_q != cur_rows + RowCntBits'(WbLatency - 1));
+  end else begin : gen_no_overlap
+    assign wb_layer      = layer_q;
+    assign wb_rows       = cur_rows;
+    assign wb_lstm       = cur_lstm;
+    assign wb_relu       = cur_relu;
+    assign wb_fn         = cur_fn;
+    assign wb_dst_base   = dst_base;
+    assign wb_end        = '0;
+    assign bias_base     = cur_bias_base;
+    assign bias_addr_row = bias_row;
+    assign handover      = 1'b0;
+  end
 
   always_comb begin
     state_d     = state_q;
@@ -486,8 +551,8 @@ module hwgen_core #(
         issue_en = 1'b1;
         if (bg_q) begin
           rowcnt_d = rowcnt_q + 1'b1;
-          wb_re    = rowcnt_q < cur_rows;
-          if (rowcnt_q == cur_rows + RowCntBits'(LstmWbLatency - 1)) begin
+          wb_re    = rowcnt_q < (OverlapWb ? wb_rows : cur_rows);
+          if (rowcnt_q == (OverlapWb ? wb_end : cur_rows + RowCntBits'(LstmWbLatency - 1))) begin
             rowcnt_d = '0;
             bg_d     = 1'b0;
           end
@@ -521,8 +586,12 @@ module hwgen_core #(
         perf_d   = perf_q + 1;
         rowcnt_d = rowcnt_q + 1'b1;
         wb_re    = rowcnt_q < cur_rows;
-        if (rowcnt_q == cur_rows + RowCntBits'((cur_lstm ? LstmWbLatency : WbLatency) - 1)) begin
-          rowcnt_d = '0;
+        // With OverlapWb the hand-over starts the next layer as the end does; the writeback goes on
+        // behind it (bg_q), so the row count goes on too.
+        if (OverlapWb ? (rowcnt_q == cur_rows + RowCntBits'((cur_lstm ? LstmWbLatency : WbLatency) - 1))
+                        || handover
+                      : (rowcnt_q == cur_rows + RowCntBits'((cur_lstm ? LstmWbLatency : WbLatency) - 1))) begin
+          rowcnt_d = OverlapWb ? (handover ? rowcnt_q + 1'b1 : '0) : '0;
           step_d   = '0;
           xbase_d  = '0;
           hwr_d    = '0;
@@ -601,7 +670,7 @@ module hwgen_core #(
       done_q      <= done_d;
       perf_q      <= perf_d;
       step_q      <= step_d;
-      bg_q        <= HasLstm && bg_d;
+      bg_q        <= OverlapWb ? bg_d || handover : HasLstm && bg_d;
       wb_first_q  <= wb_first_d;
       wb_bank_q   <= wb_bank_d;
       wb_hwr_q    <= wb_hwr_d;
@@ -715,6 +784,7 @@ module hwgen_core #(
       .SpmatStyle (SpmatStyle),
       .ActStyle   (ActStyle),
       .HasLstm    (HasLstm),
+      .OverlapWb  (OverlapWb),
       .CellBits   (CellBits),
       .CellDepth  (CellDepth),
       .ExtWeights (ExtWeights),
@@ -730,17 +800,17 @@ module hwgen_core #(
     ) u_pe (
       .clk_i        (clk_i),
       .rst_ni       (rst_ni),
-      .bias_base_i  (cur_bias_base),
-      .layer_i      (layer_q),
+      .bias_base_i  (OverlapWb ? bias_base : cur_bias_base),
+      .layer_i      (OverlapWb ? wb_layer : layer_q),
       .row_i        (rowcnt_q[AccAddrBits-1:0]),
       .clr_i        (clr),
       .issue_en_i   (issue_en),
       .wb_re_i      (wb_re),
-      .wb_addr_i    (dst_base + wb_word),
-      .bias_row_i   (bias_row),
-      .relu_i       (cur_relu),
-      .fn_i         (cur_fn),
-      .lstm_i       (cur_lstm),
+      .wb_addr_i    ((OverlapWb ? wb_dst_base : dst_base) + wb_word),
+      .bias_row_i   (OverlapWb ? bias_addr_row : bias_row),
+      .relu_i       (OverlapWb ? wb_relu : cur_relu),
+      .fn_i         (OverlapWb ? wb_fn : cur_fn),
+      .lstm_i       (OverlapWb ? wb_lstm : cur_lstm),
       .first_step_i (wb_first_q),
       .c_bank_i     (c_bank),
       .w_bank_i     (w_bank),

@@ -75,6 +75,9 @@ module hwgen_pe #(
   parameter int ActStyle = 0,
   /// Whether some layer is an LSTM layer: only then does the PE have the element-wise unit.
   parameter bit HasLstm = 1'b0,
+  /// Whether a fully connected layer's writeback may run behind the next layer's compute phase
+  /// (hwgen_core's OverlapWb): the PE then has the second accumulator bank too.
+  parameter bit OverlapWb = 1'b0,
   /// C: cell-state bits (the widest LSTM layer's); words of the cell memory (the most hidden units
   /// of any LSTM layer on one PE).
   parameter int CellBits = 2,
@@ -142,8 +145,8 @@ module hwgen_pe #(
   // HasLstm.
   input  logic                     lstm_i,
   input  logic                     first_step_i,
-  // Accumulator banks (HasLstm): the one the compute phase accumulates into and the one the
-  // writeback reads and clears; unused without HasLstm.
+  // Accumulator banks (HasLstm or OverlapWb): the one the compute phase accumulates into and the
+  // one the writeback reads and clears; unused with one bank.
   input  logic                     c_bank_i,
   input  logic                     w_bank_i,
   // Codebook lookup (the table is shared by all PEs)
@@ -808,9 +811,10 @@ module hwgen_pe #(
     .rdata_o(bias_rdata)
   );
 
-  if (HasLstm) begin : gen_acc_banks
-    // Two accumulator banks: an LSTM step accumulates into bank c_bank_i while the writeback of
-    // the step before reads and clears bank w_bank_i (the other one). The reset clear clears both.
+  if (HasLstm || OverlapWb) begin : gen_acc_banks
+    // Two accumulator banks: an LSTM step (with OverlapWb, a layer) accumulates into bank c_bank_i
+    // while the writeback of the step (layer) before reads and clears bank w_bank_i (the other
+    // one). The reset clear clears both.
     logic [1:0]             bank_we, bank_re;
     logic [AccAddrBits-1:0] bank_waddr [2];
     logic [AccAddrBits-1:0] bank_raddr [2];
@@ -1333,9 +1337,9 @@ module hwgen_pe #(
   always @(posedge clk_i) begin
     if (rst_ni) begin
       assert (!(bc_fire_i && !ready_o)) else $error("hwgen_pe %0d: broadcast while not ready", Pe);
-      assert (!(wb_re_i && s1_valid_q && (!HasLstm || w_bank_i == c_bank_i)))
+      assert (!(wb_re_i && s1_valid_q && (!(HasLstm || OverlapWb) || w_bank_i == c_bank_i)))
         else $error("hwgen_pe %0d: writeback during compute", Pe);
-      assert (!(clr_q && !clr_all_q && s2_valid_q && (!HasLstm || clr_bank_q == c_bank_i)))
+      assert (!(clr_q && !clr_all_q && s2_valid_q && (!(HasLstm || OverlapWb) || clr_bank_q == c_bank_i)))
         else $error("hwgen_pe %0d: clear during compute", Pe);
     end
   end

@@ -112,16 +112,17 @@ module hwgen_sim_top
 
   for (genvar p = 0; p < NumPes; p++) begin : gen_monitor
     always @(posedge clk_i) begin
-      // The layer and step hold until their last activation write. An LSTM layer's gate values
-      // are not written; its h_t are.
-      if (layer_fd != 0 && u_top.u_core.gen_pe[p].u_pe.wb_we_q && !u_top.u_core.cur_lstm) begin
-        $fwrite(layer_fd, "%0d %0d %0d %0d %0d\n", u_top.u_core.layer_q,
-                u_top.u_core.gen_pe[p].u_pe.wb_addr_q - u_top.u_core.dst_base,
+      // The writeback's layer (the current one, or the one whose writeback runs behind the next
+      // layer's compute phase) and step hold until their last activation write. An LSTM layer's
+      // gate values are not written; its h_t are.
+      if (layer_fd != 0 && u_top.u_core.gen_pe[p].u_pe.wb_we_q && !u_top.u_core.wb_lstm) begin
+        $fwrite(layer_fd, "%0d %0d %0d %0d %0d\n", u_top.u_core.wb_layer,
+                u_top.u_core.gen_pe[p].u_pe.wb_addr_q - u_top.u_core.wb_dst_base,
                 p, $signed(u_top.u_core.gen_pe[p].u_pe.y_q), u_top.u_core.step_q);
       end
       if (layer_fd != 0 && u_top.u_core.gen_pe[p].u_pe.h_we) begin
-        $fwrite(layer_fd, "%0d %0d %0d %0d %0d\n", u_top.u_core.layer_q,
-                u_top.u_core.gen_pe[p].u_pe.h_addr - u_top.u_core.dst_base,
+        $fwrite(layer_fd, "%0d %0d %0d %0d %0d\n", u_top.u_core.wb_layer,
+                u_top.u_core.gen_pe[p].u_pe.h_addr - u_top.u_core.wb_dst_base,
                 p, $signed(u_top.u_core.gen_pe[p].u_pe.h_data), u_top.u_core.wb_step_q);
       end
     end

@@ -42,6 +42,17 @@ public sealed record CompressedNetwork
     public bool UsesActivationTable => Layers.Any(l => l.Lstm is not null || l.Activation is HwGen.Data.ActivationKind.Tanh or HwGen.Data.ActivationKind.Sigmoid);
 
     public required NetworkStatistics Statistics { get; init; }
+
+    /// <summary>
+    /// Whether layer <paramref name="layer"/>'s writeback runs behind the next layer's compute
+    /// phase: with <see cref="HardwareSpec.OverlapWriteback"/>, when both are fully connected layers
+    /// (docs/microarchitecture.md, "Overlapped writeback").
+    /// </summary>
+    public bool OverlapsNext(int layer) =>
+        Spec.OverlapWriteback && layer + 1 < Layers.Count && Layers[layer].Lstm is null && Layers[layer + 1].Lstm is null;
+
+    /// <summary>Whether some layer's writeback runs behind the next layer's compute phase: the PEs then have a second accumulator bank.</summary>
+    public bool OverlapsAnyWriteback => Enumerable.Range(0, Layers.Count).Any(OverlapsNext);
 }
 
 /// <summary>

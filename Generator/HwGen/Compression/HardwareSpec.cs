@@ -33,6 +33,12 @@ public sealed record HardwareSpec(
     /// </summary>
     public ExternalMemorySystem? External { get; init; }
 
+    /// <summary>
+    /// <c>hardware.overlap_writeback</c>: a fully connected layer's writeback runs behind the next
+    /// fully connected layer's compute phase (<see cref="CompressedNetwork.OverlapsNext"/>).
+    /// </summary>
+    public bool OverlapWriteback { get; init; }
+
     /// <summary>The spec of the hardware a config describes.</summary>
     public static HardwareSpec FromConfig(HwGenConfig config)
     {
@@ -45,6 +51,7 @@ public sealed record HardwareSpec(
         {
             LinearWeights = linear,
             External = hw.WeightMemory == WeightMemory.External ? ExternalMemorySystem.Size(hw.Dram) : null,
+            OverlapWriteback = hw.OverlapWriteback,
         };
     }
 }

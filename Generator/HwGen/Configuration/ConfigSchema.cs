@@ -196,6 +196,9 @@ public static class ConfigSchema
             KeysOf<HardwareConfig>.Enum(
                 "act_memory", h => h.ActMemory, (h, v) => h with { ActMemory = v },
                 "The same choice for each PE's activation memory (it needs no initialisation)."),
+            KeysOf<HardwareConfig>.Bool(
+                "overlap_writeback", h => h.OverlapWriteback, (h, v) => h with { OverlapWriteback = v },
+                "`true`: a fully connected layer's writeback runs behind the next fully connected layer's compute phase, which starts in writeback cycle 4, right after row 0's write, instead of after the last write: such a layer costs 3 writeback cycles instead of local rows + 2 (exact in the cycle model). When some fully connected layer is followed by another, each PE gets a second accumulator bank and the activation memory must have two ports (not `ice40_spram`); otherwise the option changes nothing ([engine](microarchitecture.md#overlapped-writeback))."),
             KeysOf<HardwareConfig>.Enum(
                 "weight_memory", h => h.WeightMemory, (h, v) => h with { WeightMemory = v },
                 "Where the sparse-matrix entries live. `on_chip`: each PE's sparse-matrix memory (EIE). `external`: one image in DRAM, read in INCR bursts through an AXI4 master as the scanner finds the non-zero columns, while pointers, activations, accumulators and the codebook stay on chip ([engine](microarchitecture.md#weights-in-external-dram)). `spmat_memory` and `spmat_line_entries` are then unused.",

@@ -449,6 +449,15 @@ public static class ConfigValidator
                 $"ice40_spram has one port, but layer '{config.Layers[firstLstm].Name}' is an lstm layer, whose next step reads x_(t+1) while the element-wise unit writes h_t: use auto or inferred");
         }
 
+        if (config.Hardware.OverlapWriteback && config.Hardware.ActMemory == MemoryStyle.Ice40Spram
+            && config.Layers.Zip(config.Layers.Skip(1)).Any(p => p.First.Kind != LayerKind.Lstm && p.Second.Kind != LayerKind.Lstm)
+            && check.Ok("hardware.act_memory"))
+        {
+            check.Error(
+                "hardware.act_memory",
+                "ice40_spram has one port, but with hardware.overlap_writeback the next layer's scanner reads the activations while the writeback writes them: use auto or inferred, or overlap_writeback: false");
+        }
+
         if (firstLstm >= 0 && retrain.Enabled && check.Ok("compression.retrain.epochs"))
         {
             check.Error(

@@ -395,6 +395,12 @@ public sealed record HardwareConfig
     /// <summary>Where each PE's activation memory (source and destination banks) lives.</summary>
     public MemoryStyle ActMemory { get; init; } = MemoryStyle.Auto;
 
+    /// <summary>
+    /// Whether a fully connected layer's writeback runs behind the next fully connected layer's
+    /// compute phase, on a second accumulator bank.
+    /// </summary>
+    public bool OverlapWriteback { get; init; }
+
     /// <summary>Where the sparse-matrix entries live: each PE's memory, or DRAM behind an AXI4 master.</summary>
     public WeightMemory WeightMemory { get; init; } = WeightMemory.OnChip;
 

@@ -240,6 +240,8 @@ public static class DesignEmitter
             ["layerSeqOut"] = Bits(l => l.SequenceOutput),
             ["layerSteps"] = Table(l => l.Steps),
             ["layerXGroups"] = Table(l => l.InputGroups),
+            ["overlapWb"] = layout.OverlapWriteback,
+            ["layerOverlap"] = $"{layers.Count}'b" + string.Concat(Enumerable.Range(0, layers.Count).Reverse().Select(i => network.OverlapsNext(i) ? '1' : '0')),
             ["actTableFile"] = network.UsesActivationTable ? ActivationTablePath(network) : "",
             ["memPrefix"] = bakeWeights ? $"mem/{network.Name}_" : "",
             ["spmatStyle"] = MemoryPlan.RtlStyle(plan.Spmat),

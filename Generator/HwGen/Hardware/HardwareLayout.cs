@@ -72,6 +72,7 @@ public sealed class HardwareLayout
         AccDepth = layers.Max(l => l.LocalRows);
         ActDepth = Math.Max(Ceil(network.HwInputSize, Pes), layers.Max(l => l.OutputWords));
         HasLstm = layers.Any(l => l.Lstm);
+        OverlapWriteback = network.OverlapsAnyWriteback;
         CellDepth = Math.Max(1, layers.Where(l => l.Lstm).Select(l => l.LocalRows / 4).DefaultIfEmpty(1).Max());
         CellBits = Math.Max(2, network.Layers.Max(l => l.CellBits));
         ColBits = Bits(layers.Max(l => (long)l.Groups * Pes) - 1);
@@ -135,6 +136,15 @@ public sealed class HardwareLayout
     /// <summary>Whether some layer is an LSTM layer: only then do the PEs have the element-wise unit and its cell memory.</summary>
     public bool HasLstm { get; }
 
+    /// <summary>
+    /// Whether some fully connected layer's writeback runs behind the next layer's compute phase
+    /// (<see cref="CompressedNetwork.OverlapsNext"/>): the core's OverlapWb.
+    /// </summary>
+    public bool OverlapWriteback { get; }
+
+    /// <summary>Accumulator banks per PE: two with LSTM layers or an overlapped writeback, else one.</summary>
+    public int AccBanks => HasLstm || OverlapWriteback ? 2 : 1;
+
     /// <summary>Words of each PE's cell memory: the most hidden units of any LSTM layer on one PE (1 without LSTM layers).</summary>
     public int CellDepth { get; }
 
@@ -162,8 +172,8 @@ public sealed class HardwareLayout
 
     /// <summary>
     /// Memory bits of one PE (every PE's memories have the same shape): both pointer banks, the
-    /// sparse-matrix lines, the biases, the accumulators, both activation banks and, with LSTM layers,
-    /// the second accumulator bank and the cell memory.
+    /// sparse-matrix lines, the biases, the accumulators (two banks with LSTM layers or an
+    /// overlapped writeback), both activation banks and, with LSTM layers, the cell memory.
     /// </summary>
     /// <remarks>
     /// With external weights a PE has no sparse-matrix memory and no pointer banks: its pointer
@@ -174,8 +184,8 @@ public sealed class HardwareLayout
             ? ((long)x.PointerDepth * x.PointerWordBits) + ((long)x.System.PeRows * 8 * x.System.Dram.DataBytes)
             : ((long)PtrDepth * 2 * PtrWordBits) + ((long)SpmatDepth * LineBits))
         + ((long)BiasDepth * AccumulatorBits)
-        + ((long)AccDepth * AccumulatorBits) + (2L * ActDepth * ActivationBits)
-        + (HasLstm ? ((long)CellDepth * CellBits) + ((long)AccDepth * AccumulatorBits) : 0);
+        + ((long)AccBanks * AccDepth * AccumulatorBits) + (2L * ActDepth * ActivationBits)
+        + (HasLstm ? (long)CellDepth * CellBits : 0);
 
     /// <summary>
     /// Memory bits of the whole array: <see cref="MemoryBitsPerPe"/> × N plus the shared codebook

@@ -50,6 +50,13 @@ public static class Ice40Memory
             memories.Add(Map("act_table", table.WordBits, table.Entries));
         }
 
+        if (layout.OverlapWriteback && !layout.HasLstm)
+        {
+            // The second accumulator bank: a layer accumulates while the writeback of the layer
+            // before reads and clears the other.
+            memories.Add(Map("acc_bank1", layout.AccumulatorBits, layout.AccDepth));
+        }
+
         if (layout.HasLstm)
         {
             // A second accumulator bank (an LSTM step accumulates while the previous step's writeback

@@ -7,7 +7,8 @@ namespace HwGen.Hardware;
 /// Resolves <c>auto</c> memory styles for a board. On an iCE40 UltraPlus the 30 EBRs (4 kbit) run
 /// out long before the 4 SPRAMs (256 kbit): when the EBRs do not suffice, <c>auto</c> moves every
 /// PE's sparse-matrix memory, then its activation memory, into SPRAM while the SPRAMs last (not the
-/// activation memory of a design with LSTM layers, which reads and writes it in the same cycle).
+/// activation memory of a design with LSTM layers or an overlapped writeback, which reads and writes
+/// it in the same cycle).
 /// Other boards keep every memory inferred. The counts are <see cref="Ice40Memory"/>'s (yosys's mapping);
 /// synthesis gives the real ones.
 /// </summary>
@@ -53,6 +54,12 @@ public static class MemoryPlanner
                 "ice40_spram has one port, but with lstm layers the scanner reads x_(t+1) while the element-wise unit writes h_t: use auto or inferred");
         }
 
+        if (layout.OverlapWriteback && requested.Act == MemoryStyle.Ice40Spram)
+        {
+            throw new HardwareSpecException("hardware.act_memory",
+                "ice40_spram has one port, but with overlap_writeback the next layer's scanner reads the activations while the writeback writes them: use auto or inferred, or overlap_writeback: false");
+        }
+
         var plan = requested.WithoutAuto();
         if (board is null || board.Resources.Spram == 0)
         {
@@ -63,7 +70,7 @@ public static class MemoryPlanner
         foreach (var move in new Func<MemoryPlan, MemoryPlan?>[]
         {
             p => requested.Spmat == MemoryStyle.Auto ? p with { Spmat = MemoryStyle.Ice40Spram } : null,
-            p => requested.Act == MemoryStyle.Auto && !layout.HasLstm ? p with { Act = MemoryStyle.Ice40Spram } : null,
+            p => requested.Act == MemoryStyle.Auto && !layout.HasLstm && !layout.OverlapWriteback ? p with { Act = MemoryStyle.Ice40Spram } : null,
         })
         {
             if (Ebrs(layout, plan) > board.Resources.BlockRams && move(plan) is { } moved && Sprams(layout, moved) <= board.Resources.Spram)

@@ -16,7 +16,8 @@ namespace HwGen.Model;
 /// <remarks>
 /// Per layer: a compute phase (cycle 0 starts the scanner; every PE may issue from cycle 0 on,
 /// since its accumulators were cleared; the phase ends in the first cycle in which the scanner is
-/// done and every PE is idle) followed by a writeback phase of LocalRows + 2 cycles. The rules each state variable follows are the RTL's, line for line; see
+/// done and every PE is idle) followed by a writeback phase of LocalRows + 2 cycles (3 when it
+/// runs behind the next layer's compute phase, see <see cref="Overlap"/>). The rules each state variable follows are the RTL's, line for line; see
 /// docs/microarchitecture.md. Besides the cycles, each layer's result says where the cycles
 /// beyond the ideal go (<see cref="LayerCycles"/>).
 /// <para>
@@ -92,7 +93,41 @@ public static class CycleModel
                 : RunLayer(layer, network.Pes, network.Spec.FifoDepth, nonZero);
         }
 
+        Overlap(network, layers);
         return new CycleReport(layers);
+    }
+
+    /// <summary>
+    /// With <c>hardware.overlap_writeback</c>, a fully connected layer's writeback runs behind the
+    /// next fully connected layer's compute phase (<see cref="CompressedNetwork.OverlapsNext"/>):
+    /// the next layer starts in the writeback's cycle <see cref="WritebackLatency"/> + 1, after row
+    /// 0's write, so the layer's own writeback cycles are <see cref="WritebackLatency"/>; the next
+    /// layer's compute phase cannot end while the writeback still runs, i.e. before its own cycle
+    /// LocalRows − 1 (the writeback's last write is in its cycle LocalRows + 2), and the cycles it
+    /// waits for that are charged to its writeback part.
+    /// </summary>
+    private static void Overlap(CompressedNetwork network, LayerCycles[] layers)
+    {
+        if (!network.Spec.OverlapWriteback)
+        {
+            return;
+        }
+
+        var waits = new long[layers.Length];
+        for (int l = 0; l + 1 < layers.Length; l++)
+        {
+            if (network.OverlapsNext(l))
+            {
+                long localRows = (network.Layers[l].HwRows + network.Pes - 1) / network.Pes;
+                layers[l] = layers[l] with { WritebackCycles = WritebackLatency };
+                waits[l + 1] = Math.Max(0, localRows - layers[l + 1].ComputeCycles);
+            }
+        }
+
+        for (int l = 1; l < layers.Length; l++)
+        {
+            layers[l] = layers[l] with { WritebackCycles = layers[l].WritebackCycles + waits[l] };
+        }
     }
 
     /// <summary>

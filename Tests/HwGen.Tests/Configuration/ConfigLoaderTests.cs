@@ -1,3 +1,4 @@
+using HwGen.Compression;
 using HwGen.Configuration;
 using HwGen.Data;
 using HwGen.IO;
@@ -467,5 +468,42 @@ public class ConfigLoaderTests
             ("c3", Npy.CreateUInt8([2, 3], [0, 1, 2, 3, 0, 1])),
             ("cb3", Npy.Create(NpyType.Float32, [4], [0, 0.5, -0.25, 1])),
             ("b3", Npy.Create(NpyType.Int16, [2], [1, -1])));
+    }
+
+    [Fact]
+    public void Overlapped_writeback_with_single_port_activation_memory_is_refused_at_its_line()
+    {
+        using var folder = new TempFolder();
+        string path = folder.Write("cfg.yaml", """
+            input: {size: 8}
+            layers: [{name: a, outputs: 6}, {name: b, outputs: 3}]
+            hardware:
+              overlap_writeback: true
+              act_memory: ice40_spram
+            """);
+
+        var exception = Should.Throw<ConfigException>(() => ConfigLoader.Load(path));
+
+        var error = exception.Errors.Single();
+        (error.Line, error.Key).ShouldBe((5, "hardware.act_memory"));
+        error.Message.ShouldContain("one port");
+        error.Message.ShouldContain("overlap_writeback");
+    }
+
+    [Fact]
+    public void Overlapped_writeback_is_accepted_where_no_writeback_can_overlap()
+    {
+        // One fully connected layer: no writeback runs behind another layer, so one port will do.
+        using var folder = new TempFolder();
+        string path = folder.Write("cfg.yaml", """
+            input: {size: 8}
+            layers: [{name: a, outputs: 6}]
+            hardware: {overlap_writeback: true, act_memory: ice40_spram}
+            """);
+
+        var config = ConfigLoader.Load(path);
+
+        config.Hardware.OverlapWriteback.ShouldBeTrue();
+        Design.FromConfig(config).Network.OverlapsAnyWriteback.ShouldBeFalse();
     }
 }

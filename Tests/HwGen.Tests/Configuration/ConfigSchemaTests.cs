@@ -252,7 +252,7 @@ public class ConfigSchemaTests
     /// </summary>
     private static HardwareConfig ValidHardware(HardwareConfig hw, bool lstm)
     {
-        if (lstm && hw.ActMemory == MemoryStyle.Ice40Spram)
+        if ((lstm || hw.OverlapWriteback) && hw.ActMemory == MemoryStyle.Ice40Spram)
         {
             hw = hw with { ActMemory = MemoryStyle.Auto };
         }

@@ -38,6 +38,35 @@ public class GeneratedRtlTests(ITestOutputHelper output)
 
     [Theory]
     [Trait("Category", "Tools")]
+    [InlineData(2)]
+    [InlineData(9)]
+    public void Design_with_overlapped_writeback_is_clean_under_verilator_lint_wall(int seed)
+    {
+        using var dir = new TempFolder("lint-overlap");
+        var config = RandomDesigns.Create(seed);
+        var design = Design.FromConfig(config with { Hardware = config.Hardware with { OverlapWriteback = true } });
+        design.Network.OverlapsAnyWriteback.ShouldBeTrue();
+        ShouldLintClean(design, dir.Path, $"seed {seed}, overlapped writeback");
+    }
+
+    [Fact]
+    [Trait("Category", "Tools")]
+    public void Lstm_design_with_overlapped_writeback_is_clean_under_verilator_lint_wall()
+    {
+        using var dir = new TempFolder("lint-overlap-lstm");
+        var lstm = RandomDesigns.CreateLstm(507);
+        var config = lstm with
+        {
+            Layers = [.. lstm.Layers.Where(l => l.Kind == LayerKind.Lstm), new LayerConfig { Name = "fc1", Outputs = 6 }, new LayerConfig { Name = "fc2", Outputs = 3 }],
+            Hardware = lstm.Hardware with { OverlapWriteback = true },
+        };
+        var design = Design.FromConfig(config);
+        design.Network.OverlapsAnyWriteback.ShouldBeTrue();
+        ShouldLintClean(design, dir.Path, "lstm 507, overlapped writeback");
+    }
+
+    [Theory]
+    [Trait("Category", "Tools")]
     [InlineData(203)]
     [InlineData(205)]
     public void Design_with_tanh_and_sigmoid_layers_is_clean_under_verilator_lint_wall(int seed)

@@ -108,4 +108,25 @@ public class CycleModelTests(ITestOutputHelper output)
         cycles.UsefulMacs.ShouldBe(0);
         cycles.SwitchCycles.ShouldBe(7);
     }
+
+    /// <summary>
+    /// <c>hardware.overlap_writeback</c> on the demo (3 fully connected layers, 8 PEs): the first two
+    /// layers' writebacks cost 3 cycles instead of R + 2, the last one's is unchanged, and every
+    /// compute phase is the same (docs/microarchitecture.md quotes these figures).
+    /// </summary>
+    [Fact]
+    public void Overlapped_writeback_on_the_demo_costs_three_cycles_for_every_layer_but_the_last()
+    {
+        var plain = Design.Load(Examples.Path("demo.yaml"));
+        var overlapped = Design.FromConfig(plain.Config with { Hardware = plain.Config.Hardware with { OverlapWriteback = true } });
+        var before = EstimateReport.Build(plain, 1, plain.Config.Seed).First;
+        var after = EstimateReport.Build(overlapped, 1, overlapped.Config.Seed).First;
+
+        Enumerable.Range(0, 3).Select(overlapped.Network.OverlapsNext).ShouldBe([true, true, false]);
+        after.Layers.Select(l => l.ComputeCycles).ShouldBe(before.Layers.Select(l => l.ComputeCycles));
+        after.Layers.Select(l => l.WritebackCycles).ShouldBe([3, 3, before.Layers[2].WritebackCycles]);
+        before.Layers.Select(l => l.WritebackCycles).ShouldBe([14, 8, 4]);
+        (before.Cycles, after.Cycles).ShouldBe((351, 335));
+        after.WritebackCycles.ShouldBe(10);
+    }
 }
