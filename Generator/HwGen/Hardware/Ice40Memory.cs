@@ -50,20 +50,18 @@ public static class Ice40Memory
             memories.Add(Map("act_table", table.WordBits, table.Entries));
         }
 
-        if (layout.OverlapWriteback && !layout.HasLstm)
+        if (layout.AccBanks == 2)
         {
-            // The second accumulator bank: a layer accumulates while the writeback of the layer
-            // before reads and clears the other.
+            // The second accumulator bank: an LSTM step (with an overlapped writeback, a layer)
+            // accumulates while the writeback of the step (layer) before reads and clears the other.
             memories.Add(Map("acc_bank1", layout.AccumulatorBits, layout.AccDepth));
         }
 
         if (layout.HasLstm)
         {
-            // A second accumulator bank (an LSTM step accumulates while the previous step's writeback
-            // reads the other), and the element-wise unit (hwgen_pe's gen_lstm): its cell memory c_(t-1) per local unit, and
+            // The element-wise unit (hwgen_pe's gen_lstm): its cell memory c_(t-1) per local unit, and
             // tanh(c_t) through a second instance of hwgen_act_fn, a second copy of the table's ROM.
             var table = ActivationTable.For(layout.Network.Format.ActivationFrac);
-            memories.Add(Map("acc_bank1", layout.AccumulatorBits, layout.AccDepth));
             memories.Add(Map("cell", layout.CellBits, layout.CellDepth));
             memories.Add(Map("cell_tanh_table", table.WordBits, table.Entries));
         }
