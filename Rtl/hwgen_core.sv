@@ -67,6 +67,10 @@ module hwgen_core #(
   /// next layer's compute phase (a fully connected layer followed by a fully connected layer).
   parameter bit OverlapWb = 1'b0,
   parameter logic [NumLayers-1:0]    LayerOverlap = '0,
+  /// Column pairs (docs/microarchitecture.md, "Column pairs"): each broadcast carries hardware
+  /// columns 2k and 2k + 1, the words of PEs 2m and 2m + 1 of a group (NumPes even, fully
+  /// connected layers, on-chip weights); the layer table's pointer bases count pairs.
+  parameter bit ColPairs = 1'b0,
   /// Memory-load address map, addr = {region, pe, word}: each field's lowest bit and width, and
   /// each memory's region code. Every design passes its package's (generated from HwGen's
   /// MemoryMap, which also writes the load script and the host code); these defaults are that map.
@@ -112,6 +116,11 @@ module hwgen_core #(
   localparam int AccAddrBits = (AccDepth > 1) ? $clog2(AccDepth) : 1,
   localparam int ActAddrBits = $clog2(2 * ActDepth),
   localparam int PeBits = (NumPes > 1) ? $clog2(NumPes) : 1,
+  // What the LNZD picks from: the PEs' words, or with ColPairs pairs of them.
+  localparam int ScanLanes = ColPairs ? NumPes / 2 : NumPes,
+  localparam int ScanBits = (ScanLanes > 1) ? $clog2(ScanLanes) : 1,
+  // A broadcast's activations: one, or with ColPairs {column 2k + 1's, column 2k's}.
+  localparam int BcBits = ColPairs ? 2 * ActBits : ActBits,
   localparam int LayerBits = (NumLayers > 1) ? $clog2(NumLayers) : 1,
   localparam int CbEntries = LinearWeights ? 2 : NumLayers << CodeBits,
   localparam int CbAddrBits = $clog2(CbEntries),
@@ -119,7 +128,9 @@ module hwgen_core #(
   localparam int PtrWordBits = $clog2(SpmatDepth + 1) + ((LineEntries > 1) ? $clog2(LineEntries) : 1)
                              + 2,
   localparam int LdBits0 = (LineBits > AccBits) ? LineBits : AccBits,
-  localparam int LdBits1 = (LdBits0 > PtrWordBits) ? LdBits0 : PtrWordBits,
+  // With ColPairs a pointer-bank word holds a pair's two words.
+  localparam int PtrBankBits = ColPairs ? 2 * PtrWordBits : PtrWordBits,
+  localparam int LdBits1 = (LdBits0 > PtrBankBits) ? LdBits0 : PtrBankBits,
   localparam int XPtrWordBits = XCntBits + XOffBeatBits + XLaneBits,
   localparam int LdBits = (ExtWeights && XPtrWordBits > LdBits1) ? XPtrWordBits : LdBits1,
   // Counts rows during the reset clear and the writeback (LocalRows + 4 cycles, LSTM + 9).
@@ -301,12 +312,13 @@ module hwgen_core #(
   logic                   scan_fresh_q, scan_fresh_d;
   logic                   scan_active_q, scan_active_d;
   logic                   scan_done_q, scan_done_d;
-  logic [NumPes-1:0]      scan_mask_q, scan_mask_d;
-  logic [NumPes-1:0]      fresh_mask, mask, mask_after, pick;
+  logic [ScanLanes-1:0]   scan_mask_q, scan_mask_d;
+  logic [ScanLanes-1:0]   fresh_mask, mask, mask_after, pick;
+  logic [NumPes-1:0]      act_nz;
   logic                   lnzd_valid;
-  logic [PeBits-1:0]      lnzd_index;
+  logic [ScanBits-1:0]    lnzd_index;
   logic                   bc_fire;
-  logic [ActBits-1:0]     bc_act;
+  logic [BcBits-1:0]      bc_act;
   logic                   scan_re;
   logic [ActAddrBits-1:0] scan_raddr;
 
@@ -336,15 +348,28 @@ module hwgen_core #(
   for (genvar p = 0; p < NumPes; p++) begin : gen_mask
     // PEs whose word takes part in the layer's last group (a function of the layer alone).
     assign last_group_pes[p] = (p < cur_last_pes);
-    assign fresh_mask[p] = (pe_act_rdata[p*ActBits +: ActBits] != '0)
-                        && ((scan_left_q != '0) || last_group_pes[p]) && !h_zero;
-    assign pick[p] = (lnzd_index == PeBits'(p));
+    assign act_nz[p] = (pe_act_rdata[p*ActBits +: ActBits] != '0)
+                    && ((scan_left_q != '0) || last_group_pes[p]) && !h_zero;
+  end
+
+  if (ColPairs) begin : gen_pair_mask
+    // Pair m (PEs 2m and 2m + 1) is broadcast when either word is non-zero; a word outside the
+    // layer is broadcast as zero.
+    for (genvar m = 0; m < ScanLanes; m++) begin : gen_pair
+      assign fresh_mask[m] = act_nz[2*m] || act_nz[2*m+1];
+      assign pick[m] = (lnzd_index == ScanBits'(m));
+    end
+  end else begin : gen_lane_mask
+    for (genvar p = 0; p < NumPes; p++) begin : gen_lane
+      assign fresh_mask[p] = act_nz[p];
+      assign pick[p] = (lnzd_index == PeBits'(p));
+    end
   end
 
   assign mask = scan_fresh_q ? fresh_mask : scan_mask_q;
 
   hwgen_lnzd #(
-    .Width(NumPes)
+    .Width(ScanLanes)
   ) u_lnzd (
     .valid_i(mask),
     .valid_o(lnzd_valid),
@@ -362,9 +387,22 @@ module hwgen_core #(
 
   assign scan_fire  = scan_active_q && lnzd_valid && (ExtWeights ? ann_room : all_ready);
   assign bc_fire    = ExtWeights ? (col_valid && all_ready) : scan_fire;
-  assign bc_act     = ExtWeights ? col_act : pe_act_rdata[lnzd_index*ActBits +: ActBits];
+  if (ColPairs) begin : gen_bc_pair
+    logic [2*ActBits-1:0] words;
+    assign words  = pe_act_rdata[2*lnzd_index*ActBits +: 2*ActBits];
+    assign bc_act = {act_nz[2*lnzd_index+1] ? words[ActBits +: ActBits] : ActBits'(0),
+                     act_nz[2*lnzd_index] ? words[0 +: ActBits] : ActBits'(0)};
+    // External weights' column activation (no such column with pairs).
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [ActBits-1:0] unused_col_act;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign unused_col_act = col_act;
+  end else begin : gen_bc_single
+    assign bc_act = ExtWeights ? col_act : pe_act_rdata[lnzd_index*ActBits +: ActBits];
+  end
   // Column j = group × N + index reads p[j] from bank j mod 2 at word j div 2 and p[j+1] from
-  // the other bank at word (j + 1) div 2.
+  // the other bank at word (j + 1) div 2 (with ColPairs: pair k = group × N/2 + index, its word
+  // and pair k + 1's).
   assign bc_ptr_odd  = scan_ptr_q + PtrIndexBits'(lnzd_index);
   assign bc_ptr_next = scan_ptr1_q + PtrIndexBits'(lnzd_index);
   assign bc_ptr_even = bc_ptr_next[PtrIndexBits-1:1];
@@ -398,8 +436,8 @@ module hwgen_core #(
       end else if (!scan_hold) begin
         scan_group_d = scan_group_q + 1'b1;
         scan_left_d  = scan_left_q - 1'b1;
-        scan_ptr_d   = scan_ptr_q + PtrIndexBits'(NumPes);
-        scan_ptr1_d  = scan_ptr1_q + PtrIndexBits'(NumPes);
+        scan_ptr_d   = scan_ptr_q + PtrIndexBits'(ScanLanes);
+        scan_ptr1_d  = scan_ptr1_q + PtrIndexBits'(ScanLanes);
         scan_fresh_d = 1'b1;
         scan_re      = 1'b1;
       end
@@ -785,6 +823,7 @@ module hwgen_core #(
       .ActStyle   (ActStyle),
       .HasLstm    (HasLstm),
       .OverlapWb  (OverlapWb),
+      .ColPairs   (ColPairs),
       .CellBits   (CellBits),
       .CellDepth  (CellDepth),
       .ExtWeights (ExtWeights),

@@ -78,6 +78,9 @@ module hwgen_pe #(
   /// Whether a fully connected layer's writeback may run behind the next layer's compute phase
   /// (hwgen_core's OverlapWb): the PE then has the second accumulator bank too.
   parameter bit OverlapWb = 1'b0,
+  /// Column pairs (hwgen_core's ColPairs): a broadcast carries two columns' activations, each
+  /// pointer-bank word a pair's two words, and the PE queues and issues the pair as one column.
+  parameter bit ColPairs = 1'b0,
   /// C: cell-state bits (the widest LSTM layer's); words of the cell memory (the most hidden units
   /// of any LSTM layer on one PE).
   parameter int CellBits = 2,
@@ -108,6 +111,10 @@ module hwgen_pe #(
   localparam int PtrBits = LineAddrBits + OffBits,
   // A pointer-bank word: {column j has one entry, column j has entries, p[j]}.
   localparam int PtrWordBits = PtrBits + 2,
+  // With ColPairs a bank word is {pair's column 2k + 1 word, column 2k word}, and a broadcast
+  // {a[2k + 1], a[2k]}.
+  localparam int PtrBankBits = ColPairs ? 2 * PtrWordBits : PtrWordBits,
+  localparam int BcBits = ColPairs ? 2 * ActBits : ActBits,
   localparam int PtrAddrBits = (PtrDepth > 1) ? $clog2(PtrDepth) : 1,
   localparam int PtrIndexBits = PtrAddrBits + 1,
   localparam int SpmatAddrBits = (SpmatDepth > 1) ? $clog2(SpmatDepth) : 1,
@@ -118,7 +125,7 @@ module hwgen_pe #(
   // Every product fits the accumulator by construction (its width covers the worst-case row).
   localparam int ProdRegBits = (ProdBits < AccBits) ? ProdBits : AccBits,
   localparam int LdBits0 = (LineBits > AccBits) ? LineBits : AccBits,
-  localparam int LdBits1 = (LdBits0 > PtrWordBits) ? LdBits0 : PtrWordBits,
+  localparam int LdBits1 = (LdBits0 > PtrBankBits) ? LdBits0 : PtrBankBits,
   localparam int LdBits = (ExtWeights && XPtrWordBits > LdBits1) ? XPtrWordBits : LdBits1,
   localparam int LayerBits = (NumLayers > 1) ? $clog2(NumLayers) : 1,
   localparam int CellAddrBits = (CellDepth > 1) ? $clog2(CellDepth) : 1
@@ -154,7 +161,7 @@ module hwgen_pe #(
   input  logic [WeightBits-1:0]    weight_i,
   // Broadcast of the next non-zero activation
   input  logic                     bc_fire_i,
-  input  logic [ActBits-1:0]       bc_act_i,
+  input  logic [BcBits-1:0]        bc_act_i,
   // Pointer index of the broadcast column j (layer pointer base + j): p[j] is in bank j mod 2 at
   // word j div 2, p[j+1] in the other bank at word (j + 1) div 2 (`bc_ptr_even_i`).
   input  logic [PtrIndexBits-1:0]  bc_ptr_odd_i,
@@ -212,11 +219,17 @@ module hwgen_pe #(
   // pointers: the read data go through a multiplexer, not an adder, to the issue stage.
   // ---------------------------------------------------------------------------------------------
   logic [PtrAddrBits-1:0]  even_raddr, odd_raddr;
-  logic [PtrWordBits-1:0]  even_rdata, odd_rdata, start_word, end_word;
+  logic [PtrBankBits-1:0]  even_rdata, odd_rdata, start_word, end_word;
   logic                    pend_q, pend_odd_q;
-  logic [ActBits-1:0]      pend_act_q;
+  logic [BcBits-1:0]       pend_act_q;
   logic [PtrBits-1:0]      col_start, col_end;
   logic                    col_has_entries, col_single;
+  // The column (or pair) as it enters the queue: its first activation, and with ColPairs
+  // {second activation, the middle pointer p[2k + 1], whether it switches there, whether its
+  // first entry's successor is that switch}.
+  localparam int PairBits = ActBits + PtrBits + 2;
+  logic [ActBits-1:0]      col_act;
+  /* verilator lint_off UNUSEDSIGNAL */ logic [PairBits-1:0] col_pair; /* verilator lint_on UNUSEDSIGNAL */
 
   // With external weights this front end is unused (hwgen_ext_fetch and gen_ext below).
   logic bc_fire_on;
@@ -230,28 +243,28 @@ module hwgen_pe #(
   assign even_raddr = bc_ptr_even_i;
 
   hwgen_ram_1r1w #(
-    .Width  (PtrWordBits),
+    .Width  (PtrBankBits),
     .Depth  (PtrDepth),
     .MemFile((HasImages && !ExtWeights) ? PtrEvenFile : "")
   ) u_ptr_even (
     .clk_i  (clk_i),
     .we_i   (ld_ptr_even_i),
     .waddr_i(ld_addr_i[PtrAddrBits-1:0]),
-    .wdata_i(ld_data_i[PtrWordBits-1:0]),
+    .wdata_i(ld_data_i[PtrBankBits-1:0]),
     .re_i   (bc_fire_on),
     .raddr_i(even_raddr),
     .rdata_o(even_rdata)
   );
 
   hwgen_ram_1r1w #(
-    .Width  (PtrWordBits),
+    .Width  (PtrBankBits),
     .Depth  (PtrDepth),
     .MemFile((HasImages && !ExtWeights) ? PtrOddFile : "")
   ) u_ptr_odd (
     .clk_i  (clk_i),
     .we_i   (ld_ptr_odd_i),
     .waddr_i(ld_addr_i[PtrAddrBits-1:0]),
-    .wdata_i(ld_data_i[PtrWordBits-1:0]),
+    .wdata_i(ld_data_i[PtrBankBits-1:0]),
     .re_i   (bc_fire_on),
     .raddr_i(odd_raddr),
     .rdata_o(odd_rdata)
@@ -259,16 +272,46 @@ module hwgen_pe #(
 
   assign start_word      = pend_odd_q ? odd_rdata : even_rdata;
   assign end_word        = pend_odd_q ? even_rdata : odd_rdata;
-  assign col_start       = start_word[PtrBits-1:0];
-  assign col_end         = end_word[PtrBits-1:0];
-  assign col_has_entries = start_word[PtrBits];
-  assign col_single      = start_word[PtrBits+1];
 
-  // The flags of the other bank's word belong to column j + 1.
-  /* verilator lint_off UNUSEDSIGNAL */
-  logic [1:0] unused_end_flags;
-  /* verilator lint_on UNUSEDSIGNAL */
-  assign unused_end_flags = end_word[PtrWordBits-1:PtrBits];
+  if (ColPairs) begin : gen_col_pair
+    // Pair k: its columns' words {one entry, has entries, p} and p[2k + 2] from pair k + 1's word.
+    // A column takes part when it has entries here and its activation is non-zero; the pair
+    // issues the first such column's entries, then the second's, from p[2k + 1] on.
+    logic [PtrBits-1:0] p_a, p_b, p_e;
+    logic               has_a, has_b, single_a, single_b, on_a, on_b;
+    logic [ActBits-1:0] act_a, act_b;
+    assign {single_a, has_a, p_a} = start_word[PtrWordBits-1:0];
+    assign {single_b, has_b, p_b} = start_word[PtrBankBits-1:PtrWordBits];
+    assign p_e             = end_word[PtrBits-1:0];
+    assign {act_b, act_a}  = pend_act_q;
+    assign on_a            = has_a && (act_a != '0);
+    assign on_b            = has_b && (act_b != '0);
+    assign col_has_entries = on_a || on_b;
+    assign col_start       = on_a ? p_a : p_b;
+    assign col_end         = on_b ? p_e : p_b;
+    assign col_single      = on_a ? (single_a && !on_b) : single_b;
+    assign col_act         = on_a ? act_a : act_b;
+    assign col_pair        = {act_b, p_b, on_a && on_b, on_a && on_b && single_a};
+
+    // The flags of pair k + 1's words, and its second pointer, belong to the next pair.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [PtrBankBits-PtrBits-1:0] unused_end;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign unused_end = end_word[PtrBankBits-1:PtrBits];
+  end else begin : gen_col_single
+    assign col_start       = start_word[PtrBits-1:0];
+    assign col_end         = end_word[PtrBits-1:0];
+    assign col_has_entries = start_word[PtrBits];
+    assign col_single      = start_word[PtrBits+1];
+    assign col_act         = pend_act_q;
+    assign col_pair        = '0;
+
+    // The flags of the other bank's word belong to column j + 1.
+    /* verilator lint_off UNUSEDSIGNAL */
+    logic [1:0] unused_end_flags;
+    /* verilator lint_on UNUSEDSIGNAL */
+    assign unused_end_flags = end_word[PtrWordBits-1:PtrBits];
+  end
 
   always_ff @(posedge clk_i or negedge rst_ni) begin
     if (!rst_ni) begin
@@ -285,11 +328,13 @@ module hwgen_pe #(
   // ---------------------------------------------------------------------------------------------
   // Activation queue of non-empty columns: {a, first entry, end p[j+1], one entry only}
   // ---------------------------------------------------------------------------------------------
-  localparam int QueueBits = ActBits + 2 * PtrBits + 1;
+  localparam int RecBits = ActBits + 2 * PtrBits + 1;
+  localparam int QueueBits = ColPairs ? PairBits + RecBits : RecBits;
   localparam int CountBits = $clog2(FifoDepth + 1);
 
   logic                 col_push, q_push, q_pop, q_empty, take;
-  logic [QueueBits-1:0] q_head, col_next;
+  logic [QueueBits-1:0] q_head, col_next, col_rec;
+  logic [PairBits-1:0]  next_pair;
   /* verilator lint_off UNUSEDSIGNAL */ logic [CountBits-1:0] q_count; /* verilator lint_on UNUSEDSIGNAL */
 
   // The column whose pointers were read last cycle, if the PE has entries in it; it bypasses an
@@ -297,7 +342,15 @@ module hwgen_pe #(
   assign col_push = pend_q && col_has_entries;
   assign q_push   = col_push && !(take && q_empty);
   assign q_pop    = take && !q_empty;
-  assign col_next = q_empty ? {pend_act_q, col_start, col_end, col_single} : q_head;
+  assign col_next = q_empty ? col_rec : q_head;
+
+  if (ColPairs) begin : gen_rec_pair
+    assign col_rec   = {col_pair, col_act, col_start, col_end, col_single};
+    assign next_pair = col_next[QueueBits-1:RecBits];
+  end else begin : gen_rec_single
+    assign col_rec   = {col_act, col_start, col_end, col_single};
+    assign next_pair = '0;
+  end
 
   hwgen_fifo #(
     .Width(QueueBits),
@@ -306,7 +359,7 @@ module hwgen_pe #(
     .clk_i      (clk_i),
     .rst_ni     (rst_ni),
     .push_i     (q_push),
-    .push_data_i({pend_act_q, col_start, col_end, col_single}),
+    .push_data_i(col_rec),
     .pop_i      (q_pop),
     .head_o     (q_head),
     .empty_o    (q_empty),
@@ -332,6 +385,13 @@ module hwgen_pe #(
   logic                    last, last_q, last_d, single;
   logic [LineAddrBits-1:0] line_next2;
   logic [OffBits-1:0]      off_next2;
+  // ColPairs: the pair's second activation and middle pointer, whether it switches there, and
+  // `sw_q`: the entry after the one being issued is the middle (registered, like `last_q`).
+  /* verilator lint_off UNUSEDSIGNAL */
+  logic [ActBits-1:0]      act2_q, act2_d;
+  logic [PtrBits-1:0]      mid_q, mid_d;
+  logic                    split_q, split_d, sw_q, sw_d;
+  /* verilator lint_on UNUSEDSIGNAL */
 
   // The entries after {line, off} and after that one, in the sparse matrix's order.
   always_comb begin
@@ -375,16 +435,27 @@ module hwgen_pe #(
     act_d   = act_q;
     last_d  = last_q;
     single  = 1'b0;
+    {act2_d, mid_d, split_d, sw_d} = {act2_q, mid_q, split_q, sw_q};
     if (take) begin
       busy_d  = 1'b1;
       first_d = 1'b1;
-      {act_d, line_d, off_d, end_d, single} = col_next;
+      {act_d, line_d, off_d, end_d, single} = col_next[RecBits-1:0];
       last_d  = single;
+      {act2_d, mid_d, split_d, sw_d} = next_pair;
     end else if (busy_q) begin
       busy_d = !last;
       line_d = line_next;
       off_d  = off_next;
       last_d = {line_next2, off_next2} == end_q;
+      if (ColPairs) begin
+        // The pair's second column starts at its middle pointer: its activation, and its first
+        // entry's row is relative to row 0 again.
+        sw_d = split_q && ({line_next2, off_next2} == mid_q);
+        if (sw_q) begin
+          first_d = 1'b1;
+          act_d   = act2_q;
+        end
+      end
     end
   end
 
@@ -406,6 +477,18 @@ module hwgen_pe #(
       act_q   <= act_d;
       last_q  <= last_d;
     end
+  end
+
+  if (ColPairs) begin : gen_pair_regs
+    always_ff @(posedge clk_i or negedge rst_ni) begin
+      if (!rst_ni) begin
+        {act2_q, mid_q, split_q, sw_q} <= '0;
+      end else begin
+        {act2_q, mid_q, split_q, sw_q} <= {act2_d, mid_d, split_d, sw_d};
+      end
+    end
+  end else begin : gen_no_pair_regs
+    assign {act2_q, mid_q, split_q, sw_q} = '0;
   end
 
   // ---------------------------------------------------------------------------------------------

@@ -39,6 +39,12 @@ public sealed record HardwareSpec(
     /// </summary>
     public bool OverlapWriteback { get; init; }
 
+    /// <summary>
+    /// <c>hardware.column_pairs</c>: the scanner broadcasts hardware columns 2k and 2k + 1 together,
+    /// and each PE queues and issues the pair as one column (its entries of the non-zero ones).
+    /// </summary>
+    public bool ColumnPairs { get; init; }
+
     /// <summary>The spec of the hardware a config describes.</summary>
     public static HardwareSpec FromConfig(HwGenConfig config)
     {
@@ -52,6 +58,7 @@ public sealed record HardwareSpec(
             LinearWeights = linear,
             External = hw.WeightMemory == WeightMemory.External ? ExternalMemorySystem.Size(hw.Dram) : null,
             OverlapWriteback = hw.OverlapWriteback,
+            ColumnPairs = hw.ColumnPairs,
         };
     }
 }

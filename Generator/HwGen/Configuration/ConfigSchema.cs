@@ -199,6 +199,9 @@ public static class ConfigSchema
             KeysOf<HardwareConfig>.Bool(
                 "overlap_writeback", h => h.OverlapWriteback, (h, v) => h with { OverlapWriteback = v },
                 "`true`: a fully connected layer's writeback runs behind the next fully connected layer's compute phase, which starts in writeback cycle 4, right after row 0's write, instead of after the last write: such a layer costs 3 writeback cycles instead of local rows + 2 (exact in the cycle model). When some fully connected layer is followed by another, each PE gets a second accumulator bank and the activation memory must have two ports (not `ice40_spram`); otherwise the option changes nothing ([engine](microarchitecture.md#overlapped-writeback))."),
+            KeysOf<HardwareConfig>.Bool(
+                "column_pairs", h => h.ColumnPairs, (h, v) => h with { ColumnPairs = v },
+                "`true`: the scanner broadcasts two adjacent columns (2k, 2k + 1) a cycle, and each PE queues and issues the pair as one column, its entries of the non-zero ones back to back, so that a layer is no longer held to one column a cycle (at 100 % activation density the engine can take up to two columns a cycle; exact in the cycle model). Needs an even number of PEs, fully connected layers and on-chip weights; each pointer word holds the pair's two pointers ([engine](microarchitecture.md#column-pairs))."),
             KeysOf<HardwareConfig>.Enum(
                 "weight_memory", h => h.WeightMemory, (h, v) => h with { WeightMemory = v },
                 "Where the sparse-matrix entries live. `on_chip`: each PE's sparse-matrix memory (EIE). `external`: one image in DRAM, read in INCR bursts through an AXI4 master as the scanner finds the non-zero columns, while pointers, activations, accumulators and the codebook stay on chip ([engine](microarchitecture.md#weights-in-external-dram)). `spmat_memory` and `spmat_line_entries` are then unused.",

@@ -342,6 +342,34 @@ public static class ConfigValidator
         }
     }
 
+    private static void CheckColumnPairs(Checker check, HwGenConfig config, int firstLstm)
+    {
+        var hw = config.Hardware;
+        if (!hw.ColumnPairs || !check.Ok("hardware.column_pairs"))
+        {
+            return;
+        }
+
+        if (hw.Pes % 2 != 0 && check.Ok("hardware.pes"))
+        {
+            check.Error(
+                "hardware.column_pairs",
+                $"a pair of columns is the words of two neighbouring PEs (2m and 2m + 1), so it needs an even number of PEs, not pes: {hw.Pes}: use {hw.Pes + 1} or {Math.Max(2, hw.Pes - 1)}, or column_pairs: false");
+        }
+        else if (firstLstm >= 0)
+        {
+            check.Error(
+                "hardware.column_pairs",
+                $"column pairs are built for fully connected layers, and layer '{config.Layers[firstLstm].Name}' is an lstm layer: use column_pairs: false");
+        }
+        else if (hw.WeightMemory == WeightMemory.External && check.Ok("hardware.weight_memory"))
+        {
+            check.Error(
+                "hardware.column_pairs",
+                "column pairs are built for on-chip weights, and weight_memory is external: use on_chip, or column_pairs: false");
+        }
+    }
+
     private static void CheckDram(Checker check, HwGenConfig config, int firstLstm)
     {
         var hw = config.Hardware;
@@ -442,6 +470,7 @@ public static class ConfigValidator
         var retrain = config.Compression.Retrain;
         int firstLstm = config.Layers.ToList().FindIndex(l => l.Kind == LayerKind.Lstm);
         CheckDram(check, config, firstLstm);
+        CheckColumnPairs(check, config, firstLstm);
         if (firstLstm >= 0 && config.Hardware.ActMemory == MemoryStyle.Ice40Spram && check.Ok("hardware.act_memory"))
         {
             check.Error(

@@ -401,6 +401,12 @@ public sealed record HardwareConfig
     /// </summary>
     public bool OverlapWriteback { get; init; }
 
+    /// <summary>
+    /// Whether each broadcast carries two adjacent columns, which every PE queues and issues as
+    /// one.
+    /// </summary>
+    public bool ColumnPairs { get; init; }
+
     /// <summary>Where the sparse-matrix entries live: each PE's memory, or DRAM behind an AXI4 master.</summary>
     public WeightMemory WeightMemory { get; init; } = WeightMemory.OnChip;
 

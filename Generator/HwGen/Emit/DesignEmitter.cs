@@ -241,6 +241,7 @@ public static class DesignEmitter
             ["layerSteps"] = Table(l => l.Steps),
             ["layerXGroups"] = Table(l => l.InputGroups),
             ["overlapWb"] = layout.OverlapWriteback,
+            ["colPairs"] = layout.ColumnPairs,
             ["layerOverlap"] = $"{layers.Count}'b" + string.Concat(Enumerable.Range(0, layers.Count).Reverse().Select(i => network.OverlapsNext(i) ? '1' : '0')),
             ["actTableFile"] = network.UsesActivationTable ? ActivationTablePath(network) : "",
             ["memPrefix"] = bakeWeights ? $"mem/{network.Name}_" : "",

@@ -22,6 +22,11 @@ public sealed class HardwareLayout
         ActivationBits = network.Format.ActivationBits;
         WeightBits = network.Format.WeightBits;
         AccumulatorBits = network.Format.AccumulatorBits;
+        ColumnPairs = spec.ColumnPairs;
+        if (ColumnPairs && (Pes % 2 != 0 || spec.External is not null || network.Layers.Any(l => l.Lstm is not null)))
+        {
+            throw new ArgumentException("column pairs need an even number of PEs, fully connected layers and on-chip weights (hardware.column_pairs)", nameof(network));
+        }
 
         var layers = new List<LayerTableEntry>();
         int ptrBase = 0;
@@ -58,13 +63,13 @@ public sealed class HardwareLayout
                 SequenceOutput = lstm?.ReturnSequence ?? false,
                 OutputWords = Ceil(layer.HwOutToOut.Length, Pes),
             });
-            ptrBase += cols + 1;
+            ptrBase += PointerColumns(cols) + 1;
             ptrBase += ptrBase % 2;
             biasBase += localRows;
         }
 
         Layers = layers;
-        PointerIndices = layers[^1].PtrBase + layers[^1].Cols + 1;
+        PointerIndices = layers[^1].PtrBase + PointerColumns(layers[^1].Cols) + 1;
         PtrDepth = Math.Max(1, Ceil(PointerIndices, 2));
         EntriesPerPe = entryBase;
         SpmatDepth = Math.Max(1, (int)Ceil(entryBase.Max(), LineEntries));
@@ -106,7 +111,16 @@ public sealed class HardwareLayout
     public int AccumulatorBits { get; }
 
     /// <summary>Width of the memory-load port's data: the widest memory word.</summary>
-    public int LoadBits => Math.Max(Math.Max(Math.Max(LineBits, AccumulatorBits), PtrWordBits), External?.PointerWordBits ?? 0);
+    public int LoadBits => Math.Max(Math.Max(Math.Max(LineBits, AccumulatorBits), PtrBankBits), External?.PointerWordBits ?? 0);
+
+    /// <summary>
+    /// <c>hardware.column_pairs</c>: a broadcast carries hardware columns 2k and 2k + 1, a pointer
+    /// index is a pair's (layer bases count pairs), and a bank word holds both columns' words.
+    /// </summary>
+    public bool ColumnPairs { get; }
+
+    /// <summary>Pointer indices of a layer's columns before its end pointer: its columns, or with column pairs its pairs.</summary>
+    public int PointerColumns(int cols) => ColumnPairs ? Ceil(cols, 2) : cols;
 
     public IReadOnlyList<LayerTableEntry> Layers { get; }
 
@@ -171,6 +185,12 @@ public sealed class HardwareLayout
     public int PtrWordBits => PtrBits + 2;
 
     /// <summary>
+    /// Width of a pointer bank: a <see cref="PtrWordBits"/> word, or with column pairs two of them,
+    /// {column 2k + 1's, column 2k's}.
+    /// </summary>
+    public int PtrBankBits => ColumnPairs ? 2 * PtrWordBits : PtrWordBits;
+
+    /// <summary>
     /// Memory bits of one PE (every PE's memories have the same shape): both pointer banks, the
     /// sparse-matrix lines, the biases, the accumulators (two banks with LSTM layers or an
     /// overlapped writeback), both activation banks and, with LSTM layers, the cell memory.
@@ -182,7 +202,7 @@ public sealed class HardwareLayout
     public long MemoryBitsPerPe =>
         (External is { } x
             ? ((long)x.PointerDepth * x.PointerWordBits) + ((long)x.System.PeRows * 8 * x.System.Dram.DataBytes)
-            : ((long)PtrDepth * 2 * PtrWordBits) + ((long)SpmatDepth * LineBits))
+            : ((long)PtrDepth * 2 * PtrBankBits) + ((long)SpmatDepth * LineBits))
         + ((long)BiasDepth * AccumulatorBits)
         + ((long)AccBanks * AccDepth * AccumulatorBits) + (2L * ActDepth * ActivationBits)
         + (HasLstm ? (long)CellDepth * CellBits : 0);
@@ -216,7 +236,9 @@ public sealed class HardwareLayout
 
     /// <summary>
     /// Pointer banks of one PE: index i of all layers' pointers goes to bank i mod 2, word i div 2,
-    /// as a <see cref="PtrWordBits"/>-bit word with its column's flags.
+    /// as a <see cref="PtrWordBits"/>-bit word with its column's flags. With column pairs index i
+    /// is pair i's, and its word is {column 2i + 1's word, column 2i's word}; the pointers past a
+    /// layer's last column are its end pointer, without flags.
     /// </summary>
     public (long[] Even, long[] Odd) PointerBanks(int pe)
     {
@@ -226,10 +248,9 @@ public sealed class HardwareLayout
         {
             var table = Layers[l];
             var pointers = Network.Layers[l].PeEncodings[pe].ColumnPointers;
-            for (int j = 0; j <= table.Cols; j++)
+            long Word(int j)
             {
-                int index = table.PtrBase + j;
-                long value = PackPointer(table.EntryBase[pe] + pointers[j]);
+                long value = PackPointer(table.EntryBase[pe] + pointers[Math.Min(j, table.Cols)]);
                 if (j < table.Cols)
                 {
                     long entries = pointers[j + 1] - pointers[j];
@@ -237,6 +258,13 @@ public sealed class HardwareLayout
                     value |= (entries == 1 ? 1L : 0L) << (PtrBits + 1);
                 }
 
+                return value;
+            }
+
+            for (int i = 0; i <= PointerColumns(table.Cols); i++)
+            {
+                int index = table.PtrBase + i;
+                long value = ColumnPairs ? (Word((2 * i) + 1) << PtrWordBits) | Word(2 * i) : Word(i);
                 (index % 2 == 0 ? even : odd)[index / 2] = value;
             }
         }

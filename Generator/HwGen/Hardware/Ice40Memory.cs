@@ -36,8 +36,8 @@ public static class Ice40Memory
 
         List<MemoryMapping> memories =
         [
-            Map("ptr_even", layout.PtrWordBits, layout.PtrDepth),
-            Map("ptr_odd", layout.PtrWordBits, layout.PtrDepth),
+            Map("ptr_even", layout.PtrBankBits, layout.PtrDepth),
+            Map("ptr_odd", layout.PtrBankBits, layout.PtrDepth),
             In(plan.Spmat, "spmat", layout.LineBits, layout.SpmatDepth),
             Map("bias", layout.AccumulatorBits, layout.BiasDepth),
             Map("acc", layout.AccumulatorBits, layout.AccDepth),

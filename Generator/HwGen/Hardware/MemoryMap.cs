@@ -111,8 +111,8 @@ public static class MemoryMap
             }
 
             var (even, odd) = layout.PointerBanks(pe);
-            yield return new(MemoryRegion.PtrEven, pe, Limbs(even, layout.PtrWordBits), layout.PtrWordBits);
-            yield return new(MemoryRegion.PtrOdd, pe, Limbs(odd, layout.PtrWordBits), layout.PtrWordBits);
+            yield return new(MemoryRegion.PtrEven, pe, Limbs(even, layout.PtrBankBits), layout.PtrBankBits);
+            yield return new(MemoryRegion.PtrOdd, pe, Limbs(odd, layout.PtrBankBits), layout.PtrBankBits);
             yield return new(MemoryRegion.Spmat, pe, layout.SpmatLines(pe), layout.LineBits);
             yield return new(MemoryRegion.Bias, pe, Limbs(layout.Biases(pe), layout.AccumulatorBits), layout.AccumulatorBits);
         }

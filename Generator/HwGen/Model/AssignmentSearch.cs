@@ -81,7 +81,7 @@ public static class AssignmentSearch
         {
             var layer = network.Layers[l];
             var masks = sources[l].Select(s => Enumerable.Range(0, layer.Cols).Select(h => s[hwColToCol[h]] != 0).ToArray()).ToList();
-            var state = new LayerSearch(layer.Name, layer.Codes, layer.Rows, layer.Cols, network.Pes, config.Compression.IndexBits, config.Hardware.FifoDepth, hwColToCol, layer.HwRowToRow, masks);
+            var state = new LayerSearch(layer.Name, layer.Codes, layer.Rows, layer.Cols, network.Pes, config.Compression.IndexBits, config.Hardware.FifoDepth, hwColToCol, layer.HwRowToRow, masks, network.Spec.ColumnPairs);
             state.Run(search.Evaluations);
             maps.Add(state.HwRowToRow());
             hwColToCol = maps[^1];
@@ -138,6 +138,9 @@ public static class AssignmentSearch
         // Each PE's rows in local order (ascending original row).
         private readonly List<int>[] _peRows;
         private readonly WorkTable _table;
+
+        // With column pairs, the table the cycle model runs on (WorkTable.Pairs), kept up to date with _table.
+        private readonly WorkTable? _pairs;
         private readonly int[] _last;
         private readonly int[][] _ends;
         private readonly int[][] _savedEnds;
@@ -150,7 +153,7 @@ public static class AssignmentSearch
         private readonly HashSet<(int, int)> _rejected = [];
         private (long Cycles, long Spread) _cost;
 
-        public LayerSearch(string name, byte[] codes, int rows, int cols, int pes, int indexBits, int fifoDepth, int[] hwColToCol, int[] hwRowToRow, IReadOnlyList<bool[]> masks)
+        public LayerSearch(string name, byte[] codes, int rows, int cols, int pes, int indexBits, int fifoDepth, int[] hwColToCol, int[] hwRowToRow, IReadOnlyList<bool[]> masks, bool columnPairs = false)
         {
             _name = name;
             _rows = rows;
@@ -210,9 +213,13 @@ public static class AssignmentSearch
                 Encode(p);
             }
 
+            _pairs = columnPairs ? WorkTable.PairsOf(_table, name) : null;
             _ends = masks.Select(_ => new int[pes]).ToArray();
             _savedEnds = masks.Select(_ => new int[pes]).ToArray();
-            _broadcastCols = masks.Select(m => Enumerable.Range(0, cols).Where(j => m[j]).ToArray()).ToArray();
+            // A pair's broadcast is listed by its first column.
+            _broadcastCols = masks.Select(m => columnPairs
+                ? Enumerable.Range(0, (cols + 1) / 2).Where(q => m[2 * q] || ((2 * q) + 1 < cols && m[(2 * q) + 1])).Select(q => 2 * q).ToArray()
+                : Enumerable.Range(0, cols).Where(j => m[j]).ToArray()).ToArray();
             _stallBy = _broadcastCols.Select(b => new int[b.Length]).ToArray();
             _savedStallBy = _broadcastCols.Select(b => new int[b.Length]).ToArray();
             _colWeight = new long[cols];
@@ -392,6 +399,10 @@ public static class AssignmentSearch
                             for (int w = Math.Max(0, k - (2 * _fifoDepth)); w <= k; w++)
                             {
                                 _colWeight[columns[w]]++;
+                                if (_pairs is not null && columns[w] + 1 < _cols)
+                                {
+                                    _colWeight[columns[w] + 1]++;
+                                }
                             }
                         }
                     }
@@ -479,17 +490,20 @@ public static class AssignmentSearch
                     _last[j] = local;
                 }
             }
+
+            _pairs?.FillPairs(_table, p);
         }
 
         private (long Cycles, long Spread) Evaluate()
         {
             Evaluations++;
-            _table.Seal(_name);
+            var table = _pairs ?? _table;
+            table.Seal(_name);
             long cycles = 0;
             long spread = 0;
             for (var v = 0; v < _masks.Count; v++)
             {
-                cycles += CycleModel.Run(_table, _name, _rows, _fifoDepth, _masks[v], _ends[v], _stallBy[v]).Cycles;
+                cycles += CycleModel.Run(table, _name, _rows, _fifoDepth, _masks[v], _ends[v], _stallBy[v]).Cycles;
                 foreach (int e in _ends[v])
                 {
                     spread += (long)e * e;

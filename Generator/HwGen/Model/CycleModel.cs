@@ -90,7 +90,7 @@ public static class CycleModel
 
             layers[l] = network.Spec.External is { } system
                 ? ExternalCycleModel.RunLayer(layer, l, ExternalLayouts.GetValue(network, n => ExternalLayout.For(n, system.Dram.DataBytes)), network.Pes, network.Spec.FifoDepth, system, nonZero).Cycles
-                : RunLayer(layer, network.Pes, network.Spec.FifoDepth, nonZero);
+                : RunLayer(layer, network.Pes, network.Spec.FifoDepth, nonZero, network.Spec.ColumnPairs);
         }
 
         Overlap(network, layers);
@@ -240,9 +240,16 @@ public static class CycleModel
     /// <param name="pes">N.</param>
     /// <param name="fifoDepth">Activation queue depth.</param>
     /// <param name="nonZero">Which hardware columns are broadcast (<see cref="CompressedLayer.HwCols"/> of them).</param>
-    public static LayerCycles RunLayer(CompressedLayer layer, int pes, int fifoDepth, bool[] nonZero)
+    /// <param name="columnPairs">
+    /// <c>hardware.column_pairs</c>: the scanner broadcasts pairs (2q, 2q + 1) with a non-zero
+    /// column, and each PE queues and issues a pair as one column of the entries of its non-zero
+    /// columns (<see cref="WorkTable.Pairs"/>).
+    /// </param>
+    public static LayerCycles RunLayer(CompressedLayer layer, int pes, int fifoDepth, bool[] nonZero, bool columnPairs = false)
     {
-        var table = ColumnTables.GetValue(layer, l => WorkTable.For(l, pes));
+        var table = columnPairs
+            ? PairTables.GetValue(layer, l => WorkTable.PairsOf(WorkTable.For(l, pes), l.Name))
+            : ColumnTables.GetValue(layer, l => WorkTable.For(l, pes));
         var cycles = Run(table, layer.Name, layer.HwRows, fifoDepth, nonZero);
         return layer.Lstm is null ? cycles : cycles with { WritebackCycles = WritebackCycles(layer, pes) };
     }
@@ -274,7 +281,7 @@ public static class CycleModel
         int pes = table.Pes;
         int stride = table.Stride;
         int localRows = (rows + pes - 1) / pes;
-        int groups = (table.Cols + pes - 1) / pes;
+        int groups = (table.HwCols + pes - 1) / pes;
         int depth = fifoDepth;
         var work = table.Work;
 
@@ -282,12 +289,31 @@ public static class CycleModel
         var cols = s.Columns;
         int broadcasts = 0;
         long usefulMacs = 0;
-        for (int j = 0; j < table.Cols; j++)
+        if (table.Pairs)
         {
-            if (nonZero[j])
+            // A pair is broadcast when either column is non-zero, as the row of the table that
+            // counts the entries of its non-zero columns.
+            for (int q = 0; 2 * q < table.HwCols; q++)
             {
-                cols[broadcasts++] = j;
-                usefulMacs += table.Useful[j];
+                bool a = nonZero[2 * q];
+                bool b = (2 * q) + 1 < table.HwCols && nonZero[(2 * q) + 1];
+                if (a || b)
+                {
+                    int row = (3 * q) + (a ? (b ? 0 : 1) : 2);
+                    cols[broadcasts++] = row;
+                    usefulMacs += table.Useful[row];
+                }
+            }
+        }
+        else
+        {
+            for (int j = 0; j < table.Cols; j++)
+            {
+                if (nonZero[j])
+                {
+                    cols[broadcasts++] = j;
+                    usefulMacs += table.Useful[j];
+                }
             }
         }
 
@@ -322,7 +348,7 @@ public static class CycleModel
         for (int k = 0; k < broadcasts; k++)
         {
             int j = cols[k];
-            int group = j / pes;
+            int group = table.Pairs ? 2 * (j / 3) / pes : j / pes;
             int avail = k == 0 ? 1 + group : previous + 1 + Math.Max(0, group - previousGroup - 1);
             if (holdGroup >= 0 && previousGroup < holdGroup && group >= holdGroup)
             {
@@ -581,6 +607,8 @@ public static class CycleModel
     /// <summary>Per layer: what the input does not change, laid out for the event loop.</summary>
     private static readonly ConditionalWeakTable<CompressedLayer, WorkTable> ColumnTables = new();
 
+    private static readonly ConditionalWeakTable<CompressedLayer, WorkTable> PairTables = new();
+
     /// <summary>Per-thread buffers of the event loop, reused from call to call.</summary>
     private sealed class Scratch
     {
@@ -664,16 +692,19 @@ public static class CycleModel
     /// <summary>
     /// What the stepped models scan: the non-zero hardware columns in order; each PE's entries in
     /// each of them (<c>work[i·N + p]</c>); the useful MACs and entries of those columns; and where
-    /// each group's columns start in the list (groups + 1 values).
+    /// each group's columns start in the list (groups + 1 values). With
+    /// <paramref name="columnPairs"/> a broadcast is a pair with a non-zero column, listed by its
+    /// first column 2q, and its work is the entries of its non-zero columns.
     /// </summary>
-    internal static (List<int> Columns, int[] Work, long UsefulMacs, long Entries, int[] GroupStart) ScanWork(CompressedLayer layer, int pes, bool[] nonZero)
+    internal static (List<int> Columns, int[] Work, long UsefulMacs, long Entries, int[] GroupStart) ScanWork(CompressedLayer layer, int pes, bool[] nonZero, bool columnPairs = false)
     {
         int cols = layer.HwCols;
         int groups = (cols + pes - 1) / pes;
         var columns = new List<int>();
-        for (int j = 0; j < cols; j++)
+        int step = columnPairs ? 2 : 1;
+        for (int j = 0; j < cols; j += step)
         {
-            if (nonZero[j])
+            if (nonZero[j] || (columnPairs && j + 1 < cols && nonZero[j + 1]))
             {
                 columns.Add(j);
             }
@@ -688,16 +719,23 @@ public static class CycleModel
             var encoding = layer.PeEncodings[p];
             for (int i = 0; i < k; i++)
             {
-                int j = columns[i];
-                int start = encoding.ColumnPointers[j];
-                int end = encoding.ColumnPointers[j + 1];
-                work[(i * pes) + p] = end - start;
-                entries += end - start;
-                for (int e = start; e < end; e++)
+                for (int j = columns[i]; j < Math.Min(cols, columns[i] + step); j++)
                 {
-                    if (encoding.EntryCodes[e] != 0)
+                    if (!nonZero[j])
                     {
-                        usefulMacs++;
+                        continue;
+                    }
+
+                    int start = encoding.ColumnPointers[j];
+                    int end = encoding.ColumnPointers[j + 1];
+                    work[(i * pes) + p] += end - start;
+                    entries += end - start;
+                    for (int e = start; e < end; e++)
+                    {
+                        if (encoding.EntryCodes[e] != 0)
+                        {
+                            usefulMacs++;
+                        }
                     }
                 }
             }
@@ -721,12 +759,12 @@ public static class CycleModel
     /// The reference form of <see cref="RunLayer"/>: steps every register cycle by cycle, exactly
     /// as the RTL does. Slow (cycles × PEs); the tests hold the event form to it.
     /// </summary>
-    internal static LayerCycles RunLayerStepped(CompressedLayer layer, int pes, int fifoDepth, bool[] nonZero, int holdGroup = -1, int holdUntil = 0)
+    internal static LayerCycles RunLayerStepped(CompressedLayer layer, int pes, int fifoDepth, bool[] nonZero, int holdGroup = -1, int holdUntil = 0, bool columnPairs = false)
     {
         int cols = layer.HwCols;
         int groups = (cols + pes - 1) / pes;
 
-        var (columns, work, usefulMacs, entries, groupStart) = ScanWork(layer, pes, nonZero);
+        var (columns, work, usefulMacs, entries, groupStart) = ScanWork(layer, pes, nonZero, columnPairs);
         int k = columns.Count;
         var remaining = new long[pes];
         for (int i = 0; i < k; i++)
@@ -945,17 +983,68 @@ internal sealed class WorkTable
 {
     /// <summary>An empty table for <paramref name="pes"/> PEs and <paramref name="cols"/> columns.</summary>
     public WorkTable(int pes, int cols)
+        : this(pes, cols, cols, pairs: false)
+    {
+    }
+
+    private WorkTable(int pes, int hwCols, int rows, bool pairs)
     {
         Pes = pes;
-        Cols = cols;
+        HwCols = hwCols;
+        Cols = rows;
+        Pairs = pairs;
         Stride = (pes + CycleModel.Lanes - 1) / CycleModel.Lanes * CycleModel.Lanes;
-        Work = new int[(cols * Stride) + CycleModel.Lanes];
-        Useful = new long[cols];
+        Work = new int[(rows * Stride) + CycleModel.Lanes];
+        Useful = new long[rows];
     }
 
     public int Pes { get; }
 
+    /// <summary>Rows of the table: the hardware columns, or with <see cref="Pairs"/> three per pair.</summary>
     public int Cols { get; }
+
+    /// <summary>The layer's hardware columns.</summary>
+    public int HwCols { get; }
+
+    /// <summary>
+    /// Column pairs (<c>hardware.column_pairs</c>): row 3q + v holds pair q's work (hardware
+    /// columns 2q and 2q + 1) when both columns are broadcast non-zero (v = 0), only column 2q
+    /// (v = 1) or only column 2q + 1 (v = 2); a PE issues the pair as one column.
+    /// </summary>
+    public bool Pairs { get; }
+
+    /// <summary>The pair table (<see cref="Pairs"/>) of a table of hardware columns.</summary>
+    public static WorkTable PairsOf(WorkTable columns, string name)
+    {
+        var table = new WorkTable(columns.Pes, columns.HwCols, 3 * ((columns.HwCols + 1) / 2), pairs: true);
+        for (int q = 0; 2 * q < columns.HwCols; q++)
+        {
+            long a = columns.Useful[2 * q];
+            long b = (2 * q) + 1 < columns.HwCols ? columns.Useful[(2 * q) + 1] : 0;
+            (table.Useful[3 * q], table.Useful[(3 * q) + 1], table.Useful[(3 * q) + 2]) = (a + b, a, b);
+        }
+
+        for (int p = 0; p < columns.Pes; p++)
+        {
+            table.FillPairs(columns, p);
+        }
+
+        table.Seal(name);
+        return table;
+    }
+
+    /// <summary>Sets PE <paramref name="pe"/>'s work in this pair table from its table of hardware columns.</summary>
+    public void FillPairs(WorkTable columns, int pe)
+    {
+        for (int q = 0; 2 * q < HwCols; q++)
+        {
+            int a = columns.Work[(2 * q * columns.Stride) + pe];
+            int b = (2 * q) + 1 < HwCols ? columns.Work[(((2 * q) + 1) * columns.Stride) + pe] : 0;
+            Work[(3 * q * Stride) + pe] = a + b;
+            Work[(((3 * q) + 1) * Stride) + pe] = a;
+            Work[(((3 * q) + 2) * Stride) + pe] = b;
+        }
+    }
 
     /// <summary>PEs rounded up to whole vectors.</summary>
     public int Stride { get; }

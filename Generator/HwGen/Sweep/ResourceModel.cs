@@ -108,7 +108,9 @@ public static class ResourceModel
         int offRegister = lineEntries > 1 ? layout.OffBits : 0;
         int peRegister = n > 1 ? Clog2(n) : 0;
         int layerRegister = layers > 1 ? Clog2(layers) : 0;
-        int queueBits = a + (2 * layout.PtrBits) + 1;
+        // Column pairs: each queued column also carries {second activation, middle pointer, two flags}.
+        int pairBits = layout.ColumnPairs ? a + layout.PtrBits + 2 : 0;
+        int queueBits = a + (2 * layout.PtrBits) + 1 + pairBits;
         int fifoPointer = fifo > 1 ? Clog2(fifo) : 0;
         int countBits = Clog2(fifo + 1);
         int prodBits = a + w;
@@ -131,6 +133,7 @@ public static class ResourceModel
             + actAddr + (2.0 * (layout.LineAddrBits + layout.OffBits)) + (3.0 * fifoPointer) + countBits + fifo;
         long registers = ((long)fifo * queueBits) + (2L * fifoPointer) + countBits   // activation queue
             + 3 + layout.LineAddrBits + offRegister + layout.PtrBits + a               // issue (busy, first, last)
+            + pairBits                                                                 // issue: the pair's second column
             + 2 + offRegister + a                                                      // stage 1
             + accAddr                                                                  // row
             + 1 + accAddr + prodRegister                                               // stage 2

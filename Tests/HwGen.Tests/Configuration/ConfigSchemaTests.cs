@@ -248,10 +248,20 @@ public class ConfigSchemaTests
     /// The random hardware made valid across keys: LSTM layers read and write the activation memory in
     /// one cycle (not in single-port SPRAM) and have no external weights; a DRAM port's width and
     /// burst are powers of two, at most a beat a cycle, a burst at least a beat; external weights have
-    /// no sparse-matrix memory to place in SPRAM; without them `dram` is unused.
+    /// no sparse-matrix memory to place in SPRAM; without them `dram` is unused. Column pairs need an
+    /// even number of PEs, fully connected layers and on-chip weights.
     /// </summary>
     private static HardwareConfig ValidHardware(HardwareConfig hw, bool lstm)
     {
+        if (hw.ColumnPairs && (lstm || hw.WeightMemory == WeightMemory.External))
+        {
+            hw = hw with { ColumnPairs = false };
+        }
+        else if (hw.ColumnPairs && hw.Pes % 2 != 0)
+        {
+            hw = hw with { Pes = hw.Pes + 1 };
+        }
+
         if ((lstm || hw.OverlapWriteback) && hw.ActMemory == MemoryStyle.Ice40Spram)
         {
             hw = hw with { ActMemory = MemoryStyle.Auto };

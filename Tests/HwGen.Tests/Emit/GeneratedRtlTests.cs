@@ -49,6 +49,19 @@ public class GeneratedRtlTests(ITestOutputHelper output)
         ShouldLintClean(design, dir.Path, $"seed {seed}, overlapped writeback");
     }
 
+    [Theory]
+    [Trait("Category", "Tools")]
+    [InlineData(1)]
+    [InlineData(3)]
+    [InlineData(6)]
+    public void Design_with_column_pairs_is_clean_under_verilator_lint_wall(int seed)
+    {
+        using var dir = new TempFolder("lint-pairs");
+        var design = Design.FromConfig(RandomDesigns.WithColumnPairs(RandomDesigns.Create(seed)));
+        design.Network.Spec.ColumnPairs.ShouldBeTrue();
+        ShouldLintClean(design, dir.Path, $"seed {seed}, column pairs");
+    }
+
     [Fact]
     [Trait("Category", "Tools")]
     public void Lstm_design_with_overlapped_writeback_is_clean_under_verilator_lint_wall()

@@ -129,4 +129,93 @@ public class CycleModelTests(ITestOutputHelper output)
         (before.Cycles, after.Cycles).ShouldBe((351, 335));
         after.WritebackCycles.ShouldBe(10);
     }
+
+    [Fact]
+    public void Event_form_equals_the_stepped_reference_with_column_pairs()
+    {
+        int cases = 0;
+        for (int seed = 1; seed <= 60; seed++)
+        {
+            var design = Design.FromConfig(RandomDesigns.WithColumnPairs(RandomDesigns.Create(seed)));
+            var random = new Random(seed);
+            foreach (var layer in design.Network.Layers)
+            {
+                foreach (int depth in new[] { 1, 2, 3, 8, 16 })
+                {
+                    double density = random.Next(4) == 0 ? 1.0 : random.NextDouble();
+                    var nonZero = Enumerable.Range(0, layer.Cols).Select(_ => random.NextDouble() < density).ToArray();
+
+                    var fast = CycleModel.RunLayer(layer, design.Network.Pes, depth, nonZero, columnPairs: true);
+                    var stepped = CycleModel.RunLayerStepped(layer, design.Network.Pes, depth, nonZero, columnPairs: true);
+
+                    fast.ShouldBe(stepped, $"seed {seed}, layer {layer.Name}, {design.Network.Pes} PEs, FIFO depth {depth}");
+                    cases++;
+                }
+            }
+        }
+
+        output.WriteLine($"{cases} layer/depth cases agree");
+    }
+
+    [Fact]
+    public void Event_form_equals_the_stepped_reference_on_real_alex8_with_column_pairs()
+    {
+        var design = Design.Load(Examples.Path("alex8.yaml"));
+        var input = GoldenModel.QuantizeInput(design.Network.Format, design.Data.Inputs[0]);
+        var nonZero = input.Select(a => a != 0).ToArray();
+
+        foreach (int depth in new[] { 1, 8, 32 })
+        {
+            var fast = CycleModel.RunLayer(design.Network.Layers[0], 64, depth, nonZero, columnPairs: true);
+            var stepped = CycleModel.RunLayerStepped(design.Network.Layers[0], 64, depth, nonZero, columnPairs: true);
+            fast.ShouldBe(stepped, $"FIFO depth {depth}");
+        }
+    }
+
+    [Fact]
+    public void Losses_add_up_to_the_cycles_with_column_pairs()
+    {
+        for (int seed = 1; seed <= 40; seed++)
+        {
+            var design = Design.FromConfig(RandomDesigns.WithColumnPairs(RandomDesigns.Create(seed)));
+            var random = new Random(seed);
+            foreach (var layer in design.Network.Layers)
+            {
+                var nonZero = Enumerable.Range(0, layer.Cols).Select(_ => random.Next(3) > 0).ToArray();
+
+                var c = CycleModel.RunLayer(layer, design.Network.Pes, random.Next(1, 9), nonZero, columnPairs: true);
+
+                double sum = c.UsefulCycles + c.PaddingLoss + c.StallLoss + c.TailLoss + c.ScanLoss + c.SwitchCycles + c.WritebackCycles;
+                sum.ShouldBe(c.Cycles, 1e-6, $"seed {seed}, layer {layer.Name}");
+                c.StallIdlePeCycles.ShouldBeGreaterThanOrEqualTo(0);
+                c.ScanIdlePeCycles.ShouldBeGreaterThanOrEqualTo(0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A layer with every input non-zero and about 0.6 entries per PE and column: one column a
+    /// broadcast holds the compute phase to at least the 512 columns; pairs break that bound.
+    /// </summary>
+    [Fact]
+    public void Column_pairs_lift_the_one_column_a_cycle_bound_on_a_dense_input()
+    {
+        var config = new HwGenConfig
+        {
+            Name = "dense",
+            Seed = 5,
+            Input = new InputConfig { Size = 512, Density = 1.0 },
+            Layers = [new LayerConfig { Name = "fc1", Outputs = 160, Weights = new WeightsConfig { Density = 0.06 } }],
+            Hardware = new HardwareConfig { Pes = 16, FifoDepth = 8 },
+        };
+        var single = EstimateReport.Build(Design.FromConfig(config), 1, config.Seed).First.Layers[0];
+        var paired = EstimateReport.Build(Design.FromConfig(RandomDesigns.WithColumnPairs(config)), 1, config.Seed).First.Layers[0];
+
+        single.Broadcasts.ShouldBe(512);
+        paired.Broadcasts.ShouldBe(256);
+        single.ComputeCycles.ShouldBeGreaterThan(512);
+        paired.ComputeCycles.ShouldBeLessThan(512);
+        paired.IdealCycles.ShouldBe(single.IdealCycles);
+        output.WriteLine($"compute cycles: {single.ComputeCycles} one column a broadcast, {paired.ComputeCycles} pairs (ideal {single.IdealCycles})");
+    }
 }

@@ -238,6 +238,48 @@ internal static class MalformedInputs
             """,
             "hardware.spmat_memory", "use one of: auto, inferred, ice40_spram"),
 
+        new("column_pairs_on_an_odd_number_of_pes",
+            """
+            name: bad
+            input:
+              size: 8
+            layers:
+              - outputs: 4
+            hardware:
+              pes: 5
+              column_pairs: true    # <--
+            """,
+            "hardware.column_pairs", "needs an even number of PEs, not pes: 5: use 6 or 4"),
+
+        new("column_pairs_with_an_lstm_layer",
+            """
+            name: bad
+            input:
+              size: 8
+              steps: 3
+            layers:
+              - {name: rnn, kind: lstm, hidden: 4}
+              - outputs: 4
+            hardware:
+              pes: 2
+              column_pairs: true    # <--
+            """,
+            "hardware.column_pairs", "layer 'rnn' is an lstm layer"),
+
+        new("column_pairs_with_external_weights",
+            """
+            name: bad
+            input:
+              size: 8
+            layers:
+              - outputs: 4
+            hardware:
+              pes: 2
+              weight_memory: external
+              column_pairs: true    # <--
+            """,
+            "hardware.column_pairs", "built for on-chip weights"),
+
         new("dram_width_not_a_power_of_two",
             """
             name: bad

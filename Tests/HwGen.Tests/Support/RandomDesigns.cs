@@ -73,6 +73,13 @@ internal static class RandomDesigns
         };
     }
 
+    /// <summary>The design with <c>hardware.column_pairs</c> and an even number of PEs (an odd N + 1).</summary>
+    public static HwGenConfig WithColumnPairs(HwGenConfig config) => config with
+    {
+        Name = config.Name + "_cp",
+        Hardware = config.Hardware with { ColumnPairs = true, Pes = config.Hardware.Pes + (config.Hardware.Pes % 2) },
+    };
+
     /// <summary>
     /// <see cref="Create"/>'s design with linear weights (<c>compression.weights: linear</c>) of
     /// W = 2 to 16 bits, drawn with its own generator so the rest of the design is Create's.
