@@ -525,6 +525,18 @@ module hwgen_core #(
     assign handover      = 1'b0;
   end
 
+  // The writeback's last row count, registered from the layer (valid from the layer's second
+  // compute cycle on, long before its writeback reads it): the layer table's lookup and adder stay
+  // off the path from the row count to the sequencer's next state.
+  logic [RowCntBits-1:0] wr_end_q;
+  always_ff @(posedge clk_i or negedge rst_ni) begin
+    if (!rst_ni) begin
+      wr_end_q <= '0;
+    end else begin
+      wr_end_q <= cur_rows + RowCntBits'((cur_lstm ? LstmWbLatency : WbLatency) - 1);
+    end
+  end
+
   always_comb begin
     state_d     = state_q;
     layer_d     = layer_q;
@@ -626,9 +638,7 @@ module hwgen_core #(
         wb_re    = rowcnt_q < cur_rows;
         // With OverlapWb the hand-over starts the next layer as the end does; the writeback goes on
         // behind it (bg_q), so the row count goes on too.
-        if (OverlapWb ? (rowcnt_q == cur_rows + RowCntBits'((cur_lstm ? LstmWbLatency : WbLatency) - 1))
-                        || handover
-                      : (rowcnt_q == cur_rows + RowCntBits'((cur_lstm ? LstmWbLatency : WbLatency) - 1))) begin
+        if (OverlapWb ? (rowcnt_q == wr_end_q) || handover : (rowcnt_q == wr_end_q)) begin
           rowcnt_d = OverlapWb ? (handover ? rowcnt_q + 1'b1 : '0) : '0;
           step_d   = '0;
           xbase_d  = '0;

@@ -18,6 +18,11 @@ public class EieBenchmarkTests
         row.WorkCycles.ShouldBeGreaterThanOrEqualTo(row.IdealCycles);
         row.BalancedCycles.ShouldBeLessThanOrEqualTo(row.Cycles);
         row.EieMeasuredUs.ShouldBe(7.5);
+
+        // Column pairs at 100 % activation density: half the broadcasts, and this layer's
+        // searched assignment is faster than without pairs.
+        row.PairedCycles.ShouldBeGreaterThanOrEqualTo((row.PairedEntries + 63) / 64);
+        row.PairedCycles.ShouldBeLessThan(row.BalancedCycles);
     }
 
     [Fact]

@@ -16,11 +16,17 @@ public class HostCodeTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
-    [Fact]
-    public void C_header_compiles_with_gcc_and_its_packing_is_the_memory_images()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void C_header_compiles_with_gcc_and_its_packing_is_the_memory_images(bool columnPairs)
     {
         using var dir = new TempFolder("host-c");
-        var build = BoardDesigns.Write(BoardDesigns.Mini(), "icebreaker", dir.Path);
+        var mini = BoardDesigns.Mini();
+        // Column pairs: pointer-bank words of two columns' words each (4 PEs, an even N).
+        var config = columnPairs ? mini with { Hardware = mini.Hardware with { Pes = 4, ColumnPairs = true } } : mini;
+        var build = BoardDesigns.Write(config, "icebreaker", dir.Path);
+        build.Layout.ColumnPairs.ShouldBe(columnPairs);
         File.WriteAllText(dir.File("dump.c"), """
             #include <stdio.h>
             #include "host/mini.h"
