@@ -295,7 +295,8 @@ public static class EieBenchmark
             double heldOutBalanced = heldOut.Average(m => (double)CycleModel.RunLayer(balanced.Layers[0], Pes, FifoDepth, m).Cycles);
             progress($"{name}: column pairs, balanced row assignment");
             var paired = Reencode(design, Pes, RowAssignmentMethod.Balanced, columnPairs: true).Layers[0];
-            var pairedCycles = CycleModel.RunLayer(paired, Pes, FifoDepth, nonZero, columnPairs: true);
+            // The search orders the paired layer's columns: its broadcast mask is in that order.
+            var pairedCycles = CycleModel.RunLayer(paired, Pes, FifoDepth, [.. paired.HwColToCol.Select(c => nonZero[c])], columnPairs: true);
             var weightOnly = Reencode(design, Pes, RowAssignmentMethod.Balanced, evaluations: 0).Layers[0];
             long weightOnlyCycles = CycleModel.RunLayer(weightOnly, Pes, FifoDepth, nonZero).Cycles;
             double heldOutWeightOnly = heldOut.Average(m => (double)CycleModel.RunLayer(weightOnly, Pes, FifoDepth, m).Cycles);

@@ -136,14 +136,16 @@ public static class Compressor
     /// <summary>
     /// <paramref name="network"/> with other row assignments (one per layer, hardware row → original
     /// row), re-encoded: each fully connected layer's columns follow the previous layer's new
-    /// hardware outputs. An LSTM layer keeps its unit placement and its columns.
+    /// hardware outputs. An LSTM layer keeps its unit placement and its columns. A fully connected
+    /// first layer reads its inputs in <paramref name="inputOrder"/> when given (hardware column →
+    /// input), else in the order it had.
     /// </summary>
-    internal static CompressedNetwork Reassign(HwGenConfig config, CompressedNetwork network, IReadOnlyList<int[]> hwRowToRow)
+    internal static CompressedNetwork Reassign(HwGenConfig config, CompressedNetwork network, IReadOnlyList<int[]> hwRowToRow, int[]? inputOrder = null)
     {
         var c = config.Compression;
         int pes = network.Pes;
         var layers = new List<CompressedLayer>(network.Layers.Count);
-        int[] hwColToCol = network.Layers[0].HwColToCol;
+        int[] hwColToCol = inputOrder ?? network.Layers[0].HwColToCol;
         for (var l = 0; l < network.Layers.Count; l++)
         {
             var old = network.Layers[l];

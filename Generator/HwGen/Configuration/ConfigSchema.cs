@@ -134,13 +134,13 @@ public static class ConfigSchema
                 when: c => c.Weights == WeightEncoding.Codebook),
             KeysOf<CompressionConfig>.Section(
                 "balance_search", c => c.BalanceSearch, (c, v) => c with { BalanceSearch = v },
-                "With `row_assignment: balanced`: swaps of rows between PEs kept only when the cycle model, run on the search vectors, says the layer got faster (docs/microarchitecture.md). The assignment is part of the design: the same config gives the same one.",
+                "With `row_assignment: balanced`: swaps of rows between PEs kept only when the cycle model, run on the search vectors, says the layer got faster (docs/microarchitecture.md); with `hardware.column_pairs`, then swaps of the first layer's columns (which columns share a pair, and when each is broadcast; the host writes the inputs in that order), kept when it got no slower. The assignment is part of the design: the same config gives the same one.",
                 KeysOf<BalanceSearchConfig>.Int(
                     "vectors", b => b.Vectors, (b, v) => b with { Vectors = v }, 1, 64,
                     "Input vectors per evaluation: the config's own input vectors first, then random ones of the same density from `seed` + 1.", unit: "vectors"),
                 KeysOf<BalanceSearchConfig>.Int(
                     "evaluations", b => b.Evaluations, (b, v) => b with { Evaluations = v }, 0, 1_000_000,
-                    "Upper bound on cycle-model evaluations per layer (each runs every search vector); 0 = the weight-only swap search alone.", unit: "evaluations")),
+                    "Upper bound on cycle-model evaluations per layer (each runs every search vector), and as many again for the first layer's column order with `hardware.column_pairs`; 0 = the weight-only swap search alone.", unit: "evaluations")),
             KeysOf<CompressionConfig>.Section(
                 "retrain", c => c.Retrain, (c, v) => c with { Retrain = v },
                 "Deep Compression's retraining on `dataset.train`: after pruning, the kept weights with the mask fixed; after sharing, the centroids. Softmax cross-entropy on the last layer, SGD with momentum 0.9, deterministic for a seed.",

@@ -77,6 +77,7 @@ public static class AssignmentSearch
 
         var maps = new List<int[]>();
         int[] hwColToCol = network.Layers[0].HwColToCol;
+        int[]? inputOrder = null;
         for (var l = 0; l < network.Layers.Count; l++)
         {
             var layer = network.Layers[l];
@@ -84,10 +85,19 @@ public static class AssignmentSearch
             var state = new LayerSearch(layer.Name, layer.Codes, layer.Rows, layer.Cols, network.Pes, config.Compression.IndexBits, config.Hardware.FifoDepth, hwColToCol, layer.HwRowToRow, masks, network.Spec.ColumnPairs);
             state.Run(search.Evaluations);
             maps.Add(state.HwRowToRow());
+            if (l == 0 && network.Spec.ColumnPairs)
+            {
+                // The first layer's column order is the host's to choose (it writes the inputs in
+                // it): with column pairs it decides which columns share a broadcast.
+                var order = new ColumnOrderSearch(state.Table, layer.Name, layer.Rows, config.Hardware.FifoDepth, masks, config.Seed);
+                order.Run(search.Evaluations);
+                inputOrder = order.Apply(hwColToCol);
+            }
+
             hwColToCol = maps[^1];
         }
 
-        return Compressor.Reassign(config, network, maps);
+        return Compressor.Reassign(config, network, maps, inputOrder);
     }
 
     /// <summary>The search vectors of a config (see the class remarks), as floats.</summary>
@@ -514,5 +524,186 @@ public static class AssignmentSearch
         }
 
         private ReadOnlySpan<int> Cols(int r) => _rowCols.AsSpan(_rowStart[r], _rowStart[r + 1] - _rowStart[r]);
+    }
+
+    /// <summary>
+    /// With column pairs, the first layer's column order: swaps of two hardware columns (which
+    /// pairs they join, and when they are broadcast) kept when the cycle model, run on the search
+    /// vectors, says the layer got no slower. Each step takes a broadcast that stalled, the PE
+    /// whose full queue stalled it and, among the pairs broadcast just before (one queue's worth),
+    /// the column with the most work for that PE, and swaps it with a column drawn at random that
+    /// has less. Deterministic: the draws come from the config's seed.
+    /// </summary>
+    internal sealed class ColumnOrderSearch
+    {
+        private readonly WorkTable _columns;
+        private readonly WorkTable _pairs;
+        private readonly string _name;
+        private readonly int _rows;
+        private readonly int _fifoDepth;
+        private readonly List<bool[]> _masks;
+        private readonly int[] _order;
+        private readonly int[][] _stallBy;
+        private readonly int[][] _savedStallBy;
+        private readonly int[][] _ends;
+        private readonly Random _random;
+        private long _cycles;
+
+        public ColumnOrderSearch(WorkTable table, string name, int rows, int fifoDepth, IReadOnlyList<bool[]> masks, int seed)
+        {
+            _columns = new WorkTable(table.Pes, table.Cols);
+            Array.Copy(table.Work, _columns.Work, table.Work.Length);
+            Array.Copy(table.Useful, _columns.Useful, table.Useful.Length);
+            _pairs = WorkTable.PairsOf(_columns, name);
+            _name = name;
+            _rows = rows;
+            _fifoDepth = fifoDepth;
+            _masks = [.. masks.Select(m => (bool[])m.Clone())];
+            _order = [.. Enumerable.Range(0, table.Cols)];
+            int broadcasts = (table.Cols + 1) / 2;
+            _stallBy = [.. _masks.Select(_ => new int[broadcasts])];
+            _savedStallBy = [.. _masks.Select(_ => new int[broadcasts])];
+            _ends = [.. _masks.Select(_ => new int[table.Pes])];
+            _random = new Random(seed);
+            _cycles = Evaluate();
+            StartCycles = _cycles;
+        }
+
+        /// <summary>Cycles summed over the vectors before the search.</summary>
+        public long StartCycles { get; }
+
+        /// <summary>Cycles summed over the vectors with the current order.</summary>
+        public long Cycles => _cycles;
+
+        public int Evaluations { get; private set; }
+
+        /// <summary>Runs up to <paramref name="budget"/> evaluations (fewer when no broadcast stalls).</summary>
+        public void Run(int budget)
+        {
+            int cols = _columns.Cols;
+            int stride = _columns.Stride;
+            int proposals = 0;
+            while (Evaluations < budget && proposals < 4 * budget)
+            {
+                proposals++;
+                int v = _random.Next(_masks.Count);
+                int[] stallBy = _stallBy[v];
+                int stalls = stallBy.Count(p => p >= 0);
+                if (stalls == 0)
+                {
+                    if (_stallBy.All(s => s.All(p => p < 0)))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                // The stalled broadcast (the stalls-th of them, in order), its PE, and the heaviest
+                // column for that PE among the broadcasts of the window before it.
+                int pick = _random.Next(stalls);
+                int k0 = -1;
+                for (int k = 0; k < stallBy.Length && pick >= 0; k++)
+                {
+                    if (stallBy[k] >= 0 && pick-- == 0)
+                    {
+                        k0 = k;
+                    }
+                }
+
+                int pe = stallBy[k0];
+                var broadcast = BroadcastPairs(v);
+                int heavy = -1;
+                int heavyWork = 0;
+                for (int k = Math.Max(0, k0 - _fifoDepth); k <= k0; k++)
+                {
+                    for (int j = 2 * broadcast[k]; j < Math.Min(cols, (2 * broadcast[k]) + 2); j++)
+                    {
+                        int w = _masks[v][j] ? _columns.Work[(j * stride) + pe] : 0;
+                        if (w > heavyWork)
+                        {
+                            (heavy, heavyWork) = (j, w);
+                        }
+                    }
+                }
+
+                int other = _random.Next(cols);
+                if (heavy < 0 || other / 2 == heavy / 2 || _columns.Work[(other * stride) + pe] >= heavyWork)
+                {
+                    continue;
+                }
+
+                for (int i = 0; i < _stallBy.Length; i++)
+                {
+                    _stallBy[i].CopyTo(_savedStallBy[i], 0);
+                }
+
+                Swap(heavy, other);
+                long cycles = Evaluate();
+                if (cycles <= _cycles)
+                {
+                    _cycles = cycles;
+                }
+                else
+                {
+                    Swap(heavy, other);
+                    for (int i = 0; i < _stallBy.Length; i++)
+                    {
+                        _savedStallBy[i].CopyTo(_stallBy[i], 0);
+                    }
+                }
+            }
+        }
+
+        /// <summary>The first layer's new order: hardware column h reads what <paramref name="hwColToCol"/>'s column order[h] read.</summary>
+        public int[] Apply(int[] hwColToCol) => [.. _order.Select(h => hwColToCol[h])];
+
+        /// <summary>The pairs vector <paramref name="v"/> broadcasts, in order.</summary>
+        private List<int> BroadcastPairs(int v)
+        {
+            var mask = _masks[v];
+            var list = new List<int>();
+            for (int q = 0; 2 * q < mask.Length; q++)
+            {
+                if (mask[2 * q] || ((2 * q) + 1 < mask.Length && mask[(2 * q) + 1]))
+                {
+                    list.Add(q);
+                }
+            }
+
+            return list;
+        }
+
+        private void Swap(int a, int b)
+        {
+            int stride = _columns.Stride;
+            for (int p = 0; p < _columns.Pes; p++)
+            {
+                (_columns.Work[(a * stride) + p], _columns.Work[(b * stride) + p]) = (_columns.Work[(b * stride) + p], _columns.Work[(a * stride) + p]);
+            }
+
+            (_columns.Useful[a], _columns.Useful[b]) = (_columns.Useful[b], _columns.Useful[a]);
+            (_order[a], _order[b]) = (_order[b], _order[a]);
+            foreach (var mask in _masks)
+            {
+                (mask[a], mask[b]) = (mask[b], mask[a]);
+            }
+
+            _pairs.FillPair(_columns, a / 2);
+            _pairs.FillPair(_columns, b / 2);
+        }
+
+        private long Evaluate()
+        {
+            Evaluations++;
+            long cycles = 0;
+            for (int v = 0; v < _masks.Count; v++)
+            {
+                Array.Fill(_stallBy[v], -1);
+                cycles += CycleModel.Run(_pairs, _name, _rows, _fifoDepth, _masks[v], _ends[v], _stallBy[v]).Cycles;
+            }
+
+            return cycles;
+        }
     }
 }

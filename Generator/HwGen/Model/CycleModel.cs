@@ -1033,6 +1033,24 @@ internal sealed class WorkTable
         return table;
     }
 
+    /// <summary>Sets pair <paramref name="q"/>'s rows, every PE's work and the useful entries, from a table of hardware columns.</summary>
+    public void FillPair(WorkTable columns, int q)
+    {
+        bool second = (2 * q) + 1 < HwCols;
+        for (int p = 0; p < Pes; p++)
+        {
+            int a = columns.Work[(2 * q * columns.Stride) + p];
+            int b = second ? columns.Work[(((2 * q) + 1) * columns.Stride) + p] : 0;
+            Work[(3 * q * Stride) + p] = a + b;
+            Work[(((3 * q) + 1) * Stride) + p] = a;
+            Work[(((3 * q) + 2) * Stride) + p] = b;
+        }
+
+        long ua = columns.Useful[2 * q];
+        long ub = second ? columns.Useful[(2 * q) + 1] : 0;
+        (Useful[3 * q], Useful[(3 * q) + 1], Useful[(3 * q) + 2]) = (ua + ub, ua, ub);
+    }
+
     /// <summary>Sets PE <paramref name="pe"/>'s work in this pair table from its table of hardware columns.</summary>
     public void FillPairs(WorkTable columns, int pe)
     {

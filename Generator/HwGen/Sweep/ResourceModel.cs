@@ -43,7 +43,7 @@ public sealed record ResourceTerms(
 public static class ResourceModel
 {
     /// <summary>Changes whenever the model or its coefficients change (part of a sweep point's identity).</summary>
-    public const string Version = "ice40-8";
+    public const string Version = "ice40-9";
 
     // The coefficients below were fitted to the 21 designs of Generator/HwGen/Sweep/Calibration/
     // (HwGen.Bench resource-fit; yosys 0.23, synth_ice40 -dsp). docs/sweeps.md gives the error.
@@ -235,8 +235,8 @@ public static class ResourceModel
 
         registers += (2 + a) + (1 + accAddr) + (3 * (1 + actAddr))                // shared by the PEs (pointer read, clear, writeback pipeline)
             + ((long)(cbEntries + cbCopy) * w)                                      // codebook and the current layer's copy
-            + (2 * groupBits) + (2 * ptrIndex) + 3 + n                              // scanner
-            + 2 + layerRegister + 1 + Clog2(layout.AccDepth + (layout.HasLstm ? 10 : 5)) + 1 + 32 + peRegister + actAddr + ioCount + 1 // sequencer
+            + (2 * groupBits) + (2 * ptrIndex) + 3 + (layout.ColumnPairs ? n / 2 : n) // scanner (its mask: a bit a PE, or a pair)
+            + 2 + layerRegister + 1 + (2 * Clog2(layout.AccDepth + (layout.HasLstm ? 10 : 5))) + 1 + 32 + peRegister + actAddr + ioCount + 1 // sequencer (row count, writeback end)
             + sharedLstm;
         if (!layout.LinearWeights)
         {
