@@ -62,6 +62,9 @@ public sealed record EieRow(
     /// <summary>Entries the PEs processed with column pairs' balanced assignment.</summary>
     public long PairedEntries { get; init; }
 
+    /// <summary>Seconds column pairs' balanced assignment took (weight-only swaps, the row search and the first layer's column order).</summary>
+    public double PairedSeconds { get; init; }
+
     /// <summary>ceil(paired entries / N) / paired cycles: the balance efficiency with column pairs.</summary>
     public double PairedBalanceEfficiency => PairedCycles == 0 ? 0 : (double)((PairedEntries + EieBenchmark.Pes - 1) / EieBenchmark.Pes) / PairedCycles;
 
@@ -102,7 +105,7 @@ public sealed record EieBenchmarkJson(IReadOnlyList<EieRowJson> Layers, IReadOnl
             r.Name, r.Rows, r.Cols, r.WeightDensity, r.ActivationDensity, r.UsefulMacs, r.Padding, r.EntriesProcessed, r.IdealCycles, r.WorkCycles,
             r.Cycles, r.BalanceEfficiency, r.LoadEfficiency, r.TimeUs, r.EieMeasuredUs, r.EieTheoreticalUs, r.EieEfficiency, r.BalancedCycles,
             r.LoadBalancedCycles, r.BalancedWorkCycles, r.BalancedBalanceEfficiency, r.BalancedSeconds, r.HeldOutCycles, r.HeldOutBalancedCycles, r.WeightOnlyCycles, r.HeldOutWeightOnlyCycles,
-            r.PairedCycles, r.PairedBalanceEfficiency))],
+            r.PairedCycles, r.PairedBalanceEfficiency, r.PairedSeconds))],
         [.. result.LstmRows.Select(EieLstmRowJson.From)],
         [.. result.ExternalRows.Select(r => new EieExternalRowJson(r.Layer, r.Board, r.BytesPerCycle, r.OnChipCycles, r.DramBytes, r.ComputeBound, r.BandwidthBound, r.Cycles, r.LimitedBy, r.OverBound, r.OverOnChip, r.TimeUs))],
         result.Seconds,
@@ -138,6 +141,7 @@ public sealed record EieBenchmarkJson(IReadOnlyList<EieRowJson> Layers, IReadOnl
 /// <param name="HeldOutWeightOnlyCycles">The held-out mean with the weight-only swaps alone.</param>
 /// <param name="PairedCycles">Cycles with column pairs (<c>hardware.column_pairs</c>) and the balanced assignment searched for them.</param>
 /// <param name="PairedBalanceEfficiency">Their entries processed / N, rounded up, over paired_cycles.</param>
+/// <param name="PairedSeconds">Seconds that assignment took (weight-only swaps, row search, the first layer's column order).</param>
 public sealed record EieRowJson(
     string Layer,
     int Rows,
@@ -166,7 +170,8 @@ public sealed record EieRowJson(
     long WeightOnlyCycles,
     double HeldOutWeightOnlyCycles,
     long PairedCycles,
-    double PairedBalanceEfficiency);
+    double PairedBalanceEfficiency,
+    double PairedSeconds);
 
 /// <summary>One row of <see cref="EieBenchmarkJson.ExternalLayers"/>: a layer with its weights in one board's DRAM, at 100 MHz.</summary>
 /// <param name="Layer">The layer's name.</param>
@@ -267,7 +272,7 @@ public static class EieBenchmark
             designs.Add(("alex8 (real)", () =>
             {
                 var design = Design.Load(alex8Config);
-                var config = design.Config with { Hardware = design.Config.Hardware with { Pes = Pes, FifoDepth = FifoDepth, ClockMhz = ClockMhz } };
+                var config = design.Config with { Hardware = design.Config.Hardware with { Pes = Pes, FifoDepth = FifoDepth, ClockMhz = ClockMhz, ColumnPairs = false } };
                 return design with { Config = config, Network = Compressor.Compress(config, design.Data) };
             }, null));
         }
@@ -294,7 +299,9 @@ public static class EieBenchmark
             double heldOutCycles = heldOut.Average(m => (double)CycleModel.RunLayer(layer, Pes, FifoDepth, m).Cycles);
             double heldOutBalanced = heldOut.Average(m => (double)CycleModel.RunLayer(balanced.Layers[0], Pes, FifoDepth, m).Cycles);
             progress($"{name}: column pairs, balanced row assignment");
+            var pairedWatch = Stopwatch.StartNew();
             var paired = Reencode(design, Pes, RowAssignmentMethod.Balanced, columnPairs: true).Layers[0];
+            double pairedSeconds = pairedWatch.Elapsed.TotalSeconds;
             // The search orders the paired layer's columns: its broadcast mask is in that order.
             var pairedCycles = CycleModel.RunLayer(paired, Pes, FifoDepth, [.. paired.HwColToCol.Select(c => nonZero[c])], columnPairs: true);
             var weightOnly = Reencode(design, Pes, RowAssignmentMethod.Balanced, evaluations: 0).Layers[0];
@@ -322,6 +329,7 @@ public static class EieBenchmark
                 HeldOutWeightOnlyCycles = heldOutWeightOnly,
                 PairedCycles = pairedCycles.Cycles,
                 PairedEntries = pairedCycles.Entries,
+                PairedSeconds = pairedSeconds,
             });
 
             if (figures && paper is not null)
@@ -394,12 +402,12 @@ public static class EieBenchmark
             return EieLstmBenchmark.Markdown(result.LstmRows);
         }
 
-        md.Append("| layer | size | weight density | act. density | useful MACs | padding (all) | ideal cycles | work bound (with padding) | model cycles | load eff. | balance eff. (work / cycles) | time @800 MHz (µs) | EIE measured (µs) | EIE theoretical (µs) | EIE theor./meas. | balanced rows: cycles (load eff.) | balanced: balance eff. | balanced: search (s) | weight-only swaps: cycles | held-out inputs: interleaved / weight-only / balanced | load-balanced pruning: cycles (load eff.) | column pairs, balanced: cycles (balance eff.) |\n");
-        md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        md.Append("| layer | size | weight density | act. density | useful MACs | padding (all) | ideal cycles | work bound (with padding) | model cycles | load eff. | balance eff. (work / cycles) | time @800 MHz (µs) | EIE measured (µs) | EIE theoretical (µs) | EIE theor./meas. | balanced rows: cycles (load eff.) | balanced: balance eff. | balanced: search (s) | weight-only swaps: cycles | held-out inputs: interleaved / weight-only / balanced | load-balanced pruning: cycles (load eff.) | column pairs, balanced: cycles (balance eff.) | column pairs: search (s) |\n");
+        md.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         foreach (var r in result.Rows)
         {
             md.Append(CultureInfo.InvariantCulture,
-                $"| {r.Name} | {r.Cols}×{r.Rows} | {r.WeightDensity:P1} | {r.ActivationDensity:P1} | {r.UsefulMacs:N0} | {r.Padding:N0} | {r.IdealCycles:N0} | {r.WorkCycles:N0} | {r.Cycles:N0} | {r.LoadEfficiency:P1} | {r.BalanceEfficiency:P1} | {r.TimeUs:F2} | {Opt(r.EieMeasuredUs, "F1")} | {Opt(r.EieTheoreticalUs, "F1")} | {Opt(r.EieEfficiency, "P1")} | {r.BalancedCycles:N0} ({r.BalancedEfficiency:P1}) | {r.BalancedBalanceEfficiency:P1} | {r.BalancedSeconds:F1} | {r.WeightOnlyCycles:N0} | {r.HeldOutCycles:N0} / {r.HeldOutWeightOnlyCycles:N0} / {r.HeldOutBalancedCycles:N0} | {(r.LoadBalancedCycles == 0 ? "—" : $"{r.LoadBalancedCycles:N0} ({r.LoadBalancedEfficiency:P1})")} | {r.PairedCycles:N0} ({r.PairedBalanceEfficiency:P1}) |\n");
+                $"| {r.Name} | {r.Cols}×{r.Rows} | {r.WeightDensity:P1} | {r.ActivationDensity:P1} | {r.UsefulMacs:N0} | {r.Padding:N0} | {r.IdealCycles:N0} | {r.WorkCycles:N0} | {r.Cycles:N0} | {r.LoadEfficiency:P1} | {r.BalanceEfficiency:P1} | {r.TimeUs:F2} | {Opt(r.EieMeasuredUs, "F1")} | {Opt(r.EieTheoreticalUs, "F1")} | {Opt(r.EieEfficiency, "P1")} | {r.BalancedCycles:N0} ({r.BalancedEfficiency:P1}) | {r.BalancedBalanceEfficiency:P1} | {r.BalancedSeconds:F1} | {r.WeightOnlyCycles:N0} | {r.HeldOutCycles:N0} / {r.HeldOutWeightOnlyCycles:N0} / {r.HeldOutBalancedCycles:N0} | {(r.LoadBalancedCycles == 0 ? "—" : $"{r.LoadBalancedCycles:N0} ({r.LoadBalancedEfficiency:P1})")} | {r.PairedCycles:N0} ({r.PairedBalanceEfficiency:P1}) | {r.PairedSeconds:F1} |\n");
         }
 
         if (result.LstmRows.Count > 0)
@@ -421,7 +429,7 @@ public static class EieBenchmark
             "model_cycles", "load_efficiency", "time_us_800mhz", "eie_measured_us", "eie_theoretical_us", "eie_efficiency", "balanced_cycles",
             "balanced_efficiency", "load_balanced_cycles", "load_balanced_efficiency", "balanced_work_cycles", "balanced_balance_efficiency",
             "balanced_seconds", "held_out_cycles", "held_out_balanced_cycles", "weight_only_cycles", "held_out_weight_only_cycles",
-            "paired_cycles", "paired_balance_efficiency"],
+            "paired_cycles", "paired_balance_efficiency", "paired_seconds"],
         [.. result.Rows.Select(r => (IReadOnlyList<string>)
         [
             r.Name, Cell(r.Cols), Cell(r.Rows), Cell(r.WeightDensity), Cell(r.ActivationDensity), Cell(r.UsefulMacs), Cell(r.Padding),
@@ -429,7 +437,7 @@ public static class EieBenchmark
             Opt(r.EieMeasuredUs, "R"), Opt(r.EieTheoreticalUs, "R"), Opt(r.EieEfficiency, "R"), Cell(r.BalancedCycles), Cell(r.BalancedEfficiency),
             Cell(r.LoadBalancedCycles), Cell(r.LoadBalancedEfficiency), Cell(r.BalancedWorkCycles), Cell(r.BalancedBalanceEfficiency),
             Cell(r.BalancedSeconds), Cell(r.HeldOutCycles), Cell(r.HeldOutBalancedCycles), Cell(r.WeightOnlyCycles), Cell(r.HeldOutWeightOnlyCycles),
-            Cell(r.PairedCycles), Cell(r.PairedBalanceEfficiency),
+            Cell(r.PairedCycles), Cell(r.PairedBalanceEfficiency), Cell(r.PairedSeconds),
         ])]).Write();
 
     /// <summary>Writes eie.md, eie.csv, eie_lstm.csv (when LSTM layers ran) and the figures (CSV + SVG) into <paramref name="directory"/>.</summary>

@@ -167,8 +167,8 @@ public sealed record CompressedLayer
 
     /// <summary>
     /// Hardware column → original column, or −1 for a padding column (no entries). A fully
-    /// connected layer's is the previous layer's <see cref="HwOutToOut"/> (identity for the first
-    /// layer); an LSTM layer's is <see cref="RowAssignment.LstmColumns"/>: F' = ceil(F / N)·N input
+    /// connected layer's is the previous layer's <see cref="HwOutToOut"/> (for the first layer the
+    /// identity, or with column pairs and the balanced search the column order it found); an LSTM layer's is <see cref="RowAssignment.LstmColumns"/>: F' = ceil(F / N)·N input
     /// columns, then U·N hidden-state columns.
     /// </summary>
     public required int[] HwColToCol { get; init; }

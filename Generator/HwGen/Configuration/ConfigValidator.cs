@@ -354,7 +354,7 @@ public static class ConfigValidator
         {
             check.Error(
                 "hardware.column_pairs",
-                $"a pair of columns is the words of two neighbouring PEs (2m and 2m + 1), so it needs an even number of PEs, not pes: {hw.Pes}: use {hw.Pes + 1} or {Math.Max(2, hw.Pes - 1)}, or column_pairs: false");
+                $"a pair of columns is the words of two neighbouring PEs (2m and 2m + 1), so it needs an even number of PEs, not pes: {hw.Pes}: use {(hw.Pes == 1 ? "2" : $"{hw.Pes + 1} or {hw.Pes - 1}")}, or column_pairs: false");
         }
         else if (firstLstm >= 0)
         {

@@ -67,6 +67,11 @@ public static class CycleModel
     /// <exception cref="ArgumentException">An LSTM layer that gives only its last state has no hidden states.</exception>
     public static CycleReport Run(CompressedNetwork network, long[] input, IReadOnlyList<long[]> layerOutputs, IReadOnlyList<long[][]?>? hiddenStates = null)
     {
+        if (network.Spec.ColumnPairs && (network.Pes % 2 != 0 || network.Spec.External is not null || network.FirstLstm is not null))
+        {
+            throw new ArgumentException("column pairs need an even number of PEs, fully connected layers and on-chip weights (hardware.column_pairs)", nameof(network));
+        }
+
         var layers = new LayerCycles[network.Layers.Count];
         for (int l = 0; l < network.Layers.Count; l++)
         {

@@ -233,7 +233,7 @@ public static class ResourceModel
             arithmetic += (2.0 * 16) + (5.0 * actAddr) + groupBits;
         }
 
-        registers += (2 + a) + (1 + accAddr) + (3 * (1 + actAddr))                // shared by the PEs (pointer read, clear, writeback pipeline)
+        registers += (2 + (layout.ColumnPairs ? 2 * a : a)) + (1 + accAddr) + (3 * (1 + actAddr))                // shared by the PEs (pointer read, clear, writeback pipeline)
             + ((long)(cbEntries + cbCopy) * w)                                      // codebook and the current layer's copy
             + (2 * groupBits) + (2 * ptrIndex) + 3 + (layout.ColumnPairs ? n / 2 : n) // scanner (its mask: a bit a PE, or a pair)
             + 2 + layerRegister + 1 + (2 * Clog2(layout.AccDepth + (layout.HasLstm ? 10 : 5))) + 1 + 32 + peRegister + actAddr + ioCount + 1 // sequencer (row count, writeback end)

@@ -194,14 +194,16 @@ public sealed class SweepEvaluator
     private static string EncodedKey(string compressionKey, HwGenConfig config) => $"{compressionKey}\n{EncodingKey(config)}";
 
     /// <summary>
-    /// What the row assignment and the encoding depend on: with balanced rows also the FIFO depth
-    /// and the budget of the cycle-model search (compression.balance_search).
+    /// What the row assignment and the encoding depend on: with balanced rows also the FIFO depth,
+    /// the budget of the cycle-model search (compression.balance_search) and whether it searches
+    /// for column pairs (which also orders the first layer's columns).
     /// </summary>
-    private static (int Pes, RowAssignmentMethod Assignment, int IndexBits, int FifoDepth, BalanceSearchConfig? Search) EncodingKey(HwGenConfig config)
+    private static (int Pes, RowAssignmentMethod Assignment, int IndexBits, int FifoDepth, BalanceSearchConfig? Search, bool Pairs) EncodingKey(HwGenConfig config)
     {
         var c = config.Compression;
         bool searched = c.RowAssignment == RowAssignmentMethod.Balanced && c.BalanceSearch.Evaluations > 0;
-        return (config.Hardware.Pes, c.RowAssignment, c.IndexBits, searched ? config.Hardware.FifoDepth : 0, searched ? c.BalanceSearch : null);
+        return (config.Hardware.Pes, c.RowAssignment, c.IndexBits, searched ? config.Hardware.FifoDepth : 0, searched ? c.BalanceSearch : null,
+            searched && config.Hardware.ColumnPairs);
     }
 
     private CompressedBase Compress(HwGenConfig config)

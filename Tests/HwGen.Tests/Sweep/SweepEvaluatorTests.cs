@@ -69,6 +69,56 @@ public class SweepEvaluatorTests
         }
     }
 
+    /// <summary>
+    /// Points that differ only in <c>hardware.column_pairs</c> with balanced rows are searched
+    /// apart (pairs also order the first layer's columns), in either order of evaluation.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Column_pairs_and_single_columns_do_not_share_a_searched_encoding(bool pairsFirst)
+    {
+        using var folder = new TempFolder();
+        string path = SweepFiles.Arrange(folder, $$"""
+            base: base.yaml
+            vectors: 2
+            axes:
+              hardware.column_pairs: [{{(pairsFirst ? "true, false" : "false, true")}}]
+              compression.row_assignment: [balanced]
+            """);
+        // Every input non-zero and about half an entry per PE and column: broadcasts stall, so the
+        // pairs' search moves the first layer's columns.
+        folder.Write("base.yaml", """
+            name: dense
+            seed: 3
+            input: {size: 96, density: 1.0}
+            layers:
+              - {name: fc1, outputs: 24, weights: {density: 0.1}}
+              - {name: fc2, outputs: 6, activation: none, weights: {density: 0.5}}
+            hardware: {pes: 4, fifo_depth: 1}
+            """);
+        var definition = SweepDefinition.Load(path, synth: false);
+        var configs = definition.Points.Select(p => p.Config!).ToList();
+        var evaluator = new SweepEvaluator(definition.Spec.Vectors, configs);
+
+        foreach (var config in configs)
+        {
+            var (point, numbers, _) = evaluator.Evaluate(config);
+
+            var design = Design.FromConfig(config);
+            var report = EstimateReport.Build(design.Network, SweepEvaluator.Vectors(config, design.Data, 2));
+            string where = $"column_pairs {config.Hardware.ColumnPairs}";
+            design.Network.Layers[0].HwColToCol.SequenceEqual(Enumerable.Range(0, 96)).ShouldBe(!config.Hardware.ColumnPairs, where);
+            for (var l = 0; l < design.Network.Layers.Count; l++)
+            {
+                point.Design.Network.Layers[l].HwColToCol.ShouldBe(design.Network.Layers[l].HwColToCol, where);
+                point.Design.Network.Layers[l].HwRowToRow.ShouldBe(design.Network.Layers[l].HwRowToRow, where);
+            }
+
+            numbers["cycles"].ShouldBe(report.Cycles.Average(c => (double)c.Cycles), where);
+        }
+    }
+
     [Fact]
     public void Memories_the_config_puts_in_spram_count_as_sprams_not_block_rams()
     {
