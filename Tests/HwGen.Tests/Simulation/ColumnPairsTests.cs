@@ -1,7 +1,6 @@
 using HwGen.Benchmarks;
 using HwGen.Compression;
 using HwGen.Configuration;
-using HwGen.Emit;
 using HwGen.Model;
 using HwGen.Simulation;
 using Xunit.Abstractions;
@@ -114,17 +113,8 @@ public class ColumnPairsTests(ITestOutputHelper output)
             Compression = synthetic.Compression with { RowAssignment = RowAssignmentMethod.Balanced },
             Hardware = synthetic.Hardware with { ColumnPairs = true },
         };
-        var design = Design.FromConfig(config);
-        using var dir = new TempFolder("nt-we-pairs");
-        var options = new SimulationOptions();
-        DesignWriter.Write(dir.Path, options.Design(design.Network));
+        var result = CoSimulationCheck.Run(output, config, "NT-We, 64 PEs, FIFO 8, column pairs, balanced", 1, SimulatorKind.Verilator, vectors: 1);
 
-        var result = Simulator.Run(design.Network, design.Vectors(1, 1), dir.Path, options);
-
-        output.WriteLine($"NT-We, pairs, balanced: RTL {result.Cycles[0]} cycles, model {result.ModelCycles[0]}, ideal {result.IdealCycles[0]}; "
-            + $"Verilator build {result.BuildSeconds:F0} s, run {result.RunSeconds:F2} s");
-        result.FirstMismatch.ShouldBeNull();
-        result.Cycles.ShouldBe(result.ModelCycles);
         var single = Design.FromConfig(config with { Hardware = config.Hardware with { ColumnPairs = false } });
         long singleCycles = EstimateReport.Build(single, 1, config.Seed).First.Cycles;
         output.WriteLine($"without pairs: {singleCycles} cycles");

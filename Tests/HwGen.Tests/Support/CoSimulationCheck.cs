@@ -12,8 +12,8 @@ namespace HwGen.Tests.Support;
 /// </summary>
 internal static class CoSimulationCheck
 {
-    /// <summary>Writes, simulates and checks <paramref name="config"/>, logging <paramref name="description"/> and the cycles.</summary>
-    public static void Run(
+    /// <summary>Writes, simulates and checks <paramref name="config"/>, logging <paramref name="description"/> and the cycles; returns the result.</summary>
+    public static SimulationResult Run(
         ITestOutputHelper output, HwGenConfig config, string description, int seed, SimulatorKind simulator, int vectors, bool loadThroughPort = false)
     {
         using var dir = new TempFolder($"cosim-{config.Name}");
@@ -30,5 +30,6 @@ internal static class CoSimulationCheck
         result.FirstMismatch.ShouldBeNull($"seed {seed}: {result.FirstMismatch}");
         result.Mismatches.ShouldBe(0, $"seed {seed}");
         result.Cycles.ShouldBe(result.ModelCycles, $"seed {seed}: RTL cycles vs cycle model");
+        return result;
     }
 }
