@@ -35,6 +35,15 @@ public sealed record CompressedNetwork
     public CompressedLayer? FirstLstm => Layers.FirstOrDefault(l => l.Lstm is not null);
 
     /// <summary>
+    /// Why this network cannot have <see cref="HardwareSpec.ColumnPairs"/> (an odd N, an LSTM layer,
+    /// external weights), or null when it can or does not ask for them: the rule the layout and the
+    /// cycle model hold specs built in code to (ConfigValidator gives a config's at its line).
+    /// </summary>
+    public string? ColumnPairsProblem => Spec.ColumnPairs && (Pes % 2 != 0 || Spec.External is not null || FirstLstm is not null)
+        ? "column pairs need an even number of PEs, fully connected layers and on-chip weights (hardware.column_pairs)"
+        : null;
+
+    /// <summary>
     /// Whether some layer's activation is tanh or sigmoid, or some layer is an LSTM layer (its gates
     /// use both): only then do the PEs' output stages hold
     /// the activation table (<see cref="ActivationTable"/>, <c>hwgen_act_fn</c>); ReLU and identity designs have none.

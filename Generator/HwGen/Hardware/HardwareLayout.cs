@@ -23,9 +23,9 @@ public sealed class HardwareLayout
         WeightBits = network.Format.WeightBits;
         AccumulatorBits = network.Format.AccumulatorBits;
         ColumnPairs = spec.ColumnPairs;
-        if (ColumnPairs && (Pes % 2 != 0 || spec.External is not null || network.Layers.Any(l => l.Lstm is not null)))
+        if (network.ColumnPairsProblem is { } problem)
         {
-            throw new ArgumentException("column pairs need an even number of PEs, fully connected layers and on-chip weights (hardware.column_pairs)", nameof(network));
+            throw new ArgumentException(problem, nameof(network));
         }
 
         var layers = new List<LayerTableEntry>();

@@ -545,7 +545,6 @@ public static class AssignmentSearch
         private readonly int[] _order;
         private readonly int[][] _stallBy;
         private readonly int[][] _savedStallBy;
-        private readonly int[][] _ends;
         private readonly Random _random;
         private long _cycles;
 
@@ -563,17 +562,9 @@ public static class AssignmentSearch
             int broadcasts = (table.Cols + 1) / 2;
             _stallBy = [.. _masks.Select(_ => new int[broadcasts])];
             _savedStallBy = [.. _masks.Select(_ => new int[broadcasts])];
-            _ends = [.. _masks.Select(_ => new int[table.Pes])];
             _random = new Random(seed);
             _cycles = Evaluate();
-            StartCycles = _cycles;
         }
-
-        /// <summary>Cycles summed over the vectors before the search.</summary>
-        public long StartCycles { get; }
-
-        /// <summary>Cycles summed over the vectors with the current order.</summary>
-        public long Cycles => _cycles;
 
         public int Evaluations { get; private set; }
 
@@ -700,7 +691,7 @@ public static class AssignmentSearch
             for (int v = 0; v < _masks.Count; v++)
             {
                 Array.Fill(_stallBy[v], -1);
-                cycles += CycleModel.Run(_pairs, _name, _rows, _fifoDepth, _masks[v], _ends[v], _stallBy[v]).Cycles;
+                cycles += CycleModel.Run(_pairs, _name, _rows, _fifoDepth, _masks[v], stallBy: _stallBy[v]).Cycles;
             }
 
             return cycles;

@@ -67,9 +67,9 @@ public static class CycleModel
     /// <exception cref="ArgumentException">An LSTM layer that gives only its last state has no hidden states.</exception>
     public static CycleReport Run(CompressedNetwork network, long[] input, IReadOnlyList<long[]> layerOutputs, IReadOnlyList<long[][]?>? hiddenStates = null)
     {
-        if (network.Spec.ColumnPairs && (network.Pes % 2 != 0 || network.Spec.External is not null || network.FirstLstm is not null))
+        if (network.ColumnPairsProblem is { } problem)
         {
-            throw new ArgumentException("column pairs need an even number of PEs, fully connected layers and on-chip weights (hardware.column_pairs)", nameof(network));
+            throw new ArgumentException(problem, nameof(network));
         }
 
         var layers = new LayerCycles[network.Layers.Count];
@@ -1024,14 +1024,7 @@ internal sealed class WorkTable
         var table = new WorkTable(columns.Pes, columns.HwCols, 3 * ((columns.HwCols + 1) / 2), pairs: true);
         for (int q = 0; 2 * q < columns.HwCols; q++)
         {
-            long a = columns.Useful[2 * q];
-            long b = (2 * q) + 1 < columns.HwCols ? columns.Useful[(2 * q) + 1] : 0;
-            (table.Useful[3 * q], table.Useful[(3 * q) + 1], table.Useful[(3 * q) + 2]) = (a + b, a, b);
-        }
-
-        for (int p = 0; p < columns.Pes; p++)
-        {
-            table.FillPairs(columns, p);
+            table.FillPair(columns, q);
         }
 
         table.Seal(name);
@@ -1041,32 +1034,33 @@ internal sealed class WorkTable
     /// <summary>Sets pair <paramref name="q"/>'s rows, every PE's work and the useful entries, from a table of hardware columns.</summary>
     public void FillPair(WorkTable columns, int q)
     {
-        bool second = (2 * q) + 1 < HwCols;
         for (int p = 0; p < Pes; p++)
         {
-            int a = columns.Work[(2 * q * columns.Stride) + p];
-            int b = second ? columns.Work[(((2 * q) + 1) * columns.Stride) + p] : 0;
-            Work[(3 * q * Stride) + p] = a + b;
-            Work[(((3 * q) + 1) * Stride) + p] = a;
-            Work[(((3 * q) + 2) * Stride) + p] = b;
+            SetPair(columns, q, p);
         }
 
         long ua = columns.Useful[2 * q];
-        long ub = second ? columns.Useful[(2 * q) + 1] : 0;
+        long ub = (2 * q) + 1 < HwCols ? columns.Useful[(2 * q) + 1] : 0;
         (Useful[3 * q], Useful[(3 * q) + 1], Useful[(3 * q) + 2]) = (ua + ub, ua, ub);
     }
 
-    /// <summary>Sets PE <paramref name="pe"/>'s work in this pair table from its table of hardware columns.</summary>
+    /// <summary>Sets PE <paramref name="pe"/>'s work in every pair from its table of hardware columns (the useful entries do not change when a PE's rows do).</summary>
     public void FillPairs(WorkTable columns, int pe)
     {
         for (int q = 0; 2 * q < HwCols; q++)
         {
-            int a = columns.Work[(2 * q * columns.Stride) + pe];
-            int b = (2 * q) + 1 < HwCols ? columns.Work[(((2 * q) + 1) * columns.Stride) + pe] : 0;
-            Work[(3 * q * Stride) + pe] = a + b;
-            Work[(((3 * q) + 1) * Stride) + pe] = a;
-            Work[(((3 * q) + 2) * Stride) + pe] = b;
+            SetPair(columns, q, pe);
         }
+    }
+
+    /// <summary>PE <paramref name="pe"/>'s three rows of pair <paramref name="q"/>: both columns, the first, the second.</summary>
+    private void SetPair(WorkTable columns, int q, int pe)
+    {
+        int a = columns.Work[(2 * q * columns.Stride) + pe];
+        int b = (2 * q) + 1 < HwCols ? columns.Work[(((2 * q) + 1) * columns.Stride) + pe] : 0;
+        Work[(3 * q * Stride) + pe] = a + b;
+        Work[(((3 * q) + 1) * Stride) + pe] = a;
+        Work[(((3 * q) + 2) * Stride) + pe] = b;
     }
 
     /// <summary>PEs rounded up to whole vectors.</summary>
